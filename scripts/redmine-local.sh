@@ -6,6 +6,7 @@
 #   scripts/redmine-local.sh reset     # stop, copy the pristine database back, start
 #   scripts/redmine-local.sh stop
 #   scripts/redmine-local.sh env       # print REDMINE_TEST_URL=... and REDMINE_TEST_API_KEY=...
+#   scripts/redmine-local.sh fresh     # install if needed, reset to the pristine database, print env
 #
 # With no argument: install if needed, start if needed, then print the env lines.
 set -euo pipefail
@@ -15,8 +16,11 @@ SHARE=/usr/share/redmine
 DB_DIR=/var/lib/dbconfig-common/sqlite3/redmine/instances/default
 STATE_DIR="${REDMINE_STATE_DIR:-/var/tmp/redmine-slack-redmine}"
 PRISTINE="$STATE_DIR/pristine.sqlite3"
-PIDFILE="$STATE_DIR/server.pid"
-LOG="$STATE_DIR/server.log"
+# Each port is its own instance with its own copy of the database, so several test
+# sessions can run side by side (REDMINE_PORT=3101 scripts/redmine-local.sh fresh).
+PIDFILE="$STATE_DIR/server-$PORT.pid"
+LOG="$STATE_DIR/server-$PORT.log"
+INSTANCE_DB="$STATE_DIR/db-$PORT.sqlite3"
 
 export REDMINE_INSTANCE=default RAILS_ENV=production
 
@@ -74,7 +78,7 @@ SEL
     rm -f /var/lib/redmine/Gemfile.lock
   fi
   say "enabling the REST API and saving a pristine database"
-  rails_runner 'Setting.rest_api_enabled = "1"; Setting.attachment_max_size = 5120' >/dev/null
+  rails_runner 'Setting.rest_api_enabled = "1"; Setting.attachment_max_size = 5120; User.find_by_login("admin").api_key' >/dev/null
   cp "$(db_file)" "$PRISTINE"
 }
 
@@ -96,8 +100,10 @@ wait_until_up() {
 do_start() {
   running && return 0
   mkdir -p "$STATE_DIR"
-  rm -f "$SHARE/tmp/pids/server.pid" 2>/dev/null || true
-  (cd "$SHARE" && exec setsid ruby bin/rails server -e production -b 127.0.0.1 -p "$PORT" >"$LOG" 2>&1) &
+  [ -f "$INSTANCE_DB" ] || cp "$PRISTINE" "$INSTANCE_DB"
+  chown www-data: "$INSTANCE_DB" 2>/dev/null || true
+  (cd "$SHARE" && DATABASE_URL="sqlite3:$INSTANCE_DB" exec setsid ruby bin/rails server \
+    -e production -b 127.0.0.1 -p "$PORT" -P "$STATE_DIR/rails-$PORT.pid" >"$LOG" 2>&1) &
   echo $! >"$PIDFILE"
   wait_until_up
 }
@@ -113,7 +119,7 @@ do_stop() {
 
 do_reset() {
   do_stop
-  cp "$PRISTINE" "$(db_file)"
+  cp "$PRISTINE" "$INSTANCE_DB"
   do_start
 }
 
@@ -137,5 +143,10 @@ case "${1:-up}" in
     do_start
     do_env
     ;;
-  *) say "unknown command '$1' (use: install, start, stop, reset, env)"; exit 2 ;;
+  fresh)
+    installed || do_install
+    do_reset
+    do_env
+    ;;
+  *) say "unknown command '$1' (use: install, start, stop, reset, env, fresh)"; exit 2 ;;
 esac

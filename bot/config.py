@@ -1,0 +1,134 @@
+"""Settings: the one place environment variables (and `.env`) are read.
+
+A missing or malformed required setting stops start-up with one message that lists
+each problem and where to get the value (`SettingsError`), never a traceback.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./redmine-slack.sqlite3"
+
+
+class TextFormatting(StrEnum):
+    textile = "textile"
+    common_mark = "common_mark"
+
+
+# Where a person finds each value; used in the start-up error message.
+WHERE_TO_GET: dict[str, str] = {
+    "SLACK_BOT_TOKEN": "Slack app settings -> OAuth & Permissions -> Bot User OAuth Token (xoxb-...)",
+    "SLACK_SIGNING_SECRET": "Slack app settings -> Basic Information -> Signing Secret",
+    "SLACK_APP_TOKEN": "Slack app settings -> Basic Information -> App-Level Tokens "
+    "(scope connections:write, xapp-...); only for Socket Mode",
+    "SLACK_API_URL": "leave unset for Slack itself; a proxy or test server base URL otherwise",
+    "REDMINE_URL": "the address people open Redmine at, e.g. https://redmine.example.com",
+    "REDMINE_API_KEY": "Redmine -> My account -> API access key (an administrator's, "
+    "so actions can run as each user); needs Administration -> Settings -> API -> "
+    "Enable REST web service",
+    "DATABASE_URL": "leave unset for a SQLite file; postgresql+asyncpg://user:pass@host/db "
+    "for Postgres",
+    "POLL_INTERVAL": "seconds between notification polls, e.g. 60",
+    "PORT": "TCP port to listen on, e.g. 3000",
+    "REDMINE_WEBHOOK_SECRET": "any long random string; give Redmine's webhook plugin "
+    "the URL .../webhooks/redmine?token=<it>",
+    "SECRET_KEY": "a long random string, e.g. from: python -c 'import secrets; "
+    "print(secrets.token_urlsafe(32))'",
+}
+
+
+class SettingsError(Exception):
+    """Raised with one readable message listing every problem with the settings."""
+
+
+class Settings(BaseSettings):
+    """Every setting the service reads. Names are part of the public contract."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    slack_bot_token: SecretStr
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: AnyHttpUrl = AnyHttpUrl("https://slack.com/api/")
+
+    redmine_url: AnyHttpUrl
+    redmine_api_key: SecretStr
+    redmine_text_formatting: TextFormatting = TextFormatting.textile
+    redmine_timeout: Annotated[float, Field(gt=0)] = 15.0
+
+    database_url: str = DEFAULT_DATABASE_URL
+    poll_interval: Annotated[float, Field(gt=0)] = 60.0
+    host: str = "0.0.0.0"
+    port: Annotated[int, Field(ge=1, le=65535)] = 3000
+    log_level: str = "INFO"
+
+    redmine_webhook_secret: SecretStr | None = None
+    secret_key: SecretStr | None = None
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level_name(cls, value: str) -> str:
+        upper = value.upper()
+        if upper not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return upper
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    @property
+    def redmine_base_url(self) -> str:
+        return str(self.redmine_url).rstrip("/")
+
+    @property
+    def slack_api_base_url(self) -> str:
+        url = str(self.slack_api_url)
+        return url if url.endswith("/") else url + "/"
+
+
+def describe_errors(error: ValidationError) -> str:
+    """Turn pydantic's validation error into one message a person can act on."""
+    lines = ["redmine-slack cannot start; fix these settings (environment or .env):"]
+    for item in error.errors():
+        name = str(item["loc"][0]).upper() if item["loc"] else "?"
+        problem = "is missing" if item["type"] == "missing" else item["msg"]
+        hint = WHERE_TO_GET.get(name)
+        lines.append(f"  - {name} {problem}" + (f" (where to get it: {hint})" if hint else ""))
+    return "\n".join(lines)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, or raise `SettingsError` whose text lists every problem."""
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as error:
+        raise SettingsError(describe_errors(error)) from None
+    if not settings.socket_mode and settings.slack_signing_secret is None:
+        raise SettingsError(
+            "redmine-slack cannot start; fix these settings (environment or .env):\n"
+            "  - SLACK_SIGNING_SECRET is missing (needed unless SLACK_APP_TOKEN turns on "
+            f"Socket Mode; where to get it: {WHERE_TO_GET['SLACK_SIGNING_SECRET']})"
+        )
+    return settings

@@ -1,0 +1,91 @@
+"""Async adapter for Redmine's REST API.
+
+redmine = Redmine(RedmineClient(url, admin_key))
+issue = await redmine.as_user("jsmith").issues.create(project_id=1, subject="...")
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from bot.redmine.attachments import Attachments, Uploads
+from bot.redmine.client import RedmineClient
+from bot.redmine.enumerations import CustomFields, Enumerations, IssueStatuses, Roles, Trackers
+from bot.redmine.errors import RedmineError, user_message
+from bot.redmine.issues import Issues
+from bot.redmine.projects import Memberships, Projects
+from bot.redmine.search import Search
+from bot.redmine.time_entries import TimeEntries
+from bot.redmine.users import MyAccount, Users
+
+
+class Redmine:
+    """Every resource group of the REST API, bound to one client view (one acting user)."""
+
+    def __init__(self, client: RedmineClient) -> None:
+        self.client = client
+
+    def as_user(self, login: str) -> Redmine:
+        return Redmine(self.client.as_user(login))
+
+    def with_api_key(self, api_key: str) -> Redmine:
+        return Redmine(self.client.with_api_key(api_key))
+
+    @cached_property
+    def issues(self) -> Issues:
+        return Issues(self.client)
+
+    @cached_property
+    def projects(self) -> Projects:
+        return Projects(self.client)
+
+    @cached_property
+    def memberships(self) -> Memberships:
+        return Memberships(self.client)
+
+    @cached_property
+    def users(self) -> Users:
+        return Users(self.client)
+
+    @cached_property
+    def my_account(self) -> MyAccount:
+        return MyAccount(self.client)
+
+    @cached_property
+    def time_entries(self) -> TimeEntries:
+        return TimeEntries(self.client)
+
+    @cached_property
+    def search(self) -> Search:
+        return Search(self.client)
+
+    @cached_property
+    def trackers(self) -> Trackers:
+        return Trackers(self.client)
+
+    @cached_property
+    def issue_statuses(self) -> IssueStatuses:
+        return IssueStatuses(self.client)
+
+    @cached_property
+    def enumerations(self) -> Enumerations:
+        return Enumerations(self.client)
+
+    @cached_property
+    def roles(self) -> Roles:
+        return Roles(self.client)
+
+    @cached_property
+    def custom_fields(self) -> CustomFields:
+        return CustomFields(self.client)
+
+    @cached_property
+    def attachments(self) -> Attachments:
+        return Attachments(self.client)
+
+    @cached_property
+    def uploads(self) -> Uploads:
+        return Uploads(self.client)
+
+
+__all__ = ["Redmine", "RedmineClient", "RedmineError", "user_message"]

@@ -1,0 +1,348 @@
+"""Transport to Redmine's REST API: auth, impersonation, retries, paging, errors, streaming.
+
+`RedmineClient` holds one pooled `httpx.AsyncClient`. `as_user(login)` and
+`with_api_key(key)` return *views* that share the pool and the cache but send their own
+auth headers on every request, so no mutable state is shared between users.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import AsyncIterable, AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from bot.redmine.cache import TTLCache
+from bot.redmine.errors import (
+    AuthenticationError,
+    ConflictError,
+    ForbiddenError,
+    ImpersonationError,
+    NotFoundError,
+    RedmineError,
+    RedmineHTTPError,
+    RedmineUnavailable,
+    ServerError,
+    ValidationError,
+)
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 100
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+MAX_RETRY_AFTER = 30.0
+
+Params = Mapping[str, Any]
+
+
+def _clean_params(params: Params | None) -> dict[str, str]:
+    """Drop None values and render the rest as Redmine expects (bools as 1/0, lists joined)."""
+    if not params:
+        return {}
+    clean: dict[str, str] = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            clean[key] = "1" if value else "0"
+        elif isinstance(value, list | tuple | set | frozenset):
+            clean[key] = ",".join(str(v) for v in value)
+        else:
+            clean[key] = str(value)
+    return clean
+
+
+def _error_messages(response: httpx.Response) -> list[str]:
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if isinstance(errors, list):
+        return [str(e) for e in errors]
+    if isinstance(errors, str):
+        return [errors]
+    return []
+
+
+class RedmineClient:
+    """Async client for one Redmine; see the module docstring for views per user."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        http: httpx.AsyncClient | None = None,
+        timeout: float = 15.0,
+        max_retries: int = 3,
+        backoff: float = 0.5,
+        cache: TTLCache | None = None,
+        switch_user: str | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/") + "/"
+        self._api_key = api_key
+        self._switch_user = switch_user
+        self._owns_http = http is None
+        self.http = http or httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+            follow_redirects=False,
+        )
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.cache = cache if cache is not None else TTLCache()
+
+    # -- views ------------------------------------------------------------------------
+
+    def _view(self, *, api_key: str, switch_user: str | None) -> RedmineClient:
+        view = RedmineClient.__new__(RedmineClient)
+        view.base_url = self.base_url
+        view._api_key = api_key
+        view._switch_user = switch_user
+        view._owns_http = False
+        view.http = self.http
+        view.max_retries = self.max_retries
+        view.backoff = self.backoff
+        view.cache = self.cache
+        return view
+
+    def as_user(self, login: str) -> RedmineClient:
+        """A view that acts as `login` (admin key + X-Redmine-Switch-User)."""
+        return self._view(api_key=self._api_key, switch_user=login)
+
+    def with_api_key(self, api_key: str) -> RedmineClient:
+        """A view that acts with a user's own API key (connected-keys-only mode)."""
+        return self._view(api_key=api_key, switch_user=None)
+
+    @property
+    def switch_user(self) -> str | None:
+        return self._switch_user
+
+    async def aclose(self) -> None:
+        if self._owns_http:
+            await self.http.aclose()
+
+    async def __aenter__(self) -> RedmineClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    # -- transport --------------------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        return urljoin(self.base_url, path.lstrip("/"))
+
+    def is_redmine_url(self, url: str) -> bool:
+        """True when `url` points at this Redmine (so sending the API key there is safe)."""
+        ours, theirs = urlsplit(self.base_url), urlsplit(url)
+        return (ours.scheme, ours.netloc) == (theirs.scheme, theirs.netloc) and (
+            theirs.path.startswith(ours.path)
+        )
+
+    def _headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        headers = {"X-Redmine-API-Key": self._api_key, "Accept": "application/json"}
+        if self._switch_user is not None:
+            headers["X-Redmine-Switch-User"] = self._switch_user
+        if extra:
+            headers.update(extra)
+        return headers
+
+    def _raise_for_status(self, method: str, path: str, response: httpx.Response) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        kwargs = {"method": method, "path": path}
+        if status == 401:
+            raise AuthenticationError("Redmine rejected the API key", status=401, **kwargs)
+        if status == 403:
+            raise ForbiddenError("not allowed", status=403, **kwargs)
+        if status == 404:
+            raise NotFoundError("not found", status=404, **kwargs)
+        if status == 409:
+            raise ConflictError("conflict", status=409, **kwargs)
+        if status == 412:
+            raise ImpersonationError(
+                "Redmine refused to switch to this user", login=self._switch_user, **kwargs
+            )
+        if status == 422:
+            raise ValidationError(_error_messages(response), **kwargs)
+        if status >= 500:
+            raise ServerError("Redmine server error", status=status, **kwargs)
+        raise RedmineHTTPError("unexpected status", status=status, **kwargs)
+
+    def _retry_delay(self, attempt: int, response: httpx.Response | None) -> float:
+        if response is not None and response.status_code == 429:
+            retry_after = response.headers.get("Retry-After", "")
+            try:
+                return min(max(float(retry_after), 0.0), MAX_RETRY_AFTER)
+            except ValueError:
+                pass
+        # Full jitter: spreads retries from many callers instead of synchronising them.
+        return random.uniform(0, self.backoff * (2**attempt))
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        json: Any = None,
+        content: bytes | AsyncIterable[bytes] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send one request; raise a `RedmineError` for any failure.
+
+        Idempotent methods are retried on connection errors, 429, 502, 503 and 504.
+        A POST is retried only when the connection failed before anything was sent
+        (or on 429, which Redmine's proxies send before processing), and never when
+        its body is a stream that cannot be replayed.
+        """
+        method = method.upper()
+        path = "/" + path.lstrip("/").split("?", 1)[0]
+        replayable = not (content is not None and not isinstance(content, bytes))
+        idempotent = method in IDEMPOTENT_METHODS
+        attempt = 0
+        while True:
+            response: httpx.Response | None = None
+            try:
+                response = await self.http.request(
+                    method,
+                    self.url(path),
+                    params=_clean_params(params),
+                    json=json,
+                    content=content,
+                    headers=self._headers(headers),
+                )
+            except httpx.TimeoutException as error:
+                retry = idempotent and replayable and not isinstance(error, httpx.WriteTimeout)
+                if not (retry and attempt < self.max_retries):
+                    raise RedmineUnavailable(
+                        "Redmine did not answer in time", method=method, path=path
+                    ) from None
+            except httpx.TransportError as error:
+                # ConnectError means nothing reached Redmine, so even a POST may go again.
+                safe = idempotent or isinstance(error, httpx.ConnectError)
+                if not (safe and replayable and attempt < self.max_retries):
+                    raise RedmineUnavailable(
+                        f"cannot reach Redmine ({type(error).__name__})", method=method, path=path
+                    ) from None
+            else:
+                retryable_status = response.status_code in RETRY_STATUSES and (
+                    idempotent or response.status_code == 429
+                )
+                if not (retryable_status and replayable and attempt < self.max_retries):
+                    self._raise_for_status(method, path, response)
+                    return response
+            delay = self._retry_delay(attempt, response)
+            log.info("retrying %s %s in %.2fs (attempt %d)", method, path, delay, attempt + 1)
+            await asyncio.sleep(delay)
+            attempt += 1
+
+    async def get(self, path: str, params: Params | None = None) -> dict[str, Any]:
+        response = await self.request("GET", path, params=params)
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def post(self, path: str, json: Any, params: Params | None = None) -> dict[str, Any]:
+        response = await self.request("POST", path, params=params, json=json)
+        if not response.content.strip():
+            return {}
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def put(self, path: str, json: Any = None, params: Params | None = None) -> None:
+        await self.request("PUT", path, params=params, json=json)
+
+    async def delete(self, path: str, params: Params | None = None) -> None:
+        await self.request("DELETE", path, params=params)
+
+    async def get_cached(self, path: str, params: Params | None = None) -> dict[str, Any]:
+        """GET through the TTL cache; for data that rarely changes (trackers, statuses...).
+
+        The key includes the acting user, because what a user may see can differ.
+        """
+        key = (self._switch_user, path, tuple(sorted(_clean_params(params).items())))
+        cached: dict[str, Any] = await self.cache.get_or_load(key, lambda: self.get(path, params))
+        return cached
+
+    async def paginate(
+        self, path: str, key: str, params: Params | None = None, *, page_size: int = PAGE_SIZE
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Yield every item of a collection, page by page (`limit`, `offset`, `total_count`)."""
+        offset = 0
+        while True:
+            body = await self.get(path, {**(params or {}), "limit": page_size, "offset": offset})
+            items = body.get(key) or []
+            for item in items:
+                yield item
+            offset += len(items)
+            total = body.get("total_count")
+            # Collections without total_count (e.g. trackers) come in one page.
+            if not items or total is None or offset >= int(total):
+                return
+
+    async def collect(
+        self, path: str, key: str, params: Params | None = None
+    ) -> list[dict[str, Any]]:
+        return [item async for item in self.paginate(path, key, params)]
+
+    # -- files ------------------------------------------------------------------------
+
+    async def upload(
+        self,
+        source: bytes | AsyncIterable[bytes],
+        filename: str,
+        *,
+        size: int | None = None,
+        content_type: str = "application/octet-stream",
+    ) -> dict[str, Any]:
+        """Stream bytes to `POST /uploads.json`; returns `{"id", "token"}`.
+
+        The body is sent as it is read from `source`, never held in memory whole. Give
+        `size` when known: Redmine's server reads a Content-Length more reliably than a
+        chunked body.
+        """
+        headers = {"Content-Type": content_type}
+        if size is not None:
+            headers["Content-Length"] = str(size)
+        response = await self.request(
+            "POST", "/uploads.json", params={"filename": filename}, content=source, headers=headers
+        )
+        upload: dict[str, Any] = response.json()["upload"]
+        return upload
+
+    @asynccontextmanager
+    async def stream(self, url_or_path: str) -> AsyncIterator[httpx.Response]:
+        """Stream a download (an attachment's content_url) without reading it whole.
+
+        The API key is only sent when the URL is on this Redmine.
+        """
+        url = url_or_path if "://" in url_or_path else self.url(url_or_path)
+        path = urlsplit(url).path
+        if not self.is_redmine_url(url):
+            raise RedmineError("refusing to send the API key off Redmine", method="GET", path=path)
+        try:
+            async with self.http.stream("GET", url, headers=self._headers()) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    self._raise_for_status("GET", path, response)
+                yield response
+        except httpx.TimeoutException:
+            raise RedmineUnavailable(
+                "Redmine did not answer in time", method="GET", path=path
+            ) from None
+        except httpx.TransportError as error:
+            raise RedmineUnavailable(
+                f"cannot reach Redmine ({type(error).__name__})", method="GET", path=path
+            ) from None
+
+
+__all__ = ["PAGE_SIZE", "RedmineClient", "RedmineError"]

@@ -1,0 +1,122 @@
+"""Errors raised by the Redmine adapter, one class per HTTP status that matters.
+
+    RedmineError                      every adapter failure; carries method and path
+    ├── RedmineUnavailable            no answer: connection refused, DNS, timeout
+    └── RedmineHTTPError              Redmine answered with an error status
+        ├── AuthenticationError       401 bad or missing API key, or REST API disabled
+        ├── ForbiddenError            403 the acting user may not do this
+        ├── NotFoundError             404 no such resource (or not visible)
+        ├── ConflictError             409 e.g. a wiki page edited since it was read
+        ├── ImpersonationError        412 X-Redmine-Switch-User names no active user
+        ├── ValidationError           422 Redmine's own messages in `.messages`
+        └── ServerError               5xx
+
+The path never includes a query string and no error ever carries the API key.
+"""
+
+from __future__ import annotations
+
+
+class RedmineError(Exception):
+    """Base of every adapter error."""
+
+    def __init__(self, message: str, *, method: str, path: str, status: int | None = None):
+        super().__init__(message)
+        self.method = method
+        self.path = path
+        self.status = status
+
+    def __str__(self) -> str:
+        where = f"{self.method} {self.path}"
+        status = f" -> {self.status}" if self.status is not None else ""
+        return f"{self.args[0]} ({where}{status})"
+
+
+class RedmineUnavailable(RedmineError):
+    """Redmine could not be reached or did not answer in time."""
+
+
+class RedmineHTTPError(RedmineError):
+    """Redmine answered with an error status."""
+
+
+class AuthenticationError(RedmineHTTPError):
+    """401: the API key is wrong, or the REST API is disabled."""
+
+
+class ForbiddenError(RedmineHTTPError):
+    """403: the acting user is not allowed to do this."""
+
+
+class NotFoundError(RedmineHTTPError):
+    """404: the resource does not exist or cannot be seen."""
+
+
+class ConflictError(RedmineHTTPError):
+    """409: the resource changed since it was read (wiki versions)."""
+
+
+class ImpersonationError(RedmineHTTPError):
+    """412: the login in X-Redmine-Switch-User is unknown or locked."""
+
+    def __init__(self, message: str, *, method: str, path: str, login: str | None):
+        super().__init__(message, method=method, path=path, status=412)
+        self.login = login
+
+
+class ValidationError(RedmineHTTPError):
+    """422: Redmine refused the data; `messages` holds its own words."""
+
+    def __init__(self, messages: list[str], *, method: str, path: str):
+        super().__init__(
+            "; ".join(messages) or "invalid data", method=method, path=path, status=422
+        )
+        self.messages = messages
+
+
+class ServerError(RedmineHTTPError):
+    """5xx: Redmine failed."""
+
+
+# Redmine's answer when the acting user may not add issues to the project:
+# it means nothing to a person (REDMINE-FACTS.md), so it is recognised and reworded.
+_CANNOT_ADD_ISSUES = {"Project cannot be blank", "Tracker cannot be blank"}
+
+
+def is_cannot_add_issues(error: ValidationError) -> bool:
+    return _CANNOT_ADD_ISSUES.issubset(set(error.messages))
+
+
+def user_message(error: RedmineError) -> str:
+    """Say what went wrong in one plain sentence, with what to do next."""
+    if isinstance(error, ImpersonationError):
+        who = f" `{error.login}`" if error.login else ""
+        return (
+            f"Your Redmine account{who} is locked or no longer exists, so Redmine refused "
+            "to act as you. Ask a Redmine administrator to unlock it, or connect another "
+            "account with `/redmine connect`."
+        )
+    if isinstance(error, AuthenticationError):
+        return (
+            "Redmine did not accept the bot's API key (or its REST API is turned off). "
+            "Ask whoever runs redmine-slack to run `redmine-slack check`."
+        )
+    if isinstance(error, ForbiddenError):
+        return "Redmine says you are not allowed to do that. Ask a project manager for access."
+    if isinstance(error, NotFoundError):
+        return "Redmine could not find that, or you cannot see it. Check the number or name."
+    if isinstance(error, ConflictError):
+        return "Someone changed that in Redmine meanwhile. Reload it and try again."
+    if isinstance(error, ValidationError):
+        if error.messages:
+            return "Redmine refused it: " + "; ".join(error.messages) + "."
+        return "Redmine refused the data it was sent. Check the values and try again."
+    if isinstance(error, ServerError):
+        return (
+            "Redmine had an internal error. Try again in a minute; if it persists, tell its admin."
+        )
+    if isinstance(error, RedmineUnavailable):
+        return "Redmine did not answer in time. Try again in a minute."
+    return (
+        "Redmine answered with an unexpected error. Try again, or tell whoever runs redmine-slack."
+    )

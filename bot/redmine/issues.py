@@ -1,0 +1,118 @@
+"""Issues: list with every filter, show with includes, create, update, delete, watchers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from bot.redmine.base import ResourceGroup
+from bot.redmine.models import Issue
+
+ISSUES = "/issues.json"
+ISSUE = "/issues/{id}.json"
+WATCHERS = "/issues/{id}/watchers.json"
+WATCHER = "/issues/{id}/watchers/{user_id}.json"
+
+ISSUE_INCLUDES = frozenset(
+    {
+        "children",
+        "attachments",
+        "relations",
+        "changesets",
+        "journals",
+        "watchers",
+        "allowed_statuses",
+    }
+)
+
+
+def redmine_time(value: datetime | date | str) -> str:
+    """Render a timestamp as Redmine's filters expect: UTC `YYYY-MM-DDTHH:MM:SSZ`.
+
+    Date-only values are read in the API user's time zone by Redmine, so datetimes are
+    always sent as UTC (REDMINE-FACTS.md).
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            from datetime import UTC
+
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat()
+
+
+def date_filter(operator: str, *values: datetime | date | str) -> str:
+    """Build a date filter value: `>=`, `<=`, `><` (between, two values), `>t-`, `t`, ...
+
+    `date_filter(">=", since)` -> `>=2026-11-22T09:44:07Z`;
+    `date_filter("><", a, b)` -> `><2026-11-01|2026-11-30`.
+    """
+    return operator + "|".join(redmine_time(v) for v in values)
+
+
+class Issues(ResourceGroup):
+    async def all(
+        self,
+        *,
+        project_id: int | str | None = None,
+        status_id: int | str | None = None,
+        filters: Mapping[str, Any] | None = None,
+        sort: str | None = None,
+        include: Iterable[str] = (),
+    ) -> AsyncIterator[Issue]:
+        """Every matching issue, paged. `status_id=None` means Redmine's default: open only.
+
+        `filters` passes any other filter through, e.g. `tracker_id`, `assigned_to_id="me"`,
+        `updated_on=date_filter(">=", t)`, `cf_3="value"`, `subject="~word"`.
+        """
+        params: dict[str, Any] = {
+            "project_id": project_id,
+            "status_id": status_id,
+            "sort": sort,
+            "include": ",".join(include) or None,
+            **(filters or {}),
+        }
+        async for item in self.client.paginate(ISSUES, "issues", params):
+            yield Issue.model_validate(item)
+
+    async def page(
+        self, *, offset: int = 0, limit: int = 25, **params: Any
+    ) -> tuple[list[Issue], int]:
+        """One page of issues and the total count (for "More" buttons)."""
+        body = await self.client.get(ISSUES, {**params, "offset": offset, "limit": limit})
+        issues = [Issue.model_validate(item) for item in body.get("issues", [])]
+        return issues, int(body.get("total_count", len(issues)))
+
+    async def get(self, issue_id: int, *, include: Iterable[str] = ()) -> Issue:
+        wanted = list(include)
+        unknown = set(wanted) - ISSUE_INCLUDES
+        if unknown:
+            raise ValueError(f"unknown include: {', '.join(sorted(unknown))}")
+        body = await self.client.get(
+            ISSUE.format(id=issue_id), {"include": ",".join(wanted) or None}
+        )
+        return Issue.model_validate(body["issue"])
+
+    async def create(self, **fields: Any) -> Issue:
+        """Create an issue (`project_id`, `subject`, `tracker_id`, `uploads`, `custom_fields`...)."""
+        body = await self.client.post(ISSUES, {"issue": fields})
+        return Issue.model_validate(body["issue"])
+
+    async def update(self, issue_id: int, **fields: Any) -> None:
+        """Change fields and/or add a note (`notes`, `private_notes`, `uploads`...)."""
+        await self.client.put(ISSUE.format(id=issue_id), {"issue": fields})
+
+    async def add_note(self, issue_id: int, notes: str, *, private: bool = False) -> None:
+        await self.update(issue_id, notes=notes, private_notes=private)
+
+    async def delete(self, issue_id: int) -> None:
+        await self.client.delete(ISSUE.format(id=issue_id))
+
+    async def add_watcher(self, issue_id: int, user_id: int) -> None:
+        await self.client.post(WATCHERS.format(id=issue_id), {"user_id": user_id})
+
+    async def remove_watcher(self, issue_id: int, user_id: int) -> None:
+        await self.client.delete(WATCHER.format(id=issue_id, user_id=user_id))

@@ -1,0 +1,82 @@
+"""Projects and their memberships."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+from bot.redmine.base import ResourceGroup
+from bot.redmine.models import Membership, Project
+
+PROJECTS = "/projects.json"
+PROJECT = "/projects/{id}.json"
+ARCHIVE = "/projects/{id}/archive.json"
+UNARCHIVE = "/projects/{id}/unarchive.json"
+MEMBERSHIPS = "/projects/{project}/memberships.json"
+MEMBERSHIP = "/memberships/{id}.json"
+
+PROJECT_INCLUDES = frozenset(
+    {
+        "trackers",
+        "issue_categories",
+        "enabled_modules",
+        "time_entry_activities",
+        "issue_custom_fields",
+    }
+)
+
+
+class Projects(ResourceGroup):
+    async def all(self, *, include: Iterable[str] = (), **filters: Any) -> AsyncIterator[Project]:
+        """Projects the acting user can see."""
+        params = {"include": ",".join(include) or None, **filters}
+        async for item in self.client.paginate(PROJECTS, "projects", params):
+            yield Project.model_validate(item)
+
+    async def get(self, project: int | str, *, include: Iterable[str] = ()) -> Project:
+        """`project` is an id or identifier."""
+        body = await self.client.get(
+            PROJECT.format(id=project), {"include": ",".join(include) or None}
+        )
+        return Project.model_validate(body["project"])
+
+    async def create(self, **fields: Any) -> Project:
+        body = await self.client.post(PROJECTS, {"project": fields})
+        return Project.model_validate(body["project"])
+
+    async def update(self, project: int | str, **fields: Any) -> None:
+        await self.client.put(PROJECT.format(id=project), {"project": fields})
+
+    async def delete(self, project: int | str) -> None:
+        await self.client.delete(PROJECT.format(id=project))
+
+    async def archive(self, project: int | str) -> None:
+        await self.client.put(ARCHIVE.format(id=project))
+
+    async def unarchive(self, project: int | str) -> None:
+        await self.client.put(UNARCHIVE.format(id=project))
+
+
+class Memberships(ResourceGroup):
+    async def all(self, project: int | str) -> AsyncIterator[Membership]:
+        async for item in self.client.paginate(MEMBERSHIPS.format(project=project), "memberships"):
+            yield Membership.model_validate(item)
+
+    async def get(self, membership_id: int) -> Membership:
+        body = await self.client.get(MEMBERSHIP.format(id=membership_id))
+        return Membership.model_validate(body["membership"])
+
+    async def create(self, project: int | str, *, user_id: int, role_ids: list[int]) -> Membership:
+        body = await self.client.post(
+            MEMBERSHIPS.format(project=project),
+            {"membership": {"user_id": user_id, "role_ids": role_ids}},
+        )
+        return Membership.model_validate(body["membership"])
+
+    async def update(self, membership_id: int, *, role_ids: list[int]) -> None:
+        await self.client.put(
+            MEMBERSHIP.format(id=membership_id), {"membership": {"role_ids": role_ids}}
+        )
+
+    async def delete(self, membership_id: int) -> None:
+        await self.client.delete(MEMBERSHIP.format(id=membership_id))

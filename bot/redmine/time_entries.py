@@ -1,0 +1,34 @@
+"""Time entries."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from bot.redmine.base import ResourceGroup
+from bot.redmine.models import TimeEntry
+
+TIME_ENTRIES = "/time_entries.json"
+TIME_ENTRY = "/time_entries/{id}.json"
+
+
+class TimeEntries(ResourceGroup):
+    async def all(self, **filters: Any) -> AsyncIterator[TimeEntry]:
+        """Filters: `project_id`, `issue_id`, `user_id`, `spent_on`, `from`, `to`."""
+        async for item in self.client.paginate(TIME_ENTRIES, "time_entries", filters):
+            yield TimeEntry.model_validate(item)
+
+    async def get(self, entry_id: int) -> TimeEntry:
+        body = await self.client.get(TIME_ENTRY.format(id=entry_id))
+        return TimeEntry.model_validate(body["time_entry"])
+
+    async def create(self, *, hours: str | float, **fields: Any) -> TimeEntry:
+        """Log time. `hours` is passed as given: Redmine parses `1h30`, `1:30`, `90m`..."""
+        body = await self.client.post(TIME_ENTRIES, {"time_entry": {"hours": hours, **fields}})
+        return TimeEntry.model_validate(body["time_entry"])
+
+    async def update(self, entry_id: int, **fields: Any) -> None:
+        await self.client.put(TIME_ENTRY.format(id=entry_id), {"time_entry": fields})
+
+    async def delete(self, entry_id: int) -> None:
+        await self.client.delete(TIME_ENTRY.format(id=entry_id))

@@ -1,0 +1,71 @@
+"""Users (incl. `current`) and the acting user's own account."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from bot.redmine.base import ResourceGroup
+from bot.redmine.models import User
+
+USERS = "/users.json"
+USER = "/users/{id}.json"
+MY_ACCOUNT = "/my/account.json"
+
+STATUS_ACTIVE, STATUS_REGISTERED, STATUS_LOCKED = 1, 2, 3
+
+
+class Users(ResourceGroup):
+    async def all(
+        self,
+        *,
+        status: int | str | None = None,
+        name: str | None = None,
+        group_id: int | None = None,
+    ) -> AsyncIterator[User]:
+        """Users (admin only). `status=None` means Redmine's default: active only; `""` all."""
+        params = {"status": status, "name": name, "group_id": group_id}
+        async for item in self.client.paginate(USERS, "users", params):
+            yield User.model_validate(item)
+
+    async def get(self, user_id: int | str, *, include: tuple[str, ...] = ()) -> User:
+        """`user_id` may be `"current"`; includes: `memberships`, `groups`."""
+        body = await self.client.get(
+            USER.format(id=user_id), {"include": ",".join(include) or None}
+        )
+        return User.model_validate(body["user"])
+
+    async def current(self) -> User:
+        return await self.get("current")
+
+    async def find_by_email(self, email: str) -> User | None:
+        """The one active user whose mail is exactly `email` (case-insensitive), else None.
+
+        `name=` matches login, names and mail loosely, so the mail is compared exactly here.
+        """
+        wanted = email.strip().lower()
+        matches = [
+            user
+            async for user in self.all(name=wanted)
+            if (user.mail or "").strip().lower() == wanted and user.is_active
+        ]
+        return matches[0] if len(matches) == 1 else None
+
+    async def create(self, **fields: Any) -> User:
+        body = await self.client.post(USERS, {"user": fields})
+        return User.model_validate(body["user"])
+
+    async def update(self, user_id: int, **fields: Any) -> None:
+        await self.client.put(USER.format(id=user_id), {"user": fields})
+
+    async def delete(self, user_id: int) -> None:
+        await self.client.delete(USER.format(id=user_id))
+
+
+class MyAccount(ResourceGroup):
+    async def get(self) -> User:
+        body = await self.client.get(MY_ACCOUNT)
+        return User.model_validate(body["user"])
+
+    async def update(self, **fields: Any) -> None:
+        await self.client.put(MY_ACCOUNT, {"user": fields})

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Set up and run the service on this machine: venv + install, migrations, then
+# `redmine-slack serve` (web + notification poller). Settings come from .env.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e .
+if [ ! -f .env ] && [ -z "${SLACK_BOT_TOKEN:-}" ]; then
+  echo "No .env yet: copy .env.example to .env and fill it in (see README, 'Configuration')." >&2
+  exit 1
+fi
+exec .venv/bin/redmine-slack serve "$@"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Run every check on a fresh machine: venv + install, lint, types, and the tests
+# (unit, and integration against a real Redmine that tests/redmine_server.py starts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[dev]'
+
+# A real Redmine needs Debian packages; install them up front as root so the test
+# session does not spend its first minute in apt (the fixture would do it otherwise).
+if [ -z "${REDMINE_TEST_URL:-}" ] && [ "$(id -u)" = 0 ]; then
+  bash scripts/redmine-local.sh install
+fi
+
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy
+
+set +e
+.venv/bin/pytest "$@"
+status=$?
+set -e
+if [ "$status" = 5 ]; then
+  echo "pytest collected no tests: that is a failure, not a pass" >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,210 @@
+"""A real Redmine for the test session: started from a pristine database and seeded.
+
+`REDMINE_TEST_URL` and `REDMINE_TEST_API_KEY` point the tests at a Redmine you run
+yourself (it is seeded idempotently, not reset). Otherwise `scripts/redmine-local.sh
+fresh` installs (Debian, as root) and starts one on loopback. Where neither is possible
+the integration tests are skipped with the reason, except under CI, where that fails.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "scripts" / "redmine-local.sh"
+PASSWORD = "Password-123!"
+
+
+@dataclass
+class SeedUser:
+    id: int
+    login: str
+    mail: str
+    api_key: str
+
+
+@dataclass
+class Seed:
+    """What the seeding created; ids are looked up, never assumed."""
+
+    url: str
+    admin_key: str
+    users: dict[str, SeedUser] = field(default_factory=dict)
+    projects: dict[str, int] = field(default_factory=dict)  # identifier -> id
+    roles: dict[str, int] = field(default_factory=dict)  # name -> id
+    trackers: dict[str, int] = field(default_factory=dict)
+    activities: dict[str, int] = field(default_factory=dict)
+    priorities: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)
+    categories: dict[str, int] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+    group_id: int = 0
+
+
+class RedmineUnavailableForTests(Exception):
+    pass
+
+
+def start_redmine() -> tuple[str, str]:
+    url, key = os.environ.get("REDMINE_TEST_URL"), os.environ.get("REDMINE_TEST_API_KEY")
+    if url and key:
+        return url.rstrip("/"), key
+    if os.geteuid() != 0 and not Path("/usr/share/redmine/bin/rails").exists():
+        raise RedmineUnavailableForTests(
+            "no Redmine: set REDMINE_TEST_URL and REDMINE_TEST_API_KEY, or run the tests as "
+            "root so scripts/redmine-local.sh can install one"
+        )
+    done = subprocess.run(
+        ["bash", str(SCRIPT), "fresh"], capture_output=True, text=True, timeout=900, check=False
+    )
+    if done.returncode != 0:
+        raise RedmineUnavailableForTests(
+            f"scripts/redmine-local.sh fresh failed ({done.returncode}): {done.stderr[-2000:]}"
+        )
+    values = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+    return values["REDMINE_TEST_URL"], values["REDMINE_TEST_API_KEY"]
+
+
+class _Admin:
+    def __init__(self, url: str, key: str) -> None:
+        self.http = httpx.Client(base_url=url, headers={"X-Redmine-API-Key": key}, timeout=30.0)
+
+    def get(self, path: str, **params: Any) -> Any:
+        response = self.http.get(path, params=params)
+        response.raise_for_status()
+        return response.json()
+
+    def post(self, path: str, body: Any) -> Any:
+        response = self.http.post(path, json=body)
+        if response.status_code == 422:
+            raise ValueError(response.json())
+        response.raise_for_status()
+        return response.json() if response.content.strip() else {}
+
+    def put(self, path: str, body: Any) -> None:
+        response = self.http.put(path, json=body)
+        response.raise_for_status()
+
+
+def _names(items: list[dict[str, Any]]) -> dict[str, int]:
+    return {item["name"]: item["id"] for item in items}
+
+
+def seed(url: str, key: str) -> Seed:
+    """Create users, projects, memberships, a category, a version and a group.
+
+    Users: alice (Manager of both projects), bob (Developer in `alpha`, Reporter in
+    `secret`), carol (locked), dave (active, in no project), erin (Reporter in `alpha`).
+    Projects: `alpha` (public) with subproject `alpha-sub`, `secret` (private).
+    """
+    admin = _Admin(url, key)
+    result = Seed(url=url, admin_key=key)
+    result.roles = _names(admin.get("/roles.json")["roles"])
+    result.trackers = _names(admin.get("/trackers.json")["trackers"])
+    result.statuses = _names(admin.get("/issue_statuses.json")["issue_statuses"])
+    result.priorities = _names(admin.get("/enumerations/issue_priorities.json")["issue_priorities"])
+    result.activities = _names(
+        admin.get("/enumerations/time_entry_activities.json")["time_entry_activities"]
+    )
+
+    existing = {u["login"]: u for u in admin.get("/users.json", status="", limit=100)["users"]}
+    people = {
+        "alice": ("Alice", "Archer"),
+        "bob": ("Bob", "Baker"),
+        "carol": ("Carol", "Cooper"),
+        "dave": ("Dave", "Dalton"),
+        "erin": ("Erin", "Evans"),
+    }
+    for login, (first, last) in people.items():
+        mail = f"{login}@example.com"
+        if login in existing:
+            user_id = existing[login]["id"]
+        else:
+            user_id = admin.post(
+                "/users.json",
+                {
+                    "user": {
+                        "login": login,
+                        "firstname": first,
+                        "lastname": last,
+                        "mail": mail,
+                        "password": PASSWORD,
+                        "mail_notification": "none",
+                    }
+                },
+            )["user"]["id"]
+        api_key = admin.get(f"/users/{user_id}.json")["user"].get("api_key", "")
+        result.users[login] = SeedUser(id=user_id, login=login, mail=mail, api_key=api_key)
+    # Lock carol after reading her key (status 3 = locked).
+    admin.put(f"/users/{result.users['carol'].id}.json", {"user": {"status": 3}})
+
+    projects = {p["identifier"]: p for p in admin.get("/projects.json", limit=100)["projects"]}
+    all_trackers = list(result.trackers.values())
+    wanted = [
+        ("alpha", "Alpha", True, None),
+        ("alpha-sub", "Alpha Sub", True, "alpha"),
+        ("secret", "Secret", False, None),
+    ]
+    for identifier, name, public, parent in wanted:
+        if identifier not in projects:
+            body: dict[str, Any] = {
+                "name": name,
+                "identifier": identifier,
+                "is_public": public,
+                "tracker_ids": all_trackers,
+                "enabled_module_names": [
+                    "issue_tracking",
+                    "time_tracking",
+                    "wiki",
+                    "news",
+                    "files",
+                    "documents",
+                    "boards",
+                ],
+            }
+            if parent:
+                body["parent_id"] = result.projects[parent]
+            projects[identifier] = admin.post("/projects.json", {"project": body})["project"]
+        result.projects[identifier] = projects[identifier]["id"]
+
+    roles = result.roles
+    plan = [
+        ("alpha", "alice", "Manager"),
+        ("alpha", "bob", "Developer"),
+        ("alpha", "erin", "Reporter"),
+        ("secret", "alice", "Manager"),
+        ("secret", "bob", "Reporter"),
+        ("alpha-sub", "alice", "Manager"),
+    ]
+    for identifier, login, role in plan:
+        members = admin.get(f"/projects/{identifier}/memberships.json", limit=100)["memberships"]
+        if not any(m.get("user", {}).get("id") == result.users[login].id for m in members):
+            admin.post(
+                f"/projects/{identifier}/memberships.json",
+                {"membership": {"user_id": result.users[login].id, "role_ids": [roles[role]]}},
+            )
+
+    categories = admin.get("/projects/alpha/issue_categories.json")["issue_categories"]
+    if not any(c["name"] == "Backend" for c in categories):
+        admin.post("/projects/alpha/issue_categories.json", {"issue_category": {"name": "Backend"}})
+        categories = admin.get("/projects/alpha/issue_categories.json")["issue_categories"]
+    result.categories = _names(categories)
+
+    versions = admin.get("/projects/alpha/versions.json")["versions"]
+    if not any(v["name"] == "1.0" for v in versions):
+        admin.post("/projects/alpha/versions.json", {"version": {"name": "1.0"}})
+        versions = admin.get("/projects/alpha/versions.json")["versions"]
+    result.versions = _names(versions)
+
+    groups = admin.get("/groups.json")["groups"]
+    group = next((g for g in groups if g["name"] == "Testers"), None)
+    if group is None:
+        group = admin.post("/groups.json", {"group": {"name": "Testers"}})["group"]
+    result.group_id = group["id"]
+    return result
