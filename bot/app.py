@@ -1,0 +1,147 @@
+"""The Starlette app: its lifespan owns every resource; Bolt answers Slack on /slack/events."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from bot.config import Settings
+from bot.identity import IdentityResolver
+from bot.redmine import Redmine, RedmineClient, RedmineError
+from bot.services import Services
+from bot.store import db
+
+log = logging.getLogger(__name__)
+
+# Registers the Slack listeners on the Bolt app. Passed in so that bot/ never imports
+# handlers/ (the dependency points one way: handlers -> bot).
+Registrar = Callable[[AsyncApp, Services], None]
+
+
+async def is_admin_key(redmine: Redmine) -> bool:
+    """Whether REDMINE_API_KEY belongs to an administrator (impersonation needs one)."""
+    return (await redmine.users.current()).admin
+
+
+@asynccontextmanager
+async def open_services(settings: Settings) -> AsyncIterator[Services]:
+    """Create and later close everything the service shares: HTTP pools, database, identity."""
+    async with AsyncExitStack() as stack:
+        client = RedmineClient(
+            settings.redmine_base_url,
+            settings.redmine_api_key.get_secret_value(),
+            timeout=settings.redmine_timeout,
+        )
+        stack.push_async_callback(client.aclose)
+        redmine = Redmine(client)
+        slack = AsyncWebClient(
+            token=settings.slack_bot_token.get_secret_value(),
+            base_url=settings.slack_api_base_url,
+        )
+        engine = db.create_engine(settings.database_url)
+        stack.push_async_callback(engine.dispose)
+        await db.migrate(engine)
+        sessions = db.session_factory(engine)
+        try:
+            admin_mode = await is_admin_key(redmine)
+        except RedmineError as error:
+            # Start anyway (readyz reports it); assume impersonation until Redmine answers.
+            log.warning("could not ask Redmine whether the API key is an admin's: %s", error)
+            admin_mode = True
+        identity = IdentityResolver(
+            redmine=redmine,
+            slack=slack,
+            sessions=sessions,
+            admin_mode=admin_mode,
+            secret_key=settings.secret_key.get_secret_value() if settings.secret_key else None,
+        )
+        yield Services(
+            settings=settings,
+            redmine=redmine,
+            slack=slack,
+            engine=engine,
+            sessions=sessions,
+            identity=identity,
+            admin_mode=admin_mode,
+        )
+
+
+def create_bolt_app(services: Services, register: Registrar) -> AsyncApp:
+    settings = services.settings
+    bolt = AsyncApp(
+        client=services.slack,
+        signing_secret=(
+            settings.slack_signing_secret.get_secret_value()
+            if settings.slack_signing_secret
+            else None
+        ),
+        # Socket Mode requests arrive over an authenticated websocket, not signed HTTP.
+        request_verification_enabled=not settings.socket_mode,
+        process_before_response=False,
+        logger=logging.getLogger("slack_bolt"),
+    )
+    register(bolt, services)
+    return bolt
+
+
+async def healthz(_: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    services: Services = request.app.state.services
+    checks: dict[str, str] = {}
+    try:
+        await asyncio.wait_for(services.redmine.trackers.all(), timeout=5)
+        checks["redmine"] = "ok"
+    except (RedmineError, TimeoutError) as error:
+        checks["redmine"] = f"unreachable: {type(error).__name__}"
+    checks["database"] = "ok" if await db.ping(services.engine) else "unreachable"
+    ready = all(value == "ok" for value in checks.values())
+    return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
+
+
+def create_app(
+    settings: Settings,
+    register: Registrar,
+    *,
+    background: Callable[[Services], list[Any]] | None = None,
+) -> Starlette:
+    """The web app. `background(services)` returns coroutines to run beside it (the poller)."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with open_services(settings) as services:
+            bolt = create_bolt_app(services, register)
+            app.state.services = services
+            app.state.slack_handler = AsyncSlackRequestHandler(bolt)
+            tasks = [asyncio.create_task(job) for job in (background(services) if background else [])]
+            try:
+                yield
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def slack_events(request: Request) -> Response:
+        handler: AsyncSlackRequestHandler = request.app.state.slack_handler
+        return await handler.handle(request)
+
+    routes = [
+        Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/", lambda _: PlainTextResponse("redmine-slack\n"), methods=["GET"]),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

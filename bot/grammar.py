@@ -1,0 +1,293 @@
+"""The `/redmine` command grammar: a table of subcommands, parsed into typed commands.
+
+Subcommands are matched by name or alias; an unknown one, or bad arguments, raise
+`UsageError`, which one place (the handler) turns into help text naming the problem.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+
+class UsageError(Exception):
+    """The text could not be understood; `subcommand` is the one whose usage to show."""
+
+    def __init__(self, message: str, subcommand: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.subcommand = subcommand
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Create:
+    words: str  # "[project] subject"; empty opens the modal
+
+
+@dataclass(frozen=True)
+class Show:
+    issue_id: int
+
+
+@dataclass(frozen=True)
+class Note:
+    issue_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Log:
+    issue_id: int
+    hours: Decimal
+    hours_text: str
+    rest: str  # "[activity] [comment]": the activity is matched against the project's list
+
+
+@dataclass(frozen=True)
+class Search:
+    words: str
+
+
+@dataclass(frozen=True)
+class Attach:
+    issue_id: int
+
+
+@dataclass(frozen=True)
+class Subscribe:
+    project: str
+    filters: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    project: str
+
+
+@dataclass(frozen=True)
+class Subscriptions:
+    pass
+
+
+@dataclass(frozen=True)
+class Connect:
+    pass
+
+
+@dataclass(frozen=True)
+class Disconnect:
+    pass
+
+
+@dataclass(frozen=True)
+class Whoami:
+    pass
+
+
+@dataclass(frozen=True)
+class Mine:
+    pass
+
+
+Command = (
+    Help
+    | Create
+    | Show
+    | Note
+    | Log
+    | Search
+    | Attach
+    | Subscribe
+    | Unsubscribe
+    | Subscriptions
+    | Connect
+    | Disconnect
+    | Whoami
+    | Mine
+)
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    usage: str
+    summary: str
+    aliases: tuple[str, ...] = ()
+
+
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand(
+        "create",
+        "create [project] <subject>",
+        "create an issue (no subject: a form)",
+        ("new", "add"),
+    ),
+    Subcommand("show", "show <id>", "show an issue", ("view", "issue")),
+    Subcommand("note", "note <id> <text>", "add a note to an issue", ("comment",)),
+    Subcommand(
+        "log",
+        "log <id> <hours> [activity] [comment]",
+        "log time, e.g. `log 42 1h30 development fixed it`",
+        ("time", "spent"),
+    ),
+    Subcommand("search", "search <words>", "search issues", ("find",)),
+    Subcommand("mine", "mine", "your open assigned issues", ("my",)),
+    Subcommand("attach", "attach <id>", "upload files to an issue"),
+    Subcommand(
+        "subscribe", "subscribe <project> [filters]", "post a project's changes in this channel"
+    ),
+    Subcommand("unsubscribe", "unsubscribe <project>", "stop posting a project's changes here"),
+    Subcommand("subscriptions", "subscriptions", "list this channel's subscriptions"),
+    Subcommand("connect", "connect", "connect your Redmine account with your API key", ("login",)),
+    Subcommand("disconnect", "disconnect", "forget your connected Redmine account", ("logout",)),
+    Subcommand("whoami", "whoami", "which Redmine account you act as, and why"),
+    Subcommand("help", "help [command]", "this help"),
+)
+
+_BY_NAME: dict[str, Subcommand] = {
+    name: sub for sub in SUBCOMMANDS for name in (sub.name, *sub.aliases)
+}
+
+ISSUE_ID = re.compile(r"^#?(\d{1,9})$")
+
+# What Redmine accepts for hours (REDMINE-FACTS.md): 1.5, 1,5, 1h30, 1h 30min, 1:30, 90m.
+_HOURS = re.compile(
+    r"""^(?:
+        (?P<decimal>\d+(?:[.,]\d+)?)h?
+      | (?P<h>\d+(?:[.,]\d+)?)\s*h(?:ours?|rs?)?\s*(?P<hm>\d+)\s*m(?:in(?:utes?|s)?)?
+      | (?P<h2>\d+)\s*h(?:ours?|rs?)?\s*(?P<hm2>\d+)
+      | (?P<colon_h>\d+):(?P<colon_m>[0-5]?\d)
+      | (?P<minutes>\d+(?:[.,]\d+)?)\s*m(?:in(?:utes?|s)?)?
+    )$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+# The hours may take two words ("1h 30min"): try two, then one.
+_HOURS_TWO_WORDS = re.compile(r"^(\S+\s+\S+)(?:\s+(.*))?$", re.DOTALL)
+
+
+def subcommand(name: str) -> Subcommand | None:
+    return _BY_NAME.get(name.lower())
+
+
+def parse_issue_id(text: str, subcommand_name: str) -> int:
+    match = ISSUE_ID.match(text.strip())
+    if not match:
+        raise UsageError(f"`{text}` is not an issue number (use `123` or `#123`).", subcommand_name)
+    return int(match.group(1))
+
+
+def parse_hours(text: str) -> Decimal:
+    """Hours as a Decimal from any form Redmine accepts; UsageError otherwise."""
+    match = _HOURS.match(text.strip())
+    if not match:
+        raise UsageError(
+            f"`{text}` is not a duration. Use e.g. `1.5`, `1h30`, `1:30`, `90m` or `1h 30min`.",
+            "log",
+        )
+    groups = match.groupdict()
+    try:
+        if groups["decimal"]:
+            hours = Decimal(groups["decimal"].replace(",", "."))
+        elif groups["h"]:
+            hours = Decimal(groups["h"].replace(",", ".")) + Decimal(groups["hm"]) / 60
+        elif groups["h2"]:
+            hours = Decimal(groups["h2"]) + Decimal(groups["hm2"]) / 60
+        elif groups["colon_h"]:
+            hours = Decimal(groups["colon_h"]) + Decimal(groups["colon_m"]) / 60
+        else:
+            hours = Decimal(groups["minutes"].replace(",", ".")) / 60
+    except InvalidOperation:
+        raise UsageError(f"`{text}` is not a duration.", "log") from None
+    if hours <= 0:
+        raise UsageError("Hours must be more than zero.", "log")
+    if hours > 1000:
+        raise UsageError(f"`{text}` is more hours than anyone can log at once.", "log")
+    return hours.quantize(Decimal("0.01"))
+
+
+def _split_hours(rest: str) -> tuple[str, str]:
+    """Take the hours off the front of `rest`: two words when they form one duration."""
+    two = _HOURS_TWO_WORDS.match(rest)
+    if two and _HOURS.match(two.group(1)):
+        return two.group(1), (two.group(2) or "").strip()
+    first, _, remainder = rest.partition(" ")
+    return first, remainder.strip()
+
+
+def parse(text: str) -> Command:
+    """Parse the text after `/redmine` into a typed command, or raise UsageError."""
+    text = text.strip()
+    if not text:
+        return Help()
+    word, _, rest = text.partition(" ")
+    rest = rest.strip()
+    sub = subcommand(word)
+    if sub is None:
+        if ISSUE_ID.match(word) and not rest:  # `/redmine 123` is a natural way to ask
+            return Show(parse_issue_id(word, "show"))
+        raise UsageError(f"I don't know the command `{word}`.")
+    name = sub.name
+    if name == "help":
+        topic = rest.split(" ", 1)[0].lower() or None
+        if topic is not None and subcommand(topic) is None:
+            raise UsageError(f"There is no command `{topic}` to explain.")
+        return Help(subcommand(topic).name if topic else None)  # type: ignore[union-attr]
+    if name == "create":
+        return Create(rest)
+    if name in {"subscriptions", "connect", "disconnect", "whoami", "mine"}:
+        if rest:
+            raise UsageError(f"`{name}` takes no arguments.", name)
+        return {
+            "subscriptions": Subscriptions,
+            "connect": Connect,
+            "disconnect": Disconnect,
+            "whoami": Whoami,
+            "mine": Mine,
+        }[name]()
+    if name == "search":
+        if not rest:
+            raise UsageError("What should I search for?", name)
+        return Search(rest)
+    if name in {"subscribe", "unsubscribe"}:
+        if not rest:
+            raise UsageError("Which project? Give its identifier, e.g. `my-project`.", name)
+        project, *filters = rest.split()
+        if name == "unsubscribe":
+            if filters:
+                raise UsageError("`unsubscribe` takes only the project.", name)
+            return Unsubscribe(project)
+        return Subscribe(project, tuple(filters))
+    # The rest take an issue id first.
+    if not rest:
+        raise UsageError("Which issue? Give its number.", name)
+    id_text, _, after = rest.partition(" ")
+    issue_id = parse_issue_id(id_text, name)
+    after = after.strip()
+    if name == "show":
+        if after:
+            raise UsageError("`show` takes only the issue number.", name)
+        return Show(issue_id)
+    if name == "attach":
+        if after:
+            raise UsageError("`attach` takes only the issue number.", name)
+        return Attach(issue_id)
+    if name == "note":
+        if not after:
+            raise UsageError("What should the note say?", name)
+        return Note(issue_id, after)
+    # log
+    if not after:
+        raise UsageError("How many hours? e.g. `log 42 1h30`.", name)
+    hours_text, remainder = _split_hours(after)
+    return Log(issue_id, parse_hours(hours_text), hours_text, remainder)
+
+
+def usage(name: str) -> str:
+    sub = subcommand(name)
+    return f"`/redmine {sub.usage}`" if sub else ""

@@ -1,0 +1,29 @@
+"""The long-lived resources one running service shares, created by the app's lifespan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.redmine import Redmine
+
+if TYPE_CHECKING:
+    from bot.identity import IdentityResolver
+
+
+@dataclass
+class Services:
+    """Handed to every Slack listener and background task; owns nothing it did not get."""
+
+    settings: Settings
+    redmine: Redmine  # acts with REDMINE_API_KEY; handlers use identity views, never this
+    slack: AsyncWebClient
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    identity: IdentityResolver
+    admin_mode: bool  # REDMINE_API_KEY is an admin's: impersonation works
+    background: list[object] = field(default_factory=list)
