@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
+import httpx
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -20,6 +21,7 @@ from bot.config import Settings
 from bot.identity import IdentityResolver
 from bot.redmine import Redmine, RedmineClient, RedmineError
 from bot.services import Services
+from bot.slackfiles import SlackFiles
 from bot.store import db
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,14 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             token=settings.slack_bot_token.get_secret_value(),
             base_url=settings.slack_api_base_url,
         )
+        # Downloads of Slack files; kept apart from Redmine's pool so no header can cross.
+        slack_http = httpx.AsyncClient(
+            timeout=httpx.Timeout(60.0, connect=10.0), follow_redirects=False
+        )
+        stack.push_async_callback(slack_http.aclose)
+        files = SlackFiles(
+            slack_http, settings.slack_bot_token.get_secret_value(), settings.slack_api_base_url
+        )
         engine = db.create_engine(settings.database_url)
         stack.push_async_callback(engine.dispose)
         await db.migrate(engine)
@@ -74,6 +84,7 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             sessions=sessions,
             identity=identity,
             admin_mode=admin_mode,
+            files=files,
         )
 
 
@@ -126,7 +137,9 @@ def create_app(
             bolt = create_bolt_app(services, register)
             app.state.services = services
             app.state.slack_handler = AsyncSlackRequestHandler(bolt)
-            tasks = [asyncio.create_task(job) for job in (background(services) if background else [])]
+            tasks = [
+                asyncio.create_task(job) for job in (background(services) if background else [])
+            ]
             try:
                 yield
             finally:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.redmine import Redmine
+from bot.slackfiles import SlackFiles
 
 if TYPE_CHECKING:
     from bot.identity import IdentityResolver
@@ -26,4 +27,5 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     identity: IdentityResolver
     admin_mode: bool  # REDMINE_API_KEY is an admin's: impersonation works
+    files: SlackFiles
     background: list[object] = field(default_factory=list)

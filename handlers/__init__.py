@@ -1,0 +1,15 @@
+"""Thin Slack listeners, one module per surface, each with `register(app, services)`."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.services import Services
+from handlers import actions, commands, options, views
+
+
+def register_all(app: AsyncApp, services: Services) -> None:
+    commands.register(app, services)
+    views.register(app, services)
+    options.register(app, services)
+    actions.register(app, services)

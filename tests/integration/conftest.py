@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
 from bot.redmine import Redmine, RedmineClient
+from tests.integration.slack_harness import (
+    RunningService,
+    add_slack_users,
+    run_service,
+    settings_for,
+)
 from tests.redmine_server import RedmineUnavailableForTests, Seed, seed, start_redmine
+from tests.support.fakeslack import FakeSlack, start_fake_slack
 
 
 @pytest.fixture(scope="session")
@@ -28,3 +36,24 @@ async def redmine(redmine_seed: Seed) -> AsyncIterator[Redmine]:
     client = RedmineClient(redmine_seed.url, redmine_seed.admin_key, backoff=0.05)
     async with client:
         yield Redmine(client)
+
+
+@pytest.fixture(scope="session")
+def fake_slack_server() -> Iterator[FakeSlack]:
+    fake, server = start_fake_slack()
+    yield fake
+    server.stop()
+
+
+@pytest.fixture
+def fake_slack(fake_slack_server: FakeSlack) -> FakeSlack:
+    fake_slack_server.reset()
+    add_slack_users(fake_slack_server)
+    return fake_slack_server
+
+
+@pytest.fixture
+def service(redmine_seed: Seed, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[RunningService]:
+    """The whole service on a loopback port: real Redmine, fake Slack, fresh database."""
+    settings = settings_for(redmine_seed, fake_slack, tmp_path / "service.sqlite3")
+    yield from run_service(settings, fake_slack, redmine_seed)

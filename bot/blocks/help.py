@@ -1,0 +1,42 @@
+"""Help text for `/redmine`, built from the command table so the two never drift."""
+
+from __future__ import annotations
+
+from bot.blocks.common import Block, context, section
+from bot.grammar import SUBCOMMANDS, subcommand
+
+HOURS_HINT = "Hours: `1.5`, `1h30`, `1:30`, `90m` or `1h 30min`. Issues: `123` or `#123`."
+SUBSCRIBE_HINT = (
+    "Filters: `trackers:Bug,Feature` `events:created,notes,status,assignee,priority,"
+    "attachments,closed` `subprojects:on` `threads:off` `private:on` (private channels only)."
+)
+
+
+def help_text(problem: str | None = None, topic: str | None = None) -> str:
+    """The whole help as mrkdwn; `problem` names what was not understood."""
+    lines: list[str] = []
+    if problem:
+        lines.append(f":warning: {problem}")
+    sub = subcommand(topic) if topic else None
+    if sub is not None:
+        lines.append(f"`/redmine {sub.usage}`: {sub.summary}")
+        if sub.aliases:
+            lines.append("Also: " + ", ".join(f"`{a}`" for a in sub.aliases))
+        if sub.name == "log":
+            lines.append(HOURS_HINT)
+        if sub.name == "subscribe":
+            lines.append(SUBSCRIBE_HINT)
+        return "\n".join(lines)
+    lines.append("*Redmine from Slack*: everything runs in Redmine as you.")
+    lines.extend(f"• `/redmine {s.usage}`: {s.summary}" for s in SUBCOMMANDS)
+    lines.append(HOURS_HINT)
+    return "\n".join(lines)
+
+
+def help_blocks(problem: str | None = None, topic: str | None = None) -> list[Block]:
+    return [
+        section(help_text(problem, topic)),
+        context(
+            "Message shortcuts (⋯ on a message): create an issue, add as note, log time, attach files."
+        ),
+    ]

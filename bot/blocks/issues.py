@@ -1,0 +1,137 @@
+"""Issue cards and issue lists. Everything from Redmine is escaped before it enters mrkdwn."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.blocks.common import Block, button, context, mrkdwn, section
+from bot.config import TextFormatting
+from bot.redmine.models import Issue, Ref, SearchResult
+from bot.text import escape_mrkdwn, link, redmine_to_mrkdwn
+
+DESCRIPTION_EXCERPT = 600
+
+
+def issue_url(base_url: str, issue_id: int) -> str:
+    return f"{base_url.rstrip('/')}/issues/{issue_id}"
+
+
+def issue_link(base_url: str, issue_id: int, subject: str | None = None) -> str:
+    label = f"#{issue_id}" + (f" {subject}" if subject else "")
+    return link(issue_url(base_url, issue_id), label)
+
+
+def _name(ref: Ref | None, empty: str = "—") -> str:
+    return escape_mrkdwn(ref.name) if ref and ref.name else empty
+
+
+def _when(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    # Slack renders this in each reader's own time zone; the fallback is UTC.
+    epoch = int(value.timestamp())
+    return f"<!date^{epoch}^{{date_short_pretty}} {{time}}|{value:%Y-%m-%d %H:%M} UTC>"
+
+
+def issue_summary_line(issue: Issue, base_url: str) -> str:
+    """`#42 Subject` linked, then tracker, status and assignee: one line in a list."""
+    parts = [f"*{issue_link(base_url, issue.id, issue.subject)}*"]
+    details = [_name(issue.tracker, ""), _name(issue.status, "")]
+    if issue.assigned_to:
+        details.append("→ " + _name(issue.assigned_to))
+    return " ".join(parts) + "  " + " · ".join(d for d in details if d)
+
+
+def issue_card(
+    issue: Issue,
+    base_url: str,
+    formatting: TextFormatting,
+    *,
+    with_description: bool = True,
+) -> list[Block]:
+    """The issue as Slack shows it: title link, key fields, a description excerpt."""
+    title = f"*{issue_link(base_url, issue.id, issue.subject)}*"
+    if issue.is_private:
+        title += "  :lock: private"
+    blocks: list[Block] = [section(title)]
+    fields = [
+        ("Project", _name(issue.project)),
+        ("Tracker", _name(issue.tracker)),
+        ("Status", _name(issue.status)),
+        ("Priority", _name(issue.priority)),
+        ("Assignee", _name(issue.assigned_to, "nobody")),
+        ("Author", _name(issue.author)),
+    ]
+    blocks.append(
+        {"type": "section", "fields": [mrkdwn(f"*{label}*\n{value}") for label, value in fields]}
+    )
+    if with_description and issue.description and issue.description.strip():
+        excerpt = redmine_to_mrkdwn(
+            issue.description,
+            formatting,
+            base_url=base_url,
+            limit=DESCRIPTION_EXCERPT,
+            more_url=issue_url(base_url, issue.id),
+        )
+        blocks.append(section(excerpt))
+    blocks.append(context(f"Updated {_when(issue.updated_on)}"))
+    return blocks
+
+
+def issue_card_text(issue: Issue) -> str:
+    """Plain fallback for notifications and screen readers."""
+    return f"#{issue.id} {issue.subject} ({issue.status.name if issue.status else ''})"
+
+
+def issue_list(issues: Sequence[Issue], base_url: str, *, heading: str, empty: str) -> list[Block]:
+    if not issues:
+        return [section(empty)]
+    lines = [issue_summary_line(issue, base_url) for issue in issues]
+    return [section(heading), section("\n".join(lines))]
+
+
+SEARCH_MORE_ACTION = "search_more"
+
+
+def encode_search_page(query: str, offset: int) -> str:
+    return json.dumps({"q": query, "o": offset}, separators=(",", ":"))
+
+
+def decode_search_page(value: str) -> tuple[str, int]:
+    data = json.loads(value)
+    return str(data["q"]), int(data["o"])
+
+
+def search_results(
+    query: str,
+    results: Sequence[SearchResult],
+    statuses: dict[int, str],
+    *,
+    offset: int,
+    total: int,
+    base_url: str,
+) -> list[Block]:
+    """Issues first: id and title linked, then status; a "More" button for the next page."""
+    shown_query = escape_mrkdwn(query)
+    if not results:
+        return [section(f"No issues found for “{shown_query}”.")]
+    lines = []
+    for result in results:
+        status = statuses.get(result.id)
+        suffix = f" · {escape_mrkdwn(status)}" if status else ""
+        lines.append("• " + link(issue_url(base_url, result.id), result.title) + suffix)
+    end = offset + len(results)
+    blocks: list[Block] = [
+        section(f"Issues matching “{shown_query}” ({offset + 1}–{end} of {total}):"),
+        section("\n".join(lines)),
+    ]
+    if end < total:
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [button("More", SEARCH_MORE_ACTION, encode_search_page(query, end))],
+            }
+        )
+    return blocks

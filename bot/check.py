@@ -1,0 +1,156 @@
+"""`redmine-slack check`: verify the Redmine and Slack settings, in words a person can act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Settings
+from bot.redmine import Redmine, RedmineClient
+from bot.redmine.errors import AuthenticationError, ForbiddenError, RedmineError, user_message
+
+# Bot scopes the features need (slack-manifest.yml declares them).
+REQUIRED_SCOPES = (
+    "commands",
+    "chat:write",
+    "users:read",
+    "users:read.email",
+    "files:read",
+    "channels:join",
+    "reactions:write",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    ok: bool
+    text: str
+
+    def line(self) -> str:
+        return ("  ok   " if self.ok else "  FAIL ") + self.text
+
+
+async def check_redmine(
+    settings: Settings, *, http: httpx.AsyncClient | None = None
+) -> list[Finding]:
+    findings: list[Finding] = []
+    client = RedmineClient(
+        settings.redmine_base_url,
+        settings.redmine_api_key.get_secret_value(),
+        http=http,
+        timeout=min(settings.redmine_timeout, 10.0),
+        max_retries=0,
+    )
+    async with client:
+        redmine = Redmine(client)
+        try:
+            response = await client.http.get(client.url("/"), timeout=10.0)
+            findings.append(
+                Finding(
+                    response.status_code < 500,
+                    f"Redmine answers at {settings.redmine_base_url} ({response.status_code})",
+                )
+            )
+        except httpx.HTTPError as error:
+            findings.append(
+                Finding(
+                    False,
+                    f"Redmine cannot be reached at {settings.redmine_base_url}: "
+                    f"{type(error).__name__}. Check REDMINE_URL.",
+                )
+            )
+            return findings
+        try:
+            user = await redmine.users.current()
+        except AuthenticationError:
+            findings.append(
+                Finding(
+                    False,
+                    "Redmine rejected REDMINE_API_KEY, or its REST API is off: "
+                    "enable Administration -> Settings -> API -> Enable REST web service, "
+                    "and copy the key from My account -> API access key.",
+                )
+            )
+            return findings
+        except (ForbiddenError, RedmineError) as error:
+            findings.append(
+                Finding(False, f"Reading the key's account failed: {user_message(error)}")
+            )
+            return findings
+        findings.append(Finding(True, f"REST API enabled; the key belongs to `{user.login}`"))
+        if user.admin:
+            findings.append(
+                Finding(
+                    True,
+                    "the key is an administrator's: actions run as each Slack user "
+                    "(X-Redmine-Switch-User)",
+                )
+            )
+        else:
+            findings.append(
+                Finding(
+                    True,
+                    "the key is not an administrator's: connected-keys-only mode, "
+                    "everyone must `/redmine connect` with their own key",
+                )
+            )
+            if settings.secret_key is None:
+                findings.append(
+                    Finding(False, "connected-keys-only mode stores personal keys: set SECRET_KEY")
+                )
+    return findings
+
+
+async def check_slack(settings: Settings) -> list[Finding]:
+    client = AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_base_url
+    )
+    try:
+        answer = await client.auth_test()
+    except SlackApiError as error:
+        return [
+            Finding(
+                False,
+                f"Slack rejected SLACK_BOT_TOKEN ({error.response.get('error')}): "
+                "copy the Bot User OAuth Token from OAuth & Permissions.",
+            )
+        ]
+    except Exception as error:  # network failures surface as aiohttp errors
+        return [
+            Finding(
+                False,
+                f"Slack's API cannot be reached at {settings.slack_api_base_url}: "
+                f"{type(error).__name__}",
+            )
+        ]
+    findings = [
+        Finding(
+            True,
+            f"Slack bot token valid: bot `{answer.get('user')}` in workspace "
+            f"`{answer.get('team')}`",
+        )
+    ]
+    granted = {
+        s.strip() for s in (answer.headers.get("x-oauth-scopes") or "").split(",") if s.strip()
+    }
+    if granted:
+        missing = [s for s in REQUIRED_SCOPES if s not in granted]
+        if missing:
+            findings.append(
+                Finding(
+                    False,
+                    "the bot lacks scopes "
+                    + ", ".join(missing)
+                    + ": reinstall the app from slack-manifest.yml",
+                )
+            )
+        else:
+            findings.append(Finding(True, "the bot has every scope it needs"))
+    if settings.socket_mode:
+        findings.append(Finding(True, "Socket Mode (SLACK_APP_TOKEN set): no public URL needed"))
+    elif settings.slack_signing_secret is None:
+        findings.append(Finding(False, "SLACK_SIGNING_SECRET is needed in HTTP mode"))
+    return findings

@@ -1,0 +1,200 @@
+"""Who a Slack user is in Redmine, and the adapter view that acts as them.
+
+In this order: an account the user connected with their own API key; else the Slack
+profile email matched exactly to one active Redmine user (only when REDMINE_API_KEY is
+an admin's, since acting as that user needs impersonation); else a refusal that says
+how to connect. Answers are cached for a TTL; a 412 from Redmine drops the entry.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.redmine import Redmine
+from bot.redmine.cache import TTLCache
+from bot.redmine.errors import AuthenticationError, RedmineError
+from bot.redmine.users import STATUS_LOCKED
+from bot.store import crypto
+from bot.store.repositories import UserLinkRepository
+
+log = logging.getLogger(__name__)
+
+HOW_TO_CONNECT = (
+    "Connect your account with `/redmine connect`: it asks for your Redmine API key "
+    "(Redmine -> My account -> API access key -> Show)."
+)
+NO_EMAIL = (
+    "I can't see an email address on your Slack profile, so I can't tell who you are in "
+    "Redmine. " + HOW_TO_CONNECT
+)
+NO_MATCH = (
+    "No active Redmine account has your Slack email ({email}), so I can't act for you. "
+    + HOW_TO_CONNECT
+)
+LOCKED = (
+    "Your Redmine account `{login}` is locked, so I can't act for you. Ask a Redmine "
+    "administrator to unlock it."
+)
+KEYS_ONLY = "This Redmine is set up so that everyone acts with their own API key. " + HOW_TO_CONNECT
+SLACK_PROFILE_UNREADABLE = (
+    "I couldn't read your Slack profile to find your Redmine account. Try again in a "
+    "minute, or " + HOW_TO_CONNECT[0].lower() + HOW_TO_CONNECT[1:]
+)
+KEY_REJECTED = (
+    "Redmine did not accept that API key. Copy it again from Redmine -> My account -> "
+    "API access key -> Show, and make sure the REST API is enabled."
+)
+
+
+class NotLinked(Exception):
+    """The Slack user has no usable Redmine account; `message` says what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Identity:
+    slack_user_id: str
+    login: str
+    redmine_user_id: int
+    source: Literal["connected", "email"]
+    api_key: str | None = None  # only in connected-keys-only mode
+
+    def describe(self) -> str:
+        if self.source == "connected":
+            return f"You act in Redmine as `{self.login}`: you connected that account with its API key."
+        return (
+            f"You act in Redmine as `{self.login}`: its email matches the one on your "
+            "Slack profile. Use `/redmine connect` to use another account."
+        )
+
+
+class IdentityResolver:
+    def __init__(
+        self,
+        *,
+        redmine: Redmine,
+        slack: AsyncWebClient,
+        sessions: async_sessionmaker[AsyncSession],
+        admin_mode: bool,
+        secret_key: str | None,
+        ttl: float = 300.0,
+    ) -> None:
+        self._redmine = redmine
+        self._slack = slack
+        self._sessions = sessions
+        self.admin_mode = admin_mode
+        self._secret_key = secret_key
+        self._cache = TTLCache(ttl)
+
+    def redmine_for(self, identity: Identity) -> Redmine:
+        """The adapter view that acts as this person, never as the admin."""
+        if identity.api_key is not None:
+            return self._redmine.with_api_key(identity.api_key)
+        return self._redmine.as_user(identity.login)
+
+    def forget(self, slack_user_id: str) -> None:
+        self._cache.discard(slack_user_id)
+
+    async def resolve(self, slack_user_id: str) -> Identity:
+        identity: Identity = await self._cache.get_or_load(
+            slack_user_id, lambda: self._lookup(slack_user_id)
+        )
+        return identity
+
+    async def _lookup(self, slack_user_id: str) -> Identity:
+        async with self._sessions() as session:
+            link = await UserLinkRepository(session).get(slack_user_id)
+        if link is not None:
+            if self.admin_mode:
+                return Identity(
+                    slack_user_id, link.redmine_login, link.redmine_user_id, "connected"
+                )
+            if link.encrypted_api_key and self._secret_key:
+                key = crypto.decrypt(link.encrypted_api_key, self._secret_key)
+                return Identity(
+                    slack_user_id, link.redmine_login, link.redmine_user_id, "connected", key
+                )
+        if not self.admin_mode:
+            raise NotLinked(KEYS_ONLY)
+        email = await self._slack_email(slack_user_id)
+        try:
+            matches = [
+                user
+                async for user in self._redmine.users.all(status="", name=email)
+                if (user.mail or "").strip().lower() == email
+            ]
+        except RedmineError as error:
+            log.warning("looking up a Redmine user by email failed: %s", error)
+            raise
+        if len(matches) != 1:
+            raise NotLinked(NO_MATCH.format(email=email))
+        user = matches[0]
+        if user.status == STATUS_LOCKED:
+            raise NotLinked(LOCKED.format(login=user.login))
+        if not user.is_active:
+            raise NotLinked(NO_MATCH.format(email=email))
+        return Identity(slack_user_id, user.login, user.id, "email")
+
+    async def _slack_email(self, slack_user_id: str) -> str:
+        try:
+            answer = await self._slack.users_info(user=slack_user_id)
+        except SlackApiError as error:
+            log.warning("users.info failed: %s", error.response.get("error"))
+            raise NotLinked(SLACK_PROFILE_UNREADABLE) from None
+        user = answer.get("user") or {}
+        email = str((user.get("profile") or {}).get("email") or "").strip().lower()
+        if not email:
+            raise NotLinked(NO_EMAIL)
+        return email
+
+    async def connect(self, slack_user_id: str, api_key: str) -> Identity:
+        """Verify a personal API key with `GET /my/account.json` and remember the account.
+
+        The key itself is stored (encrypted) only when the service has no admin key and
+        must act with personal keys; with an admin key the login is enough.
+        """
+        api_key = api_key.strip()
+        if not api_key:
+            raise NotLinked(KEY_REJECTED)
+        try:
+            user = await self._redmine.with_api_key(api_key).my_account.get()
+        except AuthenticationError:
+            raise NotLinked(KEY_REJECTED) from None
+        store_key = not self.admin_mode
+        if store_key and not self._secret_key:
+            raise NotLinked(
+                "This service can't store personal API keys safely: ask whoever runs it to "
+                "set SECRET_KEY."
+            )
+        encrypted = (
+            crypto.encrypt(api_key, self._secret_key) if store_key and self._secret_key else None
+        )
+        async with self._sessions() as session:
+            await UserLinkRepository(session).upsert(
+                slack_user_id,
+                redmine_login=user.login,
+                redmine_user_id=user.id,
+                method="api_key",
+                encrypted_api_key=encrypted,
+            )
+            await session.commit()
+        self.forget(slack_user_id)
+        return Identity(
+            slack_user_id, user.login, user.id, "connected", api_key if store_key else None
+        )
+
+    async def disconnect(self, slack_user_id: str) -> bool:
+        async with self._sessions() as session:
+            existed = await UserLinkRepository(session).delete(slack_user_id)
+            await session.commit()
+        self.forget(slack_user_id)
+        return existed

@@ -1,0 +1,108 @@
+"""Run the real service against the real Redmine and the fake Slack, over real HTTP."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot.app import create_app
+from bot.config import Settings
+from handlers import register_all
+from tests.redmine_server import Seed
+from tests.support.fakeslack import BOT_TOKEN, FakeSlack, ServerThread
+from tests.support.signing import SIGNING_SECRET, command_body, interaction_body, signed_headers
+
+SECRET_KEY = "test-secret-key-for-encrypting-personal-api-keys"
+
+# Slack users the tests act as; their emails match the seeded Redmine users.
+SLACK_USERS = {
+    "UALICE": "alice@example.com",
+    "UBOB": "bob@example.com",
+    "UCAROL": "carol@example.com",  # locked in Redmine
+    "UDAVE": "dave@example.com",  # active, in no project
+    "UERIN": "erin@example.com",
+    "USTRANGER": "stranger@example.com",  # no Redmine account
+}
+
+
+def add_slack_users(fake: FakeSlack) -> None:
+    for user_id, email in SLACK_USERS.items():
+        fake.add_user(user_id, email, name=email.split("@")[0].title())
+    fake.add_user("UNOEMAIL", None, name="No Email")
+    fake.add_channel("CPUBLIC")
+    fake.add_channel("CPRIVATE", private=True)
+
+
+def settings_for(seed: Seed, fake: FakeSlack, db_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": fake.base_url + "api/",
+        "redmine_url": seed.url,
+        "redmine_api_key": seed.admin_key,
+        "database_url": f"sqlite+aiosqlite:///{db_path}",
+        "secret_key": SECRET_KEY,
+        "poll_interval": 3600,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@dataclass
+class RunningService:
+    url: str
+    fake: FakeSlack
+    seed: Seed
+    http: httpx.Client
+
+    def post(self, body: str, *, headers: dict[str, str] | None = None) -> httpx.Response:
+        return self.http.post(
+            f"{self.url}/slack/events",
+            content=body.encode(),
+            headers=headers or signed_headers(body),
+        )
+
+    def command(
+        self,
+        text: str,
+        *,
+        user: str = "UALICE",
+        channel: str = "CPUBLIC",
+        trigger_id: str = "T.trigger",
+    ) -> httpx.Response:
+        body = command_body(
+            text,
+            user_id=user,
+            channel_id=channel,
+            response_url=self.fake.response_url(),
+            trigger_id=trigger_id,
+        )
+        return self.post(body)
+
+    def interaction(self, payload: dict[str, Any]) -> httpx.Response:
+        return self.post(interaction_body(payload))
+
+    def responses(self) -> list[dict[str, Any]]:
+        return [c.args for c in self.fake.of("response_url")]
+
+    def wait_response(self, predicate: Any = lambda _: True) -> dict[str, Any]:
+        return self.fake.wait_for("response_url", lambda c: predicate(c.args))[-1].args
+
+
+def response_text(args: dict[str, Any]) -> str:
+    """All the words a person sees in an answer: text plus every block's text."""
+    return (args.get("text") or "") + "\n" + json.dumps(args.get("blocks") or [])
+
+
+def run_service(settings: Settings, fake: FakeSlack, seed: Seed) -> Iterator[RunningService]:
+    server = ServerThread(create_app(settings, register_all)).start()
+    try:
+        with httpx.Client(timeout=30.0) as http:
+            yield RunningService(server.url, fake, seed, http)
+    finally:
+        server.stop()

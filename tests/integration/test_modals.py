@@ -1,0 +1,186 @@
+"""Modals opened by commands: create, connect, attach; validated before the ack."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from tests.integration import redmine_admin as rm
+from tests.integration.slack_harness import RunningService
+
+
+def _view_submission(
+    callback_id: str, values: dict[str, Any], *, user: str = "UALICE", private_metadata: str = ""
+) -> dict[str, Any]:
+    return {
+        "type": "view_submission",
+        "team": {"id": "T1", "domain": "test"},
+        "user": {"id": user, "username": user.lower(), "team_id": "T1"},
+        "api_app_id": "A1",
+        "trigger_id": "T.submit",
+        "view": {
+            "id": "V1",
+            "type": "modal",
+            "callback_id": callback_id,
+            "team_id": "T1",
+            "private_metadata": private_metadata,
+            "hash": "h1",
+            "state": {"values": values},
+        },
+    }
+
+
+def _select(block: str, value: str | None) -> dict[str, Any]:
+    option = {"text": {"type": "plain_text", "text": value}, "value": value} if value else None
+    return {block: {block: {"type": "external_select", "selected_option": option}}}
+
+
+def _text(block: str, value: str | None) -> dict[str, Any]:
+    return {block: {block: {"type": "plain_text_input", "value": value}}}
+
+
+def test_create_without_words_opens_the_modal_at_once(service: RunningService) -> None:
+    assert service.command("create").status_code == 200
+    [call] = service.fake.wait_for("views.open")
+    view = call.args["view"]
+    assert call.args["trigger_id"] == "T.trigger"
+    assert view["callback_id"] == "create_issue_modal"
+    assert len(view["title"]["text"]) <= 24
+    assert [b["block_id"] for b in view["blocks"]] == [
+        "project",
+        "tracker",
+        "subject",
+        "description",
+        "priority",
+        "assignee",
+    ]
+    assert json.loads(view["private_metadata"]) == {"channel_id": "CPUBLIC"}
+
+
+def test_create_modal_for_an_unmapped_user_turns_into_the_refusal(service: RunningService) -> None:
+    service.command("create", user="USTRANGER")
+    [update] = service.fake.wait_for("views.update")
+    assert "stranger@example.com" in json.dumps(update.args["view"])
+
+
+def test_create_modal_submission_creates_the_issue_as_the_user(service: RunningService) -> None:
+    subject = f"From the modal {uuid.uuid4().hex[:8]}"
+    seed = service.seed
+    values = {
+        **_select("project", str(seed.projects["alpha"])),
+        **_select("tracker", str(seed.trackers["Feature"])),
+        **_text("subject", subject),
+        **_text("description", "It *really* matters"),
+        **_select("priority", None),
+        **_select("assignee", str(seed.users["bob"].id)),
+    }
+    answer = service.interaction(
+        _view_submission(
+            "create_issue_modal", values, user="UERIN", private_metadata='{"channel_id":"CPUBLIC"}'
+        )
+    )
+    assert answer.status_code == 200 and answer.content in (b"", b"{}")
+    [post] = service.fake.wait_for("chat.postMessage")
+    assert post.args["channel"] == "CPUBLIC" and subject in post.args["text"]
+    [issue] = rm.issues_with_subject(seed, subject)
+    assert issue["author"]["id"] == seed.users["erin"].id
+    assert issue["tracker"]["name"] == "Feature"
+    assert issue["assigned_to"]["id"] == seed.users["bob"].id
+    assert issue["description"] == "It *really* matters"
+
+
+def test_create_modal_errors_are_on_their_fields_and_nothing_is_written(
+    service: RunningService,
+) -> None:
+    before = rm.count_issues(service.seed)
+    values = {**_select("project", None), **_text("subject", "   ")}
+    answer = service.interaction(_view_submission("create_issue_modal", values))
+    assert answer.json() == {
+        "response_action": "errors",
+        "errors": {
+            "project": "Choose the project the issue belongs to.",
+            "subject": "The issue needs a subject.",
+        },
+    }
+    assert rm.count_issues(service.seed) == before
+
+
+def test_project_options_come_from_what_the_user_can_see(service: RunningService) -> None:
+    payload = {
+        "type": "block_suggestion",
+        "action_id": "project",
+        "block_id": "project",
+        "value": "",
+        "team": {"id": "T1"},
+        "user": {"id": "UDAVE"},
+        "api_app_id": "A1",
+        "view": {"id": "V1", "callback_id": "create_issue_modal", "state": {"values": {}}},
+    }
+    labels = [o["text"]["text"] for o in service.interaction(payload).json()["options"]]
+    assert "Alpha" in labels and "Secret" not in labels  # dave is in no private project
+    payload["user"] = {"id": "UALICE"}
+    labels = [o["text"]["text"] for o in service.interaction(payload).json()["options"]]
+    assert "Secret" in labels
+
+
+def test_connect_with_a_valid_key_then_whoami_and_disconnect(service: RunningService) -> None:
+    service.command("connect", user="USTRANGER")
+    [opened] = service.fake.wait_for("views.open")
+    assert opened.args["view"]["callback_id"] == "connect_modal"
+    key = service.seed.users["erin"].api_key
+    answer = service.interaction(
+        _view_submission("connect_modal", _text("api_key", key), user="USTRANGER")
+    )
+    assert answer.json()["response_action"] == "update"
+    assert "`erin`" in json.dumps(answer.json()["view"])
+    service.command("whoami", user="USTRANGER")
+    assert "`erin`" in service.wait_response()["text"]
+    service.command("disconnect", user="USTRANGER")
+    service.fake.wait_for("response_url", count=2)
+    service.command("whoami", user="USTRANGER")
+    last = service.fake.wait_for("response_url", count=3)[-1].args["text"]
+    assert "stranger@example.com" in last  # back to the email match, which fails
+
+
+def test_connect_with_a_wrong_key_is_a_field_error(service: RunningService) -> None:
+    answer = service.interaction(_view_submission("connect_modal", _text("api_key", "0" * 40)))
+    body = answer.json()
+    assert body["response_action"] == "errors"
+    assert "did not accept" in body["errors"]["api_key"]
+    malformed = service.interaction(_view_submission("connect_modal", _text("api_key", "hello")))
+    assert "40 characters" in malformed.json()["errors"]["api_key"]
+
+
+def test_attach_streams_the_files_into_the_issue(service: RunningService) -> None:
+    seed = service.seed
+    issue = rm.create_issue(seed, subject=f"Needs files {uuid.uuid4().hex[:6]}")
+    service.command(f"attach {issue['id']}", user="UBOB")
+    [opened] = service.fake.wait_for("views.open")
+    assert opened.args["view"]["blocks"][1]["element"]["type"] == "file_input"
+    metadata = opened.args["view"]["private_metadata"]
+    content = bytes(range(256)) * 64
+    service.fake.add_file("F1", "trace.bin", content, "application/octet-stream")
+    service.fake.add_file("F2", "notes.txt", b"hello redmine", "text/plain")
+    files = [
+        service.fake.files["F1"],
+        service.fake.files["F2"],
+        {"id": "F3", "name": "evil.txt", "url_private_download": "http://127.0.0.2:9/steal"},
+    ]
+    values = {"files": {"files": {"type": "file_input", "files": files}}}
+    answer = service.interaction(
+        _view_submission("attach_modal", values, user="UBOB", private_metadata=metadata)
+    )
+    assert answer.status_code == 200
+    [told] = service.fake.wait_for("chat.postEphemeral")
+    assert "`trace.bin`" in told.args["text"] and "`notes.txt`" in told.args["text"]
+    assert "`evil.txt` was not attached" in told.args["text"]
+    attachments = rm.get(seed, f"/issues/{issue['id']}.json", include="attachments")["issue"][
+        "attachments"
+    ]
+    by_name = {a["filename"]: a for a in attachments}
+    assert set(by_name) == {"trace.bin", "notes.txt"}
+    assert by_name["trace.bin"]["filesize"] == len(content)
+    assert by_name["trace.bin"]["author"]["id"] == seed.users["bob"].id
+    with rm.admin(seed) as http:
+        assert http.get(by_name["trace.bin"]["content_url"]).content == content

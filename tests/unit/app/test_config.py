@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.config import SettingsError, load_settings
+
+REQUIRED = {
+    "SLACK_BOT_TOKEN": "xoxb-1",
+    "SLACK_SIGNING_SECRET": "s",
+    "REDMINE_URL": "https://redmine.example.com/",
+    "REDMINE_API_KEY": "k" * 40,
+}
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    for name in [
+        *REQUIRED,
+        "SLACK_APP_TOKEN",
+        "PORT",
+        "POLL_INTERVAL",
+        "LOG_LEVEL",
+        "DATABASE_URL",
+    ]:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in REQUIRED.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    assert settings.redmine_base_url == "https://redmine.example.com"
+    assert settings.slack_api_base_url == "https://slack.com/api/"
+    assert (settings.port, settings.poll_interval, settings.socket_mode) == (3000, 60.0, False)
+    assert "k" * 40 not in repr(settings)
+
+
+def test_every_problem_listed_once_with_where_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxp-user-token")
+    monkeypatch.setenv("PORT", "99999")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    text = str(caught.value)
+    assert "SLACK_BOT_TOKEN must be a bot token starting with xoxb-" in text.replace(
+        "Value error, ", ""
+    )
+    assert "REDMINE_URL is missing (where to get it:" in text
+    assert "REDMINE_API_KEY is missing (where to get it: Redmine -> My account" in text
+    assert "PORT" in text
+    assert "Traceback" not in text
+
+
+def test_signing_secret_needed_unless_socket_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in REQUIRED.items():
+        if name != "SLACK_SIGNING_SECRET":
+            monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match="SLACK_SIGNING_SECRET is missing"):
+        load_settings()
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1")
+    assert load_settings().socket_mode
+
+
+def test_env_file_is_read(tmp_path: object) -> None:
+    from pathlib import Path
+
+    Path(".env").write_text(
+        "\n".join(f"{k}={v}" for k, v in REQUIRED.items()) + "\nPOLL_INTERVAL=5\n"
+    )
+    assert load_settings().poll_interval == 5.0
