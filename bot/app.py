@@ -9,6 +9,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import httpx
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -19,6 +20,7 @@ from starlette.routing import Route
 
 from bot.config import Settings
 from bot.identity import IdentityResolver
+from bot.metrics import Metrics
 from bot.redmine import Redmine, RedmineClient, RedmineError
 from bot.services import Services
 from bot.slackfiles import SlackFiles
@@ -106,6 +108,22 @@ def create_bolt_app(services: Services, register: Registrar) -> AsyncApp:
     return bolt
 
 
+async def connect_socket_mode(bolt: AsyncApp, settings: Settings) -> AsyncSocketModeHandler | None:
+    """With SLACK_APP_TOKEN, Slack's requests arrive over a websocket: no public URL needed."""
+    if settings.slack_app_token is None:
+        return None
+    handler = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())
+    try:
+        await handler.connect_async()
+    except Exception as error:  # aiohttp and Slack errors alike: say it plainly and stop
+        raise RuntimeError(
+            f"Socket Mode could not connect ({type(error).__name__}); check SLACK_APP_TOKEN "
+            "(an app-level token with connections:write) and that Socket Mode is on."
+        ) from None
+    log.info("connected to Slack by Socket Mode")
+    return handler
+
+
 async def healthz(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
@@ -137,6 +155,8 @@ def create_app(
             bolt = create_bolt_app(services, register)
             app.state.services = services
             app.state.slack_handler = AsyncSlackRequestHandler(bolt)
+            app.state.metrics = metrics
+            socket_mode = await connect_socket_mode(bolt, settings)
             tasks = [
                 asyncio.create_task(job) for job in (background(services) if background else [])
             ]
@@ -146,15 +166,25 @@ def create_app(
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
+                if socket_mode is not None:
+                    await socket_mode.close_async()
+
+    metrics = Metrics()
 
     async def slack_events(request: Request) -> Response:
         handler: AsyncSlackRequestHandler = request.app.state.slack_handler
-        return await handler.handle(request)
+        response = await handler.handle(request)
+        metrics.inc("redmine_slack_slack_requests_total", status=str(response.status_code))
+        return response
+
+    async def metrics_endpoint(_: Request) -> Response:
+        return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 
     routes = [
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics_endpoint, methods=["GET"]),
         Route("/", lambda _: PlainTextResponse("redmine-slack\n"), methods=["GET"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
