@@ -114,7 +114,7 @@ async def connect_socket_mode(bolt: AsyncApp, settings: Settings) -> AsyncSocket
         return None
     handler = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value())
     try:
-        await handler.connect_async()
+        await handler.connect_async()  # type: ignore[no-untyped-call]
     except Exception as error:  # aiohttp and Slack errors alike: say it plainly and stop
         raise RuntimeError(
             f"Socket Mode could not connect ({type(error).__name__}); check SLACK_APP_TOKEN "
@@ -167,7 +167,7 @@ def create_app(
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
                 if socket_mode is not None:
-                    await socket_mode.close_async()
+                    await socket_mode.close_async()  # type: ignore[no-untyped-call]
 
     metrics = Metrics()
 

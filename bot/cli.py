@@ -96,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "poll":
         from bot.notify.runner import run_poller
 
-        return asyncio.run(run_poller(settings, once=args.once, since=args.since))
+        exit_code: int = asyncio.run(run_poller(settings, once=args.once, since=args.since))
+        return exit_code
     return 2
 
 

@@ -7,6 +7,7 @@ Subcommands are matched by name or alias; an unknown one, or bad arguments, rais
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -171,6 +172,15 @@ _HOURS = re.compile(
 _HOURS_TWO_WORDS = re.compile(r"^(\S+\s+\S+)(?:\s+(.*))?$", re.DOTALL)
 
 
+_NO_ARGUMENTS: dict[str, Callable[[], Command]] = {
+    "subscriptions": Subscriptions,
+    "connect": Connect,
+    "disconnect": Disconnect,
+    "whoami": Whoami,
+    "mine": Mine,
+}
+
+
 def subcommand(name: str) -> Subcommand | None:
     return _BY_NAME.get(name.lower())
 
@@ -243,13 +253,7 @@ def parse(text: str) -> Command:
     if name in {"subscriptions", "connect", "disconnect", "whoami", "mine"}:
         if rest:
             raise UsageError(f"`{name}` takes no arguments.", name)
-        return {
-            "subscriptions": Subscriptions,
-            "connect": Connect,
-            "disconnect": Disconnect,
-            "whoami": Whoami,
-            "mine": Mine,
-        }[name]()
+        return _NO_ARGUMENTS[name]()
     if name == "search":
         if not rest:
             raise UsageError("What should I search for?", name)

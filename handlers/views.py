@@ -59,16 +59,18 @@ def register(app: AsyncApp, services: Services) -> None:
             card = issue_card(
                 issue, base_url, settings.redmine_text_formatting, with_description=False
             )
+            created = f"Created {issue_link(base_url, issue.id, issue.subject)}."
+            if not channel_id:
+                await say(created)
+                return
             try:
-                if not channel_id:
-                    raise SlackApiError("no channel", {"error": "channel_not_found"})
                 await client.chat_postMessage(
                     channel=channel_id,
                     text=f"<@{user_id}> created {issue_card_text(issue)}",
                     blocks=card,
                 )
-            except SlackApiError:
-                await say(f"Created {issue_link(base_url, issue.id, issue.subject)}.")
+            except SlackApiError:  # e.g. the bot is not in that channel: tell the person instead
+                await say(created)
 
     async def on_connect(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         form = ConnectForm.from_view(view)

@@ -20,7 +20,8 @@ def issue_url(base_url: str, issue_id: int) -> str:
 
 def issue_link(base_url: str, issue_id: int, subject: str | None = None) -> str:
     label = f"#{issue_id}" + (f" {subject}" if subject else "")
-    return link(issue_url(base_url, issue_id), label)
+    linked: str = link(issue_url(base_url, issue_id), label)
+    return linked
 
 
 def _name(ref: Ref | None, empty: str = "—") -> str:

@@ -1,0 +1,98 @@
+"""Tables. Datetimes are stored as naive UTC (portable across SQLite and Postgres)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in Python, naive UTC in the database (SQLite has no zones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware UTC datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class UserLink(Base):
+    __tablename__ = "user_links"
+
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    redmine_login: Mapped[str] = mapped_column(String(255))
+    redmine_user_id: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(16))  # "api_key" | "email"
+    encrypted_api_key: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Subscription(Base):
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "project_id", name="uq_subscription_channel_project"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel_id: Mapped[str] = mapped_column(String(32), index=True)
+    project_id: Mapped[int] = mapped_column(Integer)
+    project_identifier: Mapped[str] = mapped_column(String(255))
+    project_name: Mapped[str] = mapped_column(String(255))
+    trackers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    events: Mapped[list[str]] = mapped_column(JSON, default=list)
+    include_subprojects: Mapped[bool] = mapped_column(Boolean, default=False)
+    threads: Mapped[bool] = mapped_column(Boolean, default=True)
+    private: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_slack_user: Mapped[str] = mapped_column(String(32))
+    created_by_login: Mapped[str] = mapped_column(String(255))
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PollerState(Base):
+    __tablename__ = "poller_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    cursor: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class DeliveredJournal(Base):
+    __tablename__ = "delivered_journals"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    journal_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True
+    )
+    issue_id: Mapped[int] = mapped_column(Integer)
+    delivered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IssueThread(Base):
+    __tablename__ = "issue_threads"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    issue_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thread_ts: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
