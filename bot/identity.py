@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
-from bot.redmine.errors import AuthenticationError, RedmineError
+from bot.redmine.errors import AuthenticationError
+from bot.redmine.models import User
 from bot.redmine.users import STATUS_LOCKED
 from bot.store import crypto
 from bot.store.repositories import UserLinkRepository
@@ -119,30 +120,35 @@ class IdentityResolver:
                     slack_user_id, link.redmine_login, link.redmine_user_id, "connected"
                 )
             if link.encrypted_api_key and self._secret_key:
-                key = crypto.decrypt(link.encrypted_api_key, self._secret_key)
+                try:
+                    key = crypto.decrypt(link.encrypted_api_key, self._secret_key)
+                except crypto.CryptoError as error:
+                    raise NotLinked(str(error)) from None
                 return Identity(
                     slack_user_id, link.redmine_login, link.redmine_user_id, "connected", key
                 )
         if not self.admin_mode:
             raise NotLinked(KEYS_ONLY)
         email = await self._slack_email(slack_user_id)
-        try:
-            matches = [
-                user
-                async for user in self._redmine.users.all(status="", name=email)
-                if (user.mail or "").strip().lower() == email
-            ]
-        except RedmineError as error:
-            log.warning("looking up a Redmine user by email failed: %s", error)
-            raise
-        if len(matches) != 1:
-            raise NotLinked(NO_MATCH.format(email=email))
-        user = matches[0]
-        if user.status == STATUS_LOCKED:
-            raise NotLinked(LOCKED.format(login=user.login))
-        if not user.is_active:
-            raise NotLinked(NO_MATCH.format(email=email))
-        return Identity(slack_user_id, user.login, user.id, "email")
+        active = await self._users_with_mail(email, status=None)  # Redmine's default: active
+        if len(active) == 1:
+            user = active[0]
+            return Identity(slack_user_id, user.login, user.id, "email")
+        if not active:
+            # The list carries no status field, so ask for locked accounts separately to
+            # tell a locked person why, instead of "no account".
+            locked = await self._users_with_mail(email, status=STATUS_LOCKED)
+            if len(locked) == 1:
+                raise NotLinked(LOCKED.format(login=locked[0].login))
+        raise NotLinked(NO_MATCH.format(email=email))
+
+    async def _users_with_mail(self, email: str, *, status: int | None) -> list[User]:
+        """Users whose mail is exactly `email`: `name=` also matches logins and names."""
+        return [
+            user
+            async for user in self._redmine.users.all(status=status, name=email)
+            if (user.mail or "").strip().lower() == email
+        ]
 
     async def _slack_email(self, slack_user_id: str) -> str:
         try:

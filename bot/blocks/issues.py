@@ -82,8 +82,9 @@ def issue_card(
 
 
 def issue_card_text(issue: Issue) -> str:
-    """Plain fallback for notifications and screen readers."""
-    return f"#{issue.id} {issue.subject} ({issue.status.name if issue.status else ''})"
+    """Fallback text for notifications and screen readers; Slack parses it as mrkdwn too."""
+    status = f" ({escape_mrkdwn(issue.status.name)})" if issue.status else ""
+    return f"#{issue.id} {escape_mrkdwn(issue.subject)}{status}"
 
 
 def issue_list(issues: Sequence[Issue], base_url: str, *, heading: str, empty: str) -> list[Block]:
