@@ -12,11 +12,17 @@ from bot.redmine.attachments import Attachments, Uploads
 from bot.redmine.client import RedmineClient
 from bot.redmine.enumerations import CustomFields, Enumerations, IssueStatuses, Roles, Trackers
 from bot.redmine.errors import RedmineError, user_message
+from bot.redmine.files import Files, Queries
+from bot.redmine.groups import Groups
 from bot.redmine.issues import Issues
+from bot.redmine.news import News
 from bot.redmine.projects import Memberships, Projects
+from bot.redmine.relations import IssueRelations
 from bot.redmine.search import Search
 from bot.redmine.time_entries import TimeEntries
 from bot.redmine.users import MyAccount, Users
+from bot.redmine.versions import IssueCategories, Versions
+from bot.redmine.wiki import Wiki
 
 
 class Redmine:
@@ -86,6 +92,38 @@ class Redmine:
     @cached_property
     def uploads(self) -> Uploads:
         return Uploads(self.client)
+
+    @cached_property
+    def news(self) -> News:
+        return News(self.client)
+
+    @cached_property
+    def relations(self) -> IssueRelations:
+        return IssueRelations(self.client)
+
+    @cached_property
+    def versions(self) -> Versions:
+        return Versions(self.client)
+
+    @cached_property
+    def issue_categories(self) -> IssueCategories:
+        return IssueCategories(self.client)
+
+    @cached_property
+    def wiki(self) -> Wiki:
+        return Wiki(self.client)
+
+    @cached_property
+    def groups(self) -> Groups:
+        return Groups(self.client)
+
+    @cached_property
+    def files(self) -> Files:
+        return Files(self.client)
+
+    @cached_property
+    def queries(self) -> Queries:
+        return Queries(self.client)
 
 
 __all__ = ["Redmine", "RedmineClient", "RedmineError", "user_message"]

@@ -1,0 +1,328 @@
+"""The transport's edge cases, with respx: errors, paging, retries, headers, streaming."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import respx
+
+from bot.redmine import Redmine, RedmineClient
+from bot.redmine.cache import TTLCache
+from bot.redmine.errors import (
+    AuthenticationError,
+    ConflictError,
+    ForbiddenError,
+    ImpersonationError,
+    NotFoundError,
+    RedmineError,
+    RedmineHTTPError,
+    RedmineUnavailable,
+    ServerError,
+    ValidationError,
+    is_cannot_add_issues,
+    user_message,
+)
+
+URL = "https://redmine.test"
+KEY = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record backoff delays instead of sleeping."""
+    recorded: list[float] = []
+
+    async def fake_sleep(delay: float) -> None:
+        recorded.append(delay)
+
+    monkeypatch.setattr("bot.redmine.client.asyncio.sleep", fake_sleep)
+    return recorded
+
+
+@pytest.fixture
+async def redmine() -> AsyncIterator[Redmine]:
+    async with RedmineClient(URL, KEY, backoff=0.5, max_retries=3) as client:
+        yield Redmine(client)
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error_class"),
+    [
+        (401, {}, AuthenticationError),
+        (403, {}, ForbiddenError),
+        (404, {}, NotFoundError),
+        (409, {}, ConflictError),
+        (412, {}, ImpersonationError),
+        (422, {"errors": ["Subject cannot be blank"]}, ValidationError),
+        (500, {}, ServerError),
+        (418, {}, RedmineHTTPError),
+    ],
+)
+@respx.mock
+async def test_status_maps_to_error_with_method_path_and_never_the_key(
+    redmine: Redmine, status: int, body: dict[str, object], error_class: type[RedmineError]
+) -> None:
+    respx.get(f"{URL}/issues/5.json").respond(status, json=body)
+    with pytest.raises(error_class) as caught:
+        await redmine.as_user("alice").issues.get(5)
+    error = caught.value
+    assert type(error) is error_class
+    assert (error.method, error.path, error.status) == ("GET", "/issues/5.json", status)
+    for text in (str(error), repr(error), user_message(error)):
+        assert KEY not in text
+    assert user_message(error)
+
+
+@respx.mock
+async def test_422_keeps_redmines_messages_and_recognises_cannot_add(redmine: Redmine) -> None:
+    respx.post(f"{URL}/issues.json").respond(
+        422,
+        json={
+            "errors": [
+                "Project cannot be blank",
+                "Tracker cannot be blank",
+                "Status cannot be blank",
+            ]
+        },
+    )
+    with pytest.raises(ValidationError) as caught:
+        await redmine.issues.create(project_id=1, subject="x")
+    assert caught.value.messages == [
+        "Project cannot be blank",
+        "Tracker cannot be blank",
+        "Status cannot be blank",
+    ]
+    assert is_cannot_add_issues(caught.value)
+    assert user_message(caught.value).startswith("Redmine refused it: Project cannot be blank;")
+
+
+@respx.mock
+async def test_412_names_the_login(redmine: Redmine) -> None:
+    respx.get(f"{URL}/users/current.json").respond(412)
+    with pytest.raises(ImpersonationError) as caught:
+        await redmine.as_user("carol").users.current()
+    assert caught.value.login == "carol"
+    assert "`carol`" in user_message(caught.value)
+
+
+@respx.mock
+async def test_timeout_and_connection_errors_become_unavailable(
+    redmine: Redmine, sleeps: list[float]
+) -> None:
+    route = respx.get(f"{URL}/issues/1.json")
+    route.side_effect = httpx.ReadTimeout("slow")
+    with pytest.raises(RedmineUnavailable) as caught:
+        await redmine.issues.get(1)
+    assert route.call_count == 4 and len(sleeps) == 3  # first try + 3 retries
+    assert user_message(caught.value) == "Redmine did not answer in time. Try again in a minute."
+    route.side_effect = httpx.ConnectError("refused")
+    with pytest.raises(RedmineUnavailable, match="cannot reach Redmine"):
+        await redmine.issues.get(1)
+
+
+@respx.mock
+async def test_paging_follows_total_count_100_at_a_time(redmine: Redmine) -> None:
+    def page(request: httpx.Request) -> httpx.Response:
+        offset, limit = int(request.url.params["offset"]), int(request.url.params["limit"])
+        assert limit == 100
+        ids = range(offset + 1, min(offset + limit, 250) + 1)
+        return httpx.Response(
+            200,
+            json={
+                "issues": [{"id": i, "project": {"id": 1, "name": "A"}} for i in ids],
+                "total_count": 250,
+                "offset": offset,
+                "limit": limit,
+            },
+        )
+
+    route = respx.get(f"{URL}/issues.json").mock(side_effect=page)
+    issues = [i async for i in redmine.issues.all(status_id="*", filters={"cf_3": "x"})]
+    assert [i.id for i in issues] == list(range(1, 251))
+    assert route.call_count == 3
+    assert route.calls[0].request.url.params["status_id"] == "*"
+    assert route.calls[0].request.url.params["cf_3"] == "x"
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+@respx.mock
+async def test_get_is_retried_with_jittered_backoff(
+    redmine: Redmine, sleeps: list[float], status: int
+) -> None:
+    route = respx.get(f"{URL}/trackers.json")
+    route.side_effect = [
+        httpx.Response(status),
+        httpx.Response(status),
+        httpx.Response(200, json={"trackers": []}),
+    ]
+    assert await redmine.trackers.all() == []
+    assert route.call_count == 3
+    assert 0 <= sleeps[0] <= 0.5 and 0 <= sleeps[1] <= 1.0
+
+
+@respx.mock
+async def test_429_honours_retry_after(redmine: Redmine, sleeps: list[float]) -> None:
+    route = respx.get(f"{URL}/issues/1.json")
+    route.side_effect = [
+        httpx.Response(429, headers={"Retry-After": "7"}),
+        httpx.Response(200, json={"issue": {"id": 1, "project": {"id": 1}}}),
+    ]
+    assert (await redmine.issues.get(1)).id == 1
+    assert sleeps == [7.0]
+
+
+@respx.mock
+async def test_post_is_not_retried_on_502_or_timeout(redmine: Redmine, sleeps: list[float]) -> None:
+    route = respx.post(f"{URL}/issues.json")
+    route.side_effect = [httpx.Response(502)]
+    with pytest.raises(ServerError):
+        await redmine.issues.create(project_id=1, subject="once")
+    assert route.call_count == 1
+    route.side_effect = httpx.ReadTimeout("slow")
+    with pytest.raises(RedmineUnavailable):
+        await redmine.issues.create(project_id=1, subject="once")
+    assert route.call_count == 2 and sleeps == []
+
+
+@respx.mock
+async def test_post_is_retried_when_the_connection_never_opened(
+    redmine: Redmine, sleeps: list[float]
+) -> None:
+    route = respx.post(f"{URL}/issues.json")
+    route.side_effect = [
+        httpx.ConnectError("refused"),
+        httpx.Response(201, json={"issue": {"id": 9, "project": {"id": 1}}}),
+    ]
+    assert (await redmine.issues.create(project_id=1, subject="x")).id == 9
+    assert route.call_count == 2
+
+
+@respx.mock
+async def test_switch_user_header_only_on_user_views_and_never_shared(redmine: Redmine) -> None:
+    seen: list[tuple[str | None, str | None]] = []
+
+    async def record(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.01)  # interleave the concurrent requests
+        seen.append((request.url.params.get("who"), request.headers.get("X-Redmine-Switch-User")))
+        assert request.headers["X-Redmine-API-Key"] == KEY
+        return httpx.Response(200, json={"user": {"id": 1, "login": "x"}})
+
+    respx.get(f"{URL}/users/current.json").mock(side_effect=record)
+    alice, bob = redmine.as_user("alice"), redmine.as_user("bob")
+
+    async def ask(view: Redmine, who: str) -> None:
+        await view.client.get("/users/current.json", {"who": who})
+
+    await asyncio.gather(
+        *(
+            ask(v, w)
+            for _ in range(5)
+            for v, w in ((alice, "alice"), (bob, "bob"), (redmine, "admin"))
+        )
+    )
+    assert sorted(set(seen)) == [("admin", None), ("alice", "alice"), ("bob", "bob")]
+
+
+@respx.mock
+async def test_personal_key_view_sends_that_key_and_no_switch(redmine: Redmine) -> None:
+    route = respx.get(f"{URL}/my/account.json").respond(
+        200, json={"user": {"id": 3, "login": "erin"}}
+    )
+    await redmine.with_api_key("f" * 40).my_account.get()
+    headers = route.calls[0].request.headers
+    assert headers["X-Redmine-API-Key"] == "f" * 40 and "X-Redmine-Switch-User" not in headers
+
+
+class StreamRecorder(httpx.AsyncBaseTransport):
+    """Reads the request body chunk by chunk, noting how much the source had produced."""
+
+    def __init__(self, produced: list[int]) -> None:
+        self.produced = produced
+        self.chunks: list[tuple[bytes, int]] = []
+        self.request: httpx.Request | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.request = request
+        assert isinstance(request.stream, httpx.AsyncByteStream)
+        async for chunk in request.stream:
+            self.chunks.append((chunk, len(self.produced)))
+        return httpx.Response(201, json={"upload": {"id": 4, "token": "4.abc"}})
+
+
+async def test_upload_streams_from_an_async_source_without_holding_it() -> None:
+    produced: list[int] = []
+
+    async def source() -> AsyncIterator[bytes]:
+        for n in range(50):
+            produced.append(n)
+            yield bytes([n]) * 1000
+
+    recorder = StreamRecorder(produced)
+    async with httpx.AsyncClient(transport=recorder) as http:
+        redmine = Redmine(RedmineClient(URL, KEY, http=http))
+        upload = await redmine.uploads.upload(source(), "big.bin", size=50_000)
+    assert upload.token == "4.abc"
+    assert recorder.request is not None
+    assert recorder.request.url.params["filename"] == "big.bin"
+    assert recorder.request.headers["Content-Type"] == "application/octet-stream"
+    assert recorder.request.headers["Content-Length"] == "50000"
+    # Each chunk went out as soon as it was made: the source was never read ahead.
+    assert [made for _, made in recorder.chunks] == list(range(1, 51))
+    assert b"".join(c for c, _ in recorder.chunks) == b"".join(bytes([n]) * 1000 for n in range(50))
+
+
+@respx.mock
+async def test_a_streamed_upload_is_never_replayed(redmine: Redmine, sleeps: list[float]) -> None:
+    async def source() -> AsyncIterator[bytes]:
+        yield b"x"
+
+    route = respx.post(f"{URL}/uploads.json")
+    route.side_effect = httpx.ConnectError("refused")
+    with pytest.raises(RedmineUnavailable):
+        await redmine.uploads.upload(source(), "a.txt")
+    assert route.call_count == 1
+
+
+async def test_stream_refuses_to_send_the_key_elsewhere(redmine: Redmine) -> None:
+    with pytest.raises(RedmineError, match="refusing"):
+        async with redmine.client.stream("https://evil.test/attachments/download/1"):
+            pass
+
+
+async def test_ttl_cache_expires_loads_once_and_does_not_cache_errors() -> None:
+    now = [0.0]
+    cache = TTLCache(10, clock=lambda: now[0])
+    loads: list[int] = []
+
+    async def load() -> int:
+        loads.append(1)
+        await asyncio.sleep(0.01)
+        return len(loads)
+
+    assert await asyncio.gather(*(cache.get_or_load("k", load) for _ in range(5))) == [1] * 5
+    assert len(loads) == 1
+    now[0] = 11
+    assert await cache.get_or_load("k", load) == 2
+
+    async def fail() -> int:
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError):
+        await cache.get_or_load("e", fail)
+    assert cache.get("e") is None
+
+
+@respx.mock
+async def test_cached_reference_data_is_fetched_once(redmine: Redmine) -> None:
+    route = respx.get(f"{URL}/enumerations/issue_priorities.json").respond(
+        200, json={"issue_priorities": [{"id": 2, "name": "Normal", "is_default": True}]}
+    )
+    for _ in range(3):
+        [normal] = await redmine.enumerations.priorities()
+        assert normal.is_default
+    assert route.call_count == 1
+    assert json.loads(route.calls[0].response.content)["issue_priorities"][0]["name"] == "Normal"
