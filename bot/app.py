@@ -21,6 +21,8 @@ from starlette.routing import Route
 from bot.config import Settings
 from bot.identity import IdentityResolver
 from bot.metrics import Metrics
+from bot.notify.poller import Poller
+from bot.notify.webhook import make_endpoint
 from bot.redmine import Redmine, RedmineClient, RedmineError
 from bot.services import Services
 from bot.slackfiles import SlackFiles
@@ -78,7 +80,7 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             admin_mode=admin_mode,
             secret_key=settings.secret_key.get_secret_value() if settings.secret_key else None,
         )
-        yield Services(
+        services = Services(
             settings=settings,
             redmine=redmine,
             slack=slack,
@@ -88,6 +90,8 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             admin_mode=admin_mode,
             files=files,
         )
+        services.notifier = Poller(services)
+        yield services
 
 
 def create_bolt_app(services: Services, register: Registrar) -> AsyncApp:
@@ -156,6 +160,10 @@ def create_app(
             app.state.services = services
             app.state.slack_handler = AsyncSlackRequestHandler(bolt)
             app.state.metrics = metrics
+            secret = settings.redmine_webhook_secret
+            app.state.webhook = (
+                make_endpoint(secret.get_secret_value(), services.notifier) if secret else None
+            )
             socket_mode = await connect_socket_mode(bolt, settings)
             tasks = [
                 asyncio.create_task(job) for job in (background(services) if background else [])
@@ -180,8 +188,16 @@ def create_app(
     async def metrics_endpoint(_: Request) -> Response:
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 
+    async def redmine_webhook(request: Request) -> Response:
+        endpoint = request.app.state.webhook
+        if endpoint is None:
+            return JSONResponse({"error": "set REDMINE_WEBHOOK_SECRET to enable webhooks"}, 404)
+        response: Response = await endpoint(request)
+        return response
+
     routes = [
         Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/webhooks/redmine", redmine_webhook, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),

@@ -76,13 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         import uvicorn
 
         from bot.app import create_app
+        from bot.notify.runner import poller_jobs, webhook_jobs
         from handlers import register_all
 
-        background = None
-        if args.command == "serve":
-            from bot.notify.runner import poller_jobs
-
-            background = poller_jobs
+        background = poller_jobs if args.command == "serve" else webhook_jobs
         app = create_app(settings, register_all, background=background)
         uvicorn.run(
             app,

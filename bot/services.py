@@ -14,6 +14,7 @@ from bot.slackfiles import SlackFiles
 
 if TYPE_CHECKING:
     from bot.identity import IdentityResolver
+    from bot.notify.poller import Poller
 
 
 @dataclass
@@ -28,4 +29,6 @@ class Services:
     identity: IdentityResolver
     admin_mode: bool  # REDMINE_API_KEY is an admin's: impersonation works
     files: SlackFiles
+    # Set right after creation (the poller needs the finished Services to exist first).
+    notifier: Poller = field(init=False)
     background: list[object] = field(default_factory=list)

@@ -19,6 +19,7 @@ from bot.commands.issues import add_note, create_issue, my_open_issues, split_cr
 from bot.commands.search import search_issues
 from bot.commands.timelog import TimeLogger
 from bot.identity import NotLinked
+from bot.notify.subscriptions import list_subscriptions, subscribe, unsubscribe
 from bot.services import Services
 from bot.text import escape_mrkdwn, slack_to_redmine
 from handlers.common import acting_as, answering_failures, ephemeral
@@ -149,16 +150,16 @@ def register(app: AsyncApp, services: Services, time_logger: TimeLogger | None =
                     empty="Nothing is assigned to you. :tada:",
                 ),
             )
-        else:
-            await say(await services_extra(parsed, identity.login, channel_id, user_id))
-
-    async def services_extra(
-        parsed: grammar.Command, login: str, channel_id: str, user_id: str
-    ) -> str:
-        handler = EXTRA_COMMANDS.get(type(parsed))
-        if handler is None:
-            return help_text(f"`{type(parsed).__name__.lower()}` is not available here.")
-        return await handler(services, parsed, login, channel_id, user_id)
+        elif isinstance(parsed, grammar.Subscribe):
+            await say(
+                await subscribe(
+                    services, redmine, identity, channel_id, parsed.project, parsed.filters
+                )
+            )
+        elif isinstance(parsed, grammar.Unsubscribe):
+            await say(await unsubscribe(services, redmine, channel_id, parsed.project))
+        elif isinstance(parsed, grammar.Subscriptions):
+            await say(await list_subscriptions(services, channel_id))
 
     async def refuse_in_view_if_unlinked(
         client: AsyncWebClient, view_id: str, user_id: str
@@ -186,8 +187,3 @@ async def mention_names(client: AsyncWebClient, text: str) -> dict[str, str]:
             profile.get("display_name") or profile.get("real_name") or user.get("name") or user_id
         )
     return names
-
-
-# Subcommands whose work lives in other modules (subscriptions, from the notifications
-# feature) register here: type -> handler(services, command, login, channel, user) -> text.
-EXTRA_COMMANDS: dict[type, Callable[..., Awaitable[str]]] = {}

@@ -1,0 +1,65 @@
+"""Notification messages: pure builders, data in, (text fallback, blocks) out."""
+
+from __future__ import annotations
+
+from bot.blocks.common import Block, context, section
+from bot.blocks.issues import issue_card, issue_card_text, issue_link, issue_url
+from bot.config import TextFormatting
+from bot.notify.events import JournalEvent
+from bot.redmine.models import Issue
+from bot.text import escape_mrkdwn, redmine_to_mrkdwn
+
+NOTE_LIMIT = 1200
+
+
+def new_issue_message(
+    issue: Issue, base_url: str, formatting: TextFormatting
+) -> tuple[str, list[Block]]:
+    """The first message about an issue in a channel: its card (the thread's root)."""
+    author = escape_mrkdwn(issue.author.name) if issue.author else "Someone"
+    text = f"{author}: {issue_card_text(issue)}"
+    return text, issue_card(issue, base_url, formatting, with_description=False)
+
+
+def change_message(
+    issue: Issue,
+    event: JournalEvent,
+    base_url: str,
+    formatting: TextFormatting,
+    *,
+    in_thread: bool,
+    mentions: dict[str, str] | None = None,
+) -> tuple[str, list[Block]]:
+    """One journal as one message: who, what changed, and the note (cut, with a link).
+
+    Outside a thread (`threads:off`) the message names the issue itself.
+    """
+    author = escape_mrkdwn(event.author)
+    lines = [c.line for c in event.changes if c.line]
+    for name, mention in (mentions or {}).items():
+        lines = [line.replace(f"*{escape_mrkdwn(name)}*", mention) for line in lines]
+    where = "" if in_thread else " " + issue_link(base_url, issue.id, issue.subject)
+    lock = " :lock: private note" if event.private else ""
+    heading = f"*{author}* updated{where}{lock}"
+    blocks: list[Block] = [section("\n".join([heading, *lines]))]
+    if event.note:
+        note = redmine_to_mrkdwn(
+            event.note,
+            formatting,
+            base_url=base_url,
+            limit=NOTE_LIMIT,
+            more_url=f"{issue_url(base_url, issue.id)}#change-{event.journal_id}",
+        )
+        blocks.append(section(note))
+    blocks.append(
+        context(issue_link(base_url, issue.id, issue.subject)) if in_thread else context(" ")
+    )
+    if not in_thread:
+        blocks.pop()
+    fallback_note = f": {escape_mrkdwn(event.note[:200])}" if event.note else ""
+    text = (
+        f"{author} updated #{issue.id}"
+        + (f" ({'; '.join(lines)})" if lines else "")
+        + fallback_note
+    )
+    return text, blocks

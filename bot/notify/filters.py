@@ -1,0 +1,77 @@
+"""Subscription filters: `trackers:Bug,Feature events:notes,status subprojects:on threads:off private:on`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.commands.errors import CommandError
+
+EVENT_KINDS = ("created", "notes", "status", "assignee", "priority", "attachments", "closed")
+_SWITCHES = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
+
+
+@dataclass(frozen=True)
+class SubscriptionOptions:
+    trackers: list[str] = field(default_factory=list)  # empty: all
+    events: list[str] = field(default_factory=list)  # empty: all
+    include_subprojects: bool = False
+    threads: bool = True
+    private: bool = False
+
+    def describe(self) -> str:
+        parts = [
+            "trackers: " + (", ".join(self.trackers) or "all"),
+            "events: " + (", ".join(self.events) or "all"),
+        ]
+        if self.include_subprojects:
+            parts.append("with subprojects")
+        if not self.threads:
+            parts.append("no threads")
+        if self.private:
+            parts.append("private notes and issues included")
+        return "; ".join(parts)
+
+
+def _switch(name: str, value: str) -> bool:
+    if value.lower() not in _SWITCHES:
+        raise CommandError(f"`{name}:{value}`: use `{name}:on` or `{name}:off`.")
+    return _SWITCHES[value.lower()]
+
+
+def parse_filters(words: tuple[str, ...] | list[str]) -> SubscriptionOptions:
+    """Parse the filter words; a bad one raises CommandError naming it and the choices."""
+    trackers: list[str] = []
+    events: list[str] = []
+    switches: dict[str, bool] = {}
+    for word in words:
+        name, sep, value = word.partition(":")
+        name = name.lower()
+        if not sep or not value:
+            raise CommandError(
+                f"I don't understand the filter `{word}`. Filters look like `trackers:Bug,Feature`, "
+                "`events:notes,status`, `subprojects:on`, `threads:off`, `private:on`."
+            )
+        if name == "trackers":
+            trackers = [t.strip() for t in value.split(",") if t.strip()]
+        elif name == "events":
+            events = [e.strip().lower() for e in value.split(",") if e.strip()]
+            unknown = [e for e in events if e not in EVENT_KINDS]
+            if unknown:
+                raise CommandError(
+                    f"Unknown event `{unknown[0]}`. Events: "
+                    + ", ".join(f"`{k}`" for k in EVENT_KINDS)
+                    + "."
+                )
+        elif name in {"subprojects", "threads", "private"}:
+            switches[name] = _switch(name, value)
+        else:
+            raise CommandError(
+                f"Unknown filter `{name}`. Filters: `trackers`, `events`, `subprojects`, `threads`, `private`."
+            )
+    return SubscriptionOptions(
+        trackers=trackers,
+        events=events,
+        include_subprojects=switches.get("subprojects", False),
+        threads=switches.get("threads", True),
+        private=switches.get("private", False),
+    )

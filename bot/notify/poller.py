@@ -1,0 +1,358 @@
+"""The poller: Redmine changes -> events -> Slack messages, each delivered exactly once.
+
+One cycle makes ONE list request for all subscriptions together
+(`GET /issues.json?status_id=*&updated_on=>=<cursor - overlap>&sort=updated_on`, paged),
+then one `GET /issues/:id.json?include=journals,attachments` per changed issue. Journals
+are de-duplicated by id per channel in the store; a journal is recorded as delivered only
+after Slack accepted its message, and the cursor never moves past an issue whose
+messages did not all go out. The webhook intake feeds issue ids into the same pipeline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.notifications import change_message, new_issue_message
+from bot.notify.delivery import ChannelUnavailable, DeliveryFailed, SlackDelivery
+from bot.notify.events import JournalEvent, is_closing, journal_event, tracker_matches
+from bot.notify.names import RedmineNames
+from bot.redmine.cache import TTLCache
+from bot.redmine.errors import RedmineError
+from bot.redmine.issues import date_filter
+from bot.redmine.models import Issue, Journal, Project
+from bot.services import Services
+from bot.store.models import Subscription
+from bot.store.repositories import DeliveryRepository, PollerStateRepository, SubscriptionRepository
+
+log = logging.getLogger(__name__)
+
+# updated_on has one-second precision and several changes can share a second, and the
+# service's clock may differ from Redmine's: every window reaches back this far.
+OVERLAP = timedelta(seconds=60)
+FETCH_CONCURRENCY = 8
+
+PAUSED_NOTICE = (
+    "I paused the Redmine subscription to *{project}* in <#{channel}>: Slack says `{error}`. "
+    "Invite me to the channel (or unarchive it), then run `/redmine subscribe {identifier}` there again."
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class CycleReport:
+    listed: int = 0
+    fetched: int = 0
+    posted: int = 0
+    failed_issues: list[int] = field(default_factory=list)
+
+
+class Poller:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        pace: float = 1.0,
+        concurrency: int = FETCH_CONCURRENCY,
+        since: datetime | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        delivery: SlackDelivery | None = None,
+    ) -> None:
+        self.services = services
+        self.redmine = services.redmine  # admin view: it must see everything to filter it
+        self.delivery = delivery or SlackDelivery(services.slack, pace=pace)
+        self.names = RedmineNames(self.redmine)
+        self.concurrency = concurrency
+        self.since = since
+        self.clock = clock
+        self.queue: asyncio.Queue[int] = asyncio.Queue()
+        self._issue_locks: dict[int, asyncio.Lock] = {}
+        # Issues already handled at this updated_on: the overlap re-lists them, and a
+        # quiet cycle must not fetch them again (an idle cycle is one request).
+        self._seen: dict[int, datetime] = {}
+        self._mentions = TTLCache(3600)
+        self._failing = False
+
+    # -- running ---------------------------------------------------------------------
+
+    async def run_forever(self) -> None:
+        interval = self.services.settings.poll_interval
+        while True:
+            await self.run_cycle_logged()
+            try:
+                issue_id = await asyncio.wait_for(self.queue.get(), timeout=interval)
+            except TimeoutError:
+                continue
+            await self.process_queued(issue_id)
+            # Drain what else the webhook queued, then carry on with the schedule.
+            while not self.queue.empty():
+                await self.process_queued(self.queue.get_nowait())
+
+    async def consume_queue(self) -> None:
+        """Webhook work only (for `redmine-slack web` when the poller runs elsewhere)."""
+        while True:
+            await self.process_queued(await self.queue.get())
+
+    def enqueue(self, issue_id: int) -> None:
+        self.queue.put_nowait(issue_id)
+
+    async def run_cycle_logged(self) -> CycleReport | None:
+        try:
+            report = await self.run_cycle()
+        except RedmineError as error:
+            if not self._failing:  # say it once, not every cycle while Redmine is down
+                log.warning("notification cycle failed, will catch up next time: %s", error)
+            self._failing = True
+            return None
+        if self._failing:
+            log.info("notification cycle works again")
+        self._failing = False
+        return report
+
+    # -- one cycle -------------------------------------------------------------------
+
+    async def run_cycle(self) -> CycleReport:
+        report = CycleReport()
+        async with self.services.sessions() as session:
+            subscriptions = list(await SubscriptionRepository(session).active())
+            state = PollerStateRepository(session)
+            cursor = await state.cursor()
+            if cursor is None and self.since is not None:
+                cursor = self.since  # `poll --since`: deliver history from then on
+            elif cursor is None or not subscriptions:
+                # First start begins now (no flood of history); with no subscription
+                # there is nothing to ask Redmine, and nothing to catch up on later.
+                await state.set_cursor(self.clock())
+                await session.commit()
+                return report
+        changed = [
+            issue
+            async for issue in self.redmine.issues.all(
+                status_id="*",
+                sort="updated_on",
+                filters={"updated_on": date_filter(">=", cursor - OVERLAP)},
+            )
+        ]
+        report.listed = len(changed)
+        parents = await self._project_parents(subscriptions)
+        work: list[tuple[Issue, list[Subscription]]] = []
+        for issue in changed:
+            if issue.updated_on is not None and self._seen.get(issue.id) == issue.updated_on:
+                continue
+            matching = [s for s in subscriptions if _covers(s, issue.project.id, parents)]
+            if matching:
+                work.append((issue, matching))
+            elif issue.updated_on is not None:
+                self._seen[issue.id] = issue.updated_on
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def handle(issue: Issue, matching: list[Subscription]) -> None:
+            async with gate:
+                try:
+                    report.posted += await self.process_issue(issue.id, matching)
+                    report.fetched += 1
+                    if issue.updated_on is not None:
+                        self._seen[issue.id] = issue.updated_on
+                except (RedmineError, DeliveryFailed) as error:
+                    log.info(
+                        "issue #%s not fully delivered, retried next cycle: %s", issue.id, error
+                    )
+                    report.failed_issues.append(issue.id)
+
+        await asyncio.gather(*(handle(issue, matching) for issue, matching in work))
+        failed = [i.updated_on for i in changed if i.id in report.failed_issues and i.updated_on]
+        if failed:
+            new_cursor = min(failed)  # never past an undelivered change
+        else:
+            new_cursor = max([cursor, *(i.updated_on for i in changed if i.updated_on)])
+        async with self.services.sessions() as session:
+            await PollerStateRepository(session).set_cursor(new_cursor)
+            await session.commit()
+        self._forget_old(new_cursor)
+        return report
+
+    def _forget_old(self, cursor: datetime) -> None:
+        horizon = cursor - 2 * OVERLAP
+        self._seen = {k: v for k, v in self._seen.items() if v >= horizon}
+
+    async def _project_parents(
+        self, subscriptions: Sequence[Subscription]
+    ) -> dict[int, int | None]:
+        """Project id -> parent id, only when a subscription asks for subprojects."""
+        if not any(s.include_subprojects for s in subscriptions):
+            return {}
+        body = await self.redmine.client.get_cached("/projects.json", {"limit": 100})
+        projects = [Project.model_validate(p) for p in body.get("projects", [])]
+        if int(body.get("total_count", len(projects))) > len(projects):
+            projects = [p async for p in self.redmine.projects.all()]
+        return {p.id: (p.parent.id if p.parent else None) for p in projects}
+
+    async def process_queued(self, issue_id: int) -> None:
+        """An issue the webhook named: re-fetch it and deliver what is new, like a cycle would."""
+        try:
+            async with self.services.sessions() as session:
+                subscriptions = list(await SubscriptionRepository(session).active())
+            if not subscriptions:
+                return
+            issue = await self.redmine.issues.get(issue_id)
+            parents = await self._project_parents(subscriptions)
+            matching = [s for s in subscriptions if _covers(s, issue.project.id, parents)]
+            if matching:
+                await self.process_issue(issue_id, matching)
+        except (RedmineError, DeliveryFailed) as error:
+            log.info("webhook issue #%s left to the poller: %s", issue_id, error)
+
+    # -- one issue -------------------------------------------------------------------
+
+    async def process_issue(self, issue_id: int, subscriptions: Sequence[Subscription]) -> int:
+        """Fetch the issue with its journals and deliver what each subscription lacks."""
+        lock = self._issue_locks.setdefault(issue_id, asyncio.Lock())
+        async with lock:  # poller and webhook never work on one issue at once
+            issue = await self.redmine.issues.get(issue_id, include=["journals", "attachments"])
+            await self.names.prepare([issue])
+            posted = 0
+            for subscription in subscriptions:
+                try:
+                    posted += await self._deliver(subscription, issue)
+                except ChannelUnavailable as error:
+                    await self._pause(subscription, error.error)
+            return posted
+
+    async def _deliver(self, sub: Subscription, issue: Issue) -> int:
+        if issue.is_private and not sub.private:
+            return 0
+        if not tracker_matches(issue, sub.trackers):
+            return 0
+        floor = self.since or sub.created_at
+        journals = [j for j in issue.journals if j.created_on is None or j.created_on >= floor]
+        channel = sub.channel_id
+        async with self.services.sessions() as session:
+            repo = DeliveryRepository(session)
+            delivered = await repo.delivered_journal_ids(channel, [j.id for j in journals])
+            thread_ts = await repo.get_thread(channel, issue.id)
+        pending = sorted((j for j in journals if j.id not in delivered), key=lambda j: j.id)
+        to_post: list[tuple[Journal, JournalEvent]] = []
+        silent: list[int] = []  # nothing to say here (private, filtered out): never ask again
+        for journal in pending:
+            event = journal_event(journal, self.names)
+            kept = (
+                None
+                if (journal.private_notes and not sub.private)
+                else event.keep(list(sub.events))
+            )
+            if kept is None:
+                silent.append(journal.id)
+            else:
+                to_post.append((journal, kept))
+        created_here = (
+            thread_ts is None and issue.created_on is not None and issue.created_on >= floor
+        )
+        wants_created = not sub.events or "created" in sub.events
+        posted = 0
+        base_url = self.services.settings.redmine_base_url
+        formatting = self.services.settings.redmine_text_formatting
+        if thread_ts is None and ((created_here and wants_created) or (to_post and sub.threads)):
+            text, blocks = new_issue_message(issue, base_url, formatting)
+            thread_ts = (await self.delivery.post(channel, text, blocks)).ts
+            posted += 1
+            async with self.services.sessions() as session:
+                await DeliveryRepository(session).set_thread(channel, issue.id, thread_ts)
+                await session.commit()
+        for journal, event in to_post:
+            mentions = await self._assignee_mentions(journal)
+            text, blocks = change_message(
+                issue, event, base_url, formatting, in_thread=sub.threads, mentions=mentions
+            )
+            await self.delivery.post(
+                channel,
+                text,
+                blocks,
+                thread_ts=thread_ts if sub.threads else None,
+                broadcast=sub.threads and is_closing(event),
+            )
+            posted += 1
+            async with self.services.sessions() as session:
+                await DeliveryRepository(session).record_delivered(channel, issue.id, [journal.id])
+                await session.commit()
+        if silent:
+            async with self.services.sessions() as session:
+                await DeliveryRepository(session).record_delivered(channel, issue.id, silent)
+                await session.commit()
+        return posted
+
+    async def _assignee_mentions(self, journal: Journal) -> dict[str, str]:
+        """The new assignee's name -> `<@U…>` when a Slack user has the same email."""
+        mentions: dict[str, str] = {}
+        for detail in journal.details:
+            if detail.property == "attr" and detail.name == "assigned_to_id" and detail.new_value:
+                mention = await self._mention_for(detail.new_value)
+                if mention:
+                    mentions[self.names.user(detail.new_value)] = mention
+        return mentions
+
+    async def _mention_for(self, user_id: str) -> str:
+        async def lookup() -> str:
+            try:
+                body = await self.redmine.client.get(f"/users/{user_id}.json")
+                mail = (body.get("user") or {}).get("mail")
+                if not mail:
+                    return ""
+                answer = await self.services.slack.users_lookupByEmail(email=mail)
+                slack_id = (answer.get("user") or {}).get("id")
+                return f"<@{slack_id}>" if slack_id else ""
+            except (RedmineError, SlackApiError):
+                return ""  # no mention, the name stays
+
+        mention: str = await self._mentions.get_or_load(("mention", user_id), lookup)
+        return mention
+
+    async def _pause(self, sub: Subscription, error: str) -> None:
+        async with self.services.sessions() as session:
+            await SubscriptionRepository(session).pause(sub.id, error)
+            await session.commit()
+        log.warning(
+            "paused subscription %s (%s in %s): %s",
+            sub.id,
+            sub.project_identifier,
+            sub.channel_id,
+            error,
+        )
+        try:  # tell its creator once: a paused subscription is no longer polled
+            await self.services.slack.chat_postMessage(
+                channel=sub.created_by_slack_user,
+                text=PAUSED_NOTICE.format(
+                    project=sub.project_name,
+                    channel=sub.channel_id,
+                    error=error,
+                    identifier=sub.project_identifier,
+                ),
+            )
+        except SlackApiError as notice_error:
+            log.info(
+                "could not tell %s about the pause: %s",
+                sub.created_by_slack_user,
+                notice_error.response.get("error"),
+            )
+
+
+def _covers(sub: Subscription, project_id: int, parents: dict[int, int | None]) -> bool:
+    if project_id == sub.project_id:
+        return True
+    if not sub.include_subprojects:
+        return False
+    seen: set[int] = set()
+    current = parents.get(project_id)
+    while current is not None and current not in seen:
+        if current == sub.project_id:
+            return True
+        seen.add(current)
+        current = parents.get(current)
+    return False

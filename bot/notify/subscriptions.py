@@ -1,0 +1,155 @@
+"""`/redmine subscribe | unsubscribe | subscriptions`: what they do, checked as the person."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+
+from bot.commands.errors import CommandError
+from bot.commands.projects import find_project
+from bot.identity import Identity
+from bot.notify.filters import parse_filters
+from bot.redmine import Redmine
+from bot.redmine.models import Membership
+from bot.services import Services
+from bot.store.repositories import SubscriptionRepository
+from bot.text import escape_mrkdwn
+
+log = logging.getLogger(__name__)
+
+PRIVATE_IN_PUBLIC = (
+    "`private:on` is only allowed in a private channel: private notes and issues must not "
+    "reach people who could not see them in Redmine."
+)
+NO_PRIVATE_NOTES = (
+    "You can't see private notes in {project}, so this channel can't get them through you. "
+    "Subscribe without `private:on`, or ask someone who can see them."
+)
+
+
+async def can_see_private_notes(admin: Redmine, user_id: int, project_id: int) -> bool:
+    """Whether the user's roles in the project include `view_private_notes` (admins: yes)."""
+    user = await admin.users.get(user_id)
+    if user.admin:
+        return True
+    body = await admin.client.get_cached(f"/projects/{project_id}/memberships.json", {"limit": 100})
+    role_ids = {
+        role.id
+        for membership in (Membership.model_validate(m) for m in body.get("memberships", []))
+        if membership.user and membership.user.id == user_id
+        for role in membership.roles
+    }
+    for role_id in role_ids:
+        if "view_private_notes" in (await admin.roles.get(role_id)).permissions:
+            return True
+    return False
+
+
+async def subscribe(
+    services: Services,
+    redmine: Redmine,
+    identity: Identity,
+    channel_id: str,
+    project_word: str,
+    filters: tuple[str, ...],
+) -> str:
+    options = parse_filters(filters)
+    project = await find_project(redmine, project_word)  # as the person: they must see it
+    try:
+        info = await services.slack.conversations_info(channel=channel_id)
+        channel = info.get("channel") or {}
+    except SlackApiError as error:
+        code = error.response.get("error")
+        if code != "channel_not_found":
+            raise
+        channel = {"is_private": True, "is_member": False}  # private and the bot is not in it
+    is_private = bool(channel.get("is_private") or channel.get("is_im") or channel.get("is_mpim"))
+    if options.private:
+        if not is_private:
+            raise CommandError(PRIVATE_IN_PUBLIC)
+        if not await can_see_private_notes(services.redmine, identity.redmine_user_id, project.id):
+            raise CommandError(NO_PRIVATE_NOTES.format(project=project.name))
+    joined_note = ""
+    if not channel.get("is_member"):
+        if is_private:
+            joined_note = (
+                "\n:warning: I'm not in this channel, so I can't post here yet: invite me with "
+                "`/invite @Redmine`."
+            )
+        else:
+            try:
+                await services.slack.conversations_join(channel=channel_id)
+                joined_note = "\nI joined this channel to post the updates."
+            except SlackApiError as error:
+                joined_note = (
+                    f"\n:warning: I couldn't join this channel ({error.response.get('error')}): "
+                    "invite me with `/invite @Redmine`."
+                )
+    async with services.sessions() as session:
+        await SubscriptionRepository(session).save(
+            channel_id,
+            project.id,
+            project_identifier=project.identifier,
+            project_name=project.name,
+            trackers=options.trackers,
+            events=options.events,
+            include_subprojects=options.include_subprojects,
+            threads=options.threads,
+            private=options.private,
+            created_by_slack_user=identity.slack_user_id,
+            created_by_login=identity.login,
+        )
+        await session.commit()
+    return (
+        f"This channel now gets changes to *{escape_mrkdwn(project.name)}* "
+        f"({escape_mrkdwn(options.describe())})." + joined_note
+    )
+
+
+async def unsubscribe(
+    services: Services, redmine: Redmine, channel_id: str, project_word: str
+) -> str:
+    async with services.sessions() as session:
+        subscriptions = await SubscriptionRepository(session).for_channel(channel_id)
+        wanted = project_word.strip().lower()
+        match = next(
+            (
+                s
+                for s in subscriptions
+                if wanted
+                in (s.project_identifier.lower(), str(s.project_id), s.project_name.lower())
+            ),
+            None,
+        )
+        if match is None:
+            names = ", ".join(f"`{s.project_identifier}`" for s in subscriptions) or "none"
+            raise CommandError(
+                f"This channel has no subscription to `{project_word}`. Its subscriptions: {names}."
+            )
+        await SubscriptionRepository(session).remove(channel_id, match.project_id)
+        await session.commit()
+    return f"This channel no longer gets changes to *{escape_mrkdwn(match.project_name)}*."
+
+
+async def list_subscriptions(services: Services, channel_id: str) -> str:
+    async with services.sessions() as session:
+        subscriptions = await SubscriptionRepository(session).for_channel(channel_id)
+    if not subscriptions:
+        return "This channel has no Redmine subscriptions. Add one with `/redmine subscribe <project>`."
+    lines = ["This channel gets changes to:"]
+    for s in subscriptions:
+        options = parse_filters([])
+        options = type(options)(
+            list(s.trackers), list(s.events), s.include_subprojects, s.threads, s.private
+        )
+        state = (
+            f" — :double_vertical_bar: paused: `{escape_mrkdwn(s.paused_reason or '')}`"
+            if s.paused
+            else ""
+        )
+        lines.append(
+            f"• *{escape_mrkdwn(s.project_name)}* (`{escape_mrkdwn(s.project_identifier)}`): "
+            f"{escape_mrkdwn(options.describe())}; by <@{s.created_by_slack_user}>{state}"
+        )
+    return "\n".join(lines)
