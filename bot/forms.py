@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from bot.blocks import modals
+from bot.blocks.message_context import MessageContext
 from bot.blocks.metadata import ModalContext
+from bot.grammar import ISSUE_ID, UsageError, parse_hours
 from bot.slackfiles import SlackFile
 
 API_KEY_SHAPE = re.compile(r"^[0-9a-fA-F]{40}$")
@@ -120,3 +124,242 @@ class AttachForm:
         if not self.files:
             return {modals.FILES: "Add at least one file."}
         return {}
+
+
+# -- message shortcuts' forms -----------------------------------------------------------
+
+
+def checked_values(view: dict[str, Any], block_id: str) -> frozenset[str]:
+    options = _element(view, block_id).get("selected_options") or []
+    return frozenset(str(o.get("value")) for o in options if o.get("value"))
+
+
+def selected_date(view: dict[str, Any], block_id: str) -> str | None:
+    value = _element(view, block_id).get("selected_date")
+    return str(value) if value else None
+
+
+def block_labels(view: dict[str, Any]) -> dict[str, str]:
+    """block_id -> its label's text, for error messages naming a field."""
+    return {
+        str(b["block_id"]): str((b.get("label") or {}).get("text") or b["block_id"])
+        for b in view.get("blocks") or []
+        if b.get("block_id")
+    }
+
+
+ISSUE_TARGET_MISSING = "Type the issue's number, or choose one of your issues."
+
+
+def read_issue_target(view: dict[str, Any]) -> tuple[int | None, str | None]:
+    """(issue id, error): a typed number wins over a picked issue."""
+    typed = text_value(view, modals.ISSUE)
+    if typed:
+        match = ISSUE_ID.match(typed)
+        if not match:
+            return None, f"`{typed}` is not an issue number: type e.g. 123 or #123."
+        return int(match.group(1)), None
+    picked = selected_int(view, modals.ISSUE_PICK)
+    if picked is None:
+        return None, ISSUE_TARGET_MISSING
+    return picked, None
+
+
+@dataclass(frozen=True)
+class MessageIssueForm:
+    context: MessageContext
+    project_id: int | None
+    project_label: str | None
+    tracker_id: int | None
+    subject: str
+    description: str
+    priority_id: int | None
+    assignee_id: int | None
+    category_id: int | None
+    version_id: int | None
+    custom_fields: dict[int, str]
+    custom_field_labels: dict[int, str]
+    checked: frozenset[str]
+
+    @classmethod
+    def from_view(cls, view: dict[str, Any]) -> MessageIssueForm:
+        values = (view.get("state") or {}).get("values") or {}
+        labels = block_labels(view)
+        custom: dict[int, str] = {}
+        custom_labels: dict[int, str] = {}
+        # Every custom field block is a required one (the form shows no others); a block
+        # in the view but absent from the state was left empty.
+        for block_id in {*labels, *values}:
+            suffix = block_id.removeprefix(modals.CUSTOM_FIELD_PREFIX)
+            if block_id.startswith(modals.CUSTOM_FIELD_PREFIX) and suffix.isdigit():
+                element = _element(view, block_id)
+                chosen = (element.get("selected_option") or {}).get("value")
+                custom[int(suffix)] = str(chosen or element.get("value") or "").strip()
+                custom_labels[int(suffix)] = labels.get(block_id, block_id)
+        project_option = _element(view, modals.ISSUE_PROJECT).get("selected_option") or {}
+        return cls(
+            context=MessageContext.decode(view.get("private_metadata")),
+            project_id=selected_int(view, modals.ISSUE_PROJECT),
+            project_label=str((project_option.get("text") or {}).get("text") or "") or None,
+            tracker_id=selected_int(view, modals.ISSUE_TRACKER),
+            subject=text_value(view, modals.SUBJECT),
+            description=text_value(view, modals.DESCRIPTION),
+            priority_id=selected_int(view, modals.PRIORITY),
+            assignee_id=selected_int(view, modals.ASSIGNEE)
+            or selected_int(view, modals.ISSUE_ASSIGNEE),
+            category_id=selected_int(view, modals.CATEGORY),
+            version_id=selected_int(view, modals.VERSION),
+            custom_fields=custom,
+            custom_field_labels=custom_labels,
+            checked=checked_values(view, modals.FROM_MESSAGE),
+        )
+
+    @property
+    def include_thread(self) -> bool:
+        return modals.INCLUDE_THREAD in self.checked
+
+    @property
+    def attach_message_files(self) -> bool:
+        return modals.INCLUDE_FILES in self.checked
+
+    def errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if self.project_id is None:
+            errors[modals.ISSUE_PROJECT] = "Choose the project the issue belongs to."
+        if not self.subject:
+            errors[modals.SUBJECT] = "The issue needs a subject."
+        elif len(self.subject) > 255:
+            errors[modals.SUBJECT] = (
+                f"Redmine takes at most 255 characters; this is {len(self.subject)}."
+            )
+        for field_id, value in self.custom_fields.items():
+            if not value:
+                errors[modals.custom_field_block_id(field_id)] = (
+                    f"{self.custom_field_labels[field_id]} is required in this project."
+                )
+        return errors
+
+    def fields(self) -> dict[str, Any]:
+        """The optional fields Redmine should set (those chosen)."""
+        chosen: dict[str, Any] = {
+            "tracker_id": self.tracker_id,
+            "description": self.description or None,
+            "priority_id": self.priority_id,
+            "assigned_to_id": self.assignee_id,
+            "category_id": self.category_id,
+            "fixed_version_id": self.version_id,
+        }
+        if self.custom_fields:
+            chosen["custom_fields"] = [
+                {"id": field_id, "value": value} for field_id, value in self.custom_fields.items()
+            ]
+        return {k: v for k, v in chosen.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class NoteForm:
+    context: MessageContext
+    issue_id: int | None
+    issue_error: str | None
+    note: str
+    private: bool
+
+    @classmethod
+    def from_view(cls, view: dict[str, Any]) -> NoteForm:
+        issue_id, issue_error = read_issue_target(view)
+        return cls(
+            context=MessageContext.decode(view.get("private_metadata")),
+            issue_id=issue_id,
+            issue_error=issue_error,
+            note=text_value(view, modals.NOTE),
+            private=modals.PRIVATE_NOTE in checked_values(view, modals.PRIVATE),
+        )
+
+    def errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if self.issue_error:
+            errors[modals.ISSUE] = self.issue_error
+        if not self.note:
+            errors[modals.NOTE] = "The note is empty."
+        return errors
+
+
+@dataclass(frozen=True)
+class TimeForm:
+    context: MessageContext
+    issue_id: int | None
+    issue_error: str | None
+    hours: Decimal | None
+    hours_error: str | None
+    activity_id: int | None
+    spent_on: date | None
+    comment: str
+
+    @classmethod
+    def from_view(cls, view: dict[str, Any]) -> TimeForm:
+        issue_id, issue_error = read_issue_target(view)
+        hours_text = text_value(view, modals.HOURS)
+        hours: Decimal | None = None
+        hours_error: str | None = None
+        if not hours_text:
+            hours_error = "How many hours? e.g. 1.5, 1h30, 1:30 or 90m."
+        else:
+            try:
+                hours = parse_hours(hours_text)
+            except UsageError as error:
+                hours_error = error.message
+        chosen_date = selected_date(view, modals.SPENT_ON)
+        try:
+            spent_on = date.fromisoformat(chosen_date) if chosen_date else None
+        except ValueError:
+            spent_on = None
+        return cls(
+            context=MessageContext.decode(view.get("private_metadata")),
+            issue_id=issue_id,
+            issue_error=issue_error,
+            hours=hours,
+            hours_error=hours_error,
+            activity_id=selected_int(view, modals.ACTIVITY),
+            spent_on=spent_on,
+            comment=text_value(view, modals.COMMENT),
+        )
+
+    def errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if self.issue_error:
+            errors[modals.ISSUE] = self.issue_error
+        if self.hours_error:
+            errors[modals.HOURS] = self.hours_error
+        if self.activity_id is None:
+            errors[modals.ACTIVITY] = "Choose an activity."
+        if self.spent_on is None:
+            errors[modals.SPENT_ON] = "Choose the day the time was spent."
+        if len(self.comment) > modals.COMMENT_LIMIT:
+            errors[modals.COMMENT] = f"Redmine takes at most {modals.COMMENT_LIMIT} characters."
+        return errors
+
+
+@dataclass(frozen=True)
+class MessageAttachForm:
+    context: MessageContext
+    issue_id: int | None
+    issue_error: str | None
+
+    @classmethod
+    def from_view(cls, view: dict[str, Any]) -> MessageAttachForm:
+        issue_id, issue_error = read_issue_target(view)
+        return cls(
+            context=MessageContext.decode(view.get("private_metadata")),
+            issue_id=issue_id,
+            issue_error=issue_error,
+        )
+
+    def errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if self.issue_error:
+            errors[modals.ISSUE] = self.issue_error
+        if not self.context.file_ids:
+            errors[modals.ISSUE] = (
+                "This form lost track of the message's files; use the shortcut again."
+            )
+        return errors

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks import modals
 from bot.blocks.issues import SEARCH_MORE_ACTION, decode_search_page, search_results
+from bot.blocks.modals import IssueFormState
+from bot.commands.errors import describe
+from bot.commands.issue_form import issue_fields
 from bot.commands.search import search_issues
+from bot.forms import MessageIssueForm
+from bot.identity import NotLinked
+from bot.redmine.errors import RedmineError
 from bot.services import Services
 from handlers.common import acting_as, answering_failures, ephemeral
+
+log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -42,3 +54,49 @@ def register(app: AsyncApp, services: Services) -> None:
             )
 
     app.action(SEARCH_MORE_ACTION)(on_search_more)
+    register_issue_form_actions(app, services)
+
+
+# -- the new-issue form from a message: a project or tracker choice rebuilds the form ----
+
+
+def register_issue_form_actions(app: AsyncApp, services: Services) -> None:
+    async def on_issue_field_change(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        view = body.get("view") or {}
+        form = MessageIssueForm.from_view(view)
+        user_id = body["user"]["id"]
+        state = IssueFormState(
+            project=(form.project_label or str(form.project_id), str(form.project_id))
+            if form.project_id is not None
+            else None,
+            subject=form.subject,
+            description=form.description,
+            checked=form.checked,
+        )
+        fields, notice = None, None
+        if form.project_id is not None:
+            try:
+                _, redmine = await acting_as(services, user_id)
+                fields = await issue_fields(
+                    redmine,
+                    form.project_id,
+                    form.tracker_id,
+                    # Field definitions are admin-only in Redmine; read, never written.
+                    definitions=services.redmine if services.admin_mode else None,
+                )
+            except NotLinked as error:
+                notice = error.message
+            except RedmineError as error:
+                notice = describe(error)
+        rebuilt = modals.message_issue_modal(form.context, state, fields=fields, notice=notice)
+        try:
+            # The hash makes Slack refuse this update if a newer one already landed.
+            await client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=rebuilt)
+        except SlackApiError as error:
+            log.info("new-issue form not rebuilt: %s", error.response.get("error"))
+
+    app.action(modals.ISSUE_PROJECT)(on_issue_field_change)
+    app.action(modals.ISSUE_TRACKER)(on_issue_field_change)

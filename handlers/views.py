@@ -11,17 +11,38 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import modals
 from bot.blocks.issues import issue_card, issue_card_text, issue_link
+from bot.blocks.message_context import MessageContext
 from bot.blocks.modals import message_view
-from bot.commands.attach import attach_files
+from bot.commands.attach import AttachOutcome, attach_files
 from bot.commands.errors import CommandError
-from bot.commands.issues import create_issue
+from bot.commands.from_message import (
+    description_with_thread,
+    mentioned_user_ids,
+    permalink_line,
+    render_thread,
+)
+from bot.commands.issue_form import project_activities, project_for_issues, visible_issue
+from bot.commands.issues import add_note, create_issue
+from bot.commands.message_files import Uploaded, attach_message_files, look_up, upload_all
 from bot.commands.projects import visible_projects
-from bot.forms import AttachForm, ConnectForm, CreateIssueForm
+from bot.forms import (
+    AttachForm,
+    ConnectForm,
+    CreateIssueForm,
+    MessageAttachForm,
+    MessageIssueForm,
+    NoteForm,
+    TimeForm,
+)
 from bot.identity import NotLinked
-from bot.redmine.errors import RedmineError, user_message
+from bot.redmine import Redmine
+from bot.redmine.errors import ImpersonationError, RedmineError, user_message
+from bot.redmine.models import EnumerationItem, Issue
 from bot.services import Services
-from bot.text import slack_to_redmine
+from bot.slackreads import SlackReads
+from bot.text import escape_mrkdwn, slack_to_redmine
 from handlers.common import acting_as, answering_failures, tell, teller
+from handlers.replies import post_in_thread, tell_in_thread, thread_teller
 
 # Checking a pasted key with Redmine happens before the ack so a bad key gets its field
 # error; past this the ack would come too late for Slack's three seconds.
@@ -128,3 +149,213 @@ def register(app: AsyncApp, services: Services) -> None:
     app.view(modals.CREATE_ISSUE_VIEW)(on_create_issue)
     app.view(modals.CONNECT_VIEW)(on_connect)
     app.view(modals.ATTACH_VIEW)(on_attach)
+    register_message_views(app, services)
+
+
+# -- message shortcuts' submissions -----------------------------------------------------
+# Checked before the ack: the fields, then (for forms naming an issue) that the person
+# can see the issue, under VALIDATE_SECONDS. Written after the ack, as the person, and
+# answered in the message's thread.
+
+VALIDATE_SECONDS = 2.2
+REDMINE_SLOW = "Redmine did not answer in time. Try again in a minute."
+REACTION = "ticket"
+
+
+def register_message_views(app: AsyncApp, services: Services) -> None:
+    settings = services.settings
+    base_url = settings.redmine_base_url
+    formatting = settings.redmine_text_formatting
+
+    async def checked_issue(
+        user_id: str, issue_id: int, field: str = modals.ISSUE
+    ) -> tuple[Issue | None, Redmine | None, dict[str, str]]:
+        """The issue as the person sees it, or the field error saying why not."""
+        try:
+            async with asyncio.timeout(VALIDATE_SECONDS):
+                _, redmine = await acting_as(services, user_id)
+                return await visible_issue(redmine, issue_id), redmine, {}
+        except NotLinked as error:
+            return None, None, {field: error.message}
+        except CommandError as error:
+            return None, None, {field: error.message}
+        except TimeoutError:
+            return None, None, {field: REDMINE_SLOW}
+        except RedmineError as error:
+            if isinstance(error, ImpersonationError):
+                services.identity.forget(user_id)
+            return None, None, {field: user_message(error)}
+
+    async def with_permalink(context: MessageContext, text: str, reads: SlackReads) -> str:
+        """Add the message's link when the form could not be prefilled with it in time."""
+        if context.permalink or not context.message_ts:
+            return text
+        permalink = await reads.permalink(context.channel_id, context.message_ts)
+        if not permalink:
+            return text
+        return f"{text}\n\n{permalink_line(permalink, formatting)}"
+
+    async def on_message_issue(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        form = MessageIssueForm.from_view(view)
+        errors = form.errors()
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        user_id = body["user"]["id"]
+        context = form.context
+        reads = SlackReads(client)
+        async with answering_failures(services, user_id, thread_teller(client, context, user_id)):
+            _, redmine = await acting_as(services, user_id)
+            project = await project_for_issues(redmine, form.project_id or 0)
+            fields = form.fields()
+            description = await with_permalink(context, fields.get("description", ""), reads)
+            if form.include_thread and context.channel_id and context.thread_ts:
+                thread = await reads.thread(context.channel_id, context.thread_ts)
+                authors = {m.user_id for m in thread if m.user_id}
+                names = await reads.names(authors | mentioned_user_ids(m.text for m in thread))
+                rendered = render_thread(
+                    thread, formatting, names=names, skip_ts=context.message_ts
+                )
+                description = description_with_thread(description, rendered)
+            if description:
+                fields["description"] = description
+            uploaded = Uploaded()
+            if form.attach_message_files and context.file_ids:
+                found, missing = await look_up(reads, context.file_ids)
+                uploaded = await upload_all(redmine, services.files, found)
+                uploaded.outcome.refused.extend(missing)
+                if uploaded.specs:
+                    fields["uploads"] = uploaded.specs
+            issue = await create_issue(redmine, project, form.subject, **fields)
+            link = issue_link(base_url, issue.id, None if issue.is_private else issue.subject)
+            created = f"<@{user_id}> created {link}"
+            if uploaded.outcome.attached:
+                names_list = ", ".join(f"`{escape_mrkdwn(n)}`" for n in uploaded.outcome.attached)
+                created += f" with {names_list}"
+            if issue.is_private:
+                await tell_in_thread(client, context, user_id, created + ".")
+            else:
+                await post_in_thread(client, context, user_id, created + ".")
+                if context.channel_id and context.message_ts:
+                    await reads.react(context.channel_id, context.message_ts, REACTION)
+            for name, why in uploaded.outcome.refused:
+                await tell_in_thread(
+                    client, context, user_id, f"`{escape_mrkdwn(name)}` was not attached: {why}"
+                )
+
+    async def on_message_note(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        form = NoteForm.from_view(view)
+        errors = form.errors()
+        user_id = body["user"]["id"]
+        issue, redmine = None, None
+        if form.issue_id is not None and modals.ISSUE not in errors:
+            issue, redmine, issue_errors = await checked_issue(user_id, form.issue_id)
+            errors.update(issue_errors)
+        if errors or issue is None or redmine is None:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        context = form.context
+        async with answering_failures(services, user_id, thread_teller(client, context, user_id)):
+            note = await with_permalink(context, form.note, SlackReads(client))
+            await add_note(redmine, issue.id, note, private=form.private)
+            link = issue_link(base_url, issue.id)
+            if form.private or issue.is_private:
+                # A private note (or issue) never reaches a channel: only the author hears.
+                await tell_in_thread(
+                    client, context, user_id, f"Added your private note to {link}."
+                )
+            else:
+                await post_in_thread(
+                    client, context, user_id, f"<@{user_id}> added this as a note to {link}."
+                )
+
+    async def on_message_time(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        form = TimeForm.from_view(view)
+        errors = form.errors()
+        user_id = body["user"]["id"]
+        issue, redmine = None, None
+        activity: EnumerationItem | None = None
+        if form.issue_id is not None and modals.ISSUE not in errors:
+            issue, redmine, issue_errors = await checked_issue(user_id, form.issue_id)
+            errors.update(issue_errors)
+        if issue is not None and redmine is not None and form.activity_id is not None:
+            try:
+                async with asyncio.timeout(VALIDATE_SECONDS):
+                    activities = await project_activities(redmine, issue.project.id)
+            except (TimeoutError, RedmineError):
+                activities = []  # Redmine will judge the activity itself
+            activity = next((a for a in activities if a.id == form.activity_id), None)
+            if activities and activity is None:
+                errors[modals.ACTIVITY] = (
+                    f"That activity is not used in {issue.project.name}; choose another."
+                )
+        if errors or issue is None or redmine is None or form.hours is None:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        context = form.context
+        async with answering_failures(services, user_id, thread_teller(client, context, user_id)):
+            fields: dict[str, Any] = {
+                "issue_id": issue.id,
+                "activity_id": form.activity_id,
+                "comments": form.comment,
+            }
+            if form.spent_on is not None:
+                fields["spent_on"] = form.spent_on.isoformat()
+            entry = await redmine.time_entries.create(hours=str(form.hours), **fields)
+            what = f" of {escape_mrkdwn(activity.name)}" if activity else ""
+            link = issue_link(base_url, issue.id)
+            text = f"<@{user_id}> logged {entry.hours:g} h{what} on {link}."
+            if issue.is_private:
+                await tell_in_thread(client, context, user_id, text)
+            else:
+                await post_in_thread(client, context, user_id, text)
+
+    async def on_message_attach(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        form = MessageAttachForm.from_view(view)
+        errors = form.errors()
+        user_id = body["user"]["id"]
+        issue, redmine = None, None
+        if form.issue_id is not None and modals.ISSUE not in errors:
+            issue, redmine, issue_errors = await checked_issue(user_id, form.issue_id)
+            errors.update(issue_errors)
+        if errors or issue is None or redmine is None:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        context = form.context
+        reads = SlackReads(client)
+        async with answering_failures(services, user_id, thread_teller(client, context, user_id)):
+            permalink = context.permalink
+            if permalink is None and context.message_ts:
+                permalink = await reads.permalink(context.channel_id, context.message_ts)
+            note = permalink_line(permalink, formatting) if permalink else None
+            outcome = await attach_message_files(
+                redmine, services.files, reads, issue.id, context.file_ids, note=note
+            )
+            link = issue_link(base_url, issue.id)
+            if outcome.attached:
+                attached = AttachOutcome(attached=outcome.attached)
+                text = f"<@{user_id}>: " + attached.summary(link)
+                if issue.is_private:
+                    await tell_in_thread(client, context, user_id, text)
+                else:
+                    await post_in_thread(client, context, user_id, text)
+            refused = AttachOutcome(refused=outcome.refused)
+            if outcome.refused or not outcome.attached:
+                await tell_in_thread(client, context, user_id, refused.summary(link))
+
+    app.view(modals.MESSAGE_ISSUE_VIEW)(on_message_issue)
+    app.view(modals.MESSAGE_NOTE_VIEW)(on_message_note)
+    app.view(modals.MESSAGE_TIME_VIEW)(on_message_time)
+    app.view(modals.MESSAGE_ATTACH_VIEW)(on_message_attach)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from bot.blocks.common import Block, mrkdwn, plain, section
+from bot.blocks.common import OPTIONS_LIMIT, SECTION_LIMIT, Block, mrkdwn, option, plain, section
+from bot.blocks.message_context import MessageContext
 from bot.blocks.metadata import ModalContext
+from bot.commands.issue_form import IssueFields
+from bot.redmine.models import CustomField
+from bot.text import escape_mrkdwn
 
 CREATE_ISSUE_VIEW = "create_issue_modal"
 CONNECT_VIEW = "connect_modal"
@@ -141,4 +147,344 @@ def message_view(title: str, text: str) -> dict[str, Any]:
         "title": plain(title, 24),
         "close": plain("Close"),
         "blocks": [{"type": "section", "text": mrkdwn(text[:3000])}],
+    }
+
+
+# -- message shortcuts ------------------------------------------------------------------
+# Forms opened from a message (or the global shortcut). Their project-dependent fields
+# are static selects filled when the project is chosen (`views.update`), so a project
+# change rebuilds the form with that project's trackers, members, categories, versions
+# and required custom fields.
+
+MESSAGE_ISSUE_VIEW = "message_issue_modal"
+MESSAGE_NOTE_VIEW = "message_note_modal"
+MESSAGE_TIME_VIEW = "message_time_modal"
+MESSAGE_ATTACH_VIEW = "message_attach_modal"
+
+ISSUE_PROJECT = "issue_project"
+ISSUE_TRACKER = "issue_tracker"
+ISSUE_ASSIGNEE = "issue_assignee"  # external select, for projects with over 100 members
+CATEGORY = "category"
+VERSION = "version"
+FROM_MESSAGE = "from_message"  # checkboxes: copy the thread, attach the message's files
+INCLUDE_THREAD = "thread"
+INCLUDE_FILES = "files"
+ISSUE = "issue"  # typed issue number
+ISSUE_PICK = "issue_pick"  # or one picked among the person's issues
+NOTE = "note"
+PRIVATE = "private"
+PRIVATE_NOTE = "private_note"
+HOURS = "hours"
+ACTIVITY = "activity"
+SPENT_ON = "spent_on"
+COMMENT = "comment"
+CUSTOM_FIELD_PREFIX = "cf_"
+
+NOTE_LIMIT = 3000  # a plain_text_input's most
+COMMENT_LIMIT = 1024  # Redmine's time entry comment
+
+
+def custom_field_block_id(field_id: int) -> str:
+    return f"{CUSTOM_FIELD_PREFIX}{field_id}"
+
+
+def static_select(
+    action_id: str,
+    placeholder: str,
+    choices: list[tuple[str, str]],
+    initial: str | None = None,
+) -> dict[str, Any]:
+    options = [option(label, value) for label, value in choices[:OPTIONS_LIMIT]]
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": action_id,
+        "placeholder": plain(placeholder),
+        "options": options,
+    }
+    chosen = next((o for o in options if o["value"] == initial), None)
+    if chosen is not None:
+        element["initial_option"] = chosen
+    return element
+
+
+def text_input(
+    action_id: str,
+    *,
+    initial: str = "",
+    multiline: bool = False,
+    max_length: int | None = None,
+    placeholder: str | None = None,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "plain_text_input", "action_id": action_id}
+    if multiline:
+        element["multiline"] = True
+    if max_length is not None:
+        element["max_length"] = max_length
+        initial = initial[:max_length]
+    if initial:
+        element["initial_value"] = initial
+    if placeholder:
+        element["placeholder"] = plain(placeholder)
+    return element
+
+
+def checkboxes(action_id: str, choices: list[tuple[str, str]], checked: set[str]) -> dict[str, Any]:
+    options = [{"text": plain(label, 150), "value": value} for label, value in choices]
+    element: dict[str, Any] = {"type": "checkboxes", "action_id": action_id, "options": options}
+    initial = [o for o in options if o["value"] in checked]
+    if initial:
+        element["initial_options"] = initial
+    return element
+
+
+def _issue_target_blocks(issue_text: str = "") -> list[Block]:
+    return [
+        _input(
+            ISSUE,
+            "Issue number",
+            text_input(ISSUE, initial=issue_text, max_length=12, placeholder="123 or #123"),
+            optional=True,
+        ),
+        _input(
+            ISSUE_PICK,
+            "…or one of your issues",
+            external_select(ISSUE_PICK, "Assigned to you, or yours"),
+            optional=True,
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class IssueFormState:
+    """What the person already entered, kept when the form is rebuilt."""
+
+    project: tuple[str, str] | None = None  # (label, value) of the chosen project
+    subject: str = ""
+    description: str = ""
+    checked: frozenset[str] = frozenset()
+
+
+def message_issue_modal(
+    context: MessageContext,
+    state: IssueFormState,
+    *,
+    file_count: int = 0,
+    fields: IssueFields | None = None,
+    notice: str | None = None,
+) -> dict[str, Any]:
+    """The new-issue form; `fields` (once a project is chosen) adds its dependent fields."""
+    project_select = external_select(ISSUE_PROJECT, "Choose a project")
+    if state.project is not None:
+        project_select["initial_option"] = option(*state.project)
+    project_block = _input(ISSUE_PROJECT, "Project", project_select)
+    project_block["dispatch_action"] = True  # a choice rebuilds the dependent fields
+    blocks: list[Block] = [project_block]
+    if fields is None:
+        blocks.append(
+            context_block(notice or "Tracker, priority, assignee and the rest follow the project.")
+        )
+    elif fields.trackers:
+        tracker_block = _input(
+            ISSUE_TRACKER,
+            "Tracker",
+            static_select(
+                ISSUE_TRACKER,
+                "Tracker",
+                [(t.name, str(t.id)) for t in fields.trackers],
+                str(fields.tracker_id) if fields.tracker_id else None,
+            ),
+        )
+        tracker_block["dispatch_action"] = True  # required custom fields depend on it
+        blocks.append(tracker_block)
+    blocks.append(
+        _input(SUBJECT, "Subject", text_input(SUBJECT, initial=state.subject, max_length=255))
+    )
+    blocks.append(
+        _input(
+            DESCRIPTION,
+            "Description",
+            text_input(DESCRIPTION, initial=state.description, multiline=True, max_length=3000),
+            optional=True,
+            hint="Redmine markup. A link to the Slack message is part of it.",
+        )
+    )
+    if fields is not None:
+        blocks.extend(_project_field_blocks(fields))
+    extras: list[tuple[str, str]] = []
+    if context.in_thread:
+        extras.append(("Add the thread's messages to the description", INCLUDE_THREAD))
+    if file_count or context.file_ids:
+        count = file_count or len(context.file_ids)
+        extras.append((f"Attach the message's {_files(count)}", INCLUDE_FILES))
+    if extras:
+        blocks.append(
+            _input(
+                FROM_MESSAGE,
+                "From the message",
+                checkboxes(FROM_MESSAGE, extras, set(state.checked)),
+                optional=True,
+            )
+        )
+    return {
+        "type": "modal",
+        "callback_id": MESSAGE_ISSUE_VIEW,
+        "title": plain("New Redmine issue"),
+        "submit": plain("Create"),
+        "close": plain("Cancel"),
+        "private_metadata": context.encode(),
+        "blocks": blocks,
+    }
+
+
+def _files(count: int) -> str:
+    return "file" if count == 1 else f"{count} files"
+
+
+def _project_field_blocks(fields: IssueFields) -> list[Block]:
+    blocks: list[Block] = []
+    if fields.priorities:
+        default = fields.default_priority_id
+        blocks.append(
+            _input(
+                PRIORITY,
+                "Priority",
+                static_select(
+                    PRIORITY,
+                    "Priority",
+                    [(p.name, str(p.id)) for p in fields.priorities],
+                    str(default) if default else None,
+                ),
+                optional=True,
+            )
+        )
+    if len(fields.members) > OPTIONS_LIMIT:
+        blocks.append(
+            _input(
+                ISSUE_ASSIGNEE, "Assignee", external_select(ISSUE_ASSIGNEE, "Nobody"), optional=True
+            )
+        )
+    elif fields.members:
+        blocks.append(
+            _input(
+                ASSIGNEE,
+                "Assignee",
+                static_select(ASSIGNEE, "Nobody", [(m.name, str(m.id)) for m in fields.members]),
+                optional=True,
+            )
+        )
+    if fields.categories:
+        blocks.append(
+            _input(
+                CATEGORY,
+                "Category",
+                static_select(CATEGORY, "None", [(c.name, str(c.id)) for c in fields.categories]),
+                optional=True,
+            )
+        )
+    if fields.versions:
+        blocks.append(
+            _input(
+                VERSION,
+                "Target version",
+                static_select(VERSION, "None", [(v.name, str(v.id)) for v in fields.versions]),
+                optional=True,
+            )
+        )
+    for custom_field in fields.required:
+        blocks.append(_custom_field_block(custom_field))
+    return blocks
+
+
+def _custom_field_block(custom_field: CustomField) -> Block:
+    block_id = custom_field_block_id(custom_field.id)
+    label = custom_field.name[:2000]
+    choices = [
+        (str(v.get("label") or v.get("value")), str(v.get("value")))
+        for v in custom_field.possible_values
+        if v.get("value") is not None
+    ]
+    if custom_field.field_format == "bool":
+        choices = [("Yes", "1"), ("No", "0")]
+    if choices and custom_field.field_format in {"list", "bool"}:
+        element = static_select(block_id, "Choose", choices, custom_field.default_value)
+    else:
+        element = text_input(block_id, initial=custom_field.default_value or "", max_length=255)
+    return _input(block_id, label, element)
+
+
+def context_block(text: str) -> Block:
+    return {"type": "context", "elements": [mrkdwn(text[:SECTION_LIMIT])]}
+
+
+def message_note_modal(context: MessageContext, note: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": MESSAGE_NOTE_VIEW,
+        "title": plain("Add a Redmine note"),
+        "submit": plain("Add note"),
+        "close": plain("Cancel"),
+        "private_metadata": context.encode(),
+        "blocks": [
+            *_issue_target_blocks(),
+            _input(
+                NOTE, "Note", text_input(NOTE, initial=note, multiline=True, max_length=NOTE_LIMIT)
+            ),
+            _input(
+                PRIVATE,
+                "Visibility",
+                checkboxes(
+                    PRIVATE,
+                    [("Private note (only people allowed to see private notes)", PRIVATE_NOTE)],
+                    set(),
+                ),
+                optional=True,
+            ),
+        ],
+    }
+
+
+def message_time_modal(context: MessageContext, *, today: date, comment: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": MESSAGE_TIME_VIEW,
+        "title": plain("Log time in Redmine"),
+        "submit": plain("Log time"),
+        "close": plain("Cancel"),
+        "private_metadata": context.encode(),
+        "blocks": [
+            *_issue_target_blocks(),
+            _input(
+                HOURS,
+                "Hours",
+                text_input(HOURS, max_length=20, placeholder="1.5, 1h30, 1:30, 90m"),
+            ),
+            _input(ACTIVITY, "Activity", external_select(ACTIVITY, "Choose an activity")),
+            _input(
+                SPENT_ON,
+                "Date",
+                {"type": "datepicker", "action_id": SPENT_ON, "initial_date": today.isoformat()},
+            ),
+            _input(
+                COMMENT,
+                "Comment",
+                text_input(COMMENT, initial=comment, max_length=COMMENT_LIMIT),
+                optional=True,
+            ),
+        ],
+    }
+
+
+def message_attach_modal(context: MessageContext, file_names: list[str]) -> dict[str, Any]:
+    listed = ", ".join(f"`{escape_mrkdwn(name)}`" for name in file_names)
+    return {
+        "type": "modal",
+        "callback_id": MESSAGE_ATTACH_VIEW,
+        "title": plain("Attach to Redmine"),
+        "submit": plain("Attach"),
+        "close": plain("Cancel"),
+        "private_metadata": context.encode(),
+        "blocks": [
+            section(f"The message's {_files(len(file_names))}: {listed}"),
+            *_issue_target_blocks(),
+        ],
     }

@@ -1,0 +1,214 @@
+"""What the shortcut forms offer, read as the acting user from cached Redmine data.
+
+- the projects a person may add issues to (their roles' `add_issues` permission);
+- a project's trackers, assignable members, categories, open versions, and the custom
+  fields Redmine will insist on for a tracker;
+- the issues a person is likely to mean (assigned to them, or theirs), for pickers;
+- an issue checked for visibility before a form is accepted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from bot.commands.choices import assignable_members
+from bot.commands.errors import CommandError
+from bot.commands.projects import visible_projects
+from bot.redmine import Redmine
+from bot.redmine.errors import ForbiddenError, NotFoundError, RedmineHTTPError
+from bot.redmine.models import CustomField, EnumerationItem, Issue, Project, Ref, Version
+
+log = logging.getLogger(__name__)
+
+ADD_ISSUES = "add_issues"
+# Redmine's built-in "Non member" role (created by its first migrations, id 1): what a
+# person may do in a public project they are not a member of.
+NON_MEMBER_ROLE_ID = 1
+PICK_LIMIT = 25
+
+
+async def _get_for_user(redmine: Redmine, path: str, params: dict[str, str]) -> dict[str, object]:
+    # The adapter's cache is keyed by the impersonated login; a view acting with a personal
+    # API key has none, so its answers about "me" must not be cached for everyone.
+    if redmine.client.switch_user is None:
+        return await redmine.client.get(path, params)
+    return await redmine.client.get_cached(path, params)
+
+
+async def _role_allows(redmine: Redmine, role_id: int, permission: str) -> bool:
+    try:
+        role = await redmine.roles.get(role_id)
+    except RedmineHTTPError as error:
+        log.info("role %s unreadable: %s", role_id, error)
+        return False
+    return permission in role.permissions
+
+
+async def issue_projects(redmine: Redmine) -> list[Project]:
+    """Visible projects where the acting user may add issues (all of them for an admin)."""
+    projects = await visible_projects(redmine)
+    body = await _get_for_user(redmine, "/users/current.json", {"include": "memberships"})
+    me = body.get("user")
+    me = me if isinstance(me, dict) else {}
+    if me.get("admin"):
+        return projects
+    roles_by_project: dict[int, set[int]] = {}
+    for membership in me.get("memberships") or []:
+        project_id = int(membership["project"]["id"])
+        roles_by_project.setdefault(project_id, set()).update(
+            int(r["id"]) for r in membership.get("roles") or []
+        )
+    role_ids = {r for roles in roles_by_project.values() for r in roles} | {NON_MEMBER_ROLE_ID}
+    allowed = await asyncio.gather(*(_role_allows(redmine, r, ADD_ISSUES) for r in role_ids))
+    may_add = {r for r, ok in zip(role_ids, allowed, strict=True) if ok}
+    result = []
+    for project in projects:
+        roles = roles_by_project.get(project.id)
+        if roles is not None:
+            if roles & may_add:
+                result.append(project)
+        elif project.is_public and NON_MEMBER_ROLE_ID in may_add:
+            result.append(project)
+    return result
+
+
+@dataclass(frozen=True)
+class IssueFields:
+    """The project-dependent part of the new-issue form."""
+
+    project: Project
+    tracker_id: int | None
+    priorities: list[EnumerationItem] = field(default_factory=list)
+    members: list[Ref] = field(default_factory=list)
+    categories: list[Ref] = field(default_factory=list)
+    versions: list[Version] = field(default_factory=list)
+    required: list[CustomField] = field(default_factory=list)
+
+    @property
+    def trackers(self) -> list[Ref]:
+        return self.project.trackers
+
+    @property
+    def default_priority_id(self) -> int | None:
+        return next((p.id for p in self.priorities if p.is_default), None)
+
+
+async def project_for_issues(redmine: Redmine, project_id: int) -> Project:
+    body = await redmine.client.get_cached(
+        f"/projects/{project_id}.json",
+        {"include": "trackers,issue_categories,issue_custom_fields"},
+    )
+    return Project.model_validate(body["project"])
+
+
+async def required_custom_fields(
+    definitions: Redmine | None, project: Project, tracker_id: int | None
+) -> list[CustomField]:
+    """Issue custom fields Redmine requires in this project for this tracker.
+
+    Only an administrator may read field definitions (`/custom_fields.json`), so
+    `definitions` is the service's own view, used for these definitions and nothing
+    else; without one (personal-keys mode) Redmine's own 422 names a missing field.
+    """
+    if definitions is None or tracker_id is None:
+        return []
+    enabled = {
+        int(cf["id"])
+        for cf in (project.model_extra or {}).get("issue_custom_fields") or []
+        if isinstance(cf, dict) and "id" in cf
+    }
+    try:
+        every = await definitions.custom_fields.all()
+    except RedmineHTTPError as error:
+        log.info("custom field definitions unreadable: %s", error)
+        return []
+    return [
+        cf
+        for cf in every
+        if cf.customized_type == "issue"
+        and cf.is_required
+        and cf.id in enabled
+        and any(t.id == tracker_id for t in cf.trackers)
+    ]
+
+
+async def issue_fields(
+    redmine: Redmine,
+    project_id: int,
+    tracker_id: int | None,
+    *,
+    definitions: Redmine | None,
+) -> IssueFields:
+    project = await project_for_issues(redmine, project_id)
+    tracker_ids = [t.id for t in project.trackers]
+    if tracker_id not in tracker_ids:
+        tracker_id = tracker_ids[0] if tracker_ids else None
+    priorities, members, versions, required = await asyncio.gather(
+        redmine.enumerations.priorities(),
+        assignable_members(redmine, project_id),
+        _open_versions(redmine, project_id),
+        required_custom_fields(definitions, project, tracker_id),
+    )
+    return IssueFields(
+        project=project,
+        tracker_id=tracker_id,
+        priorities=[p for p in priorities if p.active],
+        members=members,
+        categories=project.issue_categories,
+        versions=versions,
+        required=required,
+    )
+
+
+async def _open_versions(redmine: Redmine, project_id: int) -> list[Version]:
+    body = await redmine.client.get_cached(f"/projects/{project_id}/versions.json")
+    versions = [Version.model_validate(v) for v in body.get("versions", [])]
+    return [v for v in versions if v.status in (None, "open")]
+
+
+# -- issues a form refers to ------------------------------------------------------------
+
+
+def no_such_issue(issue_id: int) -> str:
+    return f"There is no issue #{issue_id} that you can see in Redmine."
+
+
+async def visible_issue(redmine: Redmine, issue_id: int) -> Issue:
+    """The issue as the acting user sees it; CommandError when it is missing or hidden."""
+    try:
+        return await redmine.issues.get(issue_id)
+    except (NotFoundError, ForbiddenError):
+        raise CommandError(no_such_issue(issue_id)) from None
+
+
+async def issue_picks(redmine: Redmine) -> list[Issue]:
+    """Open issues assigned to the person, then their own recent ones, newest first."""
+    assigned, authored = await asyncio.gather(
+        redmine.issues.page(
+            assigned_to_id="me", status_id="open", sort="updated_on:desc", limit=PICK_LIMIT
+        ),
+        redmine.issues.page(
+            author_id="me", status_id="*", sort="updated_on:desc", limit=PICK_LIMIT
+        ),
+    )
+    seen: set[int] = set()
+    picks = []
+    for issue in [*assigned[0], *authored[0]]:
+        if issue.id not in seen:
+            seen.add(issue.id)
+            picks.append(issue)
+    return picks
+
+
+async def project_activities(redmine: Redmine, project_id: int | None) -> list[EnumerationItem]:
+    """The project's active time entry activities (Redmine's global list without one)."""
+    if project_id is not None:
+        body = await redmine.client.get_cached(
+            f"/projects/{project_id}.json", {"include": "time_entry_activities"}
+        )
+        items = body["project"].get("time_entry_activities") or []
+        if items:
+            return [EnumerationItem.model_validate(a) for a in items]
+    return [a for a in await redmine.enumerations.activities() if a.active]

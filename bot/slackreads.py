@@ -1,0 +1,132 @@
+"""What the shortcuts read from Slack about a message: permalink, names, thread, files, tz.
+
+Every read degrades instead of failing: a missing scope or a deleted user must not stop
+an issue from being created, so each method logs Slack's error and returns a fallback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Iterable
+from datetime import UTC, date, datetime, tzinfo
+from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.commands.from_message import ThreadMessage
+from bot.slackfiles import SlackFile
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+THREAD_LIMIT = 200  # messages of a thread copied into an issue; the rest is behind the link
+
+
+def _error(error: SlackApiError) -> str:
+    return str(error.response.get("error", "unknown"))
+
+
+async def within(budget: float, work: Awaitable[T], fallback: T) -> T:
+    """`work`'s result, or `fallback` when it takes longer than `budget` seconds."""
+    try:
+        async with asyncio.timeout(budget):
+            return await work
+    except TimeoutError:
+        log.info("a Slack read took longer than %.1fs; going on without it", budget)
+        return fallback
+
+
+class SlackReads:
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+
+    async def permalink(self, channel_id: str, ts: str) -> str | None:
+        if not channel_id or not ts:
+            return None
+        try:
+            answer = await self._client.chat_getPermalink(channel=channel_id, message_ts=ts)
+        except SlackApiError as error:
+            log.info("chat.getPermalink failed: %s", _error(error))
+            return None
+        link = answer.get("permalink")
+        return str(link) if link else None
+
+    async def user(self, user_id: str) -> dict[str, object] | None:
+        try:
+            answer = await self._client.users_info(user=user_id)
+        except SlackApiError as error:
+            log.info("users.info failed: %s", _error(error))
+            return None
+        user = answer.get("user")
+        return user if isinstance(user, dict) else None
+
+    async def names(self, user_ids: Iterable[str]) -> dict[str, str]:
+        """Slack user ids -> the names people know them by (ids stay when unreadable)."""
+        wanted = sorted(set(user_ids))
+        users = await asyncio.gather(*(self.user(user_id) for user_id in wanted))
+        names: dict[str, str] = {}
+        for user_id, user in zip(wanted, users, strict=True):
+            if user is None:
+                continue
+            profile = user.get("profile")
+            profile = profile if isinstance(profile, dict) else {}
+            names[user_id] = str(
+                profile.get("display_name")
+                or profile.get("real_name")
+                or user.get("real_name")
+                or user.get("name")
+                or user_id
+            )
+        return names
+
+    async def today(self, user_id: str) -> date:
+        """Today's date where the person is (their Slack time zone), else in UTC."""
+        user = await self.user(user_id)
+        zone: tzinfo = UTC
+        name = user.get("tz") if user else None
+        if isinstance(name, str) and name:
+            try:
+                zone = ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                log.info("unknown time zone %r; using UTC", name)
+        return datetime.now(zone).date()
+
+    async def thread(self, channel_id: str, thread_ts: str) -> list[ThreadMessage]:
+        """The thread's messages, oldest first (the parent included), up to THREAD_LIMIT."""
+        messages: list[ThreadMessage] = []
+        cursor: str | None = None
+        try:
+            while len(messages) < THREAD_LIMIT:
+                answer = await self._client.conversations_replies(
+                    channel=channel_id, ts=thread_ts, limit=min(200, THREAD_LIMIT), cursor=cursor
+                )
+                messages.extend(ThreadMessage.from_api(m) for m in answer.get("messages") or [])
+                cursor = (answer.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    break
+        except SlackApiError as error:
+            # e.g. missing_scope (channels:history) or not_in_channel: the link still leads there.
+            log.info("conversations.replies failed: %s", _error(error))
+        return messages[:THREAD_LIMIT]
+
+    async def file(self, file_id: str) -> SlackFile | None:
+        try:
+            answer = await self._client.files_info(file=file_id)
+        except SlackApiError as error:
+            log.info("files.info failed: %s", _error(error))
+            return None
+        data = answer.get("file")
+        return SlackFile.from_api(data) if isinstance(data, dict) else None
+
+    async def react(self, channel_id: str, ts: str, name: str) -> bool:
+        """Add a reaction; a missing scope or an existing reaction is not an error."""
+        try:
+            await self._client.reactions_add(channel=channel_id, timestamp=ts, name=name)
+        except SlackApiError as error:
+            log.info("reactions.add failed: %s", _error(error))
+            return False
+        return True
