@@ -7,6 +7,7 @@ named with Redmine's reason; the others still go in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,28 @@ from bot.slackfiles import SlackFile, SlackFileError, SlackFiles
 from bot.slackreads import SlackReads
 
 FILE_UNREADABLE = "Slack would not show that file to the bot (is the bot in the channel?)"
+
+# Redmine's API names its size limit in bytes: "... maximum allowed file size (5242880)".
+_LIMIT_IN_BYTES = re.compile(r"\((\d{4,})\)")
+
+
+def human_size(size: int) -> str:
+    """Bytes as Redmine shows them to people: 1024-based, "5 MB", "1.5 GB"."""
+    units = ("Bytes", "KB", "MB", "GB")
+    value, index = float(size), 0
+    while value >= 1024 and index < len(units) - 1:
+        value /= 1024
+        index += 1
+    return f"{value:.1f}".removesuffix(".0") + f" {units[index]}"
+
+
+def readable_refusal(why: str) -> str:
+    return _LIMIT_IN_BYTES.sub(lambda m: f"({human_size(int(m.group(1)))})", why)
+
+
+def _readable(outcome: AttachOutcome) -> AttachOutcome:
+    outcome.refused = [(name, readable_refusal(why)) for name, why in outcome.refused]
+    return outcome
 
 
 @dataclass
@@ -56,9 +79,8 @@ async def upload_all(
             continue
         except ValidationError as error:
             # Over Redmine's size limit: Redmine's own message names the limit.
-            result.outcome.refused.append(
-                (slack_file.name, "; ".join(error.messages) or user_message(error))
-            )
+            why = "; ".join(error.messages) or user_message(error)
+            result.outcome.refused.append((slack_file.name, readable_refusal(why)))
             continue
         result.specs.append(attachment_spec(upload, slack_file.name, slack_file.mimetype))
         result.outcome.attached.append(slack_file.name)
@@ -78,4 +100,4 @@ async def attach_message_files(
     found, missing = await look_up(reads, file_ids)
     outcome = await attach_files(redmine, files, issue_id, found, note=note)
     outcome.refused.extend(missing)
-    return outcome
+    return _readable(outcome)

@@ -1,0 +1,758 @@
+"""Message and global shortcuts end to end: signed payloads in, real Redmine and fake Slack out."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from handlers.shortcuts import NO_FILES
+from tests.fixtures import load
+from tests.integration import redmine_admin as rm
+from tests.integration.slack_harness import RunningService
+from tests.redmine_server import Seed
+from tests.support.fakeslack import Call
+
+MAX_SIZE_MESSAGE = "maximum allowed file size"
+
+
+# -- payloads -----------------------------------------------------------------------------
+
+
+def message_action(
+    callback_id: str,
+    *,
+    fixture: str = "message_action__plain",
+    user: str = "UALICE",
+    text: str | None = None,
+    files: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    payload: dict[str, Any] = load(fixture)
+    payload["callback_id"] = callback_id
+    payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T1"}
+    if text is not None:
+        payload["message"]["text"] = text
+    if files is not None:
+        payload["message"]["files"] = files
+    return payload
+
+
+def submission(
+    callback_id: str,
+    values: dict[str, Any],
+    *,
+    user: str,
+    metadata: str = "",
+    blocks: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    payload: dict[str, Any] = load("view_submission__message_form")
+    payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T1"}
+    payload["view"].update(
+        callback_id=callback_id,
+        private_metadata=metadata,
+        state={"values": values},
+        blocks=blocks or [],
+    )
+    return payload
+
+
+def suggestion(action_id: str, *, user: str, value: str = "", values: Any = None) -> dict[str, Any]:
+    payload: dict[str, Any] = load("block_suggestion__issue_project")
+    payload.update(action_id=action_id, block_id=action_id, value=value)
+    payload["user"] = {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T1"}
+    payload["view"]["state"] = {"values": values or {}}
+    return payload
+
+
+def select(block: str, value: str | None, label: str | None = None) -> dict[str, Any]:
+    chosen = (
+        {"text": {"type": "plain_text", "text": label or value}, "value": value} if value else None
+    )
+    return {block: {block: {"type": "static_select", "selected_option": chosen}}}
+
+
+def text(block: str, value: str | None) -> dict[str, Any]:
+    return {block: {block: {"type": "plain_text_input", "value": value}}}
+
+
+def checked(block: str, *values: str) -> dict[str, Any]:
+    options = [{"text": {"type": "plain_text", "text": v}, "value": v} for v in values]
+    return {block: {block: {"type": "checkboxes", "selected_options": options}}}
+
+
+def picked_date(block: str, value: str) -> dict[str, Any]:
+    return {block: {block: {"type": "datepicker", "selected_date": value}}}
+
+
+def labels(answer: dict[str, Any]) -> list[str]:
+    return [o["text"]["text"] for o in answer["options"]]
+
+
+# -- checks on what went to Slack -----------------------------------------------------------
+
+
+def assert_within_block_kit_limits(view: dict[str, Any]) -> None:
+    assert len(view["title"]["text"]) <= 24
+    for key in ("submit", "close"):
+        if key in view:
+            assert len(view[key]["text"]) <= 24
+    assert len(view.get("private_metadata", "")) <= 3000
+    assert len(view["blocks"]) <= 100
+    for block in view["blocks"]:
+        assert len(block.get("block_id", "")) <= 255
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+        if block["type"] == "input":
+            assert len(block["label"]["text"]) <= 2000
+            element = block["element"]
+            assert len(element.get("options", [])) <= 100
+            for option in element.get("options", []):
+                assert len(option["text"]["text"]) <= 75 or element["type"] == "checkboxes"
+            if element["type"] == "plain_text_input":
+                assert element.get("max_length", 3000) <= 3000
+                assert len(element.get("initial_value", "")) <= element.get("max_length", 3000)
+
+
+def block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    return next(b for b in view["blocks"] if b.get("block_id") == block_id)
+
+
+def opened(service: RunningService) -> dict[str, Any]:
+    [call] = service.fake.wait_for("views.open")
+    view: dict[str, Any] = call.args["view"]
+    assert_within_block_kit_limits(view)
+    return view
+
+
+def in_thread(call: Call, thread_ts: str) -> bool:
+    return call.args.get("channel") == "CPUBLIC" and call.args.get("thread_ts") == thread_ts
+
+
+# -- Redmine set-up -----------------------------------------------------------------------
+
+
+def _rails(seed: Seed, code: str) -> str:
+    """Run Ruby in the test Redmine (a field definition has no REST API)."""
+    port = urlsplit(seed.url).port
+    state_dir = os.environ.get("REDMINE_STATE_DIR", "/var/tmp/redmine-slack-redmine")
+    database = Path(state_dir) / f"db-{port}.sqlite3"
+    if not database.exists():
+        pytest.skip(f"needs the local Redmine's database ({database}) to add a custom field")
+    done = subprocess.run(
+        ["ruby", "bin/rails", "runner", code],
+        cwd="/usr/share/redmine",
+        env={
+            **os.environ,
+            "REDMINE_INSTANCE": "default",
+            "RAILS_ENV": "production",
+            "DATABASE_URL": f"sqlite3:{database}",
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="session")
+def required_field(redmine_seed: Seed) -> tuple[int, int]:
+    """(project id, custom field id): project `shortcuts` requires "Customer" on Support.
+
+    A project of its own, so no other test's issues need the field.
+    """
+    field_id = int(
+        _rails(
+            redmine_seed,
+            'cf = IssueCustomField.find_by(name: "Customer") || IssueCustomField.create!('
+            'name: "Customer", field_format: "string", is_required: true, is_for_all: false, '
+            'tracker_ids: [Tracker.find_by(name: "Support").id]); puts cf.id',
+        )
+    )
+    with rm.admin(redmine_seed) as http:
+        found = http.get("/projects/shortcuts.json")
+        if found.status_code == 404:
+            created = http.post(
+                "/projects.json",
+                json={
+                    "project": {
+                        "name": "Shortcuts",
+                        "identifier": "shortcuts",
+                        "is_public": False,
+                        "tracker_ids": list(redmine_seed.trackers.values()),
+                        "issue_custom_field_ids": [field_id],
+                        "enabled_module_names": ["issue_tracking", "time_tracking"],
+                    }
+                },
+            )
+            created.raise_for_status()
+            project_id = int(created.json()["project"]["id"])
+            http.post(
+                "/projects/shortcuts/memberships.json",
+                json={
+                    "membership": {
+                        "user_id": redmine_seed.users["alice"].id,
+                        "role_ids": [redmine_seed.roles["Manager"]],
+                    }
+                },
+            ).raise_for_status()
+        else:
+            project_id = int(found.json()["project"]["id"])
+    return project_id, field_id
+
+
+@pytest.fixture
+def thread(fake_slack: Any) -> Iterator[list[dict[str, Any]]]:
+    replies: list[dict[str, Any]] = load("conversations_replies__thread")
+    fake_slack.channels["CPUBLIC"]["replies"] = replies
+    yield replies
+
+
+# -- create an issue from a message -------------------------------------------------------
+
+
+def test_create_opens_at_once_prefilled_from_the_thread_reply(service: RunningService) -> None:
+    payload = message_action("create_issue", fixture="message_action__thread_reply")
+    answer = service.interaction(payload)
+    assert answer.status_code == 200 and answer.content in (b"", b"{}")
+    view = opened(service)
+    assert service.fake.of("views.open")[0].args["trigger_id"] == payload["trigger_id"]
+    assert view["callback_id"] == "message_issue_modal"
+    project = block(view, "issue_project")
+    assert project["dispatch_action"] is True
+    assert project["element"]["type"] == "external_select"
+    subject = block(view, "subject")["element"]["initial_value"]
+    assert subject == "Checkout times out for @Bob when the cart has > 50 items"
+    description = block(view, "description")["element"]["initial_value"]
+    permalink = "https://test.slack.invalid/archives/CPUBLIC/p1700000060000200"
+    assert description == (
+        "Checkout *times out* for @Bob when the cart has > 50 items\n"
+        'Seen since the 2.3 deploy, see "incident 7":https://status.example.test/incidents/7'
+        f'\n\nFrom Slack: "message":{permalink}'
+    )
+    options = block(view, "from_message")["element"]
+    assert [o["value"] for o in options["initial_options"]] == ["thread"]
+    assert json.loads(view["private_metadata"]) == {
+        "channel_id": "CPUBLIC",
+        "message_ts": "1700000060.000200",
+        "thread_ts": "1700000000.000100",
+        "in_thread": True,
+        "permalink": permalink,
+    }
+    # Nothing but Slack was asked before the form opened, and only Slack's fast reads.
+    methods = [c.method for c in service.fake.calls]
+    assert methods.index("views.open") > methods.index("chat.getPermalink")
+
+
+def test_project_options_are_where_the_user_may_add_issues(service: RunningService) -> None:
+    dave = labels(service.interaction(suggestion("issue_project", user="UDAVE")).json())
+    assert "Alpha" in dave and "Secret" not in dave  # public: the Non member role may add
+    bob = labels(service.interaction(suggestion("issue_project", user="UBOB")).json())
+    assert {"Alpha", "Secret"} <= set(bob)
+    filtered = labels(
+        service.interaction(suggestion("issue_project", user="UBOB", value="sec")).json()
+    )
+    assert filtered == ["Secret"]
+    nobody = service.interaction(suggestion("issue_project", user="USTRANGER")).json()
+    assert nobody == {"options": []}
+
+
+def test_choosing_the_project_fills_its_dependent_fields(service: RunningService) -> None:
+    seed = service.seed
+    payload = load("block_actions__issue_project")
+    alpha = str(seed.projects["alpha"])
+    payload["user"]["id"] = "UERIN"
+    payload["actions"][0]["selected_option"]["value"] = alpha
+    payload["view"]["private_metadata"] = '{"channel_id":"CPUBLIC","message_ts":"1.2"}'
+    payload["view"]["state"] = {
+        "values": {
+            **select("issue_project", alpha, "Alpha"),
+            **text("subject", "Kept subject"),
+            **text("description", "Kept description"),
+        }
+    }
+    assert service.interaction(payload).status_code == 200
+    [update] = service.fake.wait_for("views.update")
+    assert update.args["view_id"] == "V1" and update.args["hash"] == payload["view"]["hash"]
+    view = update.args["view"]
+    assert_within_block_kit_limits(view)
+    assert json.loads(view["private_metadata"]) == {"channel_id": "CPUBLIC", "message_ts": "1.2"}
+    assert block(view, "issue_project")["element"]["initial_option"]["value"] == alpha
+    trackers = block(view, "issue_tracker")
+    assert trackers["dispatch_action"] is True
+    assert [o["text"]["text"] for o in trackers["element"]["options"]] == [
+        "Bug",
+        "Feature",
+        "Support",
+    ]
+    priority = block(view, "priority")["element"]
+    assert priority["initial_option"]["text"]["text"] == "Normal"  # Redmine's default
+    assignees = [o["text"]["text"] for o in block(view, "assignee")["element"]["options"]]
+    assert "Bob Baker" in assignees and "Alice Archer" in assignees
+    assert [o["text"]["text"] for o in block(view, "category")["element"]["options"]] == ["Backend"]
+    assert [o["text"]["text"] for o in block(view, "version")["element"]["options"]] == ["1.0"]
+    assert block(view, "subject")["element"]["initial_value"] == "Kept subject"
+    assert block(view, "description")["element"]["initial_value"] == "Kept description"
+
+
+def test_create_submission_writes_the_issue_as_the_user_and_answers_in_the_thread(
+    service: RunningService, thread: list[dict[str, Any]]
+) -> None:
+    seed = service.seed
+    subject = f"Checkout times out {uuid.uuid4().hex[:8]}"
+    service.fake.add_file("FSHOT", "screenshot.png", b"\x89PNG fake image bytes", "image/png")
+    metadata = json.dumps(
+        {
+            "channel_id": "CPUBLIC",
+            "message_ts": "1700000060.000200",
+            "thread_ts": "1700000000.000100",
+            "in_thread": True,
+            "permalink": "https://test.slack.invalid/archives/CPUBLIC/p1700000060000200",
+            "file_ids": ["FSHOT"],
+        }
+    )
+    values = {
+        **select("issue_project", str(seed.projects["alpha"]), "Alpha"),
+        **select("issue_tracker", str(seed.trackers["Feature"])),
+        **text("subject", subject),
+        **text("description", "The message, edited"),
+        **select("priority", str(seed.priorities["High"])),
+        **select("assignee", str(seed.users["bob"].id)),
+        **select("category", str(seed.categories["Backend"])),
+        **select("version", str(seed.versions["1.0"])),
+        **checked("from_message", "thread", "files"),
+    }
+    answer = service.interaction(
+        submission("message_issue_modal", values, user="UERIN", metadata=metadata)
+    )
+    assert answer.status_code == 200 and answer.content in (b"", b"{}")
+    [post] = service.fake.wait_for("chat.postMessage")
+    [issue] = rm.issues_with_subject(seed, subject)
+    assert in_thread(post, "1700000000.000100")
+    assert f"/issues/{issue['id']}|#{issue['id']} {subject}>" in post.args["text"]
+    assert "<@UERIN> created" in post.args["text"] and "`screenshot.png`" in post.args["text"]
+    [reaction] = service.fake.wait_for("reactions.add")
+    assert (reaction.args["channel"], reaction.args["timestamp"], reaction.args["name"]) == (
+        "CPUBLIC",
+        "1700000060.000200",
+        "ticket",
+    )
+    full = rm.get(seed, f"/issues/{issue['id']}.json", include="attachments")["issue"]
+    assert full["author"]["id"] == seed.users["erin"].id
+    assert full["tracker"]["name"] == "Feature"
+    assert full["priority"]["name"] == "High"
+    assert full["assigned_to"]["id"] == seed.users["bob"].id
+    assert full["category"]["name"] == "Backend"
+    assert full["fixed_version"]["name"] == "1.0"
+    assert full["description"].replace("\r\n", "\n") == (
+        "The message, edited\n\n"
+        "Thread in Slack:\n\n"
+        "*Bob*, 2023-11-14 22:13 UTC:\nCheckout is slow again, anyone else?\n\n"
+        "*deploybot*, 2023-11-14 22:15 UTC:\nRolled back to 2.2 @here"
+    )
+    [attachment] = full["attachments"]
+    assert attachment["filename"] == "screenshot.png"
+    assert attachment["author"]["id"] == seed.users["erin"].id
+    with rm.admin(seed) as http:
+        assert http.get(attachment["content_url"]).content == b"\x89PNG fake image bytes"
+    assert service.fake.of("chat.postEphemeral") == []
+
+
+def test_a_missing_reaction_scope_is_not_the_users_problem(service: RunningService) -> None:
+    seed = service.seed
+    service.fake.fail("reactions.add", "missing_scope")
+    subject = f"No reaction {uuid.uuid4().hex[:8]}"
+    metadata = json.dumps({"channel_id": "CPUBLIC", "message_ts": "5.5", "thread_ts": "5.5"})
+    values = {**select("issue_project", str(seed.projects["alpha"])), **text("subject", subject)}
+    service.interaction(submission("message_issue_modal", values, user="UALICE", metadata=metadata))
+    [post] = service.fake.wait_for("chat.postMessage")
+    service.fake.wait_for("reactions.add")
+    assert in_thread(post, "5.5")
+    [issue] = rm.issues_with_subject(seed, subject)
+    assert issue["author"]["id"] == seed.users["alice"].id
+    assert "Redmine" not in json.dumps([c.args for c in service.fake.of("chat.postEphemeral")])
+    assert service.fake.of("chat.postEphemeral") == []
+
+
+def test_create_errors_are_on_their_fields_and_nothing_is_written(
+    service: RunningService,
+) -> None:
+    before = rm.count_issues(service.seed)
+    values = {**select("issue_project", None), **text("subject", "   ")}
+    answer = service.interaction(submission("message_issue_modal", values, user="UALICE"))
+    assert answer.json() == {
+        "response_action": "errors",
+        "errors": {
+            "issue_project": "Choose the project the issue belongs to.",
+            "subject": "The issue needs a subject.",
+        },
+    }
+    assert rm.count_issues(service.seed) == before
+    assert service.fake.of("chat.postMessage") == []
+
+
+def test_a_required_custom_field_is_in_the_form_and_enforced(
+    service: RunningService, required_field: tuple[int, int]
+) -> None:
+    seed = service.seed
+    project_id, field_id = required_field
+    payload = load("block_actions__issue_project")
+    payload["actions"] = [
+        {
+            "type": "static_select",
+            "action_id": "issue_tracker",
+            "block_id": "issue_tracker",
+            "selected_option": {"text": {"type": "plain_text", "text": "Support"}, "value": "3"},
+            "action_ts": "1700000800.000200",
+        }
+    ]
+    payload["view"]["state"] = {
+        "values": {
+            **select("issue_project", str(project_id), "Shortcuts"),
+            **select("issue_tracker", str(seed.trackers["Support"])),
+        }
+    }
+    service.interaction(payload)
+    [update] = service.fake.wait_for("views.update")
+    view = update.args["view"]
+    assert_within_block_kit_limits(view)
+    custom = block(view, f"cf_{field_id}")
+    assert custom["label"]["text"] == "Customer" and custom["optional"] is False
+    assert block(view, "issue_tracker")["element"]["initial_option"]["text"]["text"] == "Support"
+
+    subject = f"Needs a customer {uuid.uuid4().hex[:8]}"
+    before = rm.count_issues(seed)
+    values = {
+        **select("issue_project", str(project_id)),
+        **select("issue_tracker", str(seed.trackers["Support"])),
+        **text("subject", subject),
+        **text(f"cf_{field_id}", None),
+    }
+    refused = service.interaction(
+        submission("message_issue_modal", values, user="UALICE", blocks=view["blocks"])
+    )
+    assert refused.json() == {
+        "response_action": "errors",
+        "errors": {f"cf_{field_id}": "Customer is required in this project."},
+    }
+    assert rm.count_issues(seed) == before
+
+    values.update(text(f"cf_{field_id}", "ACME"))
+    accepted = service.interaction(
+        submission("message_issue_modal", values, user="UALICE", blocks=view["blocks"])
+    )
+    assert accepted.content in (b"", b"{}")
+    # No channel in the metadata (as from the global shortcut): told directly.
+    [direct] = service.fake.wait_for("chat.postMessage")
+    assert direct.args["channel"] == "UALICE" and subject in direct.args["text"]
+    [issue] = rm.issues_with_subject(seed, subject)
+    assert [(cf["id"], cf["value"]) for cf in issue["custom_fields"]] == [(field_id, "ACME")]
+
+
+def test_global_shortcut_opens_the_blank_form_and_answers_directly(
+    service: RunningService,
+) -> None:
+    seed = service.seed
+    service.interaction(load("shortcut__global"))
+    view = opened(service)
+    assert view["callback_id"] == "message_issue_modal"
+    assert view["private_metadata"] == "{}"
+    assert "initial_value" not in block(view, "subject")["element"]
+    assert all(b.get("block_id") != "from_message" for b in view["blocks"])
+    subject = f"From anywhere {uuid.uuid4().hex[:8]}"
+    values = {**select("issue_project", str(seed.projects["alpha"])), **text("subject", subject)}
+    service.interaction(
+        submission("message_issue_modal", values, user="UALICE", metadata=view["private_metadata"])
+    )
+    [direct] = service.fake.wait_for("chat.postMessage")
+    assert direct.args["channel"] == "UALICE" and subject in direct.args["text"]
+    [issue] = rm.issues_with_subject(seed, subject)
+    assert issue["author"]["id"] == seed.users["alice"].id
+    assert service.fake.of("reactions.add") == []
+
+
+def test_an_unmapped_user_gets_the_refusal_in_the_form(service: RunningService) -> None:
+    service.interaction(message_action("create_issue", user="USTRANGER"))
+    [update] = service.fake.wait_for("views.update")
+    assert "stranger@example.com" in json.dumps(update.args["view"])
+
+
+def test_create_in_a_project_the_user_cannot_add_to_answers_why(
+    service: RunningService,
+) -> None:
+    seed = service.seed
+    before = rm.count_issues(seed)
+    metadata = json.dumps({"channel_id": "CPUBLIC", "message_ts": "6.6", "thread_ts": "6.6"})
+    values = {**select("issue_project", str(seed.projects["secret"])), **text("subject", "nope")}
+    service.interaction(submission("message_issue_modal", values, user="UERIN", metadata=metadata))
+    [told] = service.fake.wait_for("chat.postEphemeral")
+    assert told.args["user"] == "UERIN" and told.args["thread_ts"] == "6.6"
+    assert "Redmine" in told.args["text"]
+    assert rm.count_issues(seed) == before
+    assert service.fake.of("chat.postMessage") == []
+
+
+# -- add as note ----------------------------------------------------------------------------
+
+
+def test_add_note_prefills_the_message_and_writes_a_private_note_as_the_user(
+    service: RunningService,
+) -> None:
+    seed = service.seed
+    issue = rm.create_issue(
+        seed, subject=f"Queue stuck {uuid.uuid4().hex[:6]}", assigned_to_id=seed.users["bob"].id
+    )
+    service.interaction(message_action("add_note", user="UBOB"))
+    view = opened(service)
+    assert view["callback_id"] == "message_note_modal"
+    note = block(view, "note")["element"]["initial_value"]
+    permalink = "https://test.slack.invalid/archives/CPUBLIC/p1700000500000600"
+    assert note == (
+        "Fixed by restarting the _queue worker_; root cause still unknown\n\n"
+        f'From Slack: "message":{permalink}'
+    )
+    picks = service.interaction(suggestion("issue_pick", user="UBOB")).json()
+    assert f"#{issue['id']} {issue['subject']}" in labels(picks)
+
+    values = {
+        **text("issue", f"#{issue['id']}"),
+        **select("issue_pick", None),
+        **text("note", note),
+        **checked("private", "private_note"),
+    }
+    answer = service.interaction(
+        submission("message_note_modal", values, user="UBOB", metadata=view["private_metadata"])
+    )
+    assert answer.content in (b"", b"{}")
+    [told] = service.fake.wait_for("chat.postEphemeral")
+    assert told.args["user"] == "UBOB" and told.args["thread_ts"] == "1700000500.000600"
+    assert f"#{issue['id']}" in told.args["text"]
+    assert service.fake.of("chat.postMessage") == []  # a private note never reaches the channel
+    [journal] = rm.journals(seed, issue["id"])
+    assert journal["user"]["id"] == seed.users["bob"].id
+    assert journal["notes"] == note and journal["private_notes"] is True
+
+
+def test_a_picked_issue_gets_a_public_note_announced_in_the_thread(
+    service: RunningService,
+) -> None:
+    seed = service.seed
+    issue = rm.create_issue(seed, subject=f"Public note {uuid.uuid4().hex[:6]}")
+    metadata = json.dumps({"channel_id": "CPUBLIC", "message_ts": "7.7", "thread_ts": "7.7"})
+    values = {
+        **text("issue", None),
+        **select("issue_pick", str(issue["id"])),
+        **text("note", "Plain words"),
+    }
+    service.interaction(submission("message_note_modal", values, user="UALICE", metadata=metadata))
+    [post] = service.fake.wait_for("chat.postMessage")
+    assert in_thread(post, "7.7") and f"#{issue['id']}" in post.args["text"]
+    [journal] = rm.journals(seed, issue["id"])
+    assert journal["notes"].startswith("Plain words") and journal["private_notes"] is False
+    assert "p7" in journal["notes"]  # the permalink, fetched now since the form lacked it
+
+
+@pytest.mark.parametrize(
+    ("issue_text", "note", "field", "expected"),
+    [
+        ("abc", "x", "issue", "`abc` is not an issue number: type e.g. 123 or #123."),
+        (None, "x", "issue", "Type the issue's number, or choose one of your issues."),
+        ("999999", "x", "issue", "There is no issue #999999 that you can see in Redmine."),
+        ("SECRET", "x", "issue", "There is no issue #{secret} that you can see in Redmine."),
+        ("OPEN", None, "note", "The note is empty."),
+    ],
+)
+def test_note_field_errors_write_nothing(
+    service: RunningService, issue_text: str | None, note: str | None, field: str, expected: str
+) -> None:
+    seed = service.seed
+    secret = rm.create_issue(seed, project_id=seed.projects["secret"], subject="hidden")
+    open_issue = rm.create_issue(seed, subject="visible")
+    typed = {"SECRET": str(secret["id"]), "OPEN": str(open_issue["id"])}.get(
+        issue_text or "", issue_text
+    )
+    values = {**text("issue", typed), **text("note", note)}
+    answer = service.interaction(submission("message_note_modal", values, user="UERIN"))
+    assert answer.json() == {
+        "response_action": "errors",
+        "errors": {field: expected.format(secret=secret["id"])},
+    }
+    assert rm.journals(seed, secret["id"]) == [] and rm.journals(seed, open_issue["id"]) == []
+
+
+# -- log time -------------------------------------------------------------------------------
+
+
+def test_log_time_defaults_to_today_in_the_users_zone_and_logs_as_them(
+    service: RunningService,
+) -> None:
+    seed = service.seed
+    service.fake.users["UBOB"]["tz"] = "Pacific/Kiritimati"  # UTC+14: often another day
+    issue = rm.create_issue(seed, subject=f"Time sink {uuid.uuid4().hex[:6]}")
+    service.interaction(message_action("log_time", user="UBOB"))
+    view = opened(service)
+    assert view["callback_id"] == "message_time_modal"
+    today = datetime.now(ZoneInfo("Pacific/Kiritimati")).date().isoformat()
+    assert block(view, "spent_on")["element"]["initial_date"] == today
+    comment = block(view, "comment")["element"]["initial_value"]
+    assert comment == "Fixed by restarting the queue worker; root cause still unknown"
+    activities = service.interaction(
+        suggestion("activity", user="UBOB", values=text("issue", str(issue["id"])))
+    ).json()
+    assert set(labels(activities)) == {"Design", "Development"}
+
+    values = {
+        **text("issue", str(issue["id"])),
+        **text("hours", "1h30"),
+        **select("activity", str(seed.activities["Development"])),
+        **picked_date("spent_on", "2026-01-15"),
+        **text("comment", comment),
+    }
+    before = rm.count_time_entries(seed)
+    answer = service.interaction(
+        submission("message_time_modal", values, user="UBOB", metadata=view["private_metadata"])
+    )
+    assert answer.content in (b"", b"{}")
+    [post] = service.fake.wait_for("chat.postMessage")
+    assert in_thread(post, "1700000500.000600")
+    assert "logged 1.5 h of Development" in post.args["text"]
+    assert rm.count_time_entries(seed) == before + 1
+    [entry] = rm.get(seed, "/time_entries.json", issue_id=issue["id"])["time_entries"]
+    assert entry["user"]["id"] == seed.users["bob"].id
+    assert entry["hours"] == 1.5 and entry["activity"]["name"] == "Development"
+    assert entry["spent_on"] == "2026-01-15" and entry["comments"] == comment
+
+
+@pytest.mark.parametrize(
+    ("hours", "activity", "issue_text", "errors"),
+    [
+        (
+            "abc",
+            "Development",
+            "OPEN",
+            {
+                "hours": "`abc` is not a duration. Use e.g. `1.5`, `1h30`, `1:30`, `90m` or `1h 30min`."
+            },
+        ),
+        ("", "Development", "OPEN", {"hours": "How many hours? e.g. 1.5, 1h30, 1:30 or 90m."}),
+        ("0", "Development", "OPEN", {"hours": "Hours must be more than zero."}),
+        ("2", None, "OPEN", {"activity": "Choose an activity."}),
+        (
+            "2",
+            "Development",
+            "SECRET",
+            {"issue": "There is no issue #{secret} that you can see in Redmine."},
+        ),
+    ],
+)
+def test_time_field_errors_write_nothing(
+    service: RunningService,
+    hours: str,
+    activity: str | None,
+    issue_text: str,
+    errors: dict[str, str],
+) -> None:
+    seed = service.seed
+    secret = rm.create_issue(seed, project_id=seed.projects["secret"], subject="hidden time")
+    open_issue = rm.create_issue(seed, subject="open time")
+    typed = {"SECRET": str(secret["id"]), "OPEN": str(open_issue["id"])}[issue_text]
+    values = {
+        **text("issue", typed),
+        **text("hours", hours or None),
+        **select("activity", str(seed.activities[activity]) if activity else None),
+        **picked_date("spent_on", "2026-01-15"),
+    }
+    before = rm.count_time_entries(seed)
+    answer = service.interaction(submission("message_time_modal", values, user="UERIN"))
+    expected = {k: v.format(secret=secret["id"]) for k, v in errors.items()}
+    assert answer.json() == {"response_action": "errors", "errors": expected}
+    assert rm.count_time_entries(seed) == before
+
+
+# -- attach files -------------------------------------------------------------------------
+
+
+def test_a_message_without_files_is_answered_at_once(service: RunningService) -> None:
+    answer = service.interaction(message_action("attach_files", user="UBOB"))
+    assert answer.status_code == 200
+    [told] = service.fake.wait_for("chat.postEphemeral")
+    assert told.args["text"] == NO_FILES and told.args["user"] == "UBOB"
+    assert told.args["thread_ts"] == "1700000500.000600"
+    assert service.fake.of("views.open") == []
+
+
+def test_attach_streams_each_file_and_names_the_one_over_the_limit(
+    service: RunningService,
+) -> None:
+    seed = service.seed
+    issue = rm.create_issue(seed, subject=f"Logs wanted {uuid.uuid4().hex[:6]}")
+    log_bytes = b"2026-01-01 ERROR boom\n" * 500
+    big = os.urandom(5 * 1024 * 1024 + 1)  # one byte over Redmine's 5 MB default
+    service.fake.add_file("F0LOGS", "server.log", log_bytes, "text/plain")
+    service.fake.add_file("F0BIG", "core.dump", big, "application/octet-stream")
+    files = [service.fake.files["F0LOGS"], service.fake.files["F0BIG"]]
+    payload = message_action(
+        "attach_files", fixture="message_action__with_files", user="UBOB", files=files
+    )
+    service.interaction(payload)
+    view = opened(service)
+    assert view["callback_id"] == "message_attach_modal"
+    assert "`server.log`" in view["blocks"][0]["text"]["text"]
+    assert json.loads(view["private_metadata"])["file_ids"] == ["F0LOGS", "F0BIG"]
+
+    values = {**text("issue", str(issue["id"]))}
+    answer = service.interaction(
+        submission("message_attach_modal", values, user="UBOB", metadata=view["private_metadata"])
+    )
+    assert answer.content in (b"", b"{}")
+    [post] = service.fake.wait_for("chat.postMessage")
+    assert in_thread(post, "1700000400.000500") and "`server.log`" in post.args["text"]
+    assert "core.dump" not in post.args["text"]
+    [told] = service.fake.wait_for("chat.postEphemeral")
+    assert told.args["user"] == "UBOB" and "`core.dump` was not attached" in told.args["text"]
+    assert told.args["text"].endswith(f"{MAX_SIZE_MESSAGE} (5 MB)")
+    downloads = service.fake.of("file_download")
+    assert {d.args["file"] for d in downloads} == {"F0LOGS", "F0BIG"}
+    assert {c.args["file"] for c in service.fake.of("files.info")} == {"F0LOGS", "F0BIG"}
+    [journal] = rm.journals(seed, issue["id"])
+    assert journal["user"]["id"] == seed.users["bob"].id
+    assert journal["notes"] == (
+        'From Slack: "message":https://test.slack.invalid/archives/CPUBLIC/p1700000400000500'
+    )
+    attachments = rm.get(seed, f"/issues/{issue['id']}.json", include="attachments")["issue"][
+        "attachments"
+    ]
+    assert [(a["filename"], a["filesize"]) for a in attachments] == [("server.log", len(log_bytes))]
+    with rm.admin(seed) as http:
+        assert http.get(attachments[0]["content_url"]).content == log_bytes
+
+
+def test_attach_to_an_issue_the_user_cannot_see_is_a_field_error(
+    service: RunningService,
+) -> None:
+    seed = service.seed
+    secret = rm.create_issue(seed, project_id=seed.projects["secret"], subject="hidden files")
+    metadata = json.dumps({"channel_id": "CPUBLIC", "message_ts": "8.8", "file_ids": ["F1"]})
+    answer = service.interaction(
+        submission(
+            "message_attach_modal",
+            text("issue", str(secret["id"])),
+            user="UERIN",
+            metadata=metadata,
+        )
+    )
+    assert answer.json() == {
+        "response_action": "errors",
+        "errors": {"issue": f"There is no issue #{secret['id']} that you can see in Redmine."},
+    }
+    assert service.fake.of("files.info") == [] and service.fake.of("file_download") == []
+    assert rm.journals(seed, secret["id"]) == []
