@@ -76,7 +76,7 @@ class TimeLogger:
         async def load() -> int:
             return (await redmine.issues.get(issue_id)).project.id
 
-        key = (redmine.client.switch_user, issue_id)
+        key = (redmine.client.acting_as, issue_id)
         project_id: int = await self._issue_projects.get_or_load(key, load)
         return project_id
 

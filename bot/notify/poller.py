@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 # service's clock may differ from Redmine's: every window reaches back this far.
 OVERLAP = timedelta(seconds=60)
 FETCH_CONCURRENCY = 8
+# How long after a change a fetch must happen to be sure it saw every change of that
+# second (whole-second timestamps, and a few seconds of clock difference allowed).
+SETTLE = timedelta(seconds=10)
 
 PAUSED_NOTICE = (
     "I paused the Redmine subscription to *{project}* in <#{channel}>: Slack says `{error}`. "
@@ -75,9 +78,11 @@ class Poller:
         self.clock = clock
         self.queue: asyncio.Queue[int] = asyncio.Queue()
         self._issue_locks: dict[int, asyncio.Lock] = {}
-        # Issues already handled at this updated_on: the overlap re-lists them, and a
-        # quiet cycle must not fetch them again (an idle cycle is one request).
-        self._seen: dict[int, datetime] = {}
+        # Issue id -> (updated_on, when we fetched it). The overlap re-lists recent issues
+        # and a quiet cycle must not fetch them again (an idle cycle is one request); but
+        # updated_on has whole seconds, so a fetch in the same second as a change proves
+        # nothing: only a fetch SETTLE later shows the issue was complete.
+        self._seen: dict[int, tuple[datetime, datetime]] = {}
         self._mentions = TTLCache(3600)
         self._failing = False
 
@@ -145,22 +150,22 @@ class Poller:
         parents = await self._project_parents(subscriptions)
         work: list[tuple[Issue, list[Subscription]]] = []
         for issue in changed:
-            if issue.updated_on is not None and self._seen.get(issue.id) == issue.updated_on:
+            if self._already_complete(issue):
                 continue
             matching = [s for s in subscriptions if _covers(s, issue.project.id, parents)]
             if matching:
                 work.append((issue, matching))
-            elif issue.updated_on is not None:
-                self._seen[issue.id] = issue.updated_on
+            else:
+                self._remember(issue)
         gate = asyncio.Semaphore(self.concurrency)
 
         async def handle(issue: Issue, matching: list[Subscription]) -> None:
             async with gate:
                 try:
-                    report.posted += await self.process_issue(issue.id, matching)
+                    posted = await self.process_issue(issue.id, matching)
+                    report.posted += posted  # after the await: no lost update between tasks
                     report.fetched += 1
-                    if issue.updated_on is not None:
-                        self._seen[issue.id] = issue.updated_on
+                    self._remember(issue)
                 except (RedmineError, DeliveryFailed) as error:
                     log.info(
                         "issue #%s not fully delivered, retried next cycle: %s", issue.id, error
@@ -179,9 +184,19 @@ class Poller:
         self._forget_old(new_cursor)
         return report
 
+    def _remember(self, issue: Issue) -> None:
+        if issue.updated_on is not None:
+            self._seen[issue.id] = (issue.updated_on, self.clock())
+
+    def _already_complete(self, issue: Issue) -> bool:
+        seen = self._seen.get(issue.id)
+        if seen is None or issue.updated_on is None or seen[0] != issue.updated_on:
+            return False
+        return seen[1] - issue.updated_on > SETTLE
+
     def _forget_old(self, cursor: datetime) -> None:
         horizon = cursor - 2 * OVERLAP
-        self._seen = {k: v for k, v in self._seen.items() if v >= horizon}
+        self._seen = {k: v for k, v in self._seen.items() if v[0] >= horizon}
 
     async def _project_parents(
         self, subscriptions: Sequence[Subscription]
@@ -231,7 +246,9 @@ class Poller:
             return 0
         if not tracker_matches(issue, sub.trackers):
             return 0
-        floor = self.since or sub.created_at
+        # Redmine's timestamps have one-second precision: a change in the very second of
+        # subscribing must count.
+        floor = self.since or sub.created_at.replace(microsecond=0)
         journals = [j for j in issue.journals if j.created_on is None or j.created_on >= floor]
         channel = sub.channel_id
         async with self.services.sessions() as session:

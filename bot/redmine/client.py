@@ -8,6 +8,7 @@ auth headers on every request, so no mutable state is shared between users.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import random
 from collections.abc import AsyncIterable, AsyncIterator, Mapping
@@ -124,6 +125,13 @@ class RedmineClient:
     @property
     def switch_user(self) -> str | None:
         return self._switch_user
+
+    @property
+    def acting_as(self) -> str:
+        """Who this view acts as, for cache keys: a login, or a digest of the API key."""
+        if self._switch_user is not None:
+            return "login:" + self._switch_user
+        return "key:" + hashlib.sha256(self._api_key.encode()).hexdigest()[:16]
 
     async def aclose(self) -> None:
         if self._owns_http:
@@ -267,9 +275,11 @@ class RedmineClient:
     async def get_cached(self, path: str, params: Params | None = None) -> dict[str, Any]:
         """GET through the TTL cache; for data that rarely changes (trackers, statuses...).
 
-        The key includes the acting user, because what a user may see can differ.
+        The key includes who is acting (the switched-to login, or a digest of a personal
+        key), because what a user may see can differ: one person's answer must never be
+        served to another.
         """
-        key = (self._switch_user, path, tuple(sorted(_clean_params(params).items())))
+        key = (self.acting_as, path, tuple(sorted(_clean_params(params).items())))
         cached: dict[str, Any] = await self.cache.get_or_load(key, lambda: self.get(path, params))
         return cached
 

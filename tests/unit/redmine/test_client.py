@@ -326,3 +326,20 @@ async def test_cached_reference_data_is_fetched_once(redmine: Redmine) -> None:
         assert normal.is_default
     assert route.call_count == 1
     assert json.loads(route.calls[0].response.content)["issue_priorities"][0]["name"] == "Normal"
+
+
+@respx.mock
+async def test_cache_never_serves_one_personal_key_to_another(redmine: Redmine) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        who = request.headers["X-Redmine-API-Key"][:1]
+        return httpx.Response(200, json={"projects": [{"id": 1, "name": who, "identifier": who}]})
+
+    respx.get(f"{URL}/projects.json").mock(side_effect=answer)
+    first = await redmine.with_api_key("a" * 40).client.get_cached("/projects.json")
+    second = await redmine.with_api_key("b" * 40).client.get_cached("/projects.json")
+    alice = await redmine.as_user("alice").client.get_cached("/projects.json")
+    assert [p["name"] for p in (first["projects"] + second["projects"] + alice["projects"])] == [
+        "a",
+        "b",
+        "0",
+    ]
