@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 from slack_sdk.errors import SlackApiError
 
@@ -36,8 +37,7 @@ log = logging.getLogger(__name__)
 # service's clock may differ from Redmine's: every window reaches back this far.
 OVERLAP = timedelta(seconds=60)
 FETCH_CONCURRENCY = 8
-# How long after a change a fetch must happen to be sure it saw every change of that
-# second (whole-second timestamps, and a few seconds of clock difference allowed).
+# Without a Date header from Redmine, how far back to assume our fetch may have been.
 SETTLE = timedelta(seconds=10)
 
 PAUSED_NOTICE = (
@@ -78,10 +78,10 @@ class Poller:
         self.clock = clock
         self.queue: asyncio.Queue[int] = asyncio.Queue()
         self._issue_locks: dict[int, asyncio.Lock] = {}
-        # Issue id -> (updated_on, when we fetched it). The overlap re-lists recent issues
-        # and a quiet cycle must not fetch them again (an idle cycle is one request); but
-        # updated_on has whole seconds, so a fetch in the same second as a change proves
-        # nothing: only a fetch SETTLE later shows the issue was complete.
+        # Issue id -> (updated_on, when Redmine served our fetch, by Redmine's own clock).
+        # The overlap re-lists recent issues and a quiet cycle must not fetch them again
+        # (an idle cycle is one request); but updated_on has whole seconds, so only a
+        # fetch served in a later second proves no change of that second was missed.
         self._seen: dict[int, tuple[datetime, datetime]] = {}
         self._mentions = TTLCache(3600)
         self._failing = False
@@ -156,16 +156,22 @@ class Poller:
             if matching:
                 work.append((issue, matching))
             else:
-                self._remember(issue)
+                self._remember(
+                    issue, datetime.max.replace(tzinfo=UTC)
+                )  # no subscriber: never fetch
         gate = asyncio.Semaphore(self.concurrency)
+        redmine_gone = asyncio.Event()
 
         async def handle(issue: Issue, matching: list[Subscription]) -> None:
             async with gate:
+                if redmine_gone.is_set():  # no use asking a Redmine that stopped answering
+                    report.failed_issues.append(issue.id)
+                    return
                 try:
-                    posted = await self.process_issue(issue.id, matching)
+                    posted, served_at = await self._process(issue.id, matching)
                     report.posted += posted  # after the await: no lost update between tasks
                     report.fetched += 1
-                    self._remember(issue)
+                    self._remember(issue, served_at)
                 except (RedmineError, DeliveryFailed) as error:
                     log.info(
                         "issue #%s not fully delivered, retried next cycle: %s", issue.id, error
@@ -184,15 +190,15 @@ class Poller:
         self._forget_old(new_cursor)
         return report
 
-    def _remember(self, issue: Issue) -> None:
+    def _remember(self, issue: Issue, served_at: datetime) -> None:
         if issue.updated_on is not None:
-            self._seen[issue.id] = (issue.updated_on, self.clock())
+            self._seen[issue.id] = (issue.updated_on, served_at)
 
     def _already_complete(self, issue: Issue) -> bool:
         seen = self._seen.get(issue.id)
         if seen is None or issue.updated_on is None or seen[0] != issue.updated_on:
             return False
-        return seen[1] - issue.updated_on > SETTLE
+        return seen[1] >= issue.updated_on + timedelta(seconds=1)
 
     def _forget_old(self, cursor: datetime) -> None:
         horizon = cursor - 2 * OVERLAP
@@ -229,9 +235,27 @@ class Poller:
 
     async def process_issue(self, issue_id: int, subscriptions: Sequence[Subscription]) -> int:
         """Fetch the issue with its journals and deliver what each subscription lacks."""
+        posted, _ = await self._process(issue_id, subscriptions)
+        return posted
+
+    async def _fetch(self, issue_id: int) -> tuple[Issue, datetime]:
+        """The issue with journals, and when Redmine served it (its Date header)."""
+        response = await self.redmine.client.request(
+            "GET", f"/issues/{issue_id}.json", params={"include": "journals,attachments"}
+        )
+        issue = Issue.model_validate(response.json()["issue"])
+        try:
+            served_at = parsedate_to_datetime(response.headers["date"])
+        except (KeyError, TypeError, ValueError):
+            served_at = self.clock() - SETTLE  # no usable Date: assume it may be stale
+        return issue, served_at
+
+    async def _process(
+        self, issue_id: int, subscriptions: Sequence[Subscription]
+    ) -> tuple[int, datetime]:
         lock = self._issue_locks.setdefault(issue_id, asyncio.Lock())
         async with lock:  # poller and webhook never work on one issue at once
-            issue = await self.redmine.issues.get(issue_id, include=["journals", "attachments"])
+            issue, served_at = await self._fetch(issue_id)
             await self.names.prepare([issue])
             posted = 0
             for subscription in subscriptions:
@@ -239,7 +263,7 @@ class Poller:
                     posted += await self._deliver(subscription, issue)
                 except ChannelUnavailable as error:
                     await self._pause(subscription, error.error)
-            return posted
+            return posted, served_at
 
     async def _deliver(self, sub: Subscription, issue: Issue) -> int:
         if issue.is_private and not sub.private:

@@ -249,10 +249,10 @@ async def test_redmine_stopped_mid_cycle_loses_nothing(
     ids = [rm.create_issue(notifier.seed, subject=title)["id"] for title in titles]
     poller: Poller = notifier.poller
     poller.concurrency = 1  # one issue at a time, so Redmine stops in the middle
-    original = poller.process_issue
+    original = poller._process
     handled: list[int] = []
 
-    async def stop_after_first(issue_id: int, subs: Any) -> int:
+    async def stop_after_first(issue_id: int, subs: Any) -> Any:
         if len(handled) == 1:
             _redmine_ctl("stop")
         handled.append(issue_id)
@@ -261,14 +261,14 @@ async def test_redmine_stopped_mid_cycle_loses_nothing(
     def ours() -> list[str]:
         return [p["text"] for p in notifier.posts() if any(t in p["text"] for t in titles)]
 
-    monkeypatch.setattr(poller, "process_issue", stop_after_first)
+    monkeypatch.setattr(poller, "_process", stop_after_first)
     try:
         report = await poller.run_cycle_logged()
         assert report is not None and set(ids[1:]) <= set(report.failed_issues)
         assert await poller.run_cycle_logged() is None  # Redmine down: the cycle fails cleanly
     finally:
         _redmine_ctl("start")
-    monkeypatch.setattr(poller, "process_issue", original)
+    monkeypatch.setattr(poller, "_process", original)
     await poller.run_cycle_logged()
     assert len(ours()) == 3 and all(any(t in p for p in ours()) for t in titles)
     await poller.run_cycle_logged()
