@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 # service's clock may differ from Redmine's: every window reaches back this far.
 OVERLAP = timedelta(seconds=60)
 FETCH_CONCURRENCY = 8
-# Without a Date header from Redmine, how far back to assume our fetch may have been.
-SETTLE = timedelta(seconds=10)
+# Without a Date header from Redmine, how far our clock may run ahead of Redmine's.
+CLOCK_ALLOWANCE = timedelta(seconds=5)
 
 PAUSED_NOTICE = (
     "I paused the Redmine subscription to *{project}* in <#{channel}>: Slack says `{error}`. "
@@ -247,7 +247,9 @@ class Poller:
         try:
             served_at = parsedate_to_datetime(response.headers["date"])
         except (KeyError, TypeError, ValueError):
-            served_at = self.clock() - SETTLE  # no usable Date: assume it may be stale
+            # Redmine's own server (thin) sends no Date; proxies in front of it do. Our
+            # clock then stands in, less an allowance for the two clocks differing.
+            served_at = self.clock() - CLOCK_ALLOWANCE
         return issue, served_at
 
     async def _process(
