@@ -112,9 +112,15 @@ do_stop() {
   if running; then
     local pid; pid=$(cat "$PIDFILE")
     kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    # thin's graceful stop waits for open keep-alive connections, which a client
+    # may hold for as long as it likes; after 5 s the server is stopped for good.
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+      for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    fi
   fi
-  rm -f "$PIDFILE"
+  rm -f "$PIDFILE" "$STATE_DIR/rails-$PORT.pid"
 }
 
 do_reset() {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import uuid
@@ -254,7 +255,7 @@ async def test_redmine_stopped_mid_cycle_loses_nothing(
 
     async def stop_after_first(issue_id: int, subs: Any) -> Any:
         if len(handled) == 1:
-            _redmine_ctl("stop")
+            await asyncio.to_thread(_redmine_ctl, "stop")
         handled.append(issue_id)
         return await original(issue_id, subs)
 
