@@ -149,6 +149,11 @@ async def check_slack(settings: Settings) -> list[Finding]:
             )
         else:
             findings.append(Finding(True, "the bot has every scope it needs"))
+    else:
+        # Slack lists them in a header; a proxy or a look-alike API may drop it.
+        findings.append(
+            Finding(True, "Slack did not list the token's scopes, so they were not checked")
+        )
     if settings.socket_mode:
         findings.append(Finding(True, "Socket Mode (SLACK_APP_TOKEN set): no public URL needed"))
     elif settings.slack_signing_secret is None:

@@ -51,6 +51,8 @@ class FakeSlack:
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     file_bytes: dict[str, bytes] = field(default_factory=dict)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
+    # Sent as auth.test's X-OAuth-Scopes header, as Slack does, when set.
+    scopes: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -64,6 +66,7 @@ class FakeSlack:
             self.files.clear()
             self.file_bytes.clear()
             self.failures.clear()
+            self.scopes = None
 
     def add_user(
         self, user_id: str, email: str | None, *, name: str = "", tz: str = "Europe/Berlin"
@@ -180,7 +183,8 @@ class FakeSlack:
             return JSONResponse({"ok": False, "error": failure.error}, failure.status, headers)
         if token != BOT_TOKEN:
             return JSONResponse({"ok": False, "error": "invalid_auth"})
-        return JSONResponse(self.answer(method, args))
+        headers = {"X-OAuth-Scopes": self.scopes} if self.scopes is not None else {}
+        return JSONResponse(self.answer(method, args), headers=headers)
 
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         ok: dict[str, Any] = {"ok": True}

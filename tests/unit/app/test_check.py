@@ -1,0 +1,113 @@
+"""`redmine-slack check`: each finding in words, failing where the settings are wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from bot.check import REQUIRED_SCOPES, check_redmine, check_slack
+from bot.config import Settings
+from tests.support.fakeslack import BOT_TOKEN, FakeSlack, ServerThread, start_fake_slack
+
+REDMINE = "https://redmine.example.com"
+KEY = "k" * 40
+
+
+def settings(**overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": "s",
+        "redmine_url": REDMINE,
+        "redmine_api_key": KEY,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def texts(findings: list[Any]) -> str:
+    return "\n".join(f.line() for f in findings)
+
+
+@respx.mock
+async def test_admin_key_is_all_ok() -> None:
+    respx.get(f"{REDMINE}/").respond(200, text="<html>")
+    respx.get(f"{REDMINE}/users/current.json").respond(
+        200, json={"user": {"id": 1, "login": "admin", "admin": True}}
+    )
+    findings = await check_redmine(settings())
+    assert all(f.ok for f in findings)
+    assert "the key belongs to `admin`" in texts(findings)
+    assert "administrator's" in texts(findings)
+    assert KEY not in texts(findings)
+
+
+@respx.mock
+async def test_unreachable_redmine_fails_and_names_the_setting() -> None:
+    respx.get(f"{REDMINE}/").mock(side_effect=httpx.ConnectError("refused"))
+    findings = await check_redmine(settings())
+    assert [f.ok for f in findings] == [False]
+    assert "REDMINE_URL" in findings[0].text
+
+
+@respx.mock
+async def test_rejected_key_says_where_to_enable_the_api() -> None:
+    respx.get(f"{REDMINE}/").respond(200)
+    respx.get(f"{REDMINE}/users/current.json").respond(401)
+    findings = await check_redmine(settings())
+    assert findings[-1].ok is False
+    assert "Enable REST web service" in findings[-1].text
+
+
+@respx.mock
+async def test_non_admin_key_needs_secret_key_for_personal_keys() -> None:
+    respx.get(f"{REDMINE}/").respond(200)
+    respx.get(f"{REDMINE}/users/current.json").respond(
+        200, json={"user": {"id": 5, "login": "alice", "admin": False}}
+    )
+    without_secret = await check_redmine(settings())
+    assert "connected-keys-only" in texts(without_secret)
+    assert [f.ok for f in without_secret][-1] is False and "SECRET_KEY" in texts(without_secret)
+    with_secret = await check_redmine(settings(secret_key="x" * 32))
+    assert all(f.ok for f in with_secret)
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[tuple[FakeSlack, ServerThread]]:
+    fake, server = start_fake_slack()
+    yield fake, server
+    server.stop()
+
+
+async def test_slack_token_and_every_scope(fake_slack: tuple[FakeSlack, ServerThread]) -> None:
+    fake, server = fake_slack
+    fake.scopes = ",".join(REQUIRED_SCOPES)
+    findings = await check_slack(settings(slack_api_url=f"{server.url}/api/"))
+    assert all(f.ok for f in findings)
+    assert "bot `redmine` in workspace `Test`" in texts(findings)
+    assert "every scope" in texts(findings)
+
+
+async def test_missing_scopes_are_named(fake_slack: tuple[FakeSlack, ServerThread]) -> None:
+    fake, server = fake_slack
+    fake.scopes = "commands,chat:write"
+    findings = await check_slack(settings(slack_api_url=f"{server.url}/api/"))
+    failed = [f for f in findings if not f.ok]
+    assert len(failed) == 1
+    assert "users:read.email" in failed[0].text and "files:read" in failed[0].text
+    assert "chat:write," not in failed[0].text  # granted scopes are not listed as missing
+
+
+async def test_bad_slack_token_fails_with_where_to_get_it(
+    fake_slack: tuple[FakeSlack, ServerThread],
+) -> None:
+    _, server = fake_slack
+    findings = await check_slack(
+        settings(slack_api_url=f"{server.url}/api/", slack_bot_token="xoxb-wrong")
+    )
+    assert [f.ok for f in findings] == [False]
+    assert "invalid_auth" in findings[0].text and "OAuth & Permissions" in findings[0].text
+    assert "xoxb-wrong" not in findings[0].text
