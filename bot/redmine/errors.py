@@ -16,6 +16,8 @@ The path never includes a query string and no error ever carries the API key.
 
 from __future__ import annotations
 
+import re
+
 
 class RedmineError(Exception):
     """Base of every adapter error."""
@@ -104,7 +106,7 @@ def user_message(error: RedmineError) -> str:
     if isinstance(error, ForbiddenError):
         return "Redmine says you are not allowed to do that. Ask a project manager for access."
     if isinstance(error, NotFoundError):
-        return "Redmine could not find that, or you cannot see it. Check the number or name."
+        return _not_found(error.path)
     if isinstance(error, ConflictError):
         return "Someone changed that in Redmine meanwhile. Reload it and try again."
     if isinstance(error, ValidationError):
@@ -120,3 +122,16 @@ def user_message(error: RedmineError) -> str:
     return (
         "Redmine answered with an unexpected error. Try again, or tell whoever runs redmine-slack."
     )
+
+
+# Redmine answers 404 alike for what does not exist and what the user may not see.
+_MISSING_THING = re.compile(r"^/(issues|projects)/([^/]+?)(?:\.json)?$")
+
+
+def _not_found(path: str) -> str:
+    match = _MISSING_THING.match(path)
+    if match and match.group(1) == "issues":
+        return f"Issue #{match.group(2)} does not exist, or you cannot see it. Check the number."
+    if match:
+        return f"Project `{match.group(2)}` does not exist, or you cannot see it. Check the name."
+    return "Redmine could not find that, or you cannot see it. Check the number or name."

@@ -101,6 +101,22 @@ async def test_422_keeps_redmines_messages_and_recognises_cannot_add(redmine: Re
 
 
 @respx.mock
+async def test_404_names_the_issue_or_project_that_is_missing(redmine: Redmine) -> None:
+    respx.get(f"{URL}/issues/99999.json").respond(404)
+    respx.get(f"{URL}/projects/nope.json").respond(404)
+    respx.get(f"{URL}/versions/3.json").respond(404)
+    with pytest.raises(NotFoundError) as issue:
+        await redmine.issues.get(99999)
+    with pytest.raises(NotFoundError) as project:
+        await redmine.projects.get("nope")
+    with pytest.raises(NotFoundError) as version:
+        await redmine.versions.get(3)
+    assert user_message(issue.value).startswith("Issue #99999 does not exist, or you cannot see it")
+    assert user_message(project.value).startswith("Project `nope` does not exist")
+    assert user_message(version.value).startswith("Redmine could not find that")
+
+
+@respx.mock
 async def test_412_names_the_login(redmine: Redmine) -> None:
     respx.get(f"{URL}/users/current.json").respond(412)
     with pytest.raises(ImpersonationError) as caught:
