@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
+from tests.integration.slack_harness import add_slack_users
 from tests.support.fakeslack import BOT_TOKEN, FakeSlack
 from tests.support.signing import SIGNING_SECRET
 
@@ -27,6 +28,7 @@ HOP_HEADERS = {"host", "content-length", "transfer-encoding", "connection", "con
 
 def support_app(port: int, upstream: str, delay: float) -> Starlette:
     fake = FakeSlack(base_url=f"http://127.0.0.1:{port}/")
+    add_slack_users(fake)  # so each command finds its Redmine account by email
     state = {"delay": delay, "requests": []}
     client = httpx.AsyncClient(timeout=60)
 
@@ -48,7 +50,11 @@ def support_app(port: int, upstream: str, delay: float) -> Starlette:
         if request.method == "POST":
             state["delay"] = float((await request.json())["delay"])
         return JSONResponse(
-            {"answers": len(fake.of("response_url")), "requests": state["requests"]}
+            {
+                "answers": len(fake.of("response_url")),
+                "texts": [str(c.args.get("text", "")) for c in fake.of("response_url")],
+                "requests": state["requests"],
+            }
         )
 
     fake_routes = fake.asgi().routes

@@ -35,7 +35,11 @@ from bot.redmine.errors import (
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# Requests that may be sent again after a timeout. Not PUT: Redmine adds a journal (and
+# attaches uploads) on every PUT with notes, so a replay after a lost answer would post
+# the note twice. Not DELETE: a replay of one that worked answers 404, and the person
+# would hear it failed.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_RETRY_AFTER = 30.0
 
@@ -233,14 +237,20 @@ class RedmineClient:
                 retry = idempotent and replayable and not isinstance(error, httpx.WriteTimeout)
                 if not (retry and attempt < self.max_retries):
                     raise RedmineUnavailable(
-                        "Redmine did not answer in time", method=method, path=path
+                        "Redmine did not answer in time",
+                        method=method,
+                        path=path,
+                        maybe_done=not idempotent and _was_sent(error),
                     ) from None
             except httpx.TransportError as error:
                 # ConnectError means nothing reached Redmine, so even a POST may go again.
                 safe = idempotent or isinstance(error, httpx.ConnectError)
                 if not (safe and replayable and attempt < self.max_retries):
                     raise RedmineUnavailable(
-                        f"cannot reach Redmine ({type(error).__name__})", method=method, path=path
+                        f"cannot reach Redmine ({type(error).__name__})",
+                        method=method,
+                        path=path,
+                        maybe_done=not idempotent and _was_sent(error),
                     ) from None
             else:
                 retryable_status = response.status_code in RETRY_STATUSES and (
@@ -356,3 +366,10 @@ class RedmineClient:
 
 
 __all__ = ["PAGE_SIZE", "RedmineClient", "RedmineError"]
+
+
+def _was_sent(error: httpx.TransportError) -> bool:
+    """Whether the request may have reached Redmine before the failure."""
+    return not isinstance(
+        error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout | httpx.WriteTimeout
+    )

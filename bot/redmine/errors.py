@@ -35,7 +35,15 @@ class RedmineError(Exception):
 
 
 class RedmineUnavailable(RedmineError):
-    """Redmine could not be reached or did not answer in time."""
+    """Redmine could not be reached or did not answer in time.
+
+    `maybe_done` is set when a write was sent and no answer came back: Redmine may have
+    carried it out, so the person must look before trying again (or get a duplicate).
+    """
+
+    def __init__(self, message: str, *, method: str, path: str, maybe_done: bool = False):
+        super().__init__(message, method=method, path=path)
+        self.maybe_done = maybe_done
 
 
 class RedmineHTTPError(RedmineError):
@@ -116,6 +124,11 @@ def user_message(error: RedmineError) -> str:
     if isinstance(error, ServerError):
         return (
             "Redmine had an internal error. Try again in a minute; if it persists, tell its admin."
+        )
+    if isinstance(error, RedmineUnavailable) and error.maybe_done:
+        return (
+            "Redmine did not answer in time, so it may or may not have done it. "
+            "Look in Redmine before trying again."
         )
     if isinstance(error, RedmineUnavailable):
         return "Redmine did not answer in time. Try again in a minute."

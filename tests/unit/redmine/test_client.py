@@ -141,6 +141,30 @@ async def test_timeout_and_connection_errors_become_unavailable(
 
 
 @respx.mock
+async def test_a_note_whose_answer_was_lost_is_not_sent_again(
+    redmine: Redmine, sleeps: list[float]
+) -> None:
+    # Redmine adds a journal on every PUT with notes: a replay would post the note twice.
+    route = respx.put(f"{URL}/issues/7.json")
+    route.side_effect = httpx.ReadTimeout("slow")
+    with pytest.raises(RedmineUnavailable) as caught:
+        await redmine.issues.update(7, notes="once")
+    assert route.call_count == 1 and sleeps == []
+    assert caught.value.maybe_done
+    assert "may or may not have done it" in user_message(caught.value)
+
+
+@respx.mock
+async def test_a_write_that_never_left_says_plainly_to_try_again(redmine: Redmine) -> None:
+    route = respx.post(f"{URL}/issues.json")
+    route.side_effect = httpx.ConnectTimeout("no route")
+    with pytest.raises(RedmineUnavailable) as caught:
+        await redmine.issues.create(project_id=1, subject="x")
+    assert route.call_count == 1 and not caught.value.maybe_done
+    assert user_message(caught.value) == "Redmine did not answer in time. Try again in a minute."
+
+
+@respx.mock
 async def test_paging_follows_total_count_100_at_a_time(redmine: Redmine) -> None:
     def page(request: httpx.Request) -> httpx.Response:
         offset, limit = int(request.url.params["offset"]), int(request.url.params["limit"])
