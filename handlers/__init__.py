@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.services import Services
-from handlers import actions, commands, options, shortcuts, views
+from handlers import actions, commands, events, options, shortcuts, views
 
 
 def register_all(app: AsyncApp, services: Services) -> None:
@@ -14,3 +14,4 @@ def register_all(app: AsyncApp, services: Services) -> None:
     options.register(app, services)
     actions.register(app, services)
     shortcuts.register(app, services)
+    events.register(app, services)
