@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -22,9 +23,10 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.notifications import change_message, new_issue_message
 from bot.notify.delivery import ChannelUnavailable, DeliveryFailed, SlackDelivery
 from bot.notify.events import JournalEvent, is_closing, journal_event, tracker_matches
+from bot.notify.lease import NotifyLeaseHolder
 from bot.notify.names import RedmineNames
 from bot.redmine.cache import TTLCache
-from bot.redmine.errors import RedmineError
+from bot.redmine.errors import RedmineError, RedmineUnavailable
 from bot.redmine.issues import date_filter
 from bot.redmine.models import Issue, Journal, Project
 from bot.services import Services
@@ -37,6 +39,9 @@ log = logging.getLogger(__name__)
 # service's clock may differ from Redmine's: every window reaches back this far.
 OVERLAP = timedelta(seconds=60)
 FETCH_CONCURRENCY = 8
+# How long webhook work waits for another worker's cycle before leaving the issue to it
+# (it is in that worker's next listing anyway).
+WEBHOOK_LEASE_WAIT = 10.0
 # Without a Date header from Redmine, how far our clock may run ahead of Redmine's.
 CLOCK_ALLOWANCE = timedelta(seconds=5)
 
@@ -56,6 +61,7 @@ class CycleReport:
     fetched: int = 0
     posted: int = 0
     failed_issues: list[int] = field(default_factory=list)
+    skipped: bool = False  # another worker held the notification lease
 
 
 class Poller:
@@ -68,6 +74,7 @@ class Poller:
         since: datetime | None = None,
         clock: Callable[[], datetime] = utcnow,
         delivery: SlackDelivery | None = None,
+        lease: NotifyLeaseHolder | None = None,
     ) -> None:
         self.services = services
         self.redmine = services.redmine  # admin view: it must see everything to filter it
@@ -77,6 +84,8 @@ class Poller:
         self.since = since
         self.clock = clock
         self.queue: asyncio.Queue[int] = asyncio.Queue()
+        self.lease = lease or NotifyLeaseHolder(services.sessions)
+        self._lease_users = 0
         self._issue_locks: dict[int, asyncio.Lock] = {}
         # Issue id -> (updated_on, when Redmine served our fetch, by Redmine's own clock).
         # The overlap re-lists recent issues and a quiet cycle must not fetch them again
@@ -122,9 +131,35 @@ class Poller:
         self._failing = False
         return report
 
+    @asynccontextmanager
+    async def _exclusive(self, wait: float = 0.0) -> AsyncIterator[bool]:
+        """Hold the notification lease for this work; yields False if another worker has it.
+
+        A cycle and webhook work in this process share one hold (per-issue locks keep
+        them apart here); the lease goes back when the last of them is done.
+        """
+        held = self._lease_users > 0 or await self.lease.wait_for(wait)
+        if not held:
+            yield False
+            return
+        self._lease_users += 1
+        try:
+            yield True
+        finally:
+            self._lease_users -= 1
+            if self._lease_users == 0:
+                await self.lease.release()
+
     # -- one cycle -------------------------------------------------------------------
 
     async def run_cycle(self) -> CycleReport:
+        async with self._exclusive() as held:
+            if not held:
+                log.debug("another worker is delivering notifications; skipping this cycle")
+                return CycleReport(skipped=True)
+            return await self._run_cycle()
+
+    async def _run_cycle(self) -> CycleReport:
         report = CycleReport()
         async with self.services.sessions() as session:
             subscriptions = list(await SubscriptionRepository(session).active())
@@ -160,11 +195,16 @@ class Poller:
                     issue, datetime.max.replace(tzinfo=UTC)
                 )  # no subscriber: never fetch
         gate = asyncio.Semaphore(self.concurrency)
-        redmine_gone = asyncio.Event()
+        redmine_gone, lease_lost = asyncio.Event(), asyncio.Event()
 
         async def handle(issue: Issue, matching: list[Subscription]) -> None:
             async with gate:
-                if redmine_gone.is_set():  # no use asking a Redmine that stopped answering
+                # No use asking a Redmine that stopped answering; and once the lease
+                # passed to another worker, the rest is that worker's to deliver.
+                stopped = redmine_gone.is_set() or lease_lost.is_set()
+                if not stopped and not await self.lease.keep():
+                    lease_lost.set()
+                if redmine_gone.is_set() or lease_lost.is_set():
                     report.failed_issues.append(issue.id)
                     return
                 try:
@@ -177,8 +217,12 @@ class Poller:
                         "issue #%s not fully delivered, retried next cycle: %s", issue.id, error
                     )
                     report.failed_issues.append(issue.id)
+                    if isinstance(error, RedmineUnavailable):
+                        redmine_gone.set()
 
         await asyncio.gather(*(handle(issue, matching) for issue, matching in work))
+        if lease_lost.is_set():
+            return report  # the cursor is the new holder's now; ours could skip its work
         failed = [i.updated_on for i in changed if i.id in report.failed_issues and i.updated_on]
         if failed:
             new_cursor = min(failed)  # never past an undelivered change
@@ -218,6 +262,13 @@ class Poller:
 
     async def process_queued(self, issue_id: int) -> None:
         """An issue the webhook named: re-fetch it and deliver what is new, like a cycle would."""
+        async with self._exclusive(wait=WEBHOOK_LEASE_WAIT) as held:
+            if held:
+                await self._process_queued(issue_id)
+            else:
+                log.info("webhook issue #%s left to the worker holding the lease", issue_id)
+
+    async def _process_queued(self, issue_id: int) -> None:
         try:
             async with self.services.sessions() as session:
                 subscriptions = list(await SubscriptionRepository(session).active())

@@ -96,3 +96,13 @@ class IssueThread(Base):
     issue_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     thread_ts: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NotifyLease(Base):
+    """Who may deliver notifications right now: one row, taken and renewed atomically."""
+
+    __tablename__ = "notify_lease"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    holder: Mapped[str] = mapped_column(String(64))
+    until: Mapped[datetime] = mapped_column(UTCDateTime)

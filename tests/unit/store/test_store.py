@@ -40,6 +40,7 @@ async def test_migrate_creates_every_table_and_is_idempotent(engine: AsyncEngine
         "poller_state",
         "delivered_journals",
         "issue_threads",
+        "notify_lease",
         "alembic_version",
     } <= tables
     assert await db.ping(engine)
