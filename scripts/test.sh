@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run every check on a fresh machine: venv + install, lint, types, and the tests
-# (unit, and integration against a real Redmine that tests/redmine_server.py starts).
+# (unit, and integration against a real Redmine that tests/redmine_server.py starts;
+# the store's tests also on a real PostgreSQL that tests/databases.py starts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,12 +10,16 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[dev]'
+.venv/bin/python -m pip install --quiet -e '.[dev,postgres]'
 
 # A real Redmine needs Debian packages; install them up front as root so the test
 # session does not spend its first minute in apt (the fixture would do it otherwise).
 if [ -z "${REDMINE_TEST_URL:-}" ] && [ "$(id -u)" = 0 ]; then
   bash scripts/redmine-local.sh install
+fi
+# The store tests run on PostgreSQL too (tests/databases.py starts it).
+if [ -z "${TEST_POSTGRES_URL:-}" ] && [ "$(id -u)" = 0 ]; then
+  bash scripts/postgres-local.sh install
 fi
 
 .venv/bin/ruff check .

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.notify.lease import NotifyLeaseHolder
 from bot.store import db
+from tests.databases import BACKENDS, empty_postgres
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -24,9 +25,15 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-async def two_workers(tmp_path: Path) -> AsyncIterator[tuple[Sessions, Sessions]]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.sqlite3'}"
+@pytest.fixture(params=BACKENDS)
+async def two_workers(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[tuple[Sessions, Sessions]]:
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_url")
+        await empty_postgres(url)
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'shared.sqlite3'}"
     first, second = db.create_engine(url), db.create_engine(url)
     await db.migrate(first)
     yield db.session_factory(first), db.session_factory(second)

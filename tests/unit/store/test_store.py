@@ -15,11 +15,17 @@ from bot.store.repositories import (
     SubscriptionRepository,
     UserLinkRepository,
 )
+from tests.databases import BACKENDS, empty_postgres
 
 
-@pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = db.create_engine(f"sqlite+aiosqlite:///{tmp_path / 'store.sqlite3'}")
+@pytest.fixture(params=BACKENDS)
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_url")
+        await empty_postgres(url)
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'store.sqlite3'}"
+    engine = db.create_engine(url)
     await db.migrate(engine)
     yield engine
     await engine.dispose()
