@@ -49,6 +49,9 @@ async def run_poller(settings: Settings, *, once: bool, since: str | None) -> in
             report = await poller.run_cycle_logged()
             if report is None:
                 return 1
+            if report.skipped:
+                print("another worker is delivering notifications right now; nothing done")
+                return 0
             print(
                 f"listed {report.listed} changed issues, fetched {report.fetched}, "
                 f"posted {report.posted} messages, {len(report.failed_issues)} left for next time"
