@@ -22,6 +22,7 @@ import httpx
 from bot.app import open_services
 from bot.notify.delivery import SlackDelivery
 from bot.notify.poller import CLOCK_ALLOWANCE, Poller
+from bot.services import Services
 from bot.store.repositories import SubscriptionRepository
 from tests.integration.slack_harness import add_slack_users, settings_for
 from tests.redmine_server import seed, start_redmine
@@ -35,6 +36,19 @@ def create_issues(url: str, key: str, project_id: int, count: int) -> None:
                 "/issues.json",
                 json={"issue": {"project_id": project_id, "subject": f"poller bench {n}"}},
             ).raise_for_status()
+
+
+async def subscribe_to_alpha(services: Services, channel: str, project_id: int) -> None:
+    async with services.sessions() as session:
+        await SubscriptionRepository(session).save(
+            channel,
+            project_id,
+            project_identifier="alpha",
+            project_name="Alpha",
+            created_by_slack_user="UALICE",
+            created_by_login="alice",
+        )
+        await session.commit()
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -54,18 +68,9 @@ async def run(args: argparse.Namespace) -> None:
                 services.redmine.client.http.event_hooks["request"].append(count)
                 poller = Poller(services, delivery=SlackDelivery(services.slack, pace=0))
                 await poller.run_cycle()  # first start: the cursor begins now
-                async with services.sessions() as session:
-                    for n in range(args.subscriptions):
-                        fake.add_channel(f"CBENCH{n}")
-                        await SubscriptionRepository(session).save(
-                            f"CBENCH{n}",
-                            data.projects["alpha"],
-                            project_identifier="alpha",
-                            project_name="Alpha",
-                            created_by_slack_user="UALICE",
-                            created_by_login="alice",
-                        )
-                    await session.commit()
+                for n in range(args.subscriptions):
+                    fake.add_channel(f"CBENCH{n}")
+                    await subscribe_to_alpha(services, f"CBENCH{n}", data.projects["alpha"])
                 await asyncio.sleep(1.1)
 
                 requests.clear()
@@ -112,16 +117,7 @@ async def run(args: argparse.Namespace) -> None:
                             f"CBENCH{n}", data.projects["alpha"]
                         )
                         await session.commit()
-                async with services.sessions() as session:
-                    await SubscriptionRepository(session).save(
-                        "CBULK",
-                        data.projects["alpha"],
-                        project_identifier="alpha",
-                        project_name="Alpha",
-                        created_by_slack_user="UALICE",
-                        created_by_login="alice",
-                    )
-                    await session.commit()
+                await subscribe_to_alpha(services, "CBULK", data.projects["alpha"])
                 fake.add_channel("CBULK")
                 await asyncio.sleep(1.1)
                 create_issues(url, key, data.projects["alpha"], args.bulk)

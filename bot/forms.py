@@ -41,6 +41,19 @@ def selected_int(view: dict[str, Any], block_id: str) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+NO_PROJECT = "Choose the project the issue belongs to."
+SUBJECT_LIMIT = 255  # Redmine's own limit on an issue's subject
+
+
+def subject_problem(subject: str) -> str | None:
+    """Why a subject cannot go to Redmine as it is, if it cannot."""
+    if not subject:
+        return "The issue needs a subject."
+    if len(subject) > SUBJECT_LIMIT:
+        return f"Redmine takes at most {SUBJECT_LIMIT} characters; this is {len(subject)}."
+    return None
+
+
 @dataclass(frozen=True)
 class CreateIssueForm:
     context: ModalContext
@@ -66,13 +79,9 @@ class CreateIssueForm:
     def errors(self) -> dict[str, str]:
         errors: dict[str, str] = {}
         if self.project_id is None:
-            errors[modals.PROJECT] = "Choose the project the issue belongs to."
-        if not self.subject:
-            errors[modals.SUBJECT] = "The issue needs a subject."
-        elif len(self.subject) > 255:
-            errors[modals.SUBJECT] = (
-                f"Redmine takes at most 255 characters; this is {len(self.subject)}."
-            )
+            errors[modals.PROJECT] = NO_PROJECT
+        if problem := subject_problem(self.subject):
+            errors[modals.SUBJECT] = problem
         return errors
 
     def fields(self) -> dict[str, Any]:
@@ -225,13 +234,9 @@ class MessageIssueForm:
     def errors(self) -> dict[str, str]:
         errors: dict[str, str] = {}
         if self.project_id is None:
-            errors[modals.ISSUE_PROJECT] = "Choose the project the issue belongs to."
-        if not self.subject:
-            errors[modals.SUBJECT] = "The issue needs a subject."
-        elif len(self.subject) > 255:
-            errors[modals.SUBJECT] = (
-                f"Redmine takes at most 255 characters; this is {len(self.subject)}."
-            )
+            errors[modals.ISSUE_PROJECT] = NO_PROJECT
+        if problem := subject_problem(self.subject):
+            errors[modals.SUBJECT] = problem
         for field_id, value in self.custom_fields.items():
             if not value:
                 errors[modals.custom_field_block_id(field_id)] = (

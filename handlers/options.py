@@ -33,36 +33,45 @@ log = logging.getLogger(__name__)
 
 OPTIONS_DEADLINE = 2.5
 
-Loader = Callable[[Redmine, int | None], Awaitable[list[tuple[str, str]]]]
+# Choices for an external select, from the person's view of Redmine and the modal so far.
+ViewLoader = Callable[[Redmine, dict[str, Any]], Awaitable[list[tuple[str, str]]]]
+
+
+def options_from(services: Services, loader: ViewLoader) -> Callable[..., Awaitable[None]]:
+    """An options listener: the loader's choices matching what was typed, under the deadline."""
+
+    async def handler(ack: AsyncAck, body: dict[str, Any]) -> None:
+        # People write issue numbers as `#12`: the `#` is not part of any label searched.
+        query = str(body.get("value") or "").strip().lower().lstrip("#")
+        try:
+            async with asyncio.timeout(OPTIONS_DEADLINE):
+                _, redmine = await acting_as(services, body["user"]["id"])
+                choices = await loader(redmine, body.get("view") or {})
+        except (NotLinked, RedmineError, TimeoutError) as error:
+            log.info("no options for %s: %s", body.get("action_id"), type(error).__name__)
+            choices = []
+        matching = [(label, value) for label, value in choices if query in label.lower()]
+        await ack(options=[option(label, value) for label, value in matching[:OPTIONS_LIMIT]])
+
+    return handler
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    def options_for(loader: Loader) -> Callable[..., Awaitable[None]]:
-        async def handler(ack: AsyncAck, body: dict[str, Any]) -> None:
-            query = str(body.get("value") or "").strip().lower()
-            project_id = selected_int(body.get("view") or {}, modals.PROJECT)
-            try:
-                async with asyncio.timeout(OPTIONS_DEADLINE):
-                    _, redmine = await acting_as(services, body["user"]["id"])
-                    choices = await loader(redmine, project_id)
-            except (NotLinked, RedmineError, TimeoutError) as error:
-                log.info("no options for %s: %s", body.get("action_id"), type(error).__name__)
-                choices = []
-            matching = [(label, value) for label, value in choices if query in label.lower()]
-            await ack(options=[option(label, value) for label, value in matching[:OPTIONS_LIMIT]])
+    def chosen_project(view: dict[str, Any]) -> int | None:
+        return selected_int(view, modals.PROJECT)
 
-        return handler
-
-    app.options(modals.PROJECT)(options_for(lambda redmine, _: project_choices(redmine)))
-    app.options(modals.TRACKER)(options_for(tracker_choices))
-    app.options(modals.PRIORITY)(options_for(lambda redmine, _: priority_choices(redmine)))
-    app.options(modals.ASSIGNEE)(options_for(assignee_choices))
+    app.options(modals.PROJECT)(options_from(services, lambda r, _: project_choices(r)))
+    app.options(modals.TRACKER)(
+        options_from(services, lambda r, view: tracker_choices(r, chosen_project(view)))
+    )
+    app.options(modals.PRIORITY)(options_from(services, lambda r, _: priority_choices(r)))
+    app.options(modals.ASSIGNEE)(
+        options_from(services, lambda r, view: assignee_choices(r, chosen_project(view)))
+    )
     register_message_options(app, services)
 
 
 # -- the message shortcuts' forms -------------------------------------------------------
-
-ViewLoader = Callable[[Redmine, dict[str, Any]], Awaitable[list[tuple[str, str]]]]
 
 
 async def _issue_project_choices(redmine: Redmine, _: dict[str, Any]) -> list[tuple[str, str]]:
@@ -91,22 +100,7 @@ async def _issue_assignee_choices(redmine: Redmine, view: dict[str, Any]) -> lis
 
 
 def register_message_options(app: AsyncApp, services: Services) -> None:
-    def options_from(loader: ViewLoader) -> Callable[..., Awaitable[None]]:
-        async def handler(ack: AsyncAck, body: dict[str, Any]) -> None:
-            query = str(body.get("value") or "").strip().lower().lstrip("#")
-            try:
-                async with asyncio.timeout(OPTIONS_DEADLINE):
-                    _, redmine = await acting_as(services, body["user"]["id"])
-                    choices = await loader(redmine, body.get("view") or {})
-            except (NotLinked, RedmineError, TimeoutError) as error:
-                log.info("no options for %s: %s", body.get("action_id"), type(error).__name__)
-                choices = []
-            matching = [(label, value) for label, value in choices if query in label.lower()]
-            await ack(options=[option(label, value) for label, value in matching[:OPTIONS_LIMIT]])
-
-        return handler
-
-    app.options(modals.ISSUE_PROJECT)(options_from(_issue_project_choices))
-    app.options(modals.ISSUE_PICK)(options_from(_issue_pick_choices))
-    app.options(modals.ACTIVITY)(options_from(_activity_choices))
-    app.options(modals.ISSUE_ASSIGNEE)(options_from(_issue_assignee_choices))
+    app.options(modals.ISSUE_PROJECT)(options_from(services, _issue_project_choices))
+    app.options(modals.ISSUE_PICK)(options_from(services, _issue_pick_choices))
+    app.options(modals.ACTIVITY)(options_from(services, _activity_choices))
+    app.options(modals.ISSUE_ASSIGNEE)(options_from(services, _issue_assignee_choices))

@@ -36,10 +36,18 @@ def thread_teller(client: AsyncWebClient, context: MessageContext, user_id: str)
 
 
 async def post_in_thread(
-    client: AsyncWebClient, context: MessageContext, user_id: str, text: str
+    client: AsyncWebClient,
+    context: MessageContext,
+    user_id: str,
+    text: str,
+    *,
+    private: bool = False,
 ) -> None:
-    """Everyone in the thread sees it; when the bot may not post there, the person does."""
-    if context.channel_id:
+    """Everyone in the thread sees it; when the bot may not post there, the person does.
+
+    `private` (a private issue or note) never reaches the channel: only the person hears.
+    """
+    if context.channel_id and not private:
         try:
             await client.chat_postMessage(
                 channel=context.channel_id,

@@ -168,23 +168,27 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
     formatting = settings.redmine_text_formatting
 
     async def checked_issue(
-        user_id: str, issue_id: int, field: str = modals.ISSUE
-    ) -> tuple[Issue | None, Redmine | None, dict[str, str]]:
-        """The issue as the person sees it, or the field error saying why not."""
+        user_id: str, issue_id: int | None, errors: dict[str, str]
+    ) -> tuple[Issue, Redmine] | None:
+        """The issue as the person sees it, or None with the reason added to `errors`.
+
+        Redmine is not asked when the issue field already failed its own checks.
+        """
+        if issue_id is None or modals.ISSUE in errors:
+            return None
         try:
             async with asyncio.timeout(VALIDATE_SECONDS):
                 _, redmine = await acting_as(services, user_id)
-                return await visible_issue(redmine, issue_id), redmine, {}
-        except NotLinked as error:
-            return None, None, {field: error.message}
-        except CommandError as error:
-            return None, None, {field: error.message}
+                return await visible_issue(redmine, issue_id), redmine
+        except (NotLinked, CommandError) as error:
+            errors[modals.ISSUE] = error.message
         except TimeoutError:
-            return None, None, {field: REDMINE_SLOW}
+            errors[modals.ISSUE] = REDMINE_SLOW
         except RedmineError as error:
             if isinstance(error, ImpersonationError):
                 services.identity.forget(user_id)
-            return None, None, {field: user_message(error)}
+            errors[modals.ISSUE] = user_message(error)
+        return None
 
     async def with_permalink(context: MessageContext, text: str, reads: SlackReads) -> str:
         """Add the message's link when the form could not be prefilled with it in time."""
@@ -235,12 +239,9 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
             if uploaded.outcome.attached:
                 names_list = ", ".join(f"`{escape_mrkdwn(n)}`" for n in uploaded.outcome.attached)
                 created += f" with {names_list}"
-            if issue.is_private:
-                await tell_in_thread(client, context, user_id, created + ".")
-            else:
-                await post_in_thread(client, context, user_id, created + ".")
-                if context.channel_id and context.message_ts:
-                    await reads.react(context.channel_id, context.message_ts, REACTION)
+            await post_in_thread(client, context, user_id, created + ".", private=issue.is_private)
+            if not issue.is_private and context.channel_id and context.message_ts:
+                await reads.react(context.channel_id, context.message_ts, REACTION)
             for name, why in uploaded.outcome.refused:
                 await tell_in_thread(
                     client, context, user_id, f"`{escape_mrkdwn(name)}` was not attached: {why}"
@@ -252,28 +253,24 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
         form = NoteForm.from_view(view)
         errors = form.errors()
         user_id = body["user"]["id"]
-        issue, redmine = None, None
-        if form.issue_id is not None and modals.ISSUE not in errors:
-            issue, redmine, issue_errors = await checked_issue(user_id, form.issue_id)
-            errors.update(issue_errors)
-        if errors or issue is None or redmine is None:
+        checked = await checked_issue(user_id, form.issue_id, errors)
+        if errors or checked is None:
             await ack(response_action="errors", errors=errors)
             return
         await ack()
+        issue, redmine = checked
         context = form.context
         async with answering_failures(services, user_id, thread_teller(client, context, user_id)):
             note = await with_permalink(context, form.note, SlackReads(client))
             await add_note(redmine, issue.id, note, private=form.private)
             link = issue_link(base_url, issue.id)
-            if form.private or issue.is_private:
-                # A private note (or issue) never reaches a channel: only the author hears.
-                await tell_in_thread(
-                    client, context, user_id, f"Added your private note to {link}."
-                )
-            else:
-                await post_in_thread(
-                    client, context, user_id, f"<@{user_id}> added this as a note to {link}."
-                )
+            private = form.private or issue.is_private
+            text = (
+                f"Added your private note to {link}."
+                if private
+                else f"<@{user_id}> added this as a note to {link}."
+            )
+            await post_in_thread(client, context, user_id, text, private=private)
 
     async def on_message_time(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
@@ -281,12 +278,10 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
         form = TimeForm.from_view(view)
         errors = form.errors()
         user_id = body["user"]["id"]
-        issue, redmine = None, None
         activity: EnumerationItem | None = None
-        if form.issue_id is not None and modals.ISSUE not in errors:
-            issue, redmine, issue_errors = await checked_issue(user_id, form.issue_id)
-            errors.update(issue_errors)
-        if issue is not None and redmine is not None and form.activity_id is not None:
+        checked = await checked_issue(user_id, form.issue_id, errors)
+        if checked is not None and form.activity_id is not None:
+            issue, redmine = checked
             try:
                 async with asyncio.timeout(VALIDATE_SECONDS):
                     activities = await project_activities(redmine, issue.project.id)
@@ -297,10 +292,11 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
                 errors[modals.ACTIVITY] = (
                     f"That activity is not used in {issue.project.name}; choose another."
                 )
-        if errors or issue is None or redmine is None or form.hours is None:
+        if errors or checked is None or form.hours is None:
             await ack(response_action="errors", errors=errors)
             return
         await ack()
+        issue, redmine = checked
         context = form.context
         async with answering_failures(services, user_id, thread_teller(client, context, user_id)):
             fields: dict[str, Any] = {
@@ -314,10 +310,7 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
             what = f" of {escape_mrkdwn(activity.name)}" if activity else ""
             link = issue_link(base_url, issue.id)
             text = f"<@{user_id}> logged {entry.hours:g} h{what} on {link}."
-            if issue.is_private:
-                await tell_in_thread(client, context, user_id, text)
-            else:
-                await post_in_thread(client, context, user_id, text)
+            await post_in_thread(client, context, user_id, text, private=issue.is_private)
 
     async def on_message_attach(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
@@ -325,14 +318,12 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
         form = MessageAttachForm.from_view(view)
         errors = form.errors()
         user_id = body["user"]["id"]
-        issue, redmine = None, None
-        if form.issue_id is not None and modals.ISSUE not in errors:
-            issue, redmine, issue_errors = await checked_issue(user_id, form.issue_id)
-            errors.update(issue_errors)
-        if errors or issue is None or redmine is None:
+        checked = await checked_issue(user_id, form.issue_id, errors)
+        if errors or checked is None:
             await ack(response_action="errors", errors=errors)
             return
         await ack()
+        issue, redmine = checked
         context = form.context
         reads = SlackReads(client)
         async with answering_failures(services, user_id, thread_teller(client, context, user_id)):
@@ -347,10 +338,7 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
             if outcome.attached:
                 attached = AttachOutcome(attached=outcome.attached)
                 text = f"<@{user_id}>: " + attached.summary(link)
-                if issue.is_private:
-                    await tell_in_thread(client, context, user_id, text)
-                else:
-                    await post_in_thread(client, context, user_id, text)
+                await post_in_thread(client, context, user_id, text, private=issue.is_private)
             refused = AttachOutcome(refused=outcome.refused)
             if outcome.refused or not outcome.attached:
                 await tell_in_thread(client, context, user_id, refused.summary(link))

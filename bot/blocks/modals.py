@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,7 +11,7 @@ from bot.blocks.common import OPTIONS_LIMIT, SECTION_LIMIT, Block, mrkdwn, optio
 from bot.blocks.message_context import MessageContext
 from bot.blocks.metadata import ModalContext
 from bot.commands.issue_form import IssueFields
-from bot.redmine.models import CustomField
+from bot.redmine.models import CustomField, Ref, Version
 from bot.text import escape_mrkdwn
 
 CREATE_ISSUE_VIEW = "create_issue_modal"
@@ -46,6 +47,14 @@ def _input(
     if hint:
         block["hint"] = plain(hint)
     return block
+
+
+def _optional_pick(
+    block_id: str, label: str, placeholder: str, items: Sequence[Ref | Version]
+) -> Block:
+    """An optional select among a project's members, categories or versions."""
+    choices = [(item.name, str(item.id)) for item in items]
+    return _input(block_id, label, static_select(block_id, placeholder, choices), optional=True)
 
 
 def external_select(action_id: str, placeholder: str) -> dict[str, Any]:
@@ -364,32 +373,11 @@ def _project_field_blocks(fields: IssueFields) -> list[Block]:
             )
         )
     elif fields.members:
-        blocks.append(
-            _input(
-                ASSIGNEE,
-                "Assignee",
-                static_select(ASSIGNEE, "Nobody", [(m.name, str(m.id)) for m in fields.members]),
-                optional=True,
-            )
-        )
+        blocks.append(_optional_pick(ASSIGNEE, "Assignee", "Nobody", fields.members))
     if fields.categories:
-        blocks.append(
-            _input(
-                CATEGORY,
-                "Category",
-                static_select(CATEGORY, "None", [(c.name, str(c.id)) for c in fields.categories]),
-                optional=True,
-            )
-        )
+        blocks.append(_optional_pick(CATEGORY, "Category", "None", fields.categories))
     if fields.versions:
-        blocks.append(
-            _input(
-                VERSION,
-                "Target version",
-                static_select(VERSION, "None", [(v.name, str(v.id)) for v in fields.versions]),
-                optional=True,
-            )
-        )
+        blocks.append(_optional_pick(VERSION, "Target version", "None", fields.versions))
     for custom_field in fields.required:
         blocks.append(_custom_field_block(custom_field))
     return blocks

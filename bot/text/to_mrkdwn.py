@@ -11,6 +11,7 @@ import re
 
 from bot.config import TextFormatting
 from bot.text.escape import escape_mrkdwn, link, truncate
+from bot.text.placeholders import keep, restore
 
 _PRE = re.compile(r"<pre>(?:\s*<code[^>]*>)?(.*?)(?:</code>\s*)?</pre>", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
@@ -23,18 +24,6 @@ _MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(" + _PARENS_URL + r"\)")
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\(" + _PARENS_URL + r"\)")
 _BARE_URL = re.compile(r"(?<![\w/\"(])((?:https?)://[^\s<>\"]*[^\s<>\".,;:!?)\]])")
 _ISSUE_REF = re.compile(r"(?<![\w&/])#(\d+)\b")
-
-
-def _keep(store: list[str], value: str) -> str:
-    store.append(value)
-    return f"\x00{len(store) - 1}\x00"
-
-
-def _restore(text: str, store: list[str]) -> str:
-    pattern = re.compile("\x00(\\d+)\x00")
-    while pattern.search(text):
-        text = pattern.sub(lambda m: store[int(m.group(1))], text)
-    return text
 
 
 def _code_block(body: str) -> str:
@@ -98,29 +87,29 @@ def redmine_to_mrkdwn(
     textile = formatting == TextFormatting.textile
     kept: list[str] = []
     body = text.replace("\r\n", "\n")
-    body = _PRE.sub(lambda m: _keep(kept, _code_block(m.group(1))), body)
-    body = _FENCE.sub(lambda m: _keep(kept, _code_block(m.group(1))), body)
+    body = _PRE.sub(lambda m: keep(kept, _code_block(m.group(1))), body)
+    body = _FENCE.sub(lambda m: keep(kept, _code_block(m.group(1))), body)
     code = _TEXTILE_CODE if textile else _BACKTICK_CODE
-    body = code.sub(lambda m: _keep(kept, "`" + escape_mrkdwn(m.group(1)) + "`"), body)
+    body = code.sub(lambda m: keep(kept, "`" + escape_mrkdwn(m.group(1)) + "`"), body)
     if textile:
-        body = _TEXTILE_LINK.sub(lambda m: _keep(kept, link(m.group(2), m.group(1))), body)
+        body = _TEXTILE_LINK.sub(lambda m: keep(kept, link(m.group(2), m.group(1))), body)
         body = _TEXTILE_IMAGE.sub(
-            lambda m: _keep(kept, link(m.group(1), "image")) if "://" in m.group(1) else m.group(0),
+            lambda m: keep(kept, link(m.group(1), "image")) if "://" in m.group(1) else m.group(0),
             body,
         )
     else:
-        body = _MD_IMAGE.sub(lambda m: _keep(kept, link(m.group(2), m.group(1) or "image")), body)
-        body = _MD_LINK.sub(lambda m: _keep(kept, link(m.group(2), m.group(1))), body)
-    body = _BARE_URL.sub(lambda m: _keep(kept, link(m.group(1))), body)
+        body = _MD_IMAGE.sub(lambda m: keep(kept, link(m.group(2), m.group(1) or "image")), body)
+        body = _MD_LINK.sub(lambda m: keep(kept, link(m.group(2), m.group(1))), body)
+    body = _BARE_URL.sub(lambda m: keep(kept, link(m.group(1))), body)
     if base_url:
         root = base_url.rstrip("/")
         body = _ISSUE_REF.sub(
-            lambda m: _keep(kept, link(f"{root}/issues/{m.group(1)}", f"#{m.group(1)}")), body
+            lambda m: keep(kept, link(f"{root}/issues/{m.group(1)}", f"#{m.group(1)}")), body
         )
     body = escape_mrkdwn(body)
     body = "\n".join(_line(line, textile) for line in body.split("\n"))
     body = _inline(body, textile)
-    rendered = _restore(body, kept).strip()
+    rendered = restore(body, kept).strip()
     if limit is not None:
         rendered = truncate(rendered, limit, more_url)
     return rendered

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from bot.config import TextFormatting
 from bot.text.escape import unescape_mrkdwn
+from bot.text.placeholders import keep, restore
 
 _CODE_BLOCK = re.compile(r"```(.*?)```", re.DOTALL)
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
@@ -17,19 +18,6 @@ _STRIKE = re.compile(r"(?<![\w~])~(?=\S)([^~\n]+?)(?<=\S)~(?![\w~])")
 # Textile reads these at the start of a line as structure; plain Slack text must not turn
 # into a heading or a table by accident.
 _TEXTILE_LINE_START = re.compile(r"^(h[1-6]|bq|p|fn\d+|bc|pre|table)(\(.*?\))?\.\s", re.MULTILINE)
-
-
-def _placeholder(store: list[str], value: str) -> str:
-    store.append(value)
-    return f"\x00{len(store) - 1}\x00"
-
-
-def _restore(text: str, store: list[str]) -> str:
-    # Placeholders may nest (a link label holding code): restore until none are left.
-    pattern = re.compile("\x00(\\d+)\x00")
-    while pattern.search(text):
-        text = pattern.sub(lambda m: store[int(m.group(1))], text)
-    return text
 
 
 def _angle(inner: str, names: Mapping[str, str], textile: bool) -> str:
@@ -67,24 +55,18 @@ def slack_to_redmine(
     def code_block(match: re.Match[str]) -> str:
         body = unescape_mrkdwn(match.group(1).strip("\n"))
         if textile:
-            return _placeholder(
-                kept, "<pre>" + body.replace("<", "&lt;").replace(">", "&gt;") + "</pre>"
-            )
-        return _placeholder(kept, "```\n" + body + "\n```")
+            return keep(kept, "<pre>" + body.replace("<", "&lt;").replace(">", "&gt;") + "</pre>")
+        return keep(kept, "```\n" + body + "\n```")
 
     def inline_code(match: re.Match[str]) -> str:
         body = unescape_mrkdwn(match.group(1))
         if textile:
-            return _placeholder(
-                kept, "@" + body + "@" if "@" not in body else "<code>" + body + "</code>"
-            )
-        return _placeholder(kept, "`" + body + "`")
+            return keep(kept, "@" + body + "@" if "@" not in body else "<code>" + body + "</code>")
+        return keep(kept, "`" + body + "`")
 
     converted = _CODE_BLOCK.sub(code_block, text)
     converted = _INLINE_CODE.sub(inline_code, converted)
-    converted = _ANGLE.sub(
-        lambda m: _placeholder(kept, _angle(m.group(1), names, textile)), converted
-    )
+    converted = _ANGLE.sub(lambda m: keep(kept, _angle(m.group(1), names, textile)), converted)
     if textile:
         converted = _STRIKE.sub(r"-\1-", converted)
     else:
@@ -103,4 +85,4 @@ def slack_to_redmine(
         elif textile:
             line = _TEXTILE_LINE_START.sub(lambda m: "==" + m.group(0).rstrip() + "== ", line)
         lines.append(line)
-    return _restore(unescape_mrkdwn("\n".join(lines)), kept)
+    return restore(unescape_mrkdwn("\n".join(lines)), kept)
