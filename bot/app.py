@@ -181,7 +181,12 @@ def create_app(
 
     async def slack_events(request: Request) -> Response:
         handler: AsyncSlackRequestHandler = request.app.state.slack_handler
-        response = await handler.handle(request)
+        try:
+            response = await handler.handle(request)
+        except ValueError:
+            # Bolt parses the body before it checks the signature: a body that is not
+            # JSON or a form as Slack sends them would otherwise be a 500.
+            response = PlainTextResponse("not a Slack request body", status_code=400)
         metrics.inc("redmine_slack_slack_requests_total", status=str(response.status_code))
         return response
 

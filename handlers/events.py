@@ -23,7 +23,10 @@ def register(app: AsyncApp, services: Services) -> None:
 
     @app.event("link_shared")
     async def unfurl_issue_links(event: dict[str, Any], client: AsyncWebClient) -> None:
-        urls = [str(link.get("url", "")) for link in event.get("links") or []]
+        links_shared = event.get("links")
+        if not isinstance(links_shared, list):
+            return
+        urls = [str(link.get("url", "")) for link in links_shared if isinstance(link, dict)]
         links = issue_links(urls, settings.redmine_base_url)
         if not links:
             return

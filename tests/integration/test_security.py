@@ -61,3 +61,21 @@ def test_no_secret_in_logs(service: RunningService, caplog: pytest.LogCaptureFix
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert service.seed.admin_key not in logged
     assert BOT_TOKEN not in logged
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        pytest.param("not json at all", "application/json", id="json-that-is-not"),
+        pytest.param("payload=%7Bbroken", "application/x-www-form-urlencoded", id="bad-payload"),
+    ],
+)
+def test_unreadable_bodies_get_400_not_a_crash(
+    service: RunningService, body: str, content_type: str
+) -> None:
+    signed = service.post(body, headers=signed_headers(body, content_type=content_type))
+    unsigned = service.post(body, headers={"Content-Type": content_type})
+    assert (signed.status_code, unsigned.status_code) == (400, 400)
+    assert signed.text == "not a Slack request body"
+    time.sleep(0.3)
+    assert service.fake.calls == []

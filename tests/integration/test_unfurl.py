@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from typing import Any
+
+import pytest
 
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService
@@ -94,3 +97,18 @@ def test_someone_redmine_does_not_know_gets_no_unfurl(service: RunningService) -
     time.sleep(0.5)  # the stranger's event was sent first; give it every chance to post
     calls = service.fake.of("chat.unfurl")
     assert [c.args["ts"] for c in calls] == ["1700000000.000003"]
+
+
+def test_a_malformed_link_list_is_ignored(
+    service: RunningService, caplog: pytest.LogCaptureFixture
+) -> None:
+    issue = rm.create_issue(service.seed, subject="after the malformed one")
+    link_shared(service, [], links="nonsense", message_ts="1700000000.000004")
+    link_shared(service, [], links=[42, {"url": 7}], message_ts="1700000000.000005")
+    link_shared(
+        service, [f"{service.seed.url}/issues/{issue['id']}"], message_ts="1700000000.000006"
+    )
+    service.fake.wait_for("chat.unfurl")
+    time.sleep(0.3)
+    assert [c.args["ts"] for c in service.fake.of("chat.unfurl")] == ["1700000000.000006"]
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
