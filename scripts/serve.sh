@@ -9,7 +9,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e .
+.venv/bin/python -m pip install --quiet -c constraints.txt -e .
 if [ ! -f .env ] && [ -z "${SLACK_BOT_TOKEN:-}" ]; then
   echo "No .env yet: copy .env.example to .env and fill it in (see README, 'Configuration')." >&2
   exit 1

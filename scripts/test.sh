@@ -10,7 +10,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[dev,postgres]'
+.venv/bin/python -m pip install --quiet -c constraints.txt -e '.[dev,postgres]'
 
 # A real Redmine needs Debian packages; install them up front as root so the test
 # session does not spend its first minute in apt (the fixture would do it otherwise).
