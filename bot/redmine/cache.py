@@ -1,4 +1,4 @@
-"""A small TTL cache for data that rarely changes (trackers, statuses, enumerations...)."""
+"""A bounded TTL cache for data that rarely changes (trackers, statuses, enumerations...)."""
 
 from __future__ import annotations
 
@@ -7,28 +7,37 @@ import time
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
+import cachetools
+
+# Keys grow with every person and resource (the client caches per acting user), so the
+# cache is bounded: past this many entries the least recently used one goes first.
+DEFAULT_MAX_ENTRIES = 4096
+
 
 class TTLCache:
     """Maps a key to a value for `ttl` seconds; concurrent misses for one key load once."""
 
-    def __init__(self, ttl: float = 300.0, *, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        ttl: float = 300.0,
+        *,
+        max_entries: int = DEFAULT_MAX_ENTRIES,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.ttl = ttl
-        self._clock = clock
-        self._values: dict[Hashable, tuple[float, Any]] = {}
+        self._values: cachetools.TTLCache[Hashable, Any] = cachetools.TTLCache(
+            maxsize=max_entries, ttl=ttl, timer=clock
+        )
         self._loading: dict[Hashable, asyncio.Future[Any]] = {}
 
+    def __len__(self) -> int:
+        return len(self._values)
+
     def get(self, key: Hashable) -> Any | None:
-        entry = self._values.get(key)
-        if entry is None:
-            return None
-        expires, value = entry
-        if expires <= self._clock():
-            del self._values[key]
-            return None
-        return value
+        return self._values.get(key)
 
     def set(self, key: Hashable, value: Any) -> None:
-        self._values[key] = (self._clock() + self.ttl, value)
+        self._values[key] = value
 
     def discard(self, key: Hashable) -> None:
         self._values.pop(key, None)

@@ -356,6 +356,17 @@ async def test_ttl_cache_expires_loads_once_and_does_not_cache_errors() -> None:
     assert cache.get("e") is None
 
 
+async def test_ttl_cache_is_bounded_and_drops_the_least_recently_used() -> None:
+    cache = TTLCache(300, max_entries=3)
+    for key in ("a", "b", "c"):
+        cache.set(key, key.upper())
+    assert cache.get("a") == "A"  # "a" is now the most recently used
+    cache.set("d", "D")
+    assert len(cache) == 3
+    assert cache.get("b") is None  # the least recently used went first
+    assert [cache.get(key) for key in ("a", "c", "d")] == ["A", "C", "D"]
+
+
 @respx.mock
 async def test_cached_reference_data_is_fetched_once(redmine: Redmine) -> None:
     route = respx.get(f"{URL}/enumerations/issue_priorities.json").respond(
