@@ -53,8 +53,9 @@ def _line(line: str, textile: bool) -> str:
     if heading:  # \x01 becomes "*" after the inline pass, which would read "*x*" as italic
         return f"\x01{heading.group(1)}\x01"
     quote = re.match(r"^&gt;\s?(.*)$", stripped)
-    if quote:
+    if quote and quote.group(1):
         return "> " + quote.group(1)
+    # An empty quote line stays the escaped character: a bare ">" would reach Slack raw.
     bullet = re.match(r"^(\s*)[-*+]\s+(.*)$", line)
     if bullet:
         return "    " * (len(bullet.group(1)) // 2) + "• " + bullet.group(2)

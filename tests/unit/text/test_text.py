@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.config import TextFormatting
@@ -97,6 +97,8 @@ def test_escaped_text_has_no_control_characters_and_round_trips(text: str) -> No
     assert unescape_mrkdwn(escaped) == text
 
 
+@example(">", COMMON_MARK)  # an empty quote line once came out as a raw ">"
+@example("a\n>\n> b", COMMON_MARK)
 @given(st.text(), st.sampled_from([TEXTILE, COMMON_MARK]))
 def test_redmine_text_never_pings_or_forges(text: str, formatting: TextFormatting) -> None:
     out = redmine_to_mrkdwn(text, formatting, base_url="https://r.example")
