@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 import uuid
 
+import pytest
+
 from bot.identity import LOCKED, NO_EMAIL, NO_MATCH
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService, response_text
@@ -146,6 +148,15 @@ def test_search_lists_issues_with_status_and_pages(service: RunningService) -> N
     assert shown.count(f"{word} number") == 10
     assert "New" in shown  # each result's status
     assert '"action_id": "search_more"' in shown
+
+
+@pytest.mark.parametrize("query", ["x", "a", "0"])
+def test_one_character_and_numeric_searches_find_nothing_without_an_error(
+    service: RunningService, query: str
+) -> None:
+    service.command(f"search {query}")
+    answer = service.wait_response()
+    assert answer["blocks"][0]["text"]["text"] == f"No issues found for “{query}”."
 
 
 def test_mine_lists_open_issues_assigned_to_the_user(service: RunningService) -> None:

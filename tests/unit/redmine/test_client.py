@@ -383,3 +383,27 @@ async def test_cache_never_serves_one_personal_key_to_another(redmine: Redmine) 
         "b",
         "0",
     ]
+
+
+@respx.mock
+async def test_search_with_null_total_count_is_an_empty_page(redmine: Redmine) -> None:
+    # What Redmine answers for `q=x` or `q=0`: the query reduces to no words.
+    respx.get(f"{URL}/search.json").respond(
+        200, json={"results": [], "total_count": None, "offset": 0, "limit": 10}
+    )
+    assert await redmine.search.page("x", issues=True) == ([], 0)
+
+
+@respx.mock
+async def test_search_without_total_count_counts_the_results(redmine: Redmine) -> None:
+    item = {
+        "id": 3,
+        "title": "Bug #3 (New): x",
+        "type": "issue",
+        "url": f"{URL}/issues/3",
+        "description": "",
+        "datetime": "2026-01-01T00:00:00Z",
+    }
+    respx.get(f"{URL}/search.json").respond(200, json={"results": [item]})
+    results, total = await redmine.search.page("x")
+    assert ([r.id for r in results], total) == ([3], 1)
