@@ -99,3 +99,4 @@ def configure_logging(level: str, secrets: Iterable[str], *, stream: TextIO | No
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+        logger.setLevel(logging.NOTSET)  # follow the root level until uvicorn sets its own
