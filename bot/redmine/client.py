@@ -269,6 +269,15 @@ class RedmineClient:
             await asyncio.sleep(delay)
             attempt += 1
 
+    async def probe(self, path: str, *, seconds: float) -> None:
+        """One GET with its own short timeout, no retry and no cache: is Redmine there now?"""
+        path = "/" + path.lstrip("/")
+        try:
+            response = await self.http.get(self.url(path), headers=self._headers(), timeout=seconds)
+        except httpx.TransportError as error:
+            raise unavailable(error, "GET", path) from None
+        self._raise_for_status("GET", path, response)
+
     async def get(self, path: str, params: Params | None = None) -> dict[str, Any]:
         response = await self.request("GET", path, params=params)
         body: dict[str, Any] = response.json()
