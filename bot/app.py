@@ -12,6 +12,7 @@ import httpx
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import async_default_handlers
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
@@ -28,6 +29,7 @@ from bot.redmine import Redmine, RedmineClient, RedmineError
 from bot.redmine.errors import RedmineUnavailable
 from bot.services import Services
 from bot.slackfiles import SlackFiles
+from bot.slackpace import RetryAfterHandler, SlackRateLimits
 from bot.store import db
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,15 @@ async def is_admin_key(redmine: Redmine) -> bool:
     return (await redmine.users.current()).admin
 
 
+def create_slack_client(settings: Settings, limits: SlackRateLimits) -> AsyncWebClient:
+    return AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_base_url,
+        # Bolt copies these into each request's client: every call obeys Retry-After.
+        retry_handlers=[*async_default_handlers(), RetryAfterHandler(limits)],
+    )
+
+
 @asynccontextmanager
 async def open_services(settings: Settings) -> AsyncIterator[Services]:
     """Create and later close everything the service shares: HTTP pools, database, identity."""
@@ -53,10 +64,8 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
         )
         stack.push_async_callback(client.aclose)
         redmine = Redmine(client)
-        slack = AsyncWebClient(
-            token=settings.slack_bot_token.get_secret_value(),
-            base_url=settings.slack_api_base_url,
-        )
+        slack_limits = SlackRateLimits()
+        slack = create_slack_client(settings, slack_limits)
         # Downloads of Slack files; kept apart from Redmine's pool so no header can cross.
         slack_http = httpx.AsyncClient(
             timeout=httpx.Timeout(60.0, connect=10.0), follow_redirects=False
@@ -91,6 +100,7 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             identity=identity,
             admin_mode=admin_mode,
             files=files,
+            slack_limits=slack_limits,
         )
         services.notifier = Poller(services)
         yield services

@@ -78,7 +78,9 @@ class Poller:
     ) -> None:
         self.services = services
         self.redmine = services.redmine  # admin view: it must see everything to filter it
-        self.delivery = delivery or SlackDelivery(services.slack, pace=pace)
+        self.delivery = delivery or SlackDelivery(
+            services.slack, pace=pace, limits=services.slack_limits
+        )
         self.names = RedmineNames(self.redmine)
         self.concurrency = concurrency
         self.since = since
