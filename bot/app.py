@@ -12,7 +12,9 @@ import httpx
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import async_default_handlers
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -24,8 +26,10 @@ from bot.metrics import Metrics
 from bot.notify.poller import Poller
 from bot.notify.webhook import make_endpoint
 from bot.redmine import Redmine, RedmineClient, RedmineError
+from bot.redmine.errors import RedmineUnavailable
 from bot.services import Services
 from bot.slackfiles import SlackFiles
+from bot.slackpace import RetryAfterHandler, SlackRateLimits
 from bot.store import db
 
 log = logging.getLogger(__name__)
@@ -40,6 +44,15 @@ async def is_admin_key(redmine: Redmine) -> bool:
     return (await redmine.users.current()).admin
 
 
+def create_slack_client(settings: Settings, limits: SlackRateLimits) -> AsyncWebClient:
+    return AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_base_url,
+        # Bolt copies these into each request's client: every call obeys Retry-After.
+        retry_handlers=[*async_default_handlers(), RetryAfterHandler(limits)],
+    )
+
+
 @asynccontextmanager
 async def open_services(settings: Settings) -> AsyncIterator[Services]:
     """Create and later close everything the service shares: HTTP pools, database, identity."""
@@ -51,10 +64,8 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
         )
         stack.push_async_callback(client.aclose)
         redmine = Redmine(client)
-        slack = AsyncWebClient(
-            token=settings.slack_bot_token.get_secret_value(),
-            base_url=settings.slack_api_base_url,
-        )
+        slack_limits = SlackRateLimits()
+        slack = create_slack_client(settings, slack_limits)
         # Downloads of Slack files; kept apart from Redmine's pool so no header can cross.
         slack_http = httpx.AsyncClient(
             timeout=httpx.Timeout(60.0, connect=10.0), follow_redirects=False
@@ -89,6 +100,7 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             identity=identity,
             admin_mode=admin_mode,
             files=files,
+            slack_limits=slack_limits,
         )
         services.notifier = Poller(services)
         yield services
@@ -132,16 +144,40 @@ async def healthz(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-async def readyz(request: Request) -> Response:
-    services: Services = request.app.state.services
-    checks: dict[str, str] = {}
+# An orchestrator asks often and wants a quick answer; a Redmine slower than this is
+# as good as down for the people waiting on it.
+READY_TIMEOUT = 2.0
+
+
+async def redmine_readiness(redmine: Redmine) -> str:
+    """ "ok", or why not: asked now (no cache), once, within READY_TIMEOUT."""
     try:
-        await asyncio.wait_for(services.redmine.trackers.all(), timeout=5)
-        checks["redmine"] = "ok"
-    except (RedmineError, TimeoutError) as error:
-        checks["redmine"] = f"unreachable: {type(error).__name__}"
-    checks["database"] = "ok" if await db.ping(services.engine) else "unreachable"
-    ready = all(value == "ok" for value in checks.values())
+        await redmine.users.probe(READY_TIMEOUT)
+    except RedmineUnavailable as error:
+        return f"unreachable: {error.args[0]}"
+    except RedmineError as error:
+        return f"answers with an error: {error}"
+    return "ok"
+
+
+async def database_readiness(engine: AsyncEngine) -> str:
+    try:
+        reachable = await asyncio.wait_for(db.ping(engine), READY_TIMEOUT)
+    except TimeoutError:
+        return "unreachable: no answer in time"
+    return "ok" if reachable else "unreachable"
+
+
+async def readiness(services: Services) -> tuple[bool, dict[str, str]]:
+    redmine, database = await asyncio.gather(
+        redmine_readiness(services.redmine), database_readiness(services.engine)
+    )
+    checks = {"redmine": redmine, "database": database}
+    return all(value == "ok" for value in checks.values()), checks
+
+
+async def readyz(request: Request) -> Response:
+    ready, checks = await readiness(request.app.state.services)
     return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
 
 

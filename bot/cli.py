@@ -6,15 +6,35 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from bot.config import SettingsError, load_settings
+from bot.config import Settings, SettingsError, load_settings
 from bot.logging import configure_logging
 
+if TYPE_CHECKING:
+    import uvicorn
 
-def _secrets(settings: object) -> list[str]:
+
+def secrets_of(settings: Settings) -> list[str]:
+    """Every secret value configured, for the log filter to scrub."""
     from pydantic import SecretStr
 
     return [v.get_secret_value() for v in vars(settings).values() if isinstance(v, SecretStr)]
+
+
+def server_config(app: Any, settings: Settings) -> uvicorn.Config:
+    """How uvicorn serves the app. `log_config=None`: uvicorn installs no handlers of its
+    own, so its access and error lines go through the root handler's secret filter."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        log_config=None,
+        proxy_headers=True,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, _secrets(settings))
+    configure_logging(settings.log_level, secrets_of(settings))
 
     if args.command == "check":
         from bot.check import check_redmine, check_slack
@@ -81,13 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         background = poller_jobs if args.command == "serve" else webhook_jobs
         app = create_app(settings, register_all, background=background)
-        uvicorn.run(
-            app,
-            host=settings.host,
-            port=settings.port,
-            log_level=settings.log_level.lower(),
-            proxy_headers=True,
-        )
+        uvicorn.Server(server_config(app, settings)).run()
         return 0
 
     if args.command == "poll":

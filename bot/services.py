@@ -10,7 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.redmine import Redmine
+from bot.redmine.cache import TTLCache
 from bot.slackfiles import SlackFiles
+from bot.slackpace import SlackRateLimits
+from bot.slackreads import USER_TTL
 
 if TYPE_CHECKING:
     from bot.identity import IdentityResolver
@@ -32,3 +35,7 @@ class Services:
     # Set right after creation (the poller needs the finished Services to exist first).
     notifier: Poller = field(init=False)
     background: list[object] = field(default_factory=list)
+    # Slack's Retry-After per method and conversation, for every call (bot.slackpace).
+    slack_limits: SlackRateLimits = field(default_factory=SlackRateLimits)
+    # users.info answers shared by every request (see bot.slackreads.SlackReads).
+    slack_users: TTLCache = field(default_factory=lambda: TTLCache(USER_TTL))

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands.from_message import ThreadMessage
+from bot.redmine.cache import TTLCache
 from bot.slackfiles import SlackFile
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 THREAD_LIMIT = 200  # messages of a thread copied into an issue; the rest is behind the link
+# users.info calls one request may cause. A message can mention hundreds of people; past
+# this many, the mentions stay as Slack wrote them instead of costing a call each.
+MAX_NAME_LOOKUPS = 50
+USER_TTL = 600.0  # a person's profile, remembered across requests for this long
 
 
 def _error(error: SlackApiError) -> str:
@@ -41,8 +46,12 @@ async def within(budget: float, work: Awaitable[T], fallback: T) -> T:
 
 
 class SlackReads:
-    def __init__(self, client: AsyncWebClient) -> None:
+    """Reads for one request. `users` is the process-wide cache of users.info answers
+    (Services.slack_users); without one, lookups are remembered for this request only."""
+
+    def __init__(self, client: AsyncWebClient, users: TTLCache | None = None) -> None:
         self._client = client
+        self._users = users if users is not None else TTLCache(USER_TTL)
 
     async def permalink(self, channel_id: str, ts: str) -> str | None:
         if not channel_id or not ts:
@@ -56,17 +65,35 @@ class SlackReads:
         return str(link) if link else None
 
     async def user(self, user_id: str) -> dict[str, object] | None:
+        cached: dict[str, object] | None = self._users.get(user_id)
+        if cached is not None:
+            return cached
         try:
             answer = await self._client.users_info(user=user_id)
         except SlackApiError as error:
             log.info("users.info failed: %s", _error(error))
             return None
         user = answer.get("user")
-        return user if isinstance(user, dict) else None
+        if not isinstance(user, dict):
+            return None
+        self._users.set(user_id, user)
+        return user
 
     async def names(self, user_ids: Iterable[str]) -> dict[str, str]:
-        """Slack user ids -> the names people know them by (ids stay when unreadable)."""
-        wanted = sorted(set(user_ids))
+        """Slack user ids -> the names people know them by (ids stay when unreadable).
+
+        Names already cached cost nothing; at most MAX_NAME_LOOKUPS others are asked for.
+        """
+        distinct = sorted(set(user_ids))
+        known = [user_id for user_id in distinct if self._users.get(user_id) is not None]
+        unknown = [user_id for user_id in distinct if self._users.get(user_id) is None]
+        if len(unknown) > MAX_NAME_LOOKUPS:
+            log.info(
+                "%d people mentioned; looking up %d names, the rest stay as mentions",
+                len(unknown),
+                MAX_NAME_LOOKUPS,
+            )
+        wanted = known + unknown[:MAX_NAME_LOOKUPS]
         users = await asyncio.gather(*(self.user(user_id) for user_id in wanted))
         names: dict[str, str] = {}
         for user_id, user in zip(wanted, users, strict=True):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import grammar
@@ -15,18 +13,19 @@ from bot.blocks.help import help_blocks, help_text
 from bot.blocks.issues import issue_card, issue_card_text, issue_link, issue_list, search_results
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import attach_modal, connect_modal, create_issue_modal, message_view
+from bot.commands.from_message import mentioned_user_ids
 from bot.commands.issues import add_note, create_issue, my_open_issues, split_create_words
 from bot.commands.search import search_issues
 from bot.commands.timelog import TimeLogger
 from bot.identity import NotLinked
 from bot.notify.subscriptions import list_subscriptions, subscribe, unsubscribe
 from bot.services import Services
+from bot.slackreads import SlackReads
 from bot.text import escape_mrkdwn, slack_to_redmine
 from handlers.common import acting_as, answering_failures, ephemeral
 
 Handler = Callable[..., Awaitable[None]]
 
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 NOT_CONNECTED = "You have no connected Redmine account; nothing to forget."
 DISCONNECTED = "Forgot your connected Redmine account. `/redmine whoami` shows who you are now."
 
@@ -116,7 +115,9 @@ def register(app: AsyncApp, services: Services, time_logger: TimeLogger | None =
                 blocks=issue_card(issue, base_url, settings.redmine_text_formatting),
             )
         elif isinstance(parsed, grammar.Note):
-            names = await mention_names(client, parsed.text)
+            names = await SlackReads(client, services.slack_users).names(
+                mentioned_user_ids([parsed.text])
+            )
             note = slack_to_redmine(parsed.text, settings.redmine_text_formatting, names=names)
             await add_note(redmine, parsed.issue_id, note)
             await say(f"Added your note to {issue_link(base_url, parsed.issue_id)}.")
@@ -171,19 +172,3 @@ def register(app: AsyncApp, services: Services, time_logger: TimeLogger | None =
             await client.views_update(view_id=view_id, view=message_view("Redmine", error.message))
 
     app.command("/redmine")(on_redmine)
-
-
-async def mention_names(client: AsyncWebClient, text: str) -> dict[str, str]:
-    """Slack user ids mentioned in `text` -> their display names (for the Redmine note)."""
-    names: dict[str, str] = {}
-    for user_id in set(MENTION.findall(text)):
-        try:
-            info = await client.users_info(user=user_id)
-        except SlackApiError:  # a name we cannot read stays an id; the note still goes in
-            continue
-        user = info.get("user") or {}
-        profile = user.get("profile") or {}
-        names[user_id] = (
-            profile.get("display_name") or profile.get("real_name") or user.get("name") or user_id
-        )
-    return names

@@ -19,7 +19,8 @@ SUBJECT_LIMIT = 255
 FIELD_LIMIT = 3000  # a plain_text_input's max_length in a modal
 COMMENT_LIMIT = 1024  # Redmine's time entry comment column
 
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+# A user mention as Slack writes it in message text: `<@U123>` or `<@U123|name>`.
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _ANGLE = re.compile(r"<([^<>]+)>")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 # Slack's inline formatting markers around words; a subject is plain text in Redmine.
@@ -81,7 +82,7 @@ class ThreadMessage:
 
 
 def mentioned_user_ids(texts: Iterable[str]) -> set[str]:
-    return {user_id for text in texts for user_id in _MENTION.findall(text)}
+    return {user_id for text in texts for user_id in MENTION.findall(text)}
 
 
 def _angle_as_plain(inner: str, names: Mapping[str, str]) -> str:

@@ -6,12 +6,14 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slackpace import SlackRateLimits, retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +28,7 @@ CHANNEL_GONE = frozenset(
         "team_access_not_granted",
     }
 )
-RETRY_AFTER_CAP = 120.0
+POST_MESSAGE = "chat.postMessage"
 
 
 class ChannelUnavailable(Exception):
@@ -46,7 +48,9 @@ class Posted:
 
 
 class SlackDelivery:
-    """Per channel, one message at a time and about `pace` seconds apart."""
+    """Per channel, one message at a time, about `pace` seconds apart, and never before
+    the moment a Slack 429 named for that channel (`limits`, shared by the process, so
+    it holds across messages and cycles, also after a message gave up)."""
 
     def __init__(
         self,
@@ -57,8 +61,10 @@ class SlackDelivery:
         backoff: float = 1.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        limits: SlackRateLimits | None = None,
     ) -> None:
         self._slack = slack
+        self._limits = limits or SlackRateLimits(clock=clock, sleep=sleep)
         self._pace = pace
         self._max_attempts = max_attempts
         self._backoff = backoff
@@ -78,7 +84,10 @@ class SlackDelivery:
     ) -> Posted:
         lock = self._locks.setdefault(channel_id, asyncio.Lock())
         async with lock:
-            wait = self._next_at.get(channel_id, 0.0) - self._clock()
+            wait = max(
+                self._next_at.get(channel_id, 0.0) - self._clock(),
+                self._limits.remaining(POST_MESSAGE, channel_id),
+            )
             if wait > 0:
                 await self._sleep(wait)
             try:
@@ -115,7 +124,9 @@ class SlackDelivery:
                 if code in CHANNEL_GONE:
                     raise ChannelUnavailable(channel_id, code) from None
                 if status == 429 or code == "ratelimited":
-                    delay = _retry_after(error.response.headers, self._backoff * attempt)
+                    seconds = retry_after_seconds(_header(error.response.headers, "retry-after"))
+                    self._limits.hold(POST_MESSAGE, channel_id, seconds)
+                    delay = self._limits.remaining(POST_MESSAGE, channel_id)
                 elif status >= 500 or code in {
                     "internal_error",
                     "fatal_error",
@@ -135,9 +146,11 @@ class SlackDelivery:
         raise DeliveryFailed(f"Slack did not take the message after {self._max_attempts} attempts")
 
 
-def _retry_after(headers: Any, default: float) -> float:
-    try:
-        value = headers.get("Retry-After") or headers.get("retry-after")
-        return min(float(value), RETRY_AFTER_CAP) if value is not None else default
-    except (TypeError, ValueError, AttributeError):
-        return default
+def _header(headers: Any, name: str) -> object:
+    """A header from slack_sdk's response headers (aiohttp's mapping, or a dict of lists)."""
+    if not isinstance(headers, Mapping):
+        return None
+    for key, value in headers.items():
+        if str(key).lower() == name:
+            return value[0] if isinstance(value, list) and value else value
+    return None

@@ -4,17 +4,30 @@ Two pollers (several replicas, or `redmine-slack web` taking webhooks while
 `redmine-slack poll` runs elsewhere) would otherwise both read "journal 7 not delivered
 yet" and both post it. The lease is one row naming its holder and until when it holds;
 taking it is a single conditional UPDATE, which SQLite and Postgres both apply
-atomically. A holder renews it while it works and gives it back when done; one that
-dies is replaced once its lease runs out.
+atomically. A holder renews it in the background while it works (so a slow Redmine or a
+long Slack Retry-After never lets it lapse under a live worker) and gives it back when
+done, also on a graceful stop.
+
+A holder that dies (kill -9, a crash) is replaced once its short lease runs out, or at
+once when it is provably gone: its name records the process (pid and start time) and
+the pid space it ran in (boot id and pid namespace). A worker in that same pid space
+that finds no such process, or another process under that pid, knows the holder is
+dead; a worker anywhere else (another host, another container) cannot know and waits
+for the lease to run out. A restarted container reuses pid 1, but with a new start
+time, so that case is told apart too.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+import os
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +37,73 @@ from bot.store.models import NotifyLease, utcnow
 
 log = logging.getLogger(__name__)
 
-LEASE_TTL = timedelta(minutes=2)
+# Short, so a worker on another host takes over soon after a crash; renewed every
+# quarter of it in the background while held, so it never lapses under a live worker.
+LEASE_TTL = timedelta(seconds=15)
+
+
+def _read(path: str) -> str | None:
+    try:
+        return Path(path).read_text().strip()
+    except OSError:
+        return None
+
+
+def process_start(pid: int) -> str | None:
+    """The start time of process `pid` in clock ticks since boot (/proc), None if none."""
+    stat = _read(f"/proc/{pid}/stat")
+    if stat is None:
+        return None
+    # Field 22; the command name (field 2) is in parentheses and may hold spaces.
+    fields = stat.rpartition(")")[2].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def pid_space() -> str | None:
+    """Which pids we can see: this kernel boot and this pid namespace; None without /proc."""
+    boot = _read("/proc/sys/kernel/random/boot_id")
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return None
+    if not boot:
+        return None
+    return hashlib.sha256(f"{boot}/{namespace}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class HolderName:
+    """What a holder's name says about it: `token/pid/start/space` (fits 64 characters)."""
+
+    token: str
+    pid: int | None = None
+    start: str | None = None
+    space: str | None = None
+
+    @classmethod
+    def for_this_process(cls) -> HolderName:
+        pid = os.getpid()
+        return cls(uuid.uuid4().hex[:16], pid, process_start(pid), pid_space())
+
+    @classmethod
+    def parse(cls, name: str) -> HolderName:
+        parts = name.split("/")
+        if len(parts) != 4 or not parts[1].isascii() or not parts[1].isdigit():
+            return cls(name)  # an older or foreign name: nothing provable about it
+        return cls(parts[0], int(parts[1]), parts[2] or None, parts[3] or None)
+
+    def __str__(self) -> str:
+        if self.pid is None:
+            return self.token
+        return f"{self.token}/{self.pid}/{self.start or ''}/{self.space or ''}"
+
+    def provably_gone(self) -> bool:
+        """True only when this holder ran in our pid space and its process is no more."""
+        if self.pid is None or self.start is None or self.space is None:
+            return False
+        if self.space != pid_space():
+            return False  # another host or container: its pids are not ours to look at
+        return process_start(self.pid) != self.start
 
 
 class NotifyLeaseHolder:
@@ -39,7 +118,7 @@ class NotifyLeaseHolder:
         self.sessions = sessions
         self.ttl = ttl
         self.clock = clock
-        self.holder = holder or uuid.uuid4().hex
+        self.holder = holder or str(HolderName.for_this_process())
         self._renewed_at: datetime | None = None
 
     async def acquire(self) -> bool:
@@ -58,8 +137,9 @@ class NotifyLeaseHolder:
             if result.rowcount == 1:  # type: ignore[attr-defined]
                 self._renewed_at = now
                 return True
-            if await session.get(NotifyLease, 1) is not None:
-                return False
+            row = await session.get(NotifyLease, 1)
+            if row is not None:
+                return await self._take_from_the_dead(session, row.holder, now)
             session.add(NotifyLease(id=1, holder=self.holder, until=now + self.ttl))
             try:
                 await session.commit()
@@ -68,6 +148,30 @@ class NotifyLeaseHolder:
                 return False
         self._renewed_at = now
         return True
+
+    async def _take_from_the_dead(self, session: AsyncSession, holder: str, now: datetime) -> bool:
+        if not HolderName.parse(holder).provably_gone():
+            return False
+        # Compare-and-set on the dead holder's name: of several workers that saw it dead
+        # at once, one takes the lease.
+        result = await session.execute(
+            update(NotifyLease)
+            .where(NotifyLease.id == 1, NotifyLease.holder == holder)
+            .values(holder=self.holder, until=now + self.ttl)
+        )
+        await session.commit()
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        log.info("took over the notification lease from a stopped worker (%s)", holder)
+        self._renewed_at = now
+        return True
+
+    async def heartbeat(self) -> None:
+        """Renew every quarter of the TTL while held (run as a task; cancelled on release)."""
+        while True:
+            await asyncio.sleep(self.ttl.total_seconds() / 4)
+            if not await self.keep():
+                return
 
     async def wait_for(self, seconds: float, step: float = 0.25) -> bool:
         """Try to take the lease for up to `seconds`."""

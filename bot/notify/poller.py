@@ -78,7 +78,9 @@ class Poller:
     ) -> None:
         self.services = services
         self.redmine = services.redmine  # admin view: it must see everything to filter it
-        self.delivery = delivery or SlackDelivery(services.slack, pace=pace)
+        self.delivery = delivery or SlackDelivery(
+            services.slack, pace=pace, limits=services.slack_limits
+        )
         self.names = RedmineNames(self.redmine)
         self.concurrency = concurrency
         self.since = since
@@ -86,6 +88,7 @@ class Poller:
         self.queue: asyncio.Queue[int] = asyncio.Queue()
         self.lease = lease or NotifyLeaseHolder(services.sessions)
         self._lease_users = 0
+        self._heartbeat: asyncio.Task[None] | None = None
         self._issue_locks: dict[int, asyncio.Lock] = {}
         # Issue id -> (updated_on, when Redmine served our fetch, by Redmine's own clock).
         # The overlap re-lists recent issues and a quiet cycle must not fetch them again
@@ -100,9 +103,14 @@ class Poller:
     async def run_forever(self) -> None:
         interval = self.services.settings.poll_interval
         while True:
-            await self.run_cycle_logged()
+            report = await self.run_cycle_logged()
+            # While another worker holds the lease, look again soon: if it died, its
+            # lease runs out within LEASE_TTL and this worker takes over then, not a
+            # whole poll interval later.
+            skipped = report is not None and report.skipped
+            wait = min(interval, self.lease.ttl.total_seconds() / 3) if skipped else interval
             try:
-                issue_id = await asyncio.wait_for(self.queue.get(), timeout=interval)
+                issue_id = await asyncio.wait_for(self.queue.get(), timeout=wait)
             except TimeoutError:
                 continue
             await self.process_queued(issue_id)
@@ -142,13 +150,21 @@ class Poller:
         if not held:
             yield False
             return
+        if self._lease_users == 0:
+            self._heartbeat = asyncio.create_task(self.lease.heartbeat())
         self._lease_users += 1
         try:
             yield True
         finally:
             self._lease_users -= 1
             if self._lease_users == 0:
-                await self.lease.release()
+                if self._heartbeat is not None:
+                    self._heartbeat.cancel()
+                    await asyncio.gather(self._heartbeat, return_exceptions=True)
+                    self._heartbeat = None
+                # Given back on a graceful stop too (the task is cancelled): the next
+                # worker need not wait for it to run out.
+                await asyncio.shield(self.lease.release())
 
     # -- one cycle -------------------------------------------------------------------
 

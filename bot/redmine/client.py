@@ -11,6 +11,8 @@ import asyncio
 import hashlib
 import logging
 import random
+import socket
+import ssl
 from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -22,13 +24,19 @@ from bot.redmine.cache import TTLCache
 from bot.redmine.errors import (
     AuthenticationError,
     ConflictError,
+    ConnectionLost,
+    ConnectionRefused,
     ForbiddenError,
+    GatewayError,
     ImpersonationError,
+    NameNotResolved,
     NotFoundError,
     RedmineError,
     RedmineHTTPError,
+    RedmineTimeout,
     RedmineUnavailable,
     ServerError,
+    TLSFailure,
     ValidationError,
 )
 
@@ -40,7 +48,8 @@ PAGE_SIZE = 100
 # the note twice. Not DELETE: a replay of one that worked answers 404, and the person
 # would hear it failed.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
+GATEWAY_STATUSES = frozenset({502, 503, 504})
+RETRY_STATUSES = frozenset({429, *GATEWAY_STATUSES})
 MAX_RETRY_AFTER = 30.0
 
 Params = Mapping[str, Any]
@@ -186,6 +195,8 @@ class RedmineClient:
             )
         if status == 422:
             raise ValidationError(_error_messages(response), **kwargs)
+        if status in GATEWAY_STATUSES:
+            raise GatewayError("no answer through the proxy", status=status, **kwargs)
         if status >= 500:
             raise ServerError("Redmine server error", status=status, **kwargs)
         raise RedmineHTTPError("unexpected status", status=status, **kwargs)
@@ -236,21 +247,15 @@ class RedmineClient:
             except httpx.TimeoutException as error:
                 retry = idempotent and replayable and not isinstance(error, httpx.WriteTimeout)
                 if not (retry and attempt < self.max_retries):
-                    raise RedmineUnavailable(
-                        "Redmine did not answer in time",
-                        method=method,
-                        path=path,
-                        maybe_done=not idempotent and _was_sent(error),
+                    raise unavailable(
+                        error, method, path, maybe_done=not idempotent and _was_sent(error)
                     ) from None
             except httpx.TransportError as error:
                 # ConnectError means nothing reached Redmine, so even a POST may go again.
                 safe = idempotent or isinstance(error, httpx.ConnectError)
                 if not (safe and replayable and attempt < self.max_retries):
-                    raise RedmineUnavailable(
-                        f"cannot reach Redmine ({type(error).__name__})",
-                        method=method,
-                        path=path,
-                        maybe_done=not idempotent and _was_sent(error),
+                    raise unavailable(
+                        error, method, path, maybe_done=not idempotent and _was_sent(error)
                     ) from None
             else:
                 retryable_status = response.status_code in RETRY_STATUSES and (
@@ -263,6 +268,15 @@ class RedmineClient:
             log.info("retrying %s %s in %.2fs (attempt %d)", method, path, delay, attempt + 1)
             await asyncio.sleep(delay)
             attempt += 1
+
+    async def probe(self, path: str, *, seconds: float) -> None:
+        """One GET with its own short timeout, no retry and no cache: is Redmine there now?"""
+        path = "/" + path.lstrip("/")
+        try:
+            response = await self.http.get(self.url(path), headers=self._headers(), timeout=seconds)
+        except httpx.TransportError as error:
+            raise unavailable(error, "GET", path) from None
+        self._raise_for_status("GET", path, response)
 
     async def get(self, path: str, params: Params | None = None) -> dict[str, Any]:
         response = await self.request("GET", path, params=params)
@@ -355,17 +369,46 @@ class RedmineClient:
                     await response.aread()
                     self._raise_for_status("GET", path, response)
                 yield response
-        except httpx.TimeoutException:
-            raise RedmineUnavailable(
-                "Redmine did not answer in time", method="GET", path=path
-            ) from None
         except httpx.TransportError as error:
-            raise RedmineUnavailable(
-                f"cannot reach Redmine ({type(error).__name__})", method="GET", path=path
-            ) from None
+            raise unavailable(error, "GET", path) from None
 
 
 __all__ = ["PAGE_SIZE", "RedmineClient", "RedmineError"]
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error and what it was raised from: httpx wraps httpcore, which wraps the OS's."""
+    chain: list[BaseException] = []
+    pending: list[BaseException] = [error]
+    while pending:
+        current = pending.pop()
+        if any(current is seen for seen in chain):
+            continue
+        chain.append(current)
+        pending += [e for e in (current.__cause__, current.__context__) if e is not None]
+    return chain
+
+
+def unavailable(
+    error: httpx.TransportError, method: str, path: str, *, maybe_done: bool = False
+) -> RedmineUnavailable:
+    """The true reason Redmine gave no answer, so the person is told that one."""
+    causes = _causes(error)
+    kind: type[RedmineUnavailable] = RedmineUnavailable
+    message = f"cannot reach Redmine ({type(error).__name__})"
+    if isinstance(error, httpx.TimeoutException):
+        kind, message = RedmineTimeout, "Redmine did not answer in time"
+    elif any(isinstance(c, ssl.SSLError) for c in causes):
+        kind, message = TLSFailure, "TLS with Redmine failed"
+    elif any(isinstance(c, socket.gaierror) for c in causes):
+        kind, message = NameNotResolved, "Redmine's host name does not resolve"
+    elif any(isinstance(c, ConnectionRefusedError) for c in causes):
+        kind, message = ConnectionRefused, "Redmine refused the connection"
+    elif isinstance(error, httpx.ConnectError):
+        kind = RedmineUnavailable
+    elif isinstance(error, httpx.NetworkError | httpx.RemoteProtocolError):
+        kind, message = ConnectionLost, "the connection to Redmine broke"
+    return kind(message, method=method, path=path, maybe_done=maybe_done)
 
 
 def _was_sent(error: httpx.TransportError) -> bool:

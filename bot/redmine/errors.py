@@ -1,7 +1,12 @@
 """Errors raised by the Redmine adapter, one class per HTTP status that matters.
 
     RedmineError                      every adapter failure; carries method and path
-    ├── RedmineUnavailable            no answer: connection refused, DNS, timeout
+    ├── RedmineUnavailable            no answer from Redmine
+    │   ├── ConnectionRefused         nothing listens at REDMINE_URL: Redmine is down
+    │   ├── NameNotResolved           DNS has no address for REDMINE_URL's host
+    │   ├── TLSFailure                the TLS handshake or certificate check failed
+    │   ├── RedmineTimeout            connected, but no answer in time
+    │   └── ConnectionLost            the connection broke before the answer was complete
     └── RedmineHTTPError              Redmine answered with an error status
         ├── AuthenticationError       401 bad or missing API key, or REST API disabled
         ├── ForbiddenError            403 the acting user may not do this
@@ -9,7 +14,8 @@
         ├── ConflictError             409 e.g. a wiki page edited since it was read
         ├── ImpersonationError        412 X-Redmine-Switch-User names no active user
         ├── ValidationError           422 Redmine's own messages in `.messages`
-        └── ServerError               5xx
+        └── ServerError               5xx: 500 is Redmine's own failure
+            └── GatewayError          502, 503, 504: a proxy in front could not get an answer
 
 The path never includes a query string and no error ever carries the API key.
 """
@@ -44,6 +50,26 @@ class RedmineUnavailable(RedmineError):
     def __init__(self, message: str, *, method: str, path: str, maybe_done: bool = False):
         super().__init__(message, method=method, path=path)
         self.maybe_done = maybe_done
+
+
+class ConnectionRefused(RedmineUnavailable):
+    """Nothing accepted the connection: Redmine (or its proxy) is not running."""
+
+
+class NameNotResolved(RedmineUnavailable):
+    """The host name in REDMINE_URL has no address (a typo, or DNS is failing)."""
+
+
+class TLSFailure(RedmineUnavailable):
+    """The TLS handshake failed: a certificate that is not trusted, or not TLS at all."""
+
+
+class RedmineTimeout(RedmineUnavailable):
+    """Redmine was reached but did not answer in time."""
+
+
+class ConnectionLost(RedmineUnavailable):
+    """The connection broke while the request or answer was under way."""
 
 
 class RedmineHTTPError(RedmineError):
@@ -88,6 +114,10 @@ class ServerError(RedmineHTTPError):
     """5xx: Redmine failed."""
 
 
+class GatewayError(ServerError):
+    """502, 503 or 504: a proxy answered because Redmine behind it did not (in time)."""
+
+
 # Redmine's answer when the acting user may not add issues to the project:
 # it means nothing to a person (REDMINE-FACTS.md), so it is recognised and reworded.
 _CANNOT_ADD_ISSUES = {"Project cannot be blank", "Tracker cannot be blank"}
@@ -121,20 +151,55 @@ def user_message(error: RedmineError) -> str:
         if error.messages:
             return "Redmine refused it: " + "; ".join(error.messages) + "."
         return "Redmine refused the data it was sent. Check the values and try again."
+    if isinstance(error, GatewayError):
+        return _GATEWAY.get(error.status or 0, _GATEWAY[502])
     if isinstance(error, ServerError):
         return (
             "Redmine had an internal error. Try again in a minute; if it persists, tell its admin."
         )
-    if isinstance(error, RedmineUnavailable) and error.maybe_done:
-        return (
-            "Redmine did not answer in time, so it may or may not have done it. "
-            "Look in Redmine before trying again."
-        )
     if isinstance(error, RedmineUnavailable):
-        return "Redmine did not answer in time. Try again in a minute."
+        return _unavailable(error)
     return (
         "Redmine answered with an unexpected error. Try again, or tell whoever runs redmine-slack."
     )
+
+
+_GATEWAY = {
+    502: "The proxy in front of Redmine got no answer from it (502 Bad Gateway): Redmine "
+    "is probably down or restarting. Try again in a few minutes.",
+    503: "Redmine is unavailable right now (503), perhaps for maintenance or overload. "
+    "Try again in a few minutes.",
+    504: "The proxy in front of Redmine gave up waiting for it (504 Gateway Timeout): "
+    "Redmine is very slow or stuck. Try again in a few minutes.",
+}
+_MAYBE_DONE = " It may or may not have done it: look in Redmine before trying again."
+
+
+def _unavailable(error: RedmineUnavailable) -> str:
+    if isinstance(error, ConnectionRefused):
+        return (
+            "Redmine refused the connection: it is not running or is restarting. "
+            "Try again in a few minutes; if it lasts, tell its admin."
+        )
+    if isinstance(error, NameNotResolved):
+        return (
+            "Redmine's host name could not be found (DNS). Tell whoever runs redmine-slack "
+            "to check REDMINE_URL."
+        )
+    if isinstance(error, TLSFailure):
+        return (
+            "The secure connection to Redmine failed (its TLS certificate was refused). "
+            "Tell whoever runs redmine-slack to check REDMINE_URL and the certificate."
+        )
+    if isinstance(error, ConnectionLost):
+        return "The connection to Redmine broke before it answered." + (
+            _MAYBE_DONE if error.maybe_done else " Try again."
+        )
+    if error.maybe_done:
+        return "Redmine did not answer in time." + _MAYBE_DONE
+    if isinstance(error, RedmineTimeout):
+        return "Redmine did not answer in time. Try again in a minute."
+    return "Redmine could not be reached. Try again in a minute."
 
 
 # Redmine answers 404 alike for what does not exist and what the user may not see.

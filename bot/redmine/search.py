@@ -34,4 +34,12 @@ class Search(ResourceGroup):
         }
         body = await self.client.get(SEARCH, params)
         results = [SearchResult.model_validate(item) for item in body.get("results", [])]
-        return results, int(body.get("total_count", len(results)))
+        return results, _total(body.get("total_count"), len(results))
+
+
+def _total(total_count: object, found: int) -> int:
+    """Redmine answers `"total_count": null` when it reduces the query to no words (one
+    letter, a lone number): that is no results, not an error."""
+    if isinstance(total_count, int) and not isinstance(total_count, bool):
+        return max(total_count, found)
+    return found

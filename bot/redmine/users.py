@@ -38,6 +38,10 @@ class Users(ResourceGroup):
     async def current(self) -> User:
         return await self.get("current")
 
+    async def probe(self, seconds: float) -> None:
+        """Raise a RedmineError unless Redmine answers for the acting user within `seconds`."""
+        await self.client.probe(USER.format(id="current"), seconds=seconds)
+
     async def find_by_email(self, email: str) -> User | None:
         """The one active user whose mail is exactly `email` (case-insensitive), else None.
 

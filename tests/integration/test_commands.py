@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 import uuid
 
+import pytest
+
 from bot.identity import LOCKED, NO_EMAIL, NO_MATCH
+from bot.slackreads import MAX_NAME_LOOKUPS
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService, response_text
 
@@ -146,6 +149,42 @@ def test_search_lists_issues_with_status_and_pages(service: RunningService) -> N
     assert shown.count(f"{word} number") == 10
     assert "New" in shown  # each result's status
     assert '"action_id": "search_more"' in shown
+
+
+def test_a_note_with_900_mentions_asks_slack_for_at_most_50_names(
+    service: RunningService,
+) -> None:
+    issue = rm.create_issue(service.seed, subject=unique("Mentions everyone"))
+    crowd = [f"U{n:08d}" for n in range(900)]
+    for user_id in crowd:
+        service.fake.add_user(user_id, None, name=f"person{user_id[1:]}")
+    service.command(f"note {issue['id']} hello " + " ".join(f"<@{u}>" for u in crowd))
+    assert "Added your note" in service.wait_response()["text"]
+
+    def crowd_lookups() -> list[str]:  # not the one that finds who is asking
+        return [c.args["user"] for c in service.fake.of("users.info") if c.args["user"] in crowd]
+
+    looked_up = crowd_lookups()
+    assert len(looked_up) == MAX_NAME_LOOKUPS
+    [journal] = [j for j in rm.journals(service.seed, issue["id"]) if j.get("notes")]
+    named = sum(f"@person{u[1:]}" in journal["notes"] for u in crowd)
+    assert named == MAX_NAME_LOOKUPS  # the rest are kept as they were written
+    assert journal["notes"].count("@U") == len(crowd) - named
+
+    # Names are remembered across requests: the same people again cost no call.
+    service.fake.calls.clear()
+    service.command(f"note {issue['id']} again " + " ".join(f"<@{u}>" for u in looked_up))
+    service.wait_response(lambda a: "Added your note" in (a.get("text") or ""))
+    assert crowd_lookups() == []
+
+
+@pytest.mark.parametrize("query", ["x", "a", "0"])
+def test_one_character_and_numeric_searches_find_nothing_without_an_error(
+    service: RunningService, query: str
+) -> None:
+    service.command(f"search {query}")
+    answer = service.wait_response()
+    assert answer["blocks"][0]["text"]["text"] == f"No issues found for “{query}”."
 
 
 def test_mine_lists_open_issues_assigned_to_the_user(service: RunningService) -> None:

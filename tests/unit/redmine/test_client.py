@@ -4,24 +4,33 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+import ssl
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 import respx
 
+from bot.commands.errors import describe
 from bot.redmine import Redmine, RedmineClient
 from bot.redmine.cache import TTLCache
 from bot.redmine.errors import (
     AuthenticationError,
     ConflictError,
+    ConnectionLost,
+    ConnectionRefused,
     ForbiddenError,
+    GatewayError,
     ImpersonationError,
+    NameNotResolved,
     NotFoundError,
     RedmineError,
     RedmineHTTPError,
+    RedmineTimeout,
     RedmineUnavailable,
     ServerError,
+    TLSFailure,
     ValidationError,
     is_cannot_add_issues,
     user_message,
@@ -394,3 +403,123 @@ async def test_cache_never_serves_one_personal_key_to_another(redmine: Redmine) 
         "b",
         "0",
     ]
+
+
+@respx.mock
+async def test_search_with_null_total_count_is_an_empty_page(redmine: Redmine) -> None:
+    # What Redmine answers for `q=x` or `q=0`: the query reduces to no words.
+    respx.get(f"{URL}/search.json").respond(
+        200, json={"results": [], "total_count": None, "offset": 0, "limit": 10}
+    )
+    assert await redmine.search.page("x", issues=True) == ([], 0)
+
+
+@respx.mock
+async def test_search_without_total_count_counts_the_results(redmine: Redmine) -> None:
+    item = {
+        "id": 3,
+        "title": "Bug #3 (New): x",
+        "type": "issue",
+        "url": f"{URL}/issues/3",
+        "description": "",
+        "datetime": "2026-01-01T00:00:00Z",
+    }
+    respx.get(f"{URL}/search.json").respond(200, json={"results": [item]})
+    results, total = await redmine.search.page("x")
+    assert ([r.id for r in results], total) == ([3], 1)
+
+
+def _raised_from(outer: httpx.TransportError, cause: BaseException) -> httpx.TransportError:
+    """As httpx raises it: its error, from httpcore's, from the operating system's."""
+    outer.__cause__ = cause
+    return outer
+
+
+@pytest.mark.parametrize(
+    ("failure", "error_class", "words"),
+    [
+        (
+            _raised_from(
+                httpx.ConnectError("All connection attempts failed"),
+                ConnectionRefusedError(111, "refused"),
+            ),
+            ConnectionRefused,
+            "Redmine refused the connection: it is not running or is restarting.",
+        ),
+        (
+            _raised_from(
+                httpx.ConnectError("Name or service not known"),
+                socket.gaierror(-2, "Name or service not known"),
+            ),
+            NameNotResolved,
+            "host name could not be found (DNS)",
+        ),
+        (
+            _raised_from(
+                httpx.ConnectError("certificate verify failed"),
+                ssl.SSLCertVerificationError(1, "certificate verify failed"),
+            ),
+            TLSFailure,
+            "secure connection to Redmine failed",
+        ),
+        (httpx.ReadTimeout("slow"), RedmineTimeout, "Redmine did not answer in time."),
+        (
+            httpx.RemoteProtocolError("Server disconnected"),
+            ConnectionLost,
+            "connection to Redmine broke",
+        ),
+    ],
+)
+async def test_each_way_of_not_answering_has_its_own_sentence(
+    sleeps: list[float],
+    failure: httpx.TransportError,
+    error_class: type[RedmineUnavailable],
+    words: str,
+) -> None:
+    def fail(_: httpx.Request) -> httpx.Response:
+        raise failure
+
+    # A mock transport, not respx: respx re-raises from its own error and drops the cause.
+    http = httpx.AsyncClient(transport=httpx.MockTransport(fail))
+    async with http, RedmineClient(URL, KEY, http=http) as client:
+        with pytest.raises(error_class) as caught:
+            await Redmine(client).issues.get(1)
+    assert words in user_message(caught.value)
+    assert describe(caught.value) == user_message(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("status", "error_class", "words"),
+    [
+        (500, ServerError, "Redmine had an internal error."),
+        (
+            502,
+            GatewayError,
+            "The proxy in front of Redmine got no answer from it (502 Bad Gateway)",
+        ),
+        (503, GatewayError, "Redmine is unavailable right now (503)"),
+        (504, GatewayError, "gave up waiting for it (504 Gateway Timeout)"),
+    ],
+)
+@respx.mock
+async def test_each_server_side_status_has_its_own_sentence(
+    redmine: Redmine, sleeps: list[float], status: int, error_class: type[ServerError], words: str
+) -> None:
+    respx.get(f"{URL}/issues/1.json").respond(status)
+    with pytest.raises(error_class) as caught:
+        await redmine.issues.get(1)
+    assert type(caught.value) is error_class and caught.value.status == status
+    assert words in describe(caught.value)
+    if status != 500:
+        assert "internal error" not in describe(caught.value)
+
+
+async def test_a_port_nothing_listens_on_is_a_refused_connection() -> None:
+    with socket.socket() as probe:  # a free port, then closed: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with RedmineClient(f"http://127.0.0.1:{port}", KEY, max_retries=0) as client:
+        with pytest.raises(ConnectionRefused) as caught:
+            await Redmine(client).issues.get(1)
+    assert "refused the connection" in describe(caught.value)
+    assert "in time" not in describe(caught.value)
