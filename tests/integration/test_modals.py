@@ -41,7 +41,7 @@ def _text(block: str, value: str | None) -> dict[str, Any]:
 
 
 def test_create_without_words_opens_the_modal_at_once(service: RunningService) -> None:
-    assert service.command("create").status_code == 200
+    assert service.command("create", trigger_id="T.trigger").status_code == 200
     [call] = service.fake.wait_for("views.open")
     view = call.args["view"]
     assert call.args["trigger_id"] == "T.trigger"
