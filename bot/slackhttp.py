@@ -67,7 +67,12 @@ async def handle(
     # Hand Bolt the checked dict in place of its own parse of the raw text.
     bolt_request.raw_body = body.decode("utf-8")
     bolt_request.body = verified.body
-    bolt_request.context = build_async_context(AsyncBoltContext({}), verified.body)
+    try:
+        bolt_request.context = build_async_context(AsyncBoltContext({}), verified.body)
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError) as error:
+        # Bolt reads a dozen optional fields to build its context; the shape check covers
+        # those we know of, and this covers any it reads that Slack's shape did not name.
+        return answer(Refusal(400, f"not a Slack payload ({type(error).__name__})"))
     return to_starlette_response(await bolt.async_dispatch(bolt_request))
 
 

@@ -12,9 +12,9 @@ and https://docs.slack.dev/reference/interaction-payloads/.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 # Slack's ids and tokens are short; a field this long is not Slack's (and a 100 kB value
 # must not travel on into Redmine URLs or logs).
@@ -22,10 +22,32 @@ ID_LIMIT = 255
 TEXT_LIMIT = 40_000  # Slack's own limit on a message's text
 
 
+# Where `respond()` posts: Slack's response URLs are https URLs on its hooks host; a
+# value that is not a URL at all is not Slack's.
+ResponseUrl = Annotated[str, Field(pattern=r"^https?://[^\s/]+/\S*$", max_length=ID_LIMIT * 2)]
+
+
 class _Shape(BaseModel):
     # Slack adds fields over time: unknown ones are kept, never refused. Strict types: a
     # number where Slack sends a string (or the reverse) is not Slack's payload.
     model_config = ConfigDict(extra="allow", strict=True, str_max_length=TEXT_LIMIT)
+
+
+class Org(_Shape):
+    id: str | None = None
+
+
+class _Payload(_Shape):
+    """What Bolt itself reads from every payload to build its context."""
+
+    enterprise: Org | None = None
+    team: Org | None = None
+    authorizations: list[dict[str, Any]] | None = None
+    response_urls: list[dict[str, Any]] | None = None
+    container: dict[str, Any] | None = None
+    function_data: dict[str, Any] | None = None
+    enterprise_id: str | None = None
+    team_id: str | None = None
 
 
 class User(_Shape):
@@ -85,27 +107,35 @@ class Message(_Shape):
     files: list[dict[str, Any]] | None = None
 
 
-class SlashCommand(_Shape):
+class SlashCommand(_Payload):
     command: str
     text: str = ""
     user_id: str
     channel_id: str = ""
     trigger_id: str
-    response_url: str
+    response_url: ResponseUrl
 
 
-class BlockActions(_Shape):
+class BlockActions(_Payload):
     type: str
     user: User
     # Bolt routes on actions[0].action_id: an empty list is not Slack's.
     actions: list[Action] = Field(min_length=1)
     trigger_id: str | None = None
-    response_url: str | None = None
+    response_url: ResponseUrl | None = None
     view: View | None = None
     channel: Channel | None = None
 
+    @model_validator(mode="after")
+    def in_a_view_or_a_message(self) -> BlockActions:
+        # An action comes from a view, or from a message, which Slack always sends with
+        # the response_url to answer it by (interaction payloads reference, block_actions).
+        if self.view is None and self.response_url is None:
+            raise ValueError("an action in a message comes with its response_url")
+        return self
 
-class BlockSuggestion(_Shape):
+
+class BlockSuggestion(_Payload):
     type: str
     user: User
     action_id: str
@@ -114,29 +144,29 @@ class BlockSuggestion(_Shape):
     view: View | None = None
 
 
-class ViewSubmission(_Shape):
+class ViewSubmission(_Payload):
     type: str
     user: User
     view: View
 
 
-class ViewClosed(_Shape):
+class ViewClosed(_Payload):
     type: str
     user: User
     view: View
 
 
-class MessageAction(_Shape):
+class MessageAction(_Payload):
     type: str
     callback_id: str
     trigger_id: str
     user: User
     channel: Channel
     message: Message
-    response_url: str | None = None
+    response_url: ResponseUrl | None = None
 
 
-class GlobalShortcut(_Shape):
+class GlobalShortcut(_Payload):
     type: str
     callback_id: str
     trigger_id: str
@@ -162,22 +192,22 @@ class Event(_Shape):
     type: str
 
 
-class EventCallback(_Shape):
+class EventCallback(_Payload):
     type: str
     event_id: str
     event: Event
 
 
-class UrlVerification(_Shape):
+class UrlVerification(_Payload):
     type: str
     challenge: str
 
 
-class SslCheck(_Shape):
+class SslCheck(_Payload):
     ssl_check: str
 
 
-MODELS: dict[str, type[_Shape]] = {
+MODELS: dict[str, type[_Payload]] = {
     "block_actions": BlockActions,
     "block_suggestion": BlockSuggestion,
     "view_submission": ViewSubmission,
@@ -188,7 +218,7 @@ MODELS: dict[str, type[_Shape]] = {
     "url_verification": UrlVerification,
 }
 
-EVENT_MODELS: dict[str, type[_Shape]] = {"link_shared": LinkShared}
+EVENT_MODELS: dict[str, type[_Payload]] = {"link_shared": LinkShared}
 
 
 @dataclass(frozen=True)
@@ -212,7 +242,7 @@ def kind_of(body: dict[str, Any]) -> str:
 def check(body: dict[str, Any]) -> ShapeProblem | None:
     """None when `body` has the shape Slack sends for its type, else what is wrong."""
     kind = kind_of(body)
-    model: type[_Shape] | None
+    model: type[_Payload] | None
     if kind == "command":
         model = SlashCommand
     elif "ssl_check" in body and "type" not in body:

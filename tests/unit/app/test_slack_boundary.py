@@ -147,7 +147,9 @@ def test_the_shapes_slack_sends_pass(fixture: str) -> None:
 
 
 def test_a_command_as_slack_sends_it_passes() -> None:
-    parsed = parse_body(command_body("whoami", response_url="http://x").encode(), FORM)
+    parsed = parse_body(
+        command_body("whoami", response_url="https://hooks.slack.test/commands/1").encode(), FORM
+    )
     assert isinstance(parsed, dict)
     assert check(parsed) is None
 
