@@ -218,7 +218,7 @@ MODELS: dict[str, type[_Payload]] = {
     "url_verification": UrlVerification,
 }
 
-EVENT_MODELS: dict[str, type[_Payload]] = {"link_shared": LinkShared}
+EVENT_MODELS: dict[str, type[_Shape]] = {"link_shared": LinkShared}
 
 
 @dataclass(frozen=True)
