@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -17,6 +18,8 @@ from bot.services import Services
 from handlers.common import tell
 
 log = logging.getLogger("redmine_slack.handlers")
+
+ACK_SEEN_SECONDS = 0.05
 
 
 def ack_with(body: dict[str, Any], sentence: str) -> BoltResponse:
@@ -55,6 +58,13 @@ def register(app: AsyncApp, _: Services) -> None:
                 await tell(client, channel if isinstance(channel, str) else None, user_id, sentence)
             except SlackApiError as failure:
                 log.info("could not tell %s: %s", user_id, failure.response.get("error"))
-        return BoltResponse(status=200, body="") if response is not None else None
+        if response is not None:
+            return BoltResponse(status=200, body="")
+        # Acked already. Bolt sets the ack's response to None once this handler returns
+        # (slack_bolt/listener/asyncio_runner.py, the "already acknowledged" branch), and
+        # the request is still waiting on that ack, polling every 10 ms: a failure right
+        # after the ack would turn into no answer at all. Let the waiter see the ack first.
+        await asyncio.sleep(ACK_SEEN_SECONDS)
+        return None
 
     app.error(on_listener_error)
