@@ -109,6 +109,9 @@ def create_bolt_app(services: Services, register: Registrar) -> AsyncApp:
         # Socket Mode requests arrive over an authenticated websocket, not signed HTTP.
         request_verification_enabled=False,
         process_before_response=False,
+        # A request no listener takes goes to the error handler (handlers/errors.py),
+        # which acks it, instead of Bolt's 404 and a log line holding part of the body.
+        raise_error_for_unhandled_request=True,
         logger=logging.getLogger("slack_bolt"),
     )
     slackguard.install(bolt, ReplayGuard(services.sessions))

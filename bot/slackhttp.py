@@ -25,20 +25,27 @@ from bot.slackrequest import MAX_BODY_BYTES, Refusal, Verified, too_large, verif
 
 log = logging.getLogger(__name__)
 
+# A too-large body is still read (and dropped) up to this size so the sender gets its 413
+# instead of a reset connection; a larger one is cut off.
+DRAIN_BYTES = 4 * MAX_BODY_BYTES
+
 
 async def read_capped(request: Request) -> bytes | Refusal:
-    """The body, refused as soon as it passes MAX_BODY_BYTES (before it is all read)."""
+    """The body, or a refusal once it passes MAX_BODY_BYTES; nothing past that is kept."""
     refused = too_large(request.headers.get("content-length"))
-    if refused is not None:
-        return refused
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            return Refusal(413, "request body too large")
+        if refused is None and size > MAX_BODY_BYTES:
+            refused = Refusal(413, "request body too large")
+        if refused is not None:
+            chunks.clear()
+            if size > DRAIN_BYTES:
+                break  # past this, the connection is dropped rather than read to the end
+            continue  # read and dropped, so the client hears the answer
         chunks.append(chunk)
-    return b"".join(chunks)
+    return refused if refused is not None else b"".join(chunks)
 
 
 def answer(refused: Refusal) -> Response:

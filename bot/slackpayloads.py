@@ -83,7 +83,9 @@ class ViewState(_Shape):
 
 class View(_Shape):
     id: str
-    callback_id: str = ""
+    # Bolt reads both to route (slack_bolt/request/payload_utils.py); Slack always sends them.
+    type: str
+    callback_id: str
     hash: str | None = None
     # Slack caps private_metadata at 3000 characters (views reference, view object).
     private_metadata: str = Field(default="", max_length=3000)

@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -20,6 +21,10 @@ from handlers.common import tell
 log = logging.getLogger("redmine_slack.handlers")
 
 ACK_SEEN_SECONDS = 0.05
+UNHANDLED = (
+    "This app does not know that request (a button or form from an older version, "
+    "perhaps), so nothing was done. Run the command or shortcut again."
+)
 
 
 def ack_with(body: dict[str, Any], sentence: str) -> BoltResponse:
@@ -45,6 +50,12 @@ def register(app: AsyncApp, _: Services) -> None:
         response: BoltResponse | None,
         client: AsyncWebClient,
     ) -> BoltResponse | None:
+        if isinstance(error, BoltUnhandledRequestError):
+            # Slack's shape, but nothing here takes it (a button or form of an older
+            # version, a shortcut not set up): acked, not Bolt's 404 that Slack shows as
+            # an error, and said in one line.
+            log.info("no listener for a Slack request (%s)", body.get("type") or "command")
+            return ack_with(body, UNHANDLED) if response is not None else None
         log.error("a Slack listener failed", exc_info=error)
         sentence = describe(error)
         if response is not None:  # not acked yet: the ack is the answer

@@ -71,6 +71,7 @@ def test_a_connect_form_with_a_bad_signature_never_logs_the_key(
         "user": {"id": "UERIN"},
         "view": {
             "id": "V1",
+            "type": "modal",
             "callback_id": modals.CONNECT_VIEW,
             "state": {
                 "values": {"api_key": {"api_key": {"type": "plain_text_input", "value": key}}}
@@ -157,3 +158,13 @@ def test_a_listener_that_fails_after_its_ack_still_tells_the_person(
     assert answer.status_code == 200
     told = service.fake.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "UALICE")
     assert "Slack refused the request (internal_error)" in told[-1].args["text"]
+
+
+def test_a_request_no_listener_takes_is_acked_not_404(service: RunningService) -> None:
+    payload: dict[str, Any] = load("block_actions__issue_project")
+    payload["actions"][0]["action_id"] = "a_button_from_an_older_version"
+    assert service.interaction(payload).status_code == 200
+    command = command_body("x", command="/not-ours", response_url=service.fake.response_url())
+    answer = service.post(command)
+    assert answer.status_code == 200
+    assert "does not know that request" in answer.json()["text"]

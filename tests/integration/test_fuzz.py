@@ -35,7 +35,7 @@ from tests.support.signing import command_body, signed_headers
 # Someone with no Redmine account: even a payload that survives breaking cannot write.
 NOBODY = "USTRANGER"
 ACK_SECONDS = 3.0
-EXAMPLES = 25
+EXAMPLES = 40
 
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES,

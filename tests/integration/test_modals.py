@@ -115,7 +115,12 @@ def test_project_options_come_from_what_the_user_can_see(service: RunningService
         "team": {"id": "T1"},
         "user": {"id": "UDAVE"},
         "api_app_id": "A1",
-        "view": {"id": "V1", "callback_id": "create_issue_modal", "state": {"values": {}}},
+        "view": {
+            "id": "V1",
+            "type": "modal",
+            "callback_id": "create_issue_modal",
+            "state": {"values": {}},
+        },
     }
     labels = [o["text"]["text"] for o in service.interaction(payload).json()["options"]]
     assert "Alpha" in labels and "Secret" not in labels  # dave is in no private project

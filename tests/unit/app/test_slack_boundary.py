@@ -182,6 +182,8 @@ def test_link_shared_and_url_verification_pass() -> None:
         ("message_action__plain", lambda p: p.update(message="a string")),
         ("message_action__plain", lambda p: p["message"].update(reply_count="abc")),
         ("view_submission__message_form", lambda p: p.pop("view")),
+        ("view_submission__message_form", lambda p: p["view"].pop("type")),
+        ("view_submission__message_form", lambda p: p["view"].pop("callback_id")),
         ("view_submission__message_form", lambda p: p["view"].update(state=[])),
         ("view_submission__message_form", lambda p: p["view"].update(private_metadata=7)),
         ("block_suggestion__issue_project", lambda p: p.update(value=None)),
