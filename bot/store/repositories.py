@@ -196,15 +196,16 @@ class SeenRequestRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def first_time(self, key: str, expires_at: datetime) -> bool:
+    async def first_time(self, key: str, expires_at: datetime, *, prune: bool = True) -> bool:
         """Record `key`; True only for the first caller in any replica (the insert wins).
 
-        Expired rows are pruned first, so a key may be taken again once its window passed.
+        With `prune`, expired rows go first, so a key may be taken again once its window
+        passed.
         """
-        now = utcnow()
-        await self.session.execute(
-            delete(SeenSlackRequest).where(SeenSlackRequest.expires_at < now)
-        )
+        if prune:
+            await self.session.execute(
+                delete(SeenSlackRequest).where(SeenSlackRequest.expires_at < utcnow())
+            )
         inserted = await self.session.execute(
             _insert_ignoring_duplicates(
                 self.session, SeenSlackRequest, [{"key": key, "expires_at": expires_at}]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -176,3 +177,15 @@ async def test_seen_requests_past_their_window_are_pruned(
         # "old" expired: pruned, so it may be taken again (its request is stale anyway).
         assert await SeenRequestRepository(session).first_time("old", past + timedelta(hours=1))
         await session.commit()
+
+
+async def test_requests_arriving_together_are_each_taken_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    guard = ReplayGuard(sessions)
+    now = int(datetime.now(UTC).timestamp())
+    # 40 at once, each signature twice: one batch or several, each is first exactly once.
+    signatures = [f"v0={n % 20}" for n in range(40)]
+    firsts = await asyncio.gather(*(guard.first_signature(now, s) for s in signatures))
+    assert sum(firsts) == 20
+    assert {s for s, first in zip(signatures, firsts, strict=True) if first} == set(signatures)
