@@ -22,6 +22,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,9 @@ def start(args: list[str], env: dict[str, str] | None = None) -> subprocess.Pope
     return subprocess.Popen(args, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL)
 
 
-async def load(url: str, bodies: list[str], concurrency: int, warm_up: str) -> list[float]:
+async def load(
+    url: str, bodies: list[str], concurrency: int, warm_up: Callable[[], str]
+) -> list[float]:
     """Latencies of `bodies`, `concurrency` at a time, over connections opened beforehand.
 
     Slack keeps its connections to an app open, so the connections are opened (with
@@ -78,7 +81,7 @@ async def load(url: str, bodies: list[str], concurrency: int, warm_up: str) -> l
                 if response.status != 200:
                     raise RuntimeError(f"answer {response.status}: {text[:200]}")
 
-        await asyncio.gather(*(one(warm_up, record=False) for _ in range(concurrency)))
+        await asyncio.gather(*(one(warm_up(), record=False) for _ in range(concurrency)))
         await asyncio.gather(*(one(b) for b in bodies))
     return latencies
 
@@ -158,12 +161,17 @@ def main() -> None:
             run_tag = uuid.uuid4().hex[:8]
             texts = [f"create alpha Benchmark {run_tag} {n}" for n in range(args.requests)]
             bodies = [command_body(t, user_id="UALICE", response_url=response_url) for t in texts]
-            warm = command_body("help", response_url=response_url)
+
+            def warm() -> str:
+                # Slack gives each command its own trigger_id: a repeated body is a replay.
+                trigger = f"T.{uuid.uuid4().hex}"
+                return command_body("help", response_url=response_url, trigger_id=trigger)
+
             print(
                 f"{args.requests} signed /redmine create, {args.concurrency} at a time, "
                 f"Redmine held {args.delay:.1f} s per request"
             )
-            unloaded = [warm] * 50
+            unloaded = [warm() for _ in range(50)]
             report("bare Bolt app, 1 at a time", asyncio.run(load(bare, unloaded, 1, warm)))
             report("redmine-slack, 1 at a time", asyncio.run(load(service, unloaded, 1, warm)))
             bare_p99 = report(
@@ -221,7 +229,12 @@ def count_requests(
 
     def send(text: str) -> list[str]:
         before: dict[str, Any] = httpx.get(f"{support}/_state").json()
-        body = command_body(text, user_id="UALICE", response_url=f"{support}/response/count")
+        body = command_body(
+            text,
+            user_id="UALICE",
+            response_url=f"{support}/response/count",
+            trigger_id=f"T.{uuid.uuid4().hex}",  # each command its own, as Slack does
+        )
         httpx.post(f"{service}/slack/events", content=body.encode(), headers=signed_headers(body))
         for _ in range(600):
             after: dict[str, Any] = httpx.get(f"{support}/_state").json()

@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import async_default_handlers
 from slack_sdk.web.async_client import AsyncWebClient
@@ -20,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot import slackguard, slackhttp
 from bot.config import Settings
 from bot.identity import IdentityResolver
 from bot.metrics import Metrics
@@ -30,6 +30,7 @@ from bot.redmine.errors import RedmineUnavailable
 from bot.services import Services
 from bot.slackfiles import SlackFiles
 from bot.slackpace import RetryAfterHandler, SlackRateLimits
+from bot.slackreplay import ReplayGuard
 from bot.store import db
 
 log = logging.getLogger(__name__)
@@ -115,11 +116,17 @@ def create_bolt_app(services: Services, register: Registrar) -> AsyncApp:
             if settings.slack_signing_secret
             else None
         ),
+        # /slack/events checks size, signature and timestamp before anything is parsed
+        # (bot/slackhttp.py); Bolt's own check runs after its parse and logs whole bodies.
         # Socket Mode requests arrive over an authenticated websocket, not signed HTTP.
-        request_verification_enabled=not settings.socket_mode,
+        request_verification_enabled=False,
         process_before_response=False,
+        # A request no listener takes goes to the error handler (handlers/errors.py),
+        # which acks it, instead of Bolt's 404 and a log line holding part of the body.
+        raise_error_for_unhandled_request=True,
         logger=logging.getLogger("slack_bolt"),
     )
+    slackguard.install(bolt, ReplayGuard(services.sessions))
     register(bolt, services)
     return bolt
 
@@ -194,7 +201,8 @@ def create_app(
         async with open_services(settings) as services:
             bolt = create_bolt_app(services, register)
             app.state.services = services
-            app.state.slack_handler = AsyncSlackRequestHandler(bolt)
+            app.state.bolt = bolt
+            app.state.replays = ReplayGuard(services.sessions)
             app.state.metrics = metrics
             secret = settings.redmine_webhook_secret
             app.state.webhook = (
@@ -216,13 +224,13 @@ def create_app(
     metrics = Metrics()
 
     async def slack_events(request: Request) -> Response:
-        handler: AsyncSlackRequestHandler = request.app.state.slack_handler
-        try:
-            response = await handler.handle(request)
-        except ValueError:
-            # Bolt parses the body before it checks the signature: a body that is not
-            # JSON or a form as Slack sends them would otherwise be a 500.
-            response = PlainTextResponse("not a Slack request body", status_code=400)
+        secret = settings.slack_signing_secret
+        response = await slackhttp.handle(
+            request,
+            request.app.state.bolt,
+            secret.get_secret_value() if secret else None,
+            request.app.state.replays,
+        )
         metrics.inc("redmine_slack_slack_requests_total", status=str(response.status_code))
         return response
 

@@ -11,7 +11,7 @@ from typing import Any
 from bot.blocks import modals
 from bot.blocks.message_context import MessageContext
 from bot.blocks.metadata import ModalContext
-from bot.grammar import ISSUE_ID, UsageError, parse_hours
+from bot.grammar import ISSUE_ID, UsageError, ascii_int, parse_hours
 from bot.slackfiles import SlackFile
 
 API_KEY_SHAPE = re.compile(r"^[0-9a-fA-F]{40}$")
@@ -38,7 +38,8 @@ def selected_value(view: dict[str, Any], block_id: str) -> str | None:
 
 def selected_int(view: dict[str, Any], block_id: str) -> int | None:
     value = selected_value(view, block_id)
-    return int(value) if value and value.isdigit() else None
+    # A value Slack would never send ("²", "1e309", 100 kB of digits) reads as no choice.
+    return ascii_int(value) if value else None
 
 
 NO_PROJECT = "Choose the project the issue belongs to."
@@ -199,12 +200,12 @@ class MessageIssueForm:
         # Every custom field block is a required one (the form shows no others); a block
         # in the view but absent from the state was left empty.
         for block_id in {*labels, *values}:
-            suffix = block_id.removeprefix(modals.CUSTOM_FIELD_PREFIX)
-            if block_id.startswith(modals.CUSTOM_FIELD_PREFIX) and suffix.isdigit():
+            field_id = ascii_int(block_id.removeprefix(modals.CUSTOM_FIELD_PREFIX))
+            if block_id.startswith(modals.CUSTOM_FIELD_PREFIX) and field_id is not None:
                 element = _element(view, block_id)
                 chosen = (element.get("selected_option") or {}).get("value")
-                custom[int(suffix)] = str(chosen or element.get("value") or "").strip()
-                custom_labels[int(suffix)] = labels.get(block_id, block_id)
+                custom[field_id] = str(chosen or element.get("value") or "").strip()
+                custom_labels[field_id] = labels.get(block_id, block_id)
         project_option = _element(view, modals.ISSUE_PROJECT).get("selected_option") or {}
         return cls(
             context=MessageContext.decode(view.get("private_metadata")),

@@ -155,7 +155,19 @@ _BY_NAME: dict[str, Subcommand] = {
     name: sub for sub in SUBCOMMANDS for name in (sub.name, *sub.aliases)
 }
 
-ISSUE_ID = re.compile(r"^#?(\d{1,9})$")
+# [0-9], not \d: \d takes any script's digits, and "²".isdigit() is True yet int("²") fails.
+ISSUE_ID = re.compile(r"^#?([0-9]{1,9})$")
+# Redmine's ids are 32-bit integers in its database.
+MAX_ID = 2**31 - 1
+
+
+def ascii_int(text: str, limit: int = MAX_ID) -> int | None:
+    """A whole number written in ASCII digits, at most `limit`; None for anything else."""
+    if not text or len(text) > len(str(limit)) or not text.isascii() or not text.isdigit():
+        return None
+    value = int(text)
+    return value if value <= limit else None
+
 
 # What Redmine accepts for hours (REDMINE-FACTS.md): 1.5, 1,5, 1h30, 1h 30min, 1:30, 90m.
 _HOURS = re.compile(
@@ -166,7 +178,8 @@ _HOURS = re.compile(
       | (?P<colon_h>\d+):(?P<colon_m>[0-5]?\d)
       | (?P<minutes>\d+(?:[.,]\d+)?)\s*m(?:in(?:utes?|s)?)?
     )$""",
-    re.VERBOSE | re.IGNORECASE,
+    # ASCII: only 0-9 are digits here, whatever the script a person types in.
+    re.VERBOSE | re.IGNORECASE | re.ASCII,
 )
 # The hours may take two words ("1h 30min"): try two, then one.
 _HOURS_TWO_WORDS = re.compile(r"^(\S+\s+\S+)(?:\s+(.*))?$", re.DOTALL)
@@ -192,8 +205,13 @@ def parse_issue_id(text: str, subcommand_name: str) -> int:
     return int(match.group(1))
 
 
+HOURS_TEXT_LIMIT = 30  # "1000 hours 59 minutes" fits; nothing longer is a duration
+
+
 def parse_hours(text: str) -> Decimal:
     """Hours as a Decimal from any form Redmine accepts; UsageError otherwise."""
+    if len(text) > HOURS_TEXT_LIMIT:
+        raise UsageError("That is too long for a duration. Use e.g. `1.5`, `1h30` or `90m`.", "log")
     match = _HOURS.match(text.strip())
     if not match:
         raise UsageError(

@@ -101,9 +101,25 @@ def encode_search_page(query: str, offset: int) -> str:
     return json.dumps({"q": query, "o": offset}, separators=(",", ":"))
 
 
+# Slack caps a button's value at 2000 characters (Block Kit reference, button element).
+BUTTON_VALUE_LIMIT = 2000
+SEARCH_OFFSET_LIMIT = 100_000
+
+
 def decode_search_page(value: str) -> tuple[str, int]:
+    """(query, offset) from a More button; ValueError for anything we did not write."""
+    if len(value) > BUTTON_VALUE_LIMIT:
+        raise ValueError("button value too long")
     data = json.loads(value)
-    return str(data["q"]), int(data["o"])
+    if not isinstance(data, dict):
+        raise ValueError("not a search page")
+    query, offset = data.get("q"), data.get("o")
+    # bool is an int in Python; 1e309 is a float (inf): neither is an offset we wrote.
+    if not isinstance(query, str) or type(offset) is not int:
+        raise ValueError("not a search page")
+    if not 0 <= offset <= SEARCH_OFFSET_LIMIT:
+        raise ValueError("offset out of range")
+    return query, offset
 
 
 def search_results(

@@ -51,7 +51,7 @@ class MessageContext:
     def decode(cls, text: str | None) -> MessageContext:
         try:
             data = json.loads(text or "{}")
-        except ValueError:
+        except (ValueError, RecursionError):  # deep nesting fits in 3000 characters
             return cls()
         if not isinstance(data, dict):
             return cls()

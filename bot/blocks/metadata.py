@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from typing import Any
+
+from bot.grammar import MAX_ID
 
 
 @dataclass(frozen=True)
@@ -26,11 +29,17 @@ class ModalContext:
             return cls()
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # deep nesting fits in 3000 characters
             return cls()
         if not isinstance(data, dict):
             return cls()
-        fields = {
-            k: data[k] for k in ("channel_id", "issue_id", "message_ts", "thread_ts") if k in data
+        fields: dict[str, Any] = {
+            k: data[k]
+            for k in ("channel_id", "message_ts", "thread_ts")
+            if isinstance(data.get(k), str)
         }
+        issue_id = data.get("issue_id")
+        # Only what encode() writes: a whole number (not a bool, not 1e309) in Redmine's range.
+        if type(issue_id) is int and 0 < issue_id <= MAX_ID:
+            fields["issue_id"] = issue_id
         return cls(**fields)

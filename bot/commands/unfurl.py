@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 # Slack shows at most this many unfurls under one message.
 MAX_UNFURLS = 5
-_ISSUE_PATH = re.compile(r"^/issues/(\d+)/?$")
+_ISSUE_PATH = re.compile(r"^/issues/([0-9]{1,9})/?$")  # ASCII digits, bounded
 
 
 def issue_links(urls: Iterable[str], redmine_base_url: str) -> dict[str, int]:

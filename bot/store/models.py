@@ -106,3 +106,16 @@ class NotifyLease(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
     holder: Mapped[str] = mapped_column(String(64))
     until: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SeenSlackRequest(Base):
+    """Slack requests already taken, shared by every replica: replays and retries are refused.
+
+    `key` is a SHA-256 of what names the request (its signature, or an event's id), so the
+    row length is fixed whatever a request carries. Rows are pruned once past `expires_at`.
+    """
+
+    __tablename__ = "seen_slack_requests"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -15,6 +15,7 @@ from bot.store.models import (
     DeliveredJournal,
     IssueThread,
     PollerState,
+    SeenSlackRequest,
     Subscription,
     UserLink,
     utcnow,
@@ -189,3 +190,25 @@ class DeliveryRepository:
             "created_at": utcnow(),
         }
         await self.session.execute(_insert_ignoring_duplicates(self.session, IssueThread, [row]))
+
+
+class SeenRequestRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def first_time(self, key: str, expires_at: datetime, *, prune: bool = True) -> bool:
+        """Record `key`; True only for the first caller in any replica (the insert wins).
+
+        With `prune`, expired rows go first, so a key may be taken again once its window
+        passed.
+        """
+        if prune:
+            await self.session.execute(
+                delete(SeenSlackRequest).where(SeenSlackRequest.expires_at < utcnow())
+            )
+        inserted = await self.session.execute(
+            _insert_ignoring_duplicates(
+                self.session, SeenSlackRequest, [{"key": key, "expires_at": expires_at}]
+            )
+        )
+        return bool(getattr(inserted, "rowcount", 0) == 1)

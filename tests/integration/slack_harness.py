@@ -59,6 +59,7 @@ class RunningService:
     fake: FakeSlack
     seed: Seed
     http: httpx.Client
+    sent: int = 0
 
     def post(self, body: str, *, headers: dict[str, str] | None = None) -> httpx.Response:
         return self.http.post(
@@ -73,8 +74,12 @@ class RunningService:
         *,
         user: str = "UALICE",
         channel: str = "CPUBLIC",
-        trigger_id: str = "T.trigger",
+        trigger_id: str | None = None,
     ) -> httpx.Response:
+        # Slack gives every command its own trigger_id, so no two commands are the same
+        # bytes; the service refuses a repeated (timestamp, signature) as a replay.
+        self.sent += 1
+        trigger_id = trigger_id or f"T.trigger.{self.sent}"
         body = command_body(
             text,
             user_id=user,

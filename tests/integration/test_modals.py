@@ -41,7 +41,7 @@ def _text(block: str, value: str | None) -> dict[str, Any]:
 
 
 def test_create_without_words_opens_the_modal_at_once(service: RunningService) -> None:
-    assert service.command("create").status_code == 200
+    assert service.command("create", trigger_id="T.trigger").status_code == 200
     [call] = service.fake.wait_for("views.open")
     view = call.args["view"]
     assert call.args["trigger_id"] == "T.trigger"
@@ -115,7 +115,12 @@ def test_project_options_come_from_what_the_user_can_see(service: RunningService
         "team": {"id": "T1"},
         "user": {"id": "UDAVE"},
         "api_app_id": "A1",
-        "view": {"id": "V1", "callback_id": "create_issue_modal", "state": {"values": {}}},
+        "view": {
+            "id": "V1",
+            "type": "modal",
+            "callback_id": "create_issue_modal",
+            "state": {"values": {}},
+        },
     }
     labels = [o["text"]["text"] for o in service.interaction(payload).json()["options"]]
     assert "Alpha" in labels and "Secret" not in labels  # dave is in no private project

@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.slackreplay import ReplayGuard
 from bot.store import crypto, db
 from bot.store.repositories import (
     DeliveryRepository,
     PollerStateRepository,
+    SeenRequestRepository,
     SubscriptionRepository,
     UserLinkRepository,
 )
@@ -47,6 +50,7 @@ async def test_migrate_creates_every_table_and_is_idempotent(engine: AsyncEngine
         "delivered_journals",
         "issue_threads",
         "notify_lease",
+        "seen_slack_requests",
         "alembic_version",
     } <= tables
     assert await db.ping(engine)
@@ -145,3 +149,43 @@ def test_crypto_round_trip_and_failures() -> None:
         crypto.decrypt(token, "secret two")
     with pytest.raises(crypto.CryptoError, match="SECRET_KEY is not set"):
         crypto.encrypt("x", None)
+
+
+async def test_a_slack_request_is_taken_once_across_sessions(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # Two guards on one database stand for two replicas.
+    one, other = ReplayGuard(sessions), ReplayGuard(sessions)
+    now = int(datetime.now(UTC).timestamp())
+    assert await one.first_signature(now, "v0=abc")
+    assert not await other.first_signature(now, "v0=abc")
+    assert await other.first_signature(now + 1, "v0=abc")  # another request
+    assert await one.first_event("Ev1")
+    assert not await other.first_event("Ev1")
+    assert not await one.first_signature(now, "v0=abc")
+
+
+async def test_seen_requests_past_their_window_are_pruned(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    past = datetime.now(UTC) - timedelta(seconds=1)
+    async with sessions() as session:
+        repository = SeenRequestRepository(session)
+        assert await repository.first_time("old", past)
+        await session.commit()
+    async with sessions() as session:
+        # "old" expired: pruned, so it may be taken again (its request is stale anyway).
+        assert await SeenRequestRepository(session).first_time("old", past + timedelta(hours=1))
+        await session.commit()
+
+
+async def test_requests_arriving_together_are_each_taken_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    guard = ReplayGuard(sessions)
+    now = int(datetime.now(UTC).timestamp())
+    # 40 at once, each signature twice: one batch or several, each is first exactly once.
+    signatures = [f"v0={n % 20}" for n in range(40)]
+    firsts = await asyncio.gather(*(guard.first_signature(now, s) for s in signatures))
+    assert sum(firsts) == 20
+    assert {s for s, first in zip(signatures, firsts, strict=True) if first} == set(signatures)

@@ -1,0 +1,98 @@
+"""Bolt's side of the boundary: every payload's shape is checked before a listener runs.
+
+Registered as Bolt global middleware, so it holds for Socket Mode too (where there is no
+HTTP signature to check). Also keeps Bolt from writing request bodies into our log.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.slackpayloads import ShapeProblem, check
+from bot.slackreplay import ReplayGuard
+
+log = logging.getLogger(__name__)
+
+NOT_SLACKS_SHAPE = (
+    "That request did not come in the shape Slack sends, so nothing was done. "
+    "Try again; if it keeps happening, tell whoever runs redmine-slack."
+)
+
+
+def refusal(problem: ShapeProblem) -> BoltResponse:
+    """A slash command is acked with a sentence the person sees; an event is acked and
+    dropped (Slack would resend an event answered 4xx, and no person is waiting on it);
+    anything else gets 400."""
+    log.info("refused a Slack payload (%s): %s", problem.kind, problem.reason)
+    if problem.kind == "event":
+        return BoltResponse(status=200, body="")
+    if problem.kind == "command":
+        body = json.dumps({"response_type": "ephemeral", "text": NOT_SLACKS_SHAPE})
+        return BoltResponse(status=200, body=body, headers={"content-type": "application/json"})
+    return BoltResponse(status=400, body=NOT_SLACKS_SHAPE)
+
+
+def install(bolt: AsyncApp, replays: ReplayGuard) -> None:
+    """Check every payload's shape, and take each event once, before any listener."""
+
+    async def shape_first(
+        req: AsyncBoltRequest, next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse:
+        problem = check(req.body)
+        if problem is not None:
+            return refusal(problem)
+        if req.body.get("type") == "event_callback" and not await first_event(req.body):
+            return BoltResponse(status=200, body="")  # Slack's retry of an event already taken
+        return await next()
+
+    async def first_event(body: dict[str, Any]) -> bool:
+        try:
+            return await replays.first_event(str(body["event_id"]))
+        except SQLAlchemyError as error:
+            # Taking an event twice only unfurls twice; dropping it loses it: go on.
+            log.warning(
+                "could not record Slack event %s: %s", body["event_id"], type(error).__name__
+            )
+            return True
+
+    bolt.middleware(shape_first)
+    quiet_bolt_loggers()
+
+
+class NoRequestBodies(logging.Filter):
+    """Bolt writes request bodies into some lines (unhandled requests, middleware that did
+    not answer). A body can hold a person's API key, and anyone could fill our log with
+    one, so those lines keep their first words only, and no Bolt line runs long."""
+
+    LIMIT = 300
+    BODY_MARKERS = ("Unhandled request", "without providing a response for the request")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        for marker in self.BODY_MARKERS:
+            if marker in message:
+                record.msg, record.args = f"{marker} (body not logged)", ()
+                return True
+        if len(message) > self.LIMIT:
+            record.msg, record.args = message[: self.LIMIT] + " [cut]", ()
+        return True
+
+
+_FILTER = NoRequestBodies()
+
+
+def quiet_bolt_loggers() -> None:
+    """Put the filter on every Bolt logger (filters do not pass down to child loggers)."""
+    names = [name for name in logging.root.manager.loggerDict if name.startswith("slack_bolt")]
+    for name in ["slack_bolt", *names]:
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)

@@ -1,0 +1,93 @@
+"""The /slack/events route: the boundary's checks in order, then Bolt on a verified dict.
+
+Bolt is handed the body we parsed and checked, never the raw bytes, so its own parser
+(which runs before any check and mis-reads a command whose text holds "payload") is
+never reached by what a stranger sent.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.adapter.starlette.async_handler import to_starlette_response
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_internals import build_async_context
+from slack_bolt.request.async_request import AsyncBoltRequest
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from bot.slackguard import refusal
+from bot.slackpayloads import check
+from bot.slackreplay import ReplayGuard
+from bot.slackrequest import MAX_BODY_BYTES, Refusal, Verified, too_large, verify
+
+log = logging.getLogger(__name__)
+
+# A too-large body is still read (and dropped) up to this size so the sender gets its 413
+# instead of a reset connection; a larger one is cut off.
+DRAIN_BYTES = 4 * MAX_BODY_BYTES
+
+
+async def read_capped(request: Request) -> bytes | Refusal:
+    """The body, or a refusal once it passes MAX_BODY_BYTES; nothing past that is kept."""
+    refused = too_large(request.headers.get("content-length"))
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if refused is None and size > MAX_BODY_BYTES:
+            refused = Refusal(413, "request body too large")
+        if refused is not None:
+            chunks.clear()
+            if size > DRAIN_BYTES:
+                break  # past this, the connection is dropped rather than read to the end
+            continue  # read and dropped, so the client hears the answer
+        chunks.append(chunk)
+    return refused if refused is not None else b"".join(chunks)
+
+
+def answer(refused: Refusal) -> Response:
+    # One short line whatever the request held: no body, no header value.
+    log.info("refused a request on /slack/events: %s (%d)", refused.reason, refused.status)
+    return PlainTextResponse(refused.reason, status_code=refused.status)
+
+
+async def handle(
+    request: Request, bolt: AsyncApp, signing_secret: str | None, replays: ReplayGuard
+) -> Response:
+    body = await read_capped(request)
+    if isinstance(body, Refusal):
+        return answer(body)
+    headers = {key.lower(): value for key, value in request.headers.items()}
+    verified = verify(signing_secret, headers, body)
+    if isinstance(verified, Refusal):
+        return answer(verified)
+    problem = check(verified.body)
+    if problem is not None:
+        return to_starlette_response(refusal(problem))
+    refused = await refuse_replay(replays, verified)
+    if refused is not None:
+        return answer(refused)
+    bolt_request = AsyncBoltRequest(body="", headers=dict(request.headers), mode="http")
+    # Hand Bolt the checked dict in place of its own parse of the raw text.
+    bolt_request.raw_body = body.decode("utf-8")
+    bolt_request.body = verified.body
+    try:
+        bolt_request.context = build_async_context(AsyncBoltContext({}), verified.body)
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError) as error:
+        # Bolt reads a dozen optional fields to build its context; the shape check covers
+        # those we know of, and this covers any it reads that Slack's shape did not name.
+        return answer(Refusal(400, f"not a Slack payload ({type(error).__name__})"))
+    return to_starlette_response(await bolt.async_dispatch(bolt_request))
+
+
+async def refuse_replay(replays: ReplayGuard, verified: Verified) -> Refusal | None:
+    try:
+        first = await replays.first_signature(verified.timestamp, verified.signature)
+    except SQLAlchemyError as error:
+        # Without the record a replay cannot be told apart: refuse, Slack shows an error.
+        log.warning("could not record a Slack request: %s", type(error).__name__)
+        return Refusal(503, "cannot check for replays right now")
+    return None if first else Refusal(401, "replayed request")

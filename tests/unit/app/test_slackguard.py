@@ -1,0 +1,116 @@
+"""The shape check as Bolt middleware: it holds for Socket Mode, where nothing is signed.
+
+Socket Mode hands Bolt the payload as a dict (slack_bolt/adapter/socket_mode: the
+envelope's `payload`), which is what these requests carry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import slackguard
+from bot.slackreplay import ReplayGuard
+from bot.store import db
+from tests.fixtures import load
+
+
+@pytest.fixture
+async def bolt(tmp_path: Path) -> AsyncIterator[tuple[AsyncApp, list[str]]]:
+    engine = db.create_engine(f"sqlite+aiosqlite:///{tmp_path / 'guard.sqlite3'}")
+    await db.migrate(engine)
+    app = AsyncApp(
+        # Nothing here calls Slack: the authorization is given, the client goes nowhere.
+        client=AsyncWebClient(base_url="http://127.0.0.1:9/api/"),
+        authorize=authorized,
+        request_verification_enabled=False,
+    )
+    slackguard.install(app, ReplayGuard(db.session_factory(engine)))
+    seen: list[str] = []
+
+    @app.global_shortcut("create_issue_global")
+    async def shortcut(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        seen.append(body["user"]["id"])
+
+    @app.event("link_shared")
+    async def link_shared(event: dict[str, Any]) -> None:
+        seen.append(event["message_ts"])
+
+    yield app, seen
+    await engine.dispose()
+
+
+async def authorized(**_: Any) -> AuthorizeResult:
+    return AuthorizeResult(
+        enterprise_id=None, team_id="T1", bot_token="xoxb-test", bot_user_id="UBOT", bot_id="B1"
+    )
+
+
+def socket_mode(body: dict[str, Any]) -> AsyncBoltRequest:
+    return AsyncBoltRequest(body=body, mode="socket_mode")
+
+
+async def test_a_payload_of_slacks_shape_reaches_its_listener(
+    bolt: tuple[AsyncApp, list[str]],
+) -> None:
+    app, seen = bolt
+    response = await app.async_dispatch(socket_mode(load("shortcut__global")))
+    assert response.status == 200
+    await _settle()
+    assert seen == [load("shortcut__global")["user"]["id"]]
+
+
+async def test_a_payload_without_slacks_shape_never_reaches_a_listener(
+    bolt: tuple[AsyncApp, list[str]],
+) -> None:
+    app, seen = bolt
+    payload = load("shortcut__global")
+    del payload["user"]
+    response = await app.async_dispatch(socket_mode(payload))
+    assert response.status == 400
+    assert seen == []
+
+
+async def test_an_event_is_taken_once_by_its_id(bolt: tuple[AsyncApp, list[str]]) -> None:
+    app, seen = bolt
+    event = {
+        "type": "event_callback",
+        "event_id": "Ev1",
+        "team_id": "T1",
+        "event": {
+            "type": "link_shared",
+            "user": "U1",
+            "channel": "C1",
+            "message_ts": "1.2",
+            "links": [{"domain": "x.test", "url": "https://x.test/issues/1"}],
+        },
+    }
+    assert (await app.async_dispatch(socket_mode(event))).status == 200
+    assert (await app.async_dispatch(socket_mode(event))).status == 200
+    await _settle()
+    assert seen == ["1.2"]
+
+
+async def _settle() -> None:
+    await asyncio.sleep(0.2)  # events run after their ack
+
+
+def test_bolt_lines_never_carry_a_request_body(caplog: pytest.LogCaptureFixture) -> None:
+    slackguard.quiet_bolt_loggers()
+    caplog.set_level(logging.DEBUG)
+    secret = "0123456789abcdef0123456789abcdef01234567"
+    logging.getLogger("slack_bolt").warning("Unhandled request ({'value': '%s'})", secret)
+    logging.getLogger("slack_bolt").warning("x" * 5000)
+    messages = [r.getMessage() for r in caplog.records]
+    assert all(secret not in m for m in messages)
+    assert all(len(m) < 400 for m in messages)
