@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -15,7 +16,7 @@ from bot.blocks.modals import IssueFormState
 from bot.commands.errors import describe
 from bot.commands.issue_form import issue_fields
 from bot.commands.search import search_issues
-from bot.forms import MessageIssueForm
+from bot.forms import CreateIssueForm, MessageIssueForm
 from bot.identity import NotLinked
 from bot.redmine.errors import RedmineError
 from bot.services import Services
@@ -68,6 +69,9 @@ def register_issue_form_actions(app: AsyncApp, services: Services) -> None:
         view = body.get("view") or {}
         form = MessageIssueForm.from_view(view)
         user_id = body["user"]["id"]
+        # A new project starts from its own default tracker: nothing chosen for the old
+        # project is carried over (trackers are global ids, shared between projects).
+        tracker_id = form.tracker_id if form.project_id == form.context.project_id else None
         state = IssueFormState(
             project=(form.project_label or str(form.project_id), str(form.project_id))
             if form.project_id is not None
@@ -83,7 +87,7 @@ def register_issue_form_actions(app: AsyncApp, services: Services) -> None:
                 fields = await issue_fields(
                     redmine,
                     form.project_id,
-                    form.tracker_id,
+                    tracker_id,
                     # Field definitions are admin-only in Redmine; read, never written.
                     definitions=services.redmine if services.admin_mode else None,
                 )
@@ -100,3 +104,34 @@ def register_issue_form_actions(app: AsyncApp, services: Services) -> None:
 
     app.action(modals.ISSUE_PROJECT)(on_issue_field_change)
     app.action(modals.ISSUE_TRACKER)(on_issue_field_change)
+
+    async def on_create_project_change(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """`/redmine create`: a project choice rebuilds the form for that project.
+
+        The project goes into private_metadata (its options requests read it there) and
+        the tracker and assignee inputs get block_ids scoped to it, so Slack drops what
+        was chosen for the previous project.
+        """
+        await ack()
+        view = body.get("view") or {}
+        form = CreateIssueForm.from_view(view)
+        actions: list[dict[str, Any]] = body.get("actions") or [{}]
+        option: dict[str, Any] = actions[0].get("selected_option") or {}
+        value = str(option.get("value") or "")
+        if not value.isdigit():
+            return
+        label = str((option.get("text") or {}).get("text") or value)
+        rebuilt = modals.create_issue_modal(
+            replace(form.context, project_id=int(value)),
+            subject=form.subject,
+            description=form.description,
+            project=(label, value),
+        )
+        try:
+            await client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=rebuilt)
+        except SlackApiError as error:
+            log.info("new-issue form not rebuilt: %s", error.response.get("error"))
+
+    app.action({"action_id": modals.PROJECT, "block_id": modals.PROJECT})(on_create_project_change)

@@ -15,6 +15,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.blocks import modals
 from bot.blocks.common import OPTIONS_LIMIT, option
+from bot.blocks.message_context import MessageContext
 from bot.commands.choices import (
     assignee_choices,
     priority_choices,
@@ -22,7 +23,7 @@ from bot.commands.choices import (
     tracker_choices,
 )
 from bot.commands.issue_form import issue_picks, issue_projects, project_activities
-from bot.forms import read_issue_target, selected_int
+from bot.forms import read_issue_target
 from bot.identity import NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import RedmineError, RedmineHTTPError
@@ -56,9 +57,18 @@ def options_from(services: Services, loader: ViewLoader) -> Callable[..., Awaita
     return handler
 
 
+def form_project(view: dict[str, Any]) -> int | None:
+    """The project a form's dependent inputs were built for.
+
+    Slack's block_suggestion carries no form state (`view.state.values` is empty; see
+    tests/contract), so the project is read from private_metadata, where the
+    `views.update` that followed the project choice wrote it; never from the state.
+    """
+    return MessageContext.decode(view.get("private_metadata")).project_id
+
+
 def register(app: AsyncApp, services: Services) -> None:
-    def chosen_project(view: dict[str, Any]) -> int | None:
-        return selected_int(view, modals.PROJECT)
+    chosen_project = form_project
 
     app.options(modals.PROJECT)(options_from(services, lambda r, _: project_choices(r)))
     app.options(modals.TRACKER)(
@@ -95,8 +105,7 @@ async def _activity_choices(redmine: Redmine, view: dict[str, Any]) -> list[tupl
 
 
 async def _issue_assignee_choices(redmine: Redmine, view: dict[str, Any]) -> list[tuple[str, str]]:
-    project_id = selected_int(view, modals.ISSUE_PROJECT)
-    return await assignee_choices(redmine, project_id)
+    return await assignee_choices(redmine, form_project(view))
 
 
 def register_message_options(app: AsyncApp, services: Services) -> None:

@@ -203,7 +203,7 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         form = MessageIssueForm.from_view(view)
-        errors = form.errors()
+        errors = modals.scoped_errors(form.errors(), view)
         if errors:
             await ack(response_action="errors", errors=errors)
             return

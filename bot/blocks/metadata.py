@@ -15,6 +15,10 @@ class ModalContext:
     issue_id: int | None = None
     message_ts: str | None = None  # the message a shortcut was used on
     thread_ts: str | None = None  # where to answer in thread
+    # The project the form's dependent fields were built for. Options requests carry no
+    # form state (Slack sends `view.state.values` empty in block_suggestion), so this,
+    # written by the `views.update` that follows a project choice, is their only source.
+    project_id: int | None = None
 
     def encode(self) -> str:
         data = {k: v for k, v in asdict(self).items() if v not in (None, "")}
@@ -31,6 +35,10 @@ class ModalContext:
         if not isinstance(data, dict):
             return cls()
         fields = {
-            k: data[k] for k in ("channel_id", "issue_id", "message_ts", "thread_ts") if k in data
+            k: data[k]
+            for k in ("channel_id", "issue_id", "message_ts", "thread_ts", "project_id")
+            if k in data
         }
+        if not isinstance(fields.get("project_id"), int | None):
+            fields.pop("project_id")
         return cls(**fields)

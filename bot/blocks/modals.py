@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -27,6 +27,65 @@ PRIORITY = "priority"
 ASSIGNEE = "assignee"
 API_KEY = "api_key"
 FILES = "files"
+
+
+# -- project-scoped inputs ----------------------------------------------------------------
+# `views.update` keeps what a person entered in every input whose block_id and action_id
+# are unchanged (Slack's "Updating views" docs, api.slack.com/surfaces/modals). So the
+# inputs that depend on the project carry it in their block_id (`tracker.p7`): after a
+# project change they are new inputs, and no choice made for the old project survives
+# into the submission. Forms read them back through `unscoped_view`.
+
+SCOPE_MARK = ".p"
+
+
+def scoped(block_id: str, project_id: int | None) -> str:
+    """The block_id of a project-dependent input built for `project_id`."""
+    return f"{block_id}{SCOPE_MARK}{project_id}" if project_id is not None else block_id
+
+
+def _scope_of(block_id: str) -> tuple[str, int | None]:
+    base, mark, suffix = block_id.rpartition(SCOPE_MARK)
+    if mark and base and suffix.isdigit():
+        return base, int(suffix)
+    return block_id, None
+
+
+def unscoped_view(view: dict[str, Any], project_id: int | None) -> dict[str, Any]:
+    """The view with inputs built for `project_id` under their plain ids, others dropped.
+
+    An input scoped to another project cannot be in a view Slack shows (the form was
+    rebuilt), but a forged or stale submission could carry one: it is never read.
+    """
+
+    def keep(block_id: str) -> str | None:
+        base, scope = _scope_of(block_id)
+        if scope is None:
+            return block_id
+        return base if scope == project_id else None
+
+    values = (view.get("state") or {}).get("values") or {}
+    kept_values = {keep(k): v for k, v in values.items() if keep(k) is not None}
+    blocks = []
+    for block in view.get("blocks") or []:
+        block_id = block.get("block_id")
+        if isinstance(block_id, str):
+            renamed = keep(block_id)
+            if renamed is None:
+                continue
+            block = {**block, "block_id": renamed}
+        blocks.append(block)
+    return {**view, "state": {"values": kept_values}, "blocks": blocks}
+
+
+def scoped_errors(errors: dict[str, str], view: dict[str, Any]) -> dict[str, str]:
+    """Field errors keyed by the block_ids the view really has (scoped ones included)."""
+    real = {
+        _scope_of(b["block_id"])[0]: b["block_id"]
+        for b in view.get("blocks") or []
+        if isinstance(b.get("block_id"), str)
+    }
+    return {real.get(key, key): message for key, message in errors.items()}
 
 
 def _input(
@@ -67,8 +126,17 @@ def external_select(action_id: str, placeholder: str) -> dict[str, Any]:
 
 
 def create_issue_modal(
-    context: ModalContext, *, subject: str = "", description: str = ""
+    context: ModalContext,
+    *,
+    subject: str = "",
+    description: str = "",
+    project: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
+    """The `/redmine create` form; `project` (label, value) is the one chosen so far.
+
+    Choosing a project rebuilds the form (`views.update`) with the project in
+    `private_metadata` and its tracker and assignee inputs scoped to it.
+    """
     subject_input: dict[str, Any] = {
         "type": "plain_text_input",
         "action_id": SUBJECT,
@@ -84,6 +152,12 @@ def create_issue_modal(
     }
     if description:
         description_input["initial_value"] = description[:3000]
+    project_select = external_select(PROJECT, "Choose a project")
+    if project is not None:
+        project_select["initial_option"] = option(*project)
+    project_block = _input(PROJECT, "Project", project_select)
+    project_block["dispatch_action"] = True  # a choice rebuilds the dependent inputs
+    in_project = context.project_id
     return {
         "type": "modal",
         "callback_id": CREATE_ISSUE_VIEW,
@@ -92,16 +166,24 @@ def create_issue_modal(
         "close": plain("Cancel"),
         "private_metadata": context.encode(),
         "blocks": [
-            _input(PROJECT, "Project", external_select(PROJECT, "Choose a project")),
+            project_block,
             _input(
-                TRACKER, "Tracker", external_select(TRACKER, "Project's default"), optional=True
+                scoped(TRACKER, in_project),
+                "Tracker",
+                external_select(TRACKER, "Project's default"),
+                optional=True,
             ),
             _input(SUBJECT, "Subject", subject_input),
             _input(DESCRIPTION, "Description", description_input, optional=True),
             _input(
                 PRIORITY, "Priority", external_select(PRIORITY, "Default priority"), optional=True
             ),
-            _input(ASSIGNEE, "Assignee", external_select(ASSIGNEE, "Nobody"), optional=True),
+            _input(
+                scoped(ASSIGNEE, in_project),
+                "Assignee",
+                external_select(ASSIGNEE, "Nobody"),
+                optional=True,
+            ),
         ],
     }
 
@@ -304,6 +386,7 @@ def message_issue_modal(
             ),
         )
         tracker_block["dispatch_action"] = True  # required custom fields depend on it
+        tracker_block["block_id"] = scoped(ISSUE_TRACKER, fields.project.id)
         blocks.append(tracker_block)
     blocks.append(
         _input(SUBJECT, "Subject", text_input(SUBJECT, initial=state.subject, max_length=255))
@@ -318,7 +401,9 @@ def message_issue_modal(
         )
     )
     if fields is not None:
-        blocks.extend(_project_field_blocks(fields))
+        for field_block in _project_field_blocks(fields):
+            field_block["block_id"] = scoped(field_block["block_id"], fields.project.id)
+            blocks.append(field_block)
     extras: list[tuple[str, str]] = []
     if context.in_thread:
         extras.append(("Add the thread's messages to the description", INCLUDE_THREAD))
@@ -340,7 +425,10 @@ def message_issue_modal(
         "title": plain("New Redmine issue"),
         "submit": plain("Create"),
         "close": plain("Cancel"),
-        "private_metadata": context.encode(),
+        # The project the scoped inputs belong to: what their options requests read.
+        "private_metadata": replace(
+            context, project_id=fields.project.id if fields else None
+        ).encode(),
         "blocks": blocks,
     }
 
