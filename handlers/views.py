@@ -39,7 +39,7 @@ from bot.redmine import Redmine
 from bot.redmine.errors import ImpersonationError, RedmineError, user_message
 from bot.redmine.models import EnumerationItem, Issue
 from bot.services import Services
-from bot.slackreads import SlackReads
+from bot.slackreads import SlackReads, ThreadUnreadable
 from bot.text import escape_mrkdwn, slack_to_redmine
 from handlers.common import acting_as, answering_failures, tell, teller
 from handlers.replies import post_in_thread, tell_in_thread, thread_teller
@@ -216,8 +216,12 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
             project = await project_for_issues(redmine, form.project_id or 0)
             fields = form.fields()
             description = await with_permalink(context, fields.get("description", ""), reads)
+            thread_problem: str | None = None
             if form.include_thread and context.channel_id and context.thread_ts:
-                thread = await reads.thread(context.channel_id, context.thread_ts)
+                try:
+                    thread = await reads.thread(context.channel_id, context.thread_ts)
+                except ThreadUnreadable as unreadable:
+                    thread, thread_problem = [], unreadable.message
                 authors = {m.user_id for m in thread if m.user_id}
                 names = await reads.names(authors | mentioned_user_ids(m.text for m in thread))
                 rendered = render_thread(
@@ -242,6 +246,8 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
             await post_in_thread(client, context, user_id, created + ".", private=issue.is_private)
             if not issue.is_private and context.channel_id and context.message_ts:
                 await reads.react(context.channel_id, context.message_ts, REACTION)
+            if thread_problem:
+                await tell_in_thread(client, context, user_id, thread_problem)
             for name, why in uploaded.outcome.refused:
                 await tell_in_thread(
                     client, context, user_id, f"`{escape_mrkdwn(name)}` was not attached: {why}"

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.forms import PROJECT_CATCHING_UP
+from bot.slackreads import INVITE_TO_COPY
 from handlers.shortcuts import NO_FILES
 from tests.fixtures import load
 from tests.integration import redmine_admin as rm
@@ -800,3 +801,54 @@ def test_attach_to_an_issue_the_user_cannot_see_is_a_field_error(
     }
     assert service.fake.of("files.info") == [] and service.fake.of("file_download") == []
     assert rm.journals(seed, secret["id"]) == []
+
+
+def _create_with_thread(service: RunningService, channel: str, subject: str) -> None:
+    metadata = json.dumps(
+        {
+            "channel_id": channel,
+            "message_ts": "1700000060.000200",
+            "thread_ts": "1700000000.000100",
+            "in_thread": True,
+        }
+    )
+    values = {
+        **select("issue_project", str(service.seed.projects["alpha"]), "Alpha"),
+        **text("subject", subject),
+        **checked("from_message", "thread"),
+    }
+    answer = service.interaction(
+        submission("message_issue_modal", values, user="UALICE", metadata=metadata)
+    )
+    assert answer.content in (b"", b"{}")
+
+
+def test_copying_a_thread_in_a_public_channel_joins_it_first(
+    service: RunningService, thread: list[dict[str, Any]]
+) -> None:
+    # Slack answers not_in_channel to conversations.replies until the bot joins
+    # (api.slack.com/methods/conversations.replies, Errors); the fake does too.
+    service.fake.channels["CPUBLIC"]["is_member"] = False
+    subject = f"Thread from a channel I'm not in {uuid.uuid4().hex[:8]}"
+    _create_with_thread(service, "CPUBLIC", subject)
+    service.fake.wait_for("chat.postMessage")
+    [join] = service.fake.of("conversations.join")
+    assert join.args["channel"] == "CPUBLIC"
+    [issue] = rm.issues_with_subject(service.seed, subject)
+    assert "Checkout is slow again, anyone else?" in issue["description"]
+
+
+def test_a_thread_in_a_private_channel_without_the_bot_is_not_copied_silently(
+    service: RunningService, thread: list[dict[str, Any]]
+) -> None:
+    service.fake.add_channel("CPRIVATE", private=True, member=False)
+    service.fake.channels["CPRIVATE"]["replies"] = thread
+    subject = f"Thread from a private channel {uuid.uuid4().hex[:8]}"
+    _create_with_thread(service, "CPRIVATE", subject)
+    # Ephemerals in a channel the bot is not in fail, so the person hears it directly.
+    service.fake.wait_for(
+        "chat.postMessage",
+        lambda c: c.args["channel"] == "UALICE" and INVITE_TO_COPY in c.args["text"],
+    )
+    [issue] = rm.issues_with_subject(service.seed, subject)
+    assert "Checkout is slow" not in (issue.get("description") or "")

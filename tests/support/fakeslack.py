@@ -351,6 +351,17 @@ class FakeSlack:
             if channel is not None and not channel["is_member"]:
                 error = "channel_not_found" if channel["is_private"] else "not_in_channel"
                 return {"ok": False, "error": error}
+        if self.not_in_channel and method in {"chat.postMessage", "chat.postEphemeral"}:
+            # A private channel the bot was not invited to does not exist for it.
+            channel = self.channels.get(str(args.get("channel")))
+            if channel is not None and channel["is_private"] and not channel["is_member"]:
+                return {"ok": False, "error": "channel_not_found"}
+        if self.not_in_channel and method == "conversations.join":
+            # conversations.join is for public channels (its Errors list
+            # method_not_supported_for_channel_type); a private one needs an invitation.
+            channel = self.channels.get(str(args.get("channel")))
+            if channel is not None and channel["is_private"] and not channel["is_member"]:
+                return {"ok": False, "error": "method_not_supported_for_channel_type"}
         if self.expired_trigger_id and method in {"views.open", "views.push"}:
             issued = self.triggers.get(str(args.get("trigger_id")))
             if issued is not None and time.monotonic() - issued > TRIGGER_SECONDS:
