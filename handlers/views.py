@@ -154,11 +154,22 @@ def register(app: AsyncApp, services: Services) -> None:
 
 # -- message shortcuts' submissions -----------------------------------------------------
 # Checked before the ack: the fields, then (for forms naming an issue) that the person
-# can see the issue, under VALIDATE_SECONDS. Written after the ack, as the person, and
-# answered in the message's thread.
+# can see the issue. Every Redmine check before the ack shares one VALIDATE_SECONDS
+# budget, so the ack always comes inside Slack's three seconds however slow Redmine is
+# (api.slack.com/surfaces/modals: view_submission must be acknowledged within 3 s): a
+# late ack makes Slack show an error while the write still happens, and a retry writes
+# twice. Past the budget the person gets a field error, their input intact. Written
+# after the ack, as the person, and answered in the message's thread.
 
 VALIDATE_SECONDS = 2.2
 REDMINE_SLOW = "Redmine did not answer in time. Try again in a minute."
+
+
+def ack_deadline() -> float:
+    """When the pre-ack checks of a submission arriving now must be done (loop time)."""
+    return asyncio.get_running_loop().time() + VALIDATE_SECONDS
+
+
 REACTION = "ticket"
 
 
@@ -168,16 +179,17 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
     formatting = settings.redmine_text_formatting
 
     async def checked_issue(
-        user_id: str, issue_id: int | None, errors: dict[str, str]
+        user_id: str, issue_id: int | None, errors: dict[str, str], deadline: float
     ) -> tuple[Issue, Redmine] | None:
         """The issue as the person sees it, or None with the reason added to `errors`.
 
-        Redmine is not asked when the issue field already failed its own checks.
+        Redmine is not asked when the issue field already failed its own checks;
+        `deadline` (loop time) is the submission's whole pre-ack budget.
         """
         if issue_id is None or modals.ISSUE in errors:
             return None
         try:
-            async with asyncio.timeout(VALIDATE_SECONDS):
+            async with asyncio.timeout_at(deadline):
                 _, redmine = await acting_as(services, user_id)
                 return await visible_issue(redmine, issue_id), redmine
         except (NotLinked, CommandError) as error:
@@ -259,7 +271,7 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
         form = NoteForm.from_view(view)
         errors = form.errors()
         user_id = body["user"]["id"]
-        checked = await checked_issue(user_id, form.issue_id, errors)
+        checked = await checked_issue(user_id, form.issue_id, errors, ack_deadline())
         if errors or checked is None:
             await ack(response_action="errors", errors=errors)
             return
@@ -285,11 +297,12 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
         errors = form.errors()
         user_id = body["user"]["id"]
         activity: EnumerationItem | None = None
-        checked = await checked_issue(user_id, form.issue_id, errors)
+        deadline = ack_deadline()  # one budget for both checks, not one each
+        checked = await checked_issue(user_id, form.issue_id, errors, deadline)
         if checked is not None and form.activity_id is not None:
             issue, redmine = checked
             try:
-                async with asyncio.timeout(VALIDATE_SECONDS):
+                async with asyncio.timeout_at(deadline):
                     activities = await project_activities(redmine, issue.project.id)
             except (TimeoutError, RedmineError):
                 activities = []  # Redmine will judge the activity itself
@@ -324,7 +337,7 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
         form = MessageAttachForm.from_view(view)
         errors = form.errors()
         user_id = body["user"]["id"]
-        checked = await checked_issue(user_id, form.issue_id, errors)
+        checked = await checked_issue(user_id, form.issue_id, errors, ack_deadline())
         if errors or checked is None:
             await ack(response_action="errors", errors=errors)
             return
