@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from bot import limits
 from bot.blocks.common import OPTIONS_LIMIT, SECTION_LIMIT, Block, mrkdwn, option, plain, section
 from bot.blocks.message_context import MessageContext
 from bot.blocks.metadata import ModalContext
@@ -148,10 +149,10 @@ def create_issue_modal(
         "type": "plain_text_input",
         "action_id": DESCRIPTION,
         "multiline": True,
-        "max_length": 3000,
+        "max_length": limits.PLAIN_TEXT_INPUT,
     }
     if description:
-        description_input["initial_value"] = description[:3000]
+        description_input["initial_value"] = description[: limits.PLAIN_TEXT_INPUT]
     project_select = external_select(PROJECT, "Choose a project")
     if project is not None:
         project_select["initial_option"] = option(*project)
@@ -235,9 +236,9 @@ def message_view(title: str, text: str) -> dict[str, Any]:
     """A modal that only says something (e.g. replaces a form when the user can't act)."""
     return {
         "type": "modal",
-        "title": plain(title, 24),
+        "title": plain(title, limits.VIEW_TITLE),
         "close": plain("Close"),
-        "blocks": [{"type": "section", "text": mrkdwn(text[:3000])}],
+        "blocks": [{"type": "section", "text": mrkdwn(text[: limits.SECTION_TEXT])}],
     }
 
 
@@ -271,7 +272,7 @@ SPENT_ON = "spent_on"
 COMMENT = "comment"
 CUSTOM_FIELD_PREFIX = "cf_"
 
-NOTE_LIMIT = 3000  # a plain_text_input's most
+NOTE_LIMIT = limits.PLAIN_TEXT_INPUT
 COMMENT_LIMIT = 1024  # Redmine's time entry comment
 
 
@@ -320,7 +321,8 @@ def text_input(
 
 
 def checkboxes(action_id: str, choices: list[tuple[str, str]], checked: set[str]) -> dict[str, Any]:
-    options = [{"text": plain(label, 150), "value": value} for label, value in choices]
+    # Checkbox options are option objects: 75 characters of text, like any other.
+    options = [option(label, value) for label, value in choices[: limits.CHECKBOX_OPTIONS]]
     element: dict[str, Any] = {"type": "checkboxes", "action_id": action_id, "options": options}
     initial = [o for o in options if o["value"] in checked]
     if initial:
@@ -395,7 +397,12 @@ def message_issue_modal(
         _input(
             DESCRIPTION,
             "Description",
-            text_input(DESCRIPTION, initial=state.description, multiline=True, max_length=3000),
+            text_input(
+                DESCRIPTION,
+                initial=state.description,
+                multiline=True,
+                max_length=limits.PLAIN_TEXT_INPUT,
+            ),
             optional=True,
             hint="Redmine markup. A link to the Slack message is part of it.",
         )
@@ -473,7 +480,7 @@ def _project_field_blocks(fields: IssueFields) -> list[Block]:
 
 def _custom_field_block(custom_field: CustomField) -> Block:
     block_id = custom_field_block_id(custom_field.id)
-    label = custom_field.name[:2000]
+    label = custom_field.name[: limits.INPUT_LABEL]
     choices = [
         (str(v.get("label") or v.get("value")), str(v.get("value")))
         for v in custom_field.possible_values

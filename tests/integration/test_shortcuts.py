@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import limits
 from bot.forms import PROJECT_CATCHING_UP
 from bot.slackreads import INVITE_TO_COPY
 from handlers.shortcuts import NO_FILES
@@ -103,25 +104,27 @@ def labels(answer: dict[str, Any]) -> list[str]:
 
 
 def assert_within_block_kit_limits(view: dict[str, Any]) -> None:
-    assert len(view["title"]["text"]) <= 24
+    """Slack's limits, from the one table (bot/limits.py, checked in tests/contract)."""
+    assert len(view["title"]["text"]) <= limits.VIEW_TITLE
     for key in ("submit", "close"):
         if key in view:
-            assert len(view[key]["text"]) <= 24
-    assert len(view.get("private_metadata", "")) <= 3000
-    assert len(view["blocks"]) <= 100
+            assert len(view[key]["text"]) <= limits.VIEW_BUTTON_TEXT
+    assert len(view.get("private_metadata", "")) <= limits.PRIVATE_METADATA
+    assert len(view["blocks"]) <= limits.VIEW_BLOCKS
     for block in view["blocks"]:
-        assert len(block.get("block_id", "")) <= 255
+        assert len(block.get("block_id", "")) <= limits.BLOCK_ID
         if block["type"] == "section":
-            assert len(block["text"]["text"]) <= 3000
+            assert len(block["text"]["text"]) <= limits.SECTION_TEXT
         if block["type"] == "input":
-            assert len(block["label"]["text"]) <= 2000
+            assert len(block["label"]["text"]) <= limits.INPUT_LABEL
             element = block["element"]
-            assert len(element.get("options", [])) <= 100
+            assert len(element.get("options", [])) <= limits.SELECT_OPTIONS
             for option in element.get("options", []):
-                assert len(option["text"]["text"]) <= 75 or element["type"] == "checkboxes"
+                assert len(option["text"]["text"]) <= limits.OPTION_TEXT  # checkboxes too
             if element["type"] == "plain_text_input":
-                assert element.get("max_length", 3000) <= 3000
-                assert len(element.get("initial_value", "")) <= element.get("max_length", 3000)
+                longest = element.get("max_length", limits.PLAIN_TEXT_INPUT)
+                assert longest <= limits.PLAIN_TEXT_INPUT
+                assert len(element.get("initial_value", "")) <= longest
 
 
 def block(view: dict[str, Any], block_id: str) -> dict[str, Any]:

@@ -48,8 +48,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot import limits
+
 BOT_TOKEN = "xoxb-test-bot-token"
-TRIGGER_SECONDS = 3.0  # a trigger_id opens a view within this long, or never
+TRIGGER_SECONDS = limits.TRIGGER_SECONDS
 MANIFEST = Path(__file__).resolve().parents[2] / "slack-manifest.yml"
 
 
