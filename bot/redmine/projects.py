@@ -62,6 +62,11 @@ class Memberships(ResourceGroup):
         async for item in self.client.paginate(MEMBERSHIPS.format(project=project), "memberships"):
             yield Membership.model_validate(item)
 
+    async def of_project(self, project: int | str) -> list[Membership]:
+        """Every membership of the project, all pages (not only the first 100), cached."""
+        items = await self.client.collect_cached(MEMBERSHIPS.format(project=project), "memberships")
+        return [Membership.model_validate(item) for item in items]
+
     async def get(self, membership_id: int) -> Membership:
         body = await self.client.get(MEMBERSHIP.format(id=membership_id))
         return Membership.model_validate(body["membership"])
