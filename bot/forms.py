@@ -321,6 +321,8 @@ class TimeForm:
 
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> TimeForm:
+        context = MessageContext.decode(view.get("private_metadata"))
+        view = modals.unscoped_view(view, context.project_id)  # the scoped activity
         issue_id, issue_error = read_issue_target(view)
         hours_text = text_value(view, modals.HOURS)
         hours: Decimal | None = None

@@ -135,3 +135,32 @@ def register_issue_form_actions(app: AsyncApp, services: Services) -> None:
             log.info("new-issue form not rebuilt: %s", error.response.get("error"))
 
     app.action({"action_id": modals.PROJECT, "block_id": modals.PROJECT})(on_create_project_change)
+
+    async def on_time_issue_named(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """The log-time form: the issue was typed (Enter) or picked; its project's
+        activities become the activity options (options requests carry no state)."""
+        await ack()
+        view = body.get("view") or {}
+        if view.get("callback_id") != modals.MESSAGE_TIME_VIEW:
+            return
+        actions: list[dict[str, Any]] = body.get("actions") or [{}]
+        action = actions[0]
+        chosen: dict[str, Any] = action.get("selected_option") or {}
+        text = str(action.get("value") or chosen.get("value") or "").strip().lstrip("#")
+        if not (text.isascii() and text.isdigit()):
+            return  # not an issue number yet: the submission says what is wrong
+        try:
+            _, redmine = await acting_as(services, body["user"]["id"])
+            project_id: int | None = (await redmine.issues.get(int(text))).project.id
+        except (NotLinked, RedmineError):
+            project_id = None  # not visible: the global list; the submission explains
+        rebuilt = modals.time_modal_for_project(view, project_id)
+        try:
+            await client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=rebuilt)
+        except SlackApiError as error:
+            log.info("log-time form not rebuilt: %s", error.response.get("error"))
+
+    app.action(modals.ISSUE)(on_time_issue_named)
+    app.action(modals.ISSUE_PICK)(on_time_issue_named)

@@ -23,10 +23,9 @@ from bot.commands.choices import (
     tracker_choices,
 )
 from bot.commands.issue_form import issue_picks, issue_projects, project_activities
-from bot.forms import read_issue_target
 from bot.identity import NotLinked
 from bot.redmine import Redmine
-from bot.redmine.errors import RedmineError, RedmineHTTPError
+from bot.redmine.errors import RedmineError
 from bot.services import Services
 from handlers.common import acting_as
 
@@ -93,15 +92,9 @@ async def _issue_pick_choices(redmine: Redmine, _: dict[str, Any]) -> list[tuple
 
 
 async def _activity_choices(redmine: Redmine, view: dict[str, Any]) -> list[tuple[str, str]]:
-    # The issue typed or picked so far decides the project, hence its activities.
-    issue_id, _ = read_issue_target(view)
-    project_id = None
-    if issue_id is not None:
-        try:
-            project_id = (await redmine.issues.get(issue_id)).project.id
-        except RedmineHTTPError:
-            project_id = None  # not visible (yet): the global list, checked on submission
-    return [(a.name, str(a.id)) for a in await project_activities(redmine, project_id)]
+    # The issue's project, written by the views.update that followed naming the issue;
+    # before that, the global list (the activity is checked against the issue on submit).
+    return [(a.name, str(a.id)) for a in await project_activities(redmine, form_project(view))]
 
 
 async def _issue_assignee_choices(redmine: Redmine, view: dict[str, Any]) -> list[tuple[str, str]]:

@@ -527,6 +527,16 @@ def message_note_modal(context: MessageContext, note: str) -> dict[str, Any]:
 
 
 def message_time_modal(context: MessageContext, *, today: date, comment: str) -> dict[str, Any]:
+    """The log-time form. Naming the issue (Enter in the number, or a pick) sends an
+    action; the form is then rebuilt with the issue's project in private_metadata and the
+    activity input scoped to it, so the activity options are that project's."""
+    issue_blocks = _issue_target_blocks()
+    for issue_block in issue_blocks:
+        issue_block["dispatch_action"] = True
+    issue_blocks[0]["element"]["dispatch_action_config"] = {
+        "trigger_actions_on": ["on_enter_pressed"]
+    }
+    issue_blocks[0]["hint"] = plain("Press Enter to load the issue's project activities.")
     return {
         "type": "modal",
         "callback_id": MESSAGE_TIME_VIEW,
@@ -535,13 +545,17 @@ def message_time_modal(context: MessageContext, *, today: date, comment: str) ->
         "close": plain("Cancel"),
         "private_metadata": context.encode(),
         "blocks": [
-            *_issue_target_blocks(),
+            *issue_blocks,
             _input(
                 HOURS,
                 "Hours",
                 text_input(HOURS, max_length=20, placeholder="1.5, 1h30, 1:30, 90m"),
             ),
-            _input(ACTIVITY, "Activity", external_select(ACTIVITY, "Choose an activity")),
+            _input(
+                scoped(ACTIVITY, context.project_id),
+                "Activity",
+                external_select(ACTIVITY, "Choose an activity"),
+            ),
             _input(
                 SPENT_ON,
                 "Date",
@@ -555,6 +569,34 @@ def message_time_modal(context: MessageContext, *, today: date, comment: str) ->
             ),
         ],
     }
+
+
+# The keys views.open and views.update take; a payload's view has more (id, state, hash...).
+VIEW_KEYS = (
+    "type",
+    "callback_id",
+    "title",
+    "submit",
+    "close",
+    "private_metadata",
+    "blocks",
+    "clear_on_close",
+    "notify_on_close",
+    "external_id",
+)
+
+
+def time_modal_for_project(view: dict[str, Any], project_id: int | None) -> dict[str, Any]:
+    """The log-time form as shown, rebuilt for the issue's project: the project in
+    private_metadata, the activity input scoped to it (what was typed elsewhere stays)."""
+    context = replace(MessageContext.decode(view.get("private_metadata")), project_id=project_id)
+    blocks = []
+    for block in view.get("blocks") or []:
+        if block.get("block_id") and _scope_of(str(block["block_id"]))[0] == ACTIVITY:
+            block = {**block, "block_id": scoped(ACTIVITY, project_id)}
+        blocks.append(block)
+    rebuilt = {key: view[key] for key in VIEW_KEYS if key in view}
+    return {**rebuilt, "private_metadata": context.encode(), "blocks": blocks}
 
 
 def message_attach_modal(context: MessageContext, file_names: list[str]) -> dict[str, Any]:

@@ -96,6 +96,10 @@ def picked_date(block: str, value: str) -> dict[str, Any]:
     return {block: {block: {"type": "datepicker", "selected_date": value}}}
 
 
+def option_of(value: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": value}, "value": value}
+
+
 def labels(answer: dict[str, Any]) -> list[str]:
     return [o["text"]["text"] for o in answer["options"]]
 
@@ -653,22 +657,31 @@ def test_log_time_defaults_to_today_in_the_users_zone_and_logs_as_them(
     assert block(view, "spent_on")["element"]["initial_date"] == today
     comment = block(view, "comment")["element"]["initial_value"]
     assert comment == "Fixed by restarting the queue worker; root cause still unknown"
-    activities = service.interaction(
-        suggestion("activity", user="UBOB", values=text("issue", str(issue["id"])))
-    ).json()
+    # Picking the issue rebuilds the form for its project: options requests carry no
+    # state, so the project travels in private_metadata and scopes the activity input.
+    view_id = service.fake.view_id("message_time_modal")
+    label = f"#{issue['id']} {issue['subject']}"
+    service.choose(view_id, "issue_pick", str(issue["id"]), label, user="UBOB")
+    [update] = service.fake.wait_for("views.update")
+    project = issue["project"]["id"]
+    assert json.loads(update.args["view"]["private_metadata"])["project_id"] == project
+    activity_block = f"activity.p{project}"
+    assert block(update.args["view"], activity_block)["element"]["action_id"] == "activity"
+    asked = suggestion("activity", user="UBOB")
+    asked["block_id"] = activity_block
+    asked["view"] = service.fake.view_payload(view_id)
+    activities = service.interaction(asked).json()
     assert set(labels(activities)) == {"Design", "Development"}
 
-    values = {
-        **text("issue", str(issue["id"])),
-        **text("hours", "1h30"),
-        **select("activity", str(seed.activities["Development"])),
-        **picked_date("spent_on", "2026-01-15"),
-        **text("comment", comment),
-    }
+    development = str(seed.activities["Development"])
+    for block_id, element in (
+        ("hours", {"type": "plain_text_input", "value": "1h30"}),
+        (activity_block, {"type": "external_select", "selected_option": option_of(development)}),
+        ("spent_on", {"type": "datepicker", "selected_date": "2026-01-15"}),
+    ):
+        service.fake.enter(view_id, block_id, element)
     before = rm.count_time_entries(seed)
-    answer = service.interaction(
-        submission("message_time_modal", values, user="UBOB", metadata=view["private_metadata"])
-    )
+    answer = service.submit(view_id, user="UBOB")
     assert answer.content in (b"", b"{}")
     [post] = service.fake.wait_for("chat.postMessage")
     assert in_thread(post, "1700000500.000600")
