@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService
+from tests.support.signing import command_body
 
 
 def _view_submission(
@@ -254,3 +255,30 @@ def test_a_person_who_picks_a_project_then_an_assignee_gets_that_projects_member
     service.fake.wait_for("chat.postMessage")
     [issue] = rm.issues_with_subject(seed, subject)
     assert issue["project"]["id"] == sub and "assigned_to" not in issue
+
+
+def test_a_rate_limited_views_open_is_answered_not_dropped(service: RunningService) -> None:
+    # Slack answers 429 with Retry-After and error `ratelimited` (api.slack.com/apis/rate-limits).
+    service.fake.ratelimit("views.open", retry_after=1)
+    service.command("create")
+    answer = service.wait_response()
+    assert "ratelimited" in answer["text"]
+    assert answer.get("response_type", "ephemeral") == "ephemeral"
+    assert [c.args.get("view_id") for c in service.fake.of("views.update")] == []
+
+
+def test_an_expired_trigger_is_answered_not_dropped(service: RunningService) -> None:
+    # A trigger_id is good for 3 s (api.slack.com/interactivity/handling); the fake
+    # answers views.open with expired_trigger_id after that, as Slack does.
+    service.fake.issue_trigger("T.old", age=4.0)  # issued 4 s before the command arrives
+    body = command_body(
+        "create",
+        user_id="UALICE",
+        channel_id="CPUBLIC",
+        response_url=service.fake.response_url(),
+        trigger_id="T.old",
+    )
+    service.post(body)  # sent as is: RunningService.command would issue a fresh trigger
+    [opened] = service.fake.wait_for("views.open")
+    assert opened.args["trigger_id"] == "T.old"
+    assert "expired_trigger_id" in service.wait_response()["text"]
