@@ -14,11 +14,9 @@ async def project_choices(redmine: Redmine) -> list[Choice]:
 
 
 async def project_details(redmine: Redmine, project_id: int) -> Project:
-    body = await redmine.client.get_cached(
-        f"/projects/{project_id}.json",
-        {"include": "trackers,issue_categories,time_entry_activities"},
+    return await redmine.projects.get_cached(
+        project_id, include=("trackers", "issue_categories", "time_entry_activities")
     )
-    return Project.model_validate(body["project"])
 
 
 async def tracker_choices(redmine: Redmine, project_id: int | None) -> list[Choice]:

@@ -40,6 +40,13 @@ class Projects(ResourceGroup):
         )
         return Project.model_validate(body["project"])
 
+    async def get_cached(self, project: int | str, *, include: Iterable[str] = ()) -> Project:
+        """`get` through the TTL cache (per acting user), for forms and option lists."""
+        body = await self.client.get_cached(
+            PROJECT.format(id=project), {"include": ",".join(include) or None}
+        )
+        return Project.model_validate(body["project"])
+
     async def create(self, **fields: Any) -> Project:
         body = await self.client.post(PROJECTS, {"project": fields})
         return Project.model_validate(body["project"])
