@@ -13,6 +13,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot import limits
 from bot.blocks import modals
 from bot.blocks.common import OPTIONS_LIMIT, option
 from bot.blocks.message_context import MessageContext
@@ -31,7 +32,8 @@ from handlers.common import acting_as
 
 log = logging.getLogger(__name__)
 
-OPTIONS_DEADLINE = 2.5
+# Inside Slack's three seconds, with room for the answer to travel back.
+OPTIONS_DEADLINE = limits.ACK_SECONDS - 0.5
 
 # Choices for an external select, from the person's view of Redmine and the modal so far.
 ViewLoader = Callable[[Redmine, dict[str, Any]], Awaitable[list[tuple[str, str]]]]

@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import limits
 from bot.blocks import modals
 from bot.blocks.issues import issue_card, issue_card_text, issue_link
 from bot.blocks.message_context import MessageContext
@@ -46,7 +47,7 @@ from handlers.replies import post_in_thread, tell_in_thread, thread_teller
 
 # Checking a pasted key with Redmine happens before the ack so a bad key gets its field
 # error; past this the ack would come too late for Slack's three seconds.
-CONNECT_CHECK_SECONDS = 2.2
+CONNECT_CHECK_SECONDS = limits.ACK_SECONDS - 0.8
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -161,7 +162,7 @@ def register(app: AsyncApp, services: Services) -> None:
 # twice. Past the budget the person gets a field error, their input intact. Written
 # after the ack, as the person, and answered in the message's thread.
 
-VALIDATE_SECONDS = 2.2
+VALIDATE_SECONDS = limits.ACK_SECONDS - 0.8  # room for the ack to travel back
 REDMINE_SLOW = "Redmine did not answer in time. Try again in a minute."
 
 
