@@ -43,6 +43,17 @@ def selected_int(view: dict[str, Any], block_id: str) -> int | None:
 
 
 NO_PROJECT = "Choose the project the issue belongs to."
+# The person chose another project and submitted before the form was rebuilt for it.
+PROJECT_CATCHING_UP = (
+    "The form is still loading that project's fields: check them, then submit again."
+)
+
+
+def project_mismatch(chosen: int | None, built_for: int | None) -> bool:
+    """The dependent inputs were built for another project than the one chosen."""
+    return built_for is not None and chosen is not None and chosen != built_for
+
+
 SUBJECT_LIMIT = 255  # Redmine's own limit on an issue's subject
 
 
@@ -67,8 +78,10 @@ class CreateIssueForm:
 
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> CreateIssueForm:
+        context = ModalContext.decode(view.get("private_metadata"))
+        view = modals.unscoped_view(view, context.project_id)
         return cls(
-            context=ModalContext.decode(view.get("private_metadata")),
+            context=context,
             project_id=selected_int(view, modals.PROJECT),
             tracker_id=selected_int(view, modals.TRACKER),
             subject=text_value(view, modals.SUBJECT),
@@ -81,6 +94,8 @@ class CreateIssueForm:
         errors: dict[str, str] = {}
         if self.project_id is None:
             errors[modals.PROJECT] = NO_PROJECT
+        elif project_mismatch(self.project_id, self.context.project_id):
+            errors[modals.PROJECT] = PROJECT_CATCHING_UP
         if problem := subject_problem(self.subject):
             errors[modals.SUBJECT] = problem
         return errors
@@ -193,6 +208,8 @@ class MessageIssueForm:
 
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> MessageIssueForm:
+        context = MessageContext.decode(view.get("private_metadata"))
+        view = modals.unscoped_view(view, context.project_id)
         values = (view.get("state") or {}).get("values") or {}
         labels = block_labels(view)
         custom: dict[int, str] = {}
@@ -208,7 +225,7 @@ class MessageIssueForm:
                 custom_labels[field_id] = labels.get(block_id, block_id)
         project_option = _element(view, modals.ISSUE_PROJECT).get("selected_option") or {}
         return cls(
-            context=MessageContext.decode(view.get("private_metadata")),
+            context=context,
             project_id=selected_int(view, modals.ISSUE_PROJECT),
             project_label=str((project_option.get("text") or {}).get("text") or "") or None,
             tracker_id=selected_int(view, modals.ISSUE_TRACKER),
@@ -236,6 +253,8 @@ class MessageIssueForm:
         errors: dict[str, str] = {}
         if self.project_id is None:
             errors[modals.ISSUE_PROJECT] = NO_PROJECT
+        elif project_mismatch(self.project_id, self.context.project_id):
+            errors[modals.ISSUE_PROJECT] = PROJECT_CATCHING_UP
         if problem := subject_problem(self.subject):
             errors[modals.SUBJECT] = problem
         for field_id, value in self.custom_fields.items():
@@ -303,6 +322,8 @@ class TimeForm:
 
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> TimeForm:
+        context = MessageContext.decode(view.get("private_metadata"))
+        view = modals.unscoped_view(view, context.project_id)  # the scoped activity
         issue_id, issue_error = read_issue_target(view)
         hours_text = text_value(view, modals.HOURS)
         hours: Decimal | None = None

@@ -35,6 +35,34 @@ def _error(error: SlackApiError) -> str:
     return str(error.response.get("error", "unknown"))
 
 
+# Slack's answers when the bot may not read a channel it is not in: a private channel
+# it was not invited to reads as `channel_not_found`; joining one is refused.
+_NOT_INVITED = {"channel_not_found", "not_in_channel", "method_not_supported_for_channel_type"}
+INVITE_TO_COPY = (
+    "The thread's messages could not be copied: I'm not in this channel. "
+    "Invite me with `/invite @Redmine`, then copy them as a note with *Add as Redmine note*."
+)
+
+
+class ThreadUnreadable(Exception):
+    """The thread could not be read; `message` tells the person why and what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    @classmethod
+    def of(cls, error: SlackApiError) -> ThreadUnreadable:
+        code = _error(error)
+        log.info("thread not read: %s", code)
+        if code in _NOT_INVITED:
+            return cls(INVITE_TO_COPY)
+        return cls(
+            f"The thread's messages could not be copied (Slack said `{code}`); "
+            "the issue links to the message instead."
+        )
+
+
 async def within(budget: float, work: Awaitable[T], fallback: T) -> T:
     """`work`'s result, or `fallback` when it takes longer than `budget` seconds."""
     try:
@@ -123,21 +151,35 @@ class SlackReads:
         return datetime.now(zone).date()
 
     async def thread(self, channel_id: str, thread_ts: str) -> list[ThreadMessage]:
-        """The thread's messages, oldest first (the parent included), up to THREAD_LIMIT."""
+        """The thread's messages, oldest first (the parent included), up to THREAD_LIMIT.
+
+        Slack answers `not_in_channel` to history reads in a public channel the bot has
+        not joined, whatever its scopes (api.slack.com/methods/conversations.replies,
+        Errors): the bot joins (`channels:join`) and reads again. A channel it cannot
+        join or see raises ThreadUnreadable, so the person is told, never left guessing.
+        """
+        try:
+            return await self._thread(channel_id, thread_ts)
+        except SlackApiError as error:
+            if _error(error) != "not_in_channel":
+                raise ThreadUnreadable.of(error) from None
+        try:
+            await self._client.conversations_join(channel=channel_id)
+            return await self._thread(channel_id, thread_ts)
+        except SlackApiError as error:
+            raise ThreadUnreadable.of(error) from None
+
+    async def _thread(self, channel_id: str, thread_ts: str) -> list[ThreadMessage]:
         messages: list[ThreadMessage] = []
         cursor: str | None = None
-        try:
-            while len(messages) < THREAD_LIMIT:
-                answer = await self._client.conversations_replies(
-                    channel=channel_id, ts=thread_ts, limit=min(200, THREAD_LIMIT), cursor=cursor
-                )
-                messages.extend(ThreadMessage.from_api(m) for m in answer.get("messages") or [])
-                cursor = (answer.get("response_metadata") or {}).get("next_cursor") or None
-                if not cursor:
-                    break
-        except SlackApiError as error:
-            # e.g. missing_scope (channels:history) or not_in_channel: the link still leads there.
-            log.info("conversations.replies failed: %s", _error(error))
+        while len(messages) < THREAD_LIMIT:
+            answer = await self._client.conversations_replies(
+                channel=channel_id, ts=thread_ts, limit=min(200, THREAD_LIMIT), cursor=cursor
+            )
+            messages.extend(ThreadMessage.from_api(m) for m in answer.get("messages") or [])
+            cursor = (answer.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                break
         return messages[:THREAD_LIMIT]
 
     async def file(self, file_id: str) -> SlackFile | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -15,7 +16,7 @@ from bot.blocks.modals import IssueFormState
 from bot.commands.errors import describe
 from bot.commands.issue_form import issue_fields
 from bot.commands.search import search_issues
-from bot.forms import MessageIssueForm
+from bot.forms import CreateIssueForm, MessageIssueForm
 from bot.identity import NotLinked
 from bot.redmine.errors import RedmineError
 from bot.services import Services
@@ -68,6 +69,9 @@ def register_issue_form_actions(app: AsyncApp, services: Services) -> None:
         view = body.get("view") or {}
         form = MessageIssueForm.from_view(view)
         user_id = body["user"]["id"]
+        # A new project starts from its own default tracker: nothing chosen for the old
+        # project is carried over (trackers are global ids, shared between projects).
+        tracker_id = form.tracker_id if form.project_id == form.context.project_id else None
         state = IssueFormState(
             project=(form.project_label or str(form.project_id), str(form.project_id))
             if form.project_id is not None
@@ -83,7 +87,7 @@ def register_issue_form_actions(app: AsyncApp, services: Services) -> None:
                 fields = await issue_fields(
                     redmine,
                     form.project_id,
-                    form.tracker_id,
+                    tracker_id,
                     # Field definitions are admin-only in Redmine; read, never written.
                     definitions=services.redmine if services.admin_mode else None,
                 )
@@ -100,3 +104,63 @@ def register_issue_form_actions(app: AsyncApp, services: Services) -> None:
 
     app.action(modals.ISSUE_PROJECT)(on_issue_field_change)
     app.action(modals.ISSUE_TRACKER)(on_issue_field_change)
+
+    async def on_create_project_change(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """`/redmine create`: a project choice rebuilds the form for that project.
+
+        The project goes into private_metadata (its options requests read it there) and
+        the tracker and assignee inputs get block_ids scoped to it, so Slack drops what
+        was chosen for the previous project.
+        """
+        await ack()
+        view = body.get("view") or {}
+        form = CreateIssueForm.from_view(view)
+        actions: list[dict[str, Any]] = body.get("actions") or [{}]
+        option: dict[str, Any] = actions[0].get("selected_option") or {}
+        value = str(option.get("value") or "")
+        if not value.isdigit():
+            return
+        label = str((option.get("text") or {}).get("text") or value)
+        rebuilt = modals.create_issue_modal(
+            replace(form.context, project_id=int(value)),
+            subject=form.subject,
+            description=form.description,
+            project=(label, value),
+        )
+        try:
+            await client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=rebuilt)
+        except SlackApiError as error:
+            log.info("new-issue form not rebuilt: %s", error.response.get("error"))
+
+    app.action({"action_id": modals.PROJECT, "block_id": modals.PROJECT})(on_create_project_change)
+
+    async def on_time_issue_named(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        """The log-time form: the issue was typed (Enter) or picked; its project's
+        activities become the activity options (options requests carry no state)."""
+        await ack()
+        view = body.get("view") or {}
+        if view.get("callback_id") != modals.MESSAGE_TIME_VIEW:
+            return
+        actions: list[dict[str, Any]] = body.get("actions") or [{}]
+        action = actions[0]
+        chosen: dict[str, Any] = action.get("selected_option") or {}
+        text = str(action.get("value") or chosen.get("value") or "").strip().lstrip("#")
+        if not (text.isascii() and text.isdigit()):
+            return  # not an issue number yet: the submission says what is wrong
+        try:
+            _, redmine = await acting_as(services, body["user"]["id"])
+            project_id: int | None = (await redmine.issues.get(int(text))).project.id
+        except (NotLinked, RedmineError):
+            project_id = None  # not visible: the global list; the submission explains
+        rebuilt = modals.time_modal_for_project(view, project_id)
+        try:
+            await client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=rebuilt)
+        except SlackApiError as error:
+            log.info("log-time form not rebuilt: %s", error.response.get("error"))
+
+    app.action(modals.ISSUE)(on_time_issue_named)
+    app.action(modals.ISSUE_PICK)(on_time_issue_named)

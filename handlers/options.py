@@ -13,8 +13,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot import limits
 from bot.blocks import modals
 from bot.blocks.common import OPTIONS_LIMIT, option
+from bot.blocks.message_context import MessageContext
 from bot.commands.choices import (
     assignee_choices,
     priority_choices,
@@ -22,16 +24,16 @@ from bot.commands.choices import (
     tracker_choices,
 )
 from bot.commands.issue_form import issue_picks, issue_projects, project_activities
-from bot.forms import read_issue_target, selected_int
 from bot.identity import NotLinked
 from bot.redmine import Redmine
-from bot.redmine.errors import RedmineError, RedmineHTTPError
+from bot.redmine.errors import RedmineError
 from bot.services import Services
 from handlers.common import acting_as
 
 log = logging.getLogger(__name__)
 
-OPTIONS_DEADLINE = 2.5
+# Inside Slack's three seconds, with room for the answer to travel back.
+OPTIONS_DEADLINE = limits.ACK_SECONDS - 0.5
 
 # Choices for an external select, from the person's view of Redmine and the modal so far.
 ViewLoader = Callable[[Redmine, dict[str, Any]], Awaitable[list[tuple[str, str]]]]
@@ -56,9 +58,18 @@ def options_from(services: Services, loader: ViewLoader) -> Callable[..., Awaita
     return handler
 
 
+def form_project(view: dict[str, Any]) -> int | None:
+    """The project a form's dependent inputs were built for.
+
+    Slack's block_suggestion carries no form state (`view.state.values` is empty; see
+    tests/contract), so the project is read from private_metadata, where the
+    `views.update` that followed the project choice wrote it; never from the state.
+    """
+    return MessageContext.decode(view.get("private_metadata")).project_id
+
+
 def register(app: AsyncApp, services: Services) -> None:
-    def chosen_project(view: dict[str, Any]) -> int | None:
-        return selected_int(view, modals.PROJECT)
+    chosen_project = form_project
 
     app.options(modals.PROJECT)(options_from(services, lambda r, _: project_choices(r)))
     app.options(modals.TRACKER)(
@@ -83,20 +94,13 @@ async def _issue_pick_choices(redmine: Redmine, _: dict[str, Any]) -> list[tuple
 
 
 async def _activity_choices(redmine: Redmine, view: dict[str, Any]) -> list[tuple[str, str]]:
-    # The issue typed or picked so far decides the project, hence its activities.
-    issue_id, _ = read_issue_target(view)
-    project_id = None
-    if issue_id is not None:
-        try:
-            project_id = (await redmine.issues.get(issue_id)).project.id
-        except RedmineHTTPError:
-            project_id = None  # not visible (yet): the global list, checked on submission
-    return [(a.name, str(a.id)) for a in await project_activities(redmine, project_id)]
+    # The issue's project, written by the views.update that followed naming the issue;
+    # before that, the global list (the activity is checked against the issue on submit).
+    return [(a.name, str(a.id)) for a in await project_activities(redmine, form_project(view))]
 
 
 async def _issue_assignee_choices(redmine: Redmine, view: dict[str, Any]) -> list[tuple[str, str]]:
-    project_id = selected_int(view, modals.ISSUE_PROJECT)
-    return await assignee_choices(redmine, project_id)
+    return await assignee_choices(redmine, form_project(view))
 
 
 def register_message_options(app: AsyncApp, services: Services) -> None:

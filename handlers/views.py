@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import limits
 from bot.blocks import modals
 from bot.blocks.issues import issue_card, issue_card_text, issue_link
 from bot.blocks.message_context import MessageContext
@@ -39,14 +40,14 @@ from bot.redmine import Redmine
 from bot.redmine.errors import ImpersonationError, RedmineError, user_message
 from bot.redmine.models import EnumerationItem, Issue
 from bot.services import Services
-from bot.slackreads import SlackReads
+from bot.slackreads import SlackReads, ThreadUnreadable
 from bot.text import escape_mrkdwn, slack_to_redmine
 from handlers.common import acting_as, answering_failures, tell, teller
 from handlers.replies import post_in_thread, tell_in_thread, thread_teller
 
 # Checking a pasted key with Redmine happens before the ack so a bad key gets its field
 # error; past this the ack would come too late for Slack's three seconds.
-CONNECT_CHECK_SECONDS = 2.2
+CONNECT_CHECK_SECONDS = limits.ACK_SECONDS - 0.8
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -154,11 +155,22 @@ def register(app: AsyncApp, services: Services) -> None:
 
 # -- message shortcuts' submissions -----------------------------------------------------
 # Checked before the ack: the fields, then (for forms naming an issue) that the person
-# can see the issue, under VALIDATE_SECONDS. Written after the ack, as the person, and
-# answered in the message's thread.
+# can see the issue. Every Redmine check before the ack shares one VALIDATE_SECONDS
+# budget, so the ack always comes inside Slack's three seconds however slow Redmine is
+# (api.slack.com/surfaces/modals: view_submission must be acknowledged within 3 s): a
+# late ack makes Slack show an error while the write still happens, and a retry writes
+# twice. Past the budget the person gets a field error, their input intact. Written
+# after the ack, as the person, and answered in the message's thread.
 
-VALIDATE_SECONDS = 2.2
+VALIDATE_SECONDS = limits.ACK_SECONDS - 0.8  # room for the ack to travel back
 REDMINE_SLOW = "Redmine did not answer in time. Try again in a minute."
+
+
+def ack_deadline() -> float:
+    """When the pre-ack checks of a submission arriving now must be done (loop time)."""
+    return asyncio.get_running_loop().time() + VALIDATE_SECONDS
+
+
 REACTION = "ticket"
 
 
@@ -168,16 +180,17 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
     formatting = settings.redmine_text_formatting
 
     async def checked_issue(
-        user_id: str, issue_id: int | None, errors: dict[str, str]
+        user_id: str, issue_id: int | None, errors: dict[str, str], deadline: float
     ) -> tuple[Issue, Redmine] | None:
         """The issue as the person sees it, or None with the reason added to `errors`.
 
-        Redmine is not asked when the issue field already failed its own checks.
+        Redmine is not asked when the issue field already failed its own checks;
+        `deadline` (loop time) is the submission's whole pre-ack budget.
         """
         if issue_id is None or modals.ISSUE in errors:
             return None
         try:
-            async with asyncio.timeout(VALIDATE_SECONDS):
+            async with asyncio.timeout_at(deadline):
                 _, redmine = await acting_as(services, user_id)
                 return await visible_issue(redmine, issue_id), redmine
         except (NotLinked, CommandError) as error:
@@ -203,7 +216,7 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         form = MessageIssueForm.from_view(view)
-        errors = form.errors()
+        errors = modals.scoped_errors(form.errors(), view)
         if errors:
             await ack(response_action="errors", errors=errors)
             return
@@ -216,8 +229,12 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
             project = await project_for_issues(redmine, form.project_id or 0)
             fields = form.fields()
             description = await with_permalink(context, fields.get("description", ""), reads)
+            thread_problem: str | None = None
             if form.include_thread and context.channel_id and context.thread_ts:
-                thread = await reads.thread(context.channel_id, context.thread_ts)
+                try:
+                    thread = await reads.thread(context.channel_id, context.thread_ts)
+                except ThreadUnreadable as unreadable:
+                    thread, thread_problem = [], unreadable.message
                 authors = {m.user_id for m in thread if m.user_id}
                 names = await reads.names(authors | mentioned_user_ids(m.text for m in thread))
                 rendered = render_thread(
@@ -242,6 +259,8 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
             await post_in_thread(client, context, user_id, created + ".", private=issue.is_private)
             if not issue.is_private and context.channel_id and context.message_ts:
                 await reads.react(context.channel_id, context.message_ts, REACTION)
+            if thread_problem:
+                await tell_in_thread(client, context, user_id, thread_problem)
             for name, why in uploaded.outcome.refused:
                 await tell_in_thread(
                     client, context, user_id, f"`{escape_mrkdwn(name)}` was not attached: {why}"
@@ -253,7 +272,7 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
         form = NoteForm.from_view(view)
         errors = form.errors()
         user_id = body["user"]["id"]
-        checked = await checked_issue(user_id, form.issue_id, errors)
+        checked = await checked_issue(user_id, form.issue_id, errors, ack_deadline())
         if errors or checked is None:
             await ack(response_action="errors", errors=errors)
             return
@@ -279,11 +298,12 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
         errors = form.errors()
         user_id = body["user"]["id"]
         activity: EnumerationItem | None = None
-        checked = await checked_issue(user_id, form.issue_id, errors)
+        deadline = ack_deadline()  # one budget for both checks, not one each
+        checked = await checked_issue(user_id, form.issue_id, errors, deadline)
         if checked is not None and form.activity_id is not None:
             issue, redmine = checked
             try:
-                async with asyncio.timeout(VALIDATE_SECONDS):
+                async with asyncio.timeout_at(deadline):
                     activities = await project_activities(redmine, issue.project.id)
             except (TimeoutError, RedmineError):
                 activities = []  # Redmine will judge the activity itself
@@ -318,7 +338,7 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
         form = MessageAttachForm.from_view(view)
         errors = form.errors()
         user_id = body["user"]["id"]
-        checked = await checked_issue(user_id, form.issue_id, errors)
+        checked = await checked_issue(user_id, form.issue_id, errors, ack_deadline())
         if errors or checked is None:
             await ack(response_action="errors", errors=errors)
             return

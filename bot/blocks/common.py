@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import limits
+
 Block = dict[str, Any]
 
-SECTION_LIMIT = 3000  # characters in one section's text
-TITLE_LIMIT = 24  # characters in a modal's title
-OPTIONS_LIMIT = 100  # options in a static select
+# The names the builders use, all from the one table in bot/limits.py.
+SECTION_LIMIT = limits.SECTION_TEXT
+TITLE_LIMIT = limits.VIEW_TITLE
+OPTIONS_LIMIT = limits.SELECT_OPTIONS
 
 
 def mrkdwn(text: str) -> dict[str, str]:
@@ -34,7 +37,7 @@ def context(*texts: str) -> Block:
 def button(text: str, action_id: str, value: str, *, style: str | None = None) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "button",
-        "text": plain(text, 75),
+        "text": plain(text, limits.BUTTON_TEXT),
         "action_id": action_id,
         "value": value,
     }
@@ -44,4 +47,4 @@ def button(text: str, action_id: str, value: str, *, style: str | None = None) -
 
 
 def option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain(text, 75), "value": value}
+    return {"text": plain(text, limits.OPTION_TEXT), "value": value}

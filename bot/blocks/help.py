@@ -6,6 +6,11 @@ from bot.blocks.common import Block, context, section
 from bot.grammar import SUBCOMMANDS, subcommand
 
 HOURS_HINT = "Hours: `1.5`, `1h30`, `1:30`, `90m` or `1h 30min`. Issues: `123` or `#123`."
+CREATE_HINT = (
+    "The first word is the project (identifier or name). A project you cannot add issues "
+    "to is refused; only when the first word is no project at all does the issue go to "
+    "your one project."
+)
 SUBSCRIBE_HINT = (
     "Filters: `trackers:Bug,Feature` `events:created,notes,status,assignee,priority,"
     "attachments,closed` `subprojects:on` `threads:off` `private:on` (private channels only)."
@@ -22,6 +27,8 @@ def help_text(problem: str | None = None, topic: str | None = None) -> str:
         lines.append(f"`/redmine {sub.usage}`: {sub.summary}")
         if sub.aliases:
             lines.append("Also: " + ", ".join(f"`{a}`" for a in sub.aliases))
+        if sub.name == "create":
+            lines.append(CREATE_HINT)
         if sub.name == "log":
             lines.append(HOURS_HINT)
         if sub.name == "subscribe":
@@ -29,6 +36,7 @@ def help_text(problem: str | None = None, topic: str | None = None) -> str:
         return "\n".join(lines)
     lines.append("*Redmine from Slack*: everything runs in Redmine as you.")
     lines.extend(f"• `/redmine {s.usage}`: {s.summary}" for s in SUBCOMMANDS)
+    lines.append(CREATE_HINT)
     lines.append(HOURS_HINT)
     return "\n".join(lines)
 

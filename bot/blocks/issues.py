@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot import limits
 from bot.blocks.common import Block, button, context, mrkdwn, section
 from bot.config import TextFormatting
 from bot.redmine.models import Issue, Ref, SearchResult
@@ -95,6 +96,7 @@ def issue_list(issues: Sequence[Issue], base_url: str, *, heading: str, empty: s
 
 
 SEARCH_MORE_ACTION = "search_more"
+TOO_LONG_TO_PAGE = "More results: this query is too long to page through; search with fewer words."
 
 
 def encode_search_page(query: str, offset: int) -> str:
@@ -146,10 +148,10 @@ def search_results(
         section("\n".join(lines)),
     ]
     if end < total:
-        blocks.append(
-            {
-                "type": "actions",
-                "elements": [button("More", SEARCH_MORE_ACTION, encode_search_page(query, end))],
-            }
-        )
+        page = encode_search_page(query, end)
+        if len(page) <= limits.BUTTON_VALUE:
+            more = button("More", SEARCH_MORE_ACTION, page)
+            blocks.append({"type": "actions", "elements": [more]})
+        else:  # the query does not fit in a button's value: no More, a hint instead
+            blocks.append(context(TOO_LONG_TO_PAGE))
     return blocks

@@ -22,6 +22,8 @@ class MessageContext:
     in_thread: bool = False  # the message is part of a thread worth copying
     permalink: str | None = None
     file_ids: tuple[str, ...] = ()
+    # The project the dependent fields were built for (see ModalContext.project_id).
+    project_id: int | None = None
 
     @classmethod
     def of(cls, message: SlackMessage, permalink: str | None) -> MessageContext:
@@ -42,6 +44,7 @@ class MessageContext:
             "in_thread": self.in_thread or None,
             "permalink": self.permalink,
             "file_ids": list(self.file_ids) or None,
+            "project_id": self.project_id,
         }
         return json.dumps(
             {k: v for k, v in data.items() if v not in (None, "")}, separators=(",", ":")
@@ -61,6 +64,7 @@ class MessageContext:
             return str(value) if isinstance(value, str | int | float) and value != "" else None
 
         files = data.get("file_ids")
+        project_id = data.get("project_id")
         return cls(
             channel_id=text_of("channel_id") or "",
             message_ts=text_of("message_ts"),
@@ -68,4 +72,7 @@ class MessageContext:
             in_thread=data.get("in_thread") is True,
             permalink=text_of("permalink"),
             file_ids=tuple(str(f) for f in files) if isinstance(files, list) else (),
+            project_id=project_id
+            if isinstance(project_id, int) and not isinstance(project_id, bool)
+            else None,
         )

@@ -18,6 +18,10 @@ class ModalContext:
     issue_id: int | None = None
     message_ts: str | None = None  # the message a shortcut was used on
     thread_ts: str | None = None  # where to answer in thread
+    # The project the form's dependent fields were built for. Options requests carry no
+    # form state (Slack sends `view.state.values` empty in block_suggestion), so this,
+    # written by the `views.update` that follows a project choice, is their only source.
+    project_id: int | None = None
 
     def encode(self) -> str:
         data = {k: v for k, v in asdict(self).items() if v not in (None, "")}
@@ -38,8 +42,9 @@ class ModalContext:
             for k in ("channel_id", "message_ts", "thread_ts")
             if isinstance(data.get(k), str)
         }
-        issue_id = data.get("issue_id")
-        # Only what encode() writes: a whole number (not a bool, not 1e309) in Redmine's range.
-        if type(issue_id) is int and 0 < issue_id <= MAX_ID:
-            fields["issue_id"] = issue_id
+        # Only what encode() writes: whole numbers (not a bool, not 1e309) in Redmine's range.
+        for key in ("issue_id", "project_id"):
+            value = data.get(key)
+            if type(value) is int and 0 < value <= MAX_ID:
+                fields[key] = value
         return cls(**fields)

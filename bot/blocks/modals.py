@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from bot import limits
 from bot.blocks.common import OPTIONS_LIMIT, SECTION_LIMIT, Block, mrkdwn, option, plain, section
 from bot.blocks.message_context import MessageContext
 from bot.blocks.metadata import ModalContext
@@ -27,6 +28,65 @@ PRIORITY = "priority"
 ASSIGNEE = "assignee"
 API_KEY = "api_key"
 FILES = "files"
+
+
+# -- project-scoped inputs ----------------------------------------------------------------
+# `views.update` keeps what a person entered in every input whose block_id and action_id
+# are unchanged (Slack's "Updating views" docs, api.slack.com/surfaces/modals). So the
+# inputs that depend on the project carry it in their block_id (`tracker.p7`): after a
+# project change they are new inputs, and no choice made for the old project survives
+# into the submission. Forms read them back through `unscoped_view`.
+
+SCOPE_MARK = ".p"
+
+
+def scoped(block_id: str, project_id: int | None) -> str:
+    """The block_id of a project-dependent input built for `project_id`."""
+    return f"{block_id}{SCOPE_MARK}{project_id}" if project_id is not None else block_id
+
+
+def _scope_of(block_id: str) -> tuple[str, int | None]:
+    base, mark, suffix = block_id.rpartition(SCOPE_MARK)
+    if mark and base and suffix.isdigit():
+        return base, int(suffix)
+    return block_id, None
+
+
+def unscoped_view(view: dict[str, Any], project_id: int | None) -> dict[str, Any]:
+    """The view with inputs built for `project_id` under their plain ids, others dropped.
+
+    An input scoped to another project cannot be in a view Slack shows (the form was
+    rebuilt), but a forged or stale submission could carry one: it is never read.
+    """
+
+    def keep(block_id: str) -> str | None:
+        base, scope = _scope_of(block_id)
+        if scope is None:
+            return block_id
+        return base if scope == project_id else None
+
+    values = (view.get("state") or {}).get("values") or {}
+    kept_values = {keep(k): v for k, v in values.items() if keep(k) is not None}
+    blocks = []
+    for block in view.get("blocks") or []:
+        block_id = block.get("block_id")
+        if isinstance(block_id, str):
+            renamed = keep(block_id)
+            if renamed is None:
+                continue
+            block = {**block, "block_id": renamed}
+        blocks.append(block)
+    return {**view, "state": {"values": kept_values}, "blocks": blocks}
+
+
+def scoped_errors(errors: dict[str, str], view: dict[str, Any]) -> dict[str, str]:
+    """Field errors keyed by the block_ids the view really has (scoped ones included)."""
+    real = {
+        _scope_of(b["block_id"])[0]: b["block_id"]
+        for b in view.get("blocks") or []
+        if isinstance(b.get("block_id"), str)
+    }
+    return {real.get(key, key): message for key, message in errors.items()}
 
 
 def _input(
@@ -67,8 +127,17 @@ def external_select(action_id: str, placeholder: str) -> dict[str, Any]:
 
 
 def create_issue_modal(
-    context: ModalContext, *, subject: str = "", description: str = ""
+    context: ModalContext,
+    *,
+    subject: str = "",
+    description: str = "",
+    project: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
+    """The `/redmine create` form; `project` (label, value) is the one chosen so far.
+
+    Choosing a project rebuilds the form (`views.update`) with the project in
+    `private_metadata` and its tracker and assignee inputs scoped to it.
+    """
     subject_input: dict[str, Any] = {
         "type": "plain_text_input",
         "action_id": SUBJECT,
@@ -80,10 +149,16 @@ def create_issue_modal(
         "type": "plain_text_input",
         "action_id": DESCRIPTION,
         "multiline": True,
-        "max_length": 3000,
+        "max_length": limits.PLAIN_TEXT_INPUT,
     }
     if description:
-        description_input["initial_value"] = description[:3000]
+        description_input["initial_value"] = description[: limits.PLAIN_TEXT_INPUT]
+    project_select = external_select(PROJECT, "Choose a project")
+    if project is not None:
+        project_select["initial_option"] = option(*project)
+    project_block = _input(PROJECT, "Project", project_select)
+    project_block["dispatch_action"] = True  # a choice rebuilds the dependent inputs
+    in_project = context.project_id
     return {
         "type": "modal",
         "callback_id": CREATE_ISSUE_VIEW,
@@ -92,16 +167,24 @@ def create_issue_modal(
         "close": plain("Cancel"),
         "private_metadata": context.encode(),
         "blocks": [
-            _input(PROJECT, "Project", external_select(PROJECT, "Choose a project")),
+            project_block,
             _input(
-                TRACKER, "Tracker", external_select(TRACKER, "Project's default"), optional=True
+                scoped(TRACKER, in_project),
+                "Tracker",
+                external_select(TRACKER, "Project's default"),
+                optional=True,
             ),
             _input(SUBJECT, "Subject", subject_input),
             _input(DESCRIPTION, "Description", description_input, optional=True),
             _input(
                 PRIORITY, "Priority", external_select(PRIORITY, "Default priority"), optional=True
             ),
-            _input(ASSIGNEE, "Assignee", external_select(ASSIGNEE, "Nobody"), optional=True),
+            _input(
+                scoped(ASSIGNEE, in_project),
+                "Assignee",
+                external_select(ASSIGNEE, "Nobody"),
+                optional=True,
+            ),
         ],
     }
 
@@ -153,9 +236,9 @@ def message_view(title: str, text: str) -> dict[str, Any]:
     """A modal that only says something (e.g. replaces a form when the user can't act)."""
     return {
         "type": "modal",
-        "title": plain(title, 24),
+        "title": plain(title, limits.VIEW_TITLE),
         "close": plain("Close"),
-        "blocks": [{"type": "section", "text": mrkdwn(text[:3000])}],
+        "blocks": [{"type": "section", "text": mrkdwn(text[: limits.SECTION_TEXT])}],
     }
 
 
@@ -189,7 +272,7 @@ SPENT_ON = "spent_on"
 COMMENT = "comment"
 CUSTOM_FIELD_PREFIX = "cf_"
 
-NOTE_LIMIT = 3000  # a plain_text_input's most
+NOTE_LIMIT = limits.PLAIN_TEXT_INPUT
 COMMENT_LIMIT = 1024  # Redmine's time entry comment
 
 
@@ -238,7 +321,8 @@ def text_input(
 
 
 def checkboxes(action_id: str, choices: list[tuple[str, str]], checked: set[str]) -> dict[str, Any]:
-    options = [{"text": plain(label, 150), "value": value} for label, value in choices]
+    # Checkbox options are option objects: 75 characters of text, like any other.
+    options = [option(label, value) for label, value in choices[: limits.CHECKBOX_OPTIONS]]
     element: dict[str, Any] = {"type": "checkboxes", "action_id": action_id, "options": options}
     initial = [o for o in options if o["value"] in checked]
     if initial:
@@ -304,6 +388,7 @@ def message_issue_modal(
             ),
         )
         tracker_block["dispatch_action"] = True  # required custom fields depend on it
+        tracker_block["block_id"] = scoped(ISSUE_TRACKER, fields.project.id)
         blocks.append(tracker_block)
     blocks.append(
         _input(SUBJECT, "Subject", text_input(SUBJECT, initial=state.subject, max_length=255))
@@ -312,13 +397,20 @@ def message_issue_modal(
         _input(
             DESCRIPTION,
             "Description",
-            text_input(DESCRIPTION, initial=state.description, multiline=True, max_length=3000),
+            text_input(
+                DESCRIPTION,
+                initial=state.description,
+                multiline=True,
+                max_length=limits.PLAIN_TEXT_INPUT,
+            ),
             optional=True,
             hint="Redmine markup. A link to the Slack message is part of it.",
         )
     )
     if fields is not None:
-        blocks.extend(_project_field_blocks(fields))
+        for field_block in _project_field_blocks(fields):
+            field_block["block_id"] = scoped(field_block["block_id"], fields.project.id)
+            blocks.append(field_block)
     extras: list[tuple[str, str]] = []
     if context.in_thread:
         extras.append(("Add the thread's messages to the description", INCLUDE_THREAD))
@@ -340,7 +432,10 @@ def message_issue_modal(
         "title": plain("New Redmine issue"),
         "submit": plain("Create"),
         "close": plain("Cancel"),
-        "private_metadata": context.encode(),
+        # The project the scoped inputs belong to: what their options requests read.
+        "private_metadata": replace(
+            context, project_id=fields.project.id if fields else None
+        ).encode(),
         "blocks": blocks,
     }
 
@@ -385,7 +480,7 @@ def _project_field_blocks(fields: IssueFields) -> list[Block]:
 
 def _custom_field_block(custom_field: CustomField) -> Block:
     block_id = custom_field_block_id(custom_field.id)
-    label = custom_field.name[:2000]
+    label = custom_field.name[: limits.INPUT_LABEL]
     choices = [
         (str(v.get("label") or v.get("value")), str(v.get("value")))
         for v in custom_field.possible_values
@@ -432,6 +527,16 @@ def message_note_modal(context: MessageContext, note: str) -> dict[str, Any]:
 
 
 def message_time_modal(context: MessageContext, *, today: date, comment: str) -> dict[str, Any]:
+    """The log-time form. Naming the issue (Enter in the number, or a pick) sends an
+    action; the form is then rebuilt with the issue's project in private_metadata and the
+    activity input scoped to it, so the activity options are that project's."""
+    issue_blocks = _issue_target_blocks()
+    for issue_block in issue_blocks:
+        issue_block["dispatch_action"] = True
+    issue_blocks[0]["element"]["dispatch_action_config"] = {
+        "trigger_actions_on": ["on_enter_pressed"]
+    }
+    issue_blocks[0]["hint"] = plain("Press Enter to load the issue's project activities.")
     return {
         "type": "modal",
         "callback_id": MESSAGE_TIME_VIEW,
@@ -440,13 +545,17 @@ def message_time_modal(context: MessageContext, *, today: date, comment: str) ->
         "close": plain("Cancel"),
         "private_metadata": context.encode(),
         "blocks": [
-            *_issue_target_blocks(),
+            *issue_blocks,
             _input(
                 HOURS,
                 "Hours",
                 text_input(HOURS, max_length=20, placeholder="1.5, 1h30, 1:30, 90m"),
             ),
-            _input(ACTIVITY, "Activity", external_select(ACTIVITY, "Choose an activity")),
+            _input(
+                scoped(ACTIVITY, context.project_id),
+                "Activity",
+                external_select(ACTIVITY, "Choose an activity"),
+            ),
             _input(
                 SPENT_ON,
                 "Date",
@@ -460,6 +569,34 @@ def message_time_modal(context: MessageContext, *, today: date, comment: str) ->
             ),
         ],
     }
+
+
+# The keys views.open and views.update take; a payload's view has more (id, state, hash...).
+VIEW_KEYS = (
+    "type",
+    "callback_id",
+    "title",
+    "submit",
+    "close",
+    "private_metadata",
+    "blocks",
+    "clear_on_close",
+    "notify_on_close",
+    "external_id",
+)
+
+
+def time_modal_for_project(view: dict[str, Any], project_id: int | None) -> dict[str, Any]:
+    """The log-time form as shown, rebuilt for the issue's project: the project in
+    private_metadata, the activity input scoped to it (what was typed elsewhere stays)."""
+    context = replace(MessageContext.decode(view.get("private_metadata")), project_id=project_id)
+    blocks = []
+    for block in view.get("blocks") or []:
+        if block.get("block_id") and _scope_of(str(block["block_id"]))[0] == ACTIVITY:
+            block = {**block, "block_id": scoped(ACTIVITY, project_id)}
+        blocks.append(block)
+    rebuilt = {key: view[key] for key in VIEW_KEYS if key in view}
+    return {**rebuilt, "private_metadata": context.encode(), "blocks": blocks}
 
 
 def message_attach_modal(context: MessageContext, file_names: list[str]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.commands.projects import visible_projects
 from bot.redmine import Redmine
-from bot.redmine.models import Membership, Project, Ref
+from bot.redmine.models import Project, Ref
 
 Choice = tuple[str, str]
 
@@ -14,11 +14,9 @@ async def project_choices(redmine: Redmine) -> list[Choice]:
 
 
 async def project_details(redmine: Redmine, project_id: int) -> Project:
-    body = await redmine.client.get_cached(
-        f"/projects/{project_id}.json",
-        {"include": "trackers,issue_categories,time_entry_activities"},
+    return await redmine.projects.get_cached(
+        project_id, include=("trackers", "issue_categories", "time_entry_activities")
     )
-    return Project.model_validate(body["project"])
 
 
 async def tracker_choices(redmine: Redmine, project_id: int | None) -> list[Choice]:
@@ -35,10 +33,7 @@ async def priority_choices(redmine: Redmine) -> list[Choice]:
 
 async def assignable_members(redmine: Redmine, project_id: int) -> list[Ref]:
     """Users (not groups) holding an assignable role in the project."""
-    body = await redmine.client.get_cached(
-        f"/projects/{project_id}/memberships.json", {"limit": 100}
-    )
-    memberships = [Membership.model_validate(m) for m in body.get("memberships", [])]
+    memberships = await redmine.memberships.of_project(project_id)
     roles = {r.id: r for r in await redmine.roles.all()}
     assignable_ids = set()
     for role_id in roles:

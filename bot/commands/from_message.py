@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bot import limits
 from bot.config import TextFormatting
 from bot.text import slack_to_redmine, unescape_mrkdwn
 
 SUBJECT_LIMIT = 255
-FIELD_LIMIT = 3000  # a plain_text_input's max_length in a modal
+FIELD_LIMIT = limits.PLAIN_TEXT_INPUT  # a plain_text_input's max_length in a modal
 COMMENT_LIMIT = 1024  # Redmine's time entry comment column
 
 # A user mention as Slack writes it in message text: `<@U123>` or `<@U123|name>`.

@@ -96,11 +96,9 @@ class IssueFields:
 
 
 async def project_for_issues(redmine: Redmine, project_id: int) -> Project:
-    body = await redmine.client.get_cached(
-        f"/projects/{project_id}.json",
-        {"include": "trackers,issue_categories,issue_custom_fields"},
+    return await redmine.projects.get_cached(
+        project_id, include=("trackers", "issue_categories", "issue_custom_fields")
     )
-    return Project.model_validate(body["project"])
 
 
 async def required_custom_fields(
@@ -163,8 +161,7 @@ async def issue_fields(
 
 
 async def _open_versions(redmine: Redmine, project_id: int) -> list[Version]:
-    body = await redmine.client.get_cached(f"/projects/{project_id}/versions.json")
-    versions = [Version.model_validate(v) for v in body.get("versions", [])]
+    versions = await redmine.versions.all_cached(project_id)
     return [v for v in versions if v.status in (None, "open")]
 
 

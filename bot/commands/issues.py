@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from bot.commands.errors import CommandError, cannot_add_issues
 from bot.commands.projects import match_project, visible_projects
 from bot.redmine import Redmine
-from bot.redmine.errors import ValidationError, is_cannot_add_issues
+from bot.redmine.errors import (
+    ForbiddenError,
+    NotFoundError,
+    ValidationError,
+    is_cannot_add_issues,
+)
 from bot.redmine.models import Issue, Project
 
 SUBJECT_LIMIT = 255
@@ -21,15 +27,48 @@ class NewIssue:
     subject: str
 
 
+# Redmine's project identifiers: a lower-case letter, then letters, digits, - and _.
+IDENTIFIER_SHAPE = re.compile(r"^[a-z][a-z0-9_-]{0,99}$")
+
+
+async def refuse_unusable_project(redmine: Redmine, word: str) -> None:
+    """Refuse when `word` is a project the person cannot add issues to.
+
+    An issue must never land in a project the person did not ask for: a first word that
+    names a project they cannot use is a refusal, not part of a subject for their default
+    project. Asked as the person: Redmine answers 403 for a project that exists but is
+    hidden from them (and 404 for none), so nothing is learnt that Redmine would not say.
+    """
+    if not IDENTIFIER_SHAPE.match(word):
+        return
+    try:
+        project = await redmine.projects.get(word)
+    except ForbiddenError:
+        raise CommandError(
+            f"You cannot add issues to the project `{word}`: you are not a member of it. "
+            "Ask one of its managers to add you; nothing was created."
+        ) from None
+    except NotFoundError:
+        return  # not a project at all: the word is part of the subject
+    raise CommandError(
+        f"{cannot_add_issues(project.name).message} (The project is not open for new "
+        "issues, or not one of yours.) Nothing was created."
+    )
+
+
 async def split_create_words(redmine: Redmine, words: str) -> NewIssue:
     """`[project] subject`: the first word is the project when it names one the user sees.
 
-    Without one, a user who can see exactly one project gets it; others are asked which.
+    A first word naming a project the user cannot add issues to is refused. Only when it
+    is not a project at all does a user who can see exactly one project get that one;
+    others are asked which.
     """
     first, _, rest = words.strip().partition(" ")
     projects = await visible_projects(redmine)
     project = match_project(projects, first) if rest.strip() else None
     subject = rest.strip() if project else words.strip()
+    if project is None and rest.strip():
+        await refuse_unusable_project(redmine, first)
     if project is None:
         if len(projects) == 1:
             project = projects[0]

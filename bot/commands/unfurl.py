@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot import limits
 from bot.blocks.issues import issue_card, issue_card_text
 from bot.config import TextFormatting
 from bot.redmine import Redmine
@@ -21,8 +22,7 @@ from bot.redmine.errors import RedmineError
 
 log = logging.getLogger(__name__)
 
-# Slack shows at most this many unfurls under one message.
-MAX_UNFURLS = 5
+MAX_UNFURLS = limits.UNFURLS_PER_MESSAGE
 _ISSUE_PATH = re.compile(r"^/issues/([0-9]{1,9})/?$")  # ASCII digits, bounded
 
 

@@ -11,7 +11,6 @@ from bot.commands.projects import find_project
 from bot.identity import Identity
 from bot.notify.filters import parse_filters
 from bot.redmine import Redmine
-from bot.redmine.models import Membership
 from bot.services import Services
 from bot.store.repositories import SubscriptionRepository
 from bot.text import escape_mrkdwn
@@ -28,15 +27,21 @@ NO_PRIVATE_NOTES = (
 )
 
 
+NOT_IN_DMS = (
+    "Subscriptions live in channels, not in direct messages: run `/redmine subscribe` in "
+    "the channel that should get the project's updates."
+)
+
+
 async def can_see_private_notes(admin: Redmine, user_id: int, project_id: int) -> bool:
     """Whether the user's roles in the project include `view_private_notes` (admins: yes)."""
     user = await admin.users.get(user_id)
     if user.admin:
         return True
-    body = await admin.client.get_cached(f"/projects/{project_id}/memberships.json", {"limit": 100})
+    memberships = await admin.memberships.of_project(project_id)
     role_ids = {
         role.id
-        for membership in (Membership.model_validate(m) for m in body.get("memberships", []))
+        for membership in memberships
         if membership.user and membership.user.id == user_id
         for role in membership.roles
     }
@@ -55,12 +60,18 @@ async def subscribe(
     filters: tuple[str, ...],
 ) -> str:
     options = parse_filters(filters)
+    if channel_id.startswith("D"):  # a direct message: Slack's DM ids start with D
+        raise CommandError(NOT_IN_DMS)
     project = await find_project(redmine, project_word)  # as the person: they must see it
     try:
         info = await services.slack.conversations_info(channel=channel_id)
         channel = info.get("channel") or {}
     except SlackApiError as error:
         code = error.response.get("error")
+        if code == "missing_scope":
+            # A group DM: reading it needs mpim:read, which the app does not ask for
+            # because subscriptions belong in channels.
+            raise CommandError(NOT_IN_DMS) from None
         if code != "channel_not_found":
             raise
         channel = {"is_private": True, "is_member": False}  # private and the bot is not in it

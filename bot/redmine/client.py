@@ -328,6 +328,16 @@ class RedmineClient:
     ) -> list[dict[str, Any]]:
         return [item async for item in self.paginate(path, key, params)]
 
+    async def collect_cached(
+        self, path: str, key: str, params: Params | None = None
+    ) -> list[dict[str, Any]]:
+        """Every page of a collection through the TTL cache, keyed like `get_cached`."""
+        cache_key = ("all", self.acting_as, path, key, tuple(sorted(_clean_params(params).items())))
+        items: list[dict[str, Any]] = await self.cache.get_or_load(
+            cache_key, lambda: self.collect(path, key, params)
+        )
+        return items
+
     # -- files ------------------------------------------------------------------------
 
     async def upload(

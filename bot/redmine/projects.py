@@ -40,6 +40,13 @@ class Projects(ResourceGroup):
         )
         return Project.model_validate(body["project"])
 
+    async def get_cached(self, project: int | str, *, include: Iterable[str] = ()) -> Project:
+        """`get` through the TTL cache (per acting user), for forms and option lists."""
+        body = await self.client.get_cached(
+            PROJECT.format(id=project), {"include": ",".join(include) or None}
+        )
+        return Project.model_validate(body["project"])
+
     async def create(self, **fields: Any) -> Project:
         body = await self.client.post(PROJECTS, {"project": fields})
         return Project.model_validate(body["project"])
@@ -61,6 +68,11 @@ class Memberships(ResourceGroup):
     async def all(self, project: int | str) -> AsyncIterator[Membership]:
         async for item in self.client.paginate(MEMBERSHIPS.format(project=project), "memberships"):
             yield Membership.model_validate(item)
+
+    async def of_project(self, project: int | str) -> list[Membership]:
+        """Every membership of the project, all pages (not only the first 100), cached."""
+        items = await self.client.collect_cached(MEMBERSHIPS.format(project=project), "memberships")
+        return [Membership.model_validate(item) for item in items]
 
     async def get(self, membership_id: int) -> Membership:
         body = await self.client.get(MEMBERSHIP.format(id=membership_id))

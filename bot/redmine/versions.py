@@ -19,6 +19,11 @@ class Versions(ResourceGroup):
         body = await self.client.get(PROJECT_VERSIONS.format(project=project))
         return [Version.model_validate(v) for v in body.get("versions", [])]
 
+    async def all_cached(self, project: int | str) -> list[Version]:
+        """`all` through the TTL cache (per acting user), for forms."""
+        body = await self.client.get_cached(PROJECT_VERSIONS.format(project=project))
+        return [Version.model_validate(v) for v in body.get("versions", [])]
+
     async def get(self, version_id: int) -> Version:
         body = await self.client.get(VERSION.format(id=version_id))
         return Version.model_validate(body["version"])

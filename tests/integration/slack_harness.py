@@ -13,6 +13,7 @@ import httpx
 from bot.app import create_app
 from bot.config import Settings
 from handlers import register_all
+from tests.fixtures import load
 from tests.redmine_server import Seed
 from tests.support.fakeslack import BOT_TOKEN, FakeSlack, ServerThread
 from tests.support.signing import SIGNING_SECRET, command_body, interaction_body, signed_headers
@@ -80,6 +81,7 @@ class RunningService:
         # bytes; the service refuses a repeated (timestamp, signature) as a replay.
         self.sent += 1
         trigger_id = trigger_id or f"T.trigger.{self.sent}"
+        self.fake.issue_trigger(trigger_id)  # Slack issues it as it sends the command
         body = command_body(
             text,
             user_id=user,
@@ -90,7 +92,55 @@ class RunningService:
         return self.post(body)
 
     def interaction(self, payload: dict[str, Any]) -> httpx.Response:
+        """Send an interaction payload as Slack would: options requests without state."""
+        if payload.get("trigger_id"):
+            self.fake.issue_trigger(str(payload["trigger_id"]))
+        if payload.get("type") == "block_suggestion" and self.fake.options_without_state:
+            payload = {**payload, "view": {**payload.get("view", {}), "state": {"values": {}}}}
         return self.post(interaction_body(payload))
+
+    def choose(
+        self, view_id: str, block_id: str, value: str, label: str, *, user: str
+    ) -> httpx.Response:
+        """The person picks an option in a select with `dispatch_action`: Slack records the
+        choice in the view's state and sends block_actions with the whole view (shape as
+        in java-slack-sdk json-logs/samples/api/block_actions... see
+        tests/fixtures/block_actions__issue_project.json)."""
+        view = self.fake.views[view_id]
+        element = next(b for b in view["blocks"] if b.get("block_id") == block_id)["element"]
+        chosen = {"text": {"type": "plain_text", "text": label}, "value": value}
+        self.fake.enter(view_id, block_id, {"type": element["type"], "selected_option": chosen})
+        payload: dict[str, Any] = load("block_actions__issue_project")
+        payload["user"] = {
+            "id": user,
+            "username": user.lower(),
+            "name": user.lower(),
+            "team_id": "T1",
+        }
+        payload["container"]["view_id"] = view_id
+        payload["view"] = {**payload["view"], **self.fake.view_payload(view_id), "hash": "h1"}
+        payload["actions"] = [
+            {
+                "type": element["type"],
+                "action_id": element["action_id"],
+                "block_id": block_id,
+                "selected_option": chosen,
+                "action_ts": "1700000800.000100",
+            }
+        ]
+        return self.interaction(payload)
+
+    def submit(self, view_id: str, *, user: str) -> httpx.Response:
+        """The person presses Submit: the view as Slack holds it, with what was entered."""
+        payload: dict[str, Any] = load("view_submission__message_form")
+        payload["user"] = {
+            "id": user,
+            "username": user.lower(),
+            "name": user.lower(),
+            "team_id": "T1",
+        }
+        payload["view"] = {**payload["view"], **self.fake.view_payload(view_id)}
+        return self.interaction(payload)
 
     def responses(self) -> list[dict[str, Any]]:
         return [c.args for c in self.fake.of("response_url")]

@@ -198,3 +198,15 @@ def test_whoami_says_how_the_account_was_found(service: RunningService) -> None:
     service.command("whoami", user="UERIN")
     text = service.wait_response()["text"]
     assert "`erin`" in text and "email" in text
+
+
+def test_create_in_a_hidden_project_is_refused_and_nothing_is_written(
+    service: RunningService,
+) -> None:
+    before = rm.count_issues(service.seed)
+    service.command("create secret Printer jams", user="UERIN")  # erin is not in secret
+    answer = service.wait_response()
+    assert "cannot add issues to the project `secret`" in response_text(answer)
+    assert rm.count_issues(service.seed) == before
+    assert rm.issues_with_subject(service.seed, "Printer jams") == []
+    assert rm.issues_with_subject(service.seed, "secret Printer jams") == []

@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService
+from tests.support.signing import command_body
 
 
 def _view_submission(
@@ -189,3 +190,100 @@ def test_attach_streams_the_files_into_the_issue(service: RunningService) -> Non
     assert by_name["trace.bin"]["author"]["id"] == seed.users["bob"].id
     with rm.admin(seed) as http:
         assert http.get(by_name["trace.bin"]["content_url"]).content == content
+
+
+def _suggest(service: RunningService, view_id: str, action_id: str, user: str) -> list[str]:
+    """An options request as Slack sends it: the view without its state (see
+    bolt-python tests/scenario_tests_async/test_block_suggestion.py, whose
+    block_suggestion payload carries `"state": {"values": {}}`)."""
+    view = service.fake.view_payload(view_id)
+    payload = {
+        "type": "block_suggestion",
+        "action_id": action_id,
+        "block_id": next(
+            b["block_id"] for b in view["blocks"] if b["element"].get("action_id") == action_id
+        ),
+        "value": "",
+        "team": {"id": "T1"},
+        "user": {"id": user},
+        "api_app_id": "A1",
+        "view": view,
+    }
+    return [o["text"]["text"] for o in service.interaction(payload).json()["options"]]
+
+
+def test_a_person_who_picks_a_project_then_an_assignee_gets_that_projects_members(
+    service: RunningService,
+) -> None:
+    seed = service.seed
+    alpha, sub = seed.projects["alpha"], seed.projects["alpha-sub"]
+    service.command("create", user="UERIN")
+    service.fake.wait_for("views.open")
+    view_id = service.fake.view_id("create_issue_modal")
+    assert _suggest(service, view_id, "assignee", "UERIN") == []  # no project yet
+
+    service.choose(view_id, "project", str(alpha), "Alpha", user="UERIN")
+    [update] = service.fake.wait_for("views.update")
+    view = update.args["view"]
+    assert json.loads(view["private_metadata"]) == {"channel_id": "CPUBLIC", "project_id": alpha}
+    assert [b["block_id"] for b in view["blocks"]] == [
+        "project",
+        f"tracker.p{alpha}",
+        "subject",
+        "description",
+        "priority",
+        f"assignee.p{alpha}",
+    ]
+    members = _suggest(service, view_id, "assignee", "UERIN")
+    assert {"Alice Archer", "Bob Baker"} <= set(members)
+
+    # A switch to a project where only alice is a member: the list follows it, and the
+    # assignee chosen for alpha is not submitted.
+    bob = str(seed.users["bob"].id)
+    chosen = {"text": {"type": "plain_text", "text": "Bob Baker"}, "value": bob}
+    service.fake.enter(
+        view_id, f"assignee.p{alpha}", {"type": "external_select", "selected_option": chosen}
+    )
+    subject = f"Switched in the modal {uuid.uuid4().hex[:8]}"
+    service.fake.enter(view_id, "subject", {"type": "plain_text_input", "value": subject})
+    service.choose(view_id, "project", str(sub), "Alpha Sub", user="UERIN")
+    service.fake.wait_for("views.update", count=2)
+    assert _suggest(service, view_id, "assignee", "UALICE") == ["Alice Archer"]
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T1", "domain": "test"},
+        "user": {"id": "UALICE", "username": "ualice", "team_id": "T1"},
+        "api_app_id": "A1",
+        "view": service.fake.view_payload(view_id),
+    }
+    assert service.interaction(payload).content in (b"", b"{}")
+    service.fake.wait_for("chat.postMessage")
+    [issue] = rm.issues_with_subject(seed, subject)
+    assert issue["project"]["id"] == sub and "assigned_to" not in issue
+
+
+def test_a_rate_limited_views_open_is_answered_not_dropped(service: RunningService) -> None:
+    # Slack answers 429 with Retry-After and error `ratelimited` (api.slack.com/apis/rate-limits).
+    service.fake.ratelimit("views.open", retry_after=1)
+    service.command("create")
+    answer = service.wait_response()
+    assert "ratelimited" in answer["text"]
+    assert answer.get("response_type", "ephemeral") == "ephemeral"
+    assert [c.args.get("view_id") for c in service.fake.of("views.update")] == []
+
+
+def test_an_expired_trigger_is_answered_not_dropped(service: RunningService) -> None:
+    # A trigger_id is good for 3 s (api.slack.com/interactivity/handling); the fake
+    # answers views.open with expired_trigger_id after that, as Slack does.
+    service.fake.issue_trigger("T.old", age=4.0)  # issued 4 s before the command arrives
+    body = command_body(
+        "create",
+        user_id="UALICE",
+        channel_id="CPUBLIC",
+        response_url=service.fake.response_url(),
+        trigger_id="T.old",
+    )
+    service.post(body)  # sent as is: RunningService.command would issue a fresh trigger
+    [opened] = service.fake.wait_for("views.open")
+    assert opened.args["trigger_id"] == "T.old"
+    assert "expired_trigger_id" in service.wait_response()["text"]

@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import limits
+from bot.forms import PROJECT_CATCHING_UP
+from bot.slackreads import INVITE_TO_COPY
 from handlers.shortcuts import NO_FILES
 from tests.fixtures import load
 from tests.integration import redmine_admin as rm
@@ -93,6 +96,10 @@ def picked_date(block: str, value: str) -> dict[str, Any]:
     return {block: {block: {"type": "datepicker", "selected_date": value}}}
 
 
+def option_of(value: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": value}, "value": value}
+
+
 def labels(answer: dict[str, Any]) -> list[str]:
     return [o["text"]["text"] for o in answer["options"]]
 
@@ -101,25 +108,27 @@ def labels(answer: dict[str, Any]) -> list[str]:
 
 
 def assert_within_block_kit_limits(view: dict[str, Any]) -> None:
-    assert len(view["title"]["text"]) <= 24
+    """Slack's limits, from the one table (bot/limits.py, checked in tests/contract)."""
+    assert len(view["title"]["text"]) <= limits.VIEW_TITLE
     for key in ("submit", "close"):
         if key in view:
-            assert len(view[key]["text"]) <= 24
-    assert len(view.get("private_metadata", "")) <= 3000
-    assert len(view["blocks"]) <= 100
+            assert len(view[key]["text"]) <= limits.VIEW_BUTTON_TEXT
+    assert len(view.get("private_metadata", "")) <= limits.PRIVATE_METADATA
+    assert len(view["blocks"]) <= limits.VIEW_BLOCKS
     for block in view["blocks"]:
-        assert len(block.get("block_id", "")) <= 255
+        assert len(block.get("block_id", "")) <= limits.BLOCK_ID
         if block["type"] == "section":
-            assert len(block["text"]["text"]) <= 3000
+            assert len(block["text"]["text"]) <= limits.SECTION_TEXT
         if block["type"] == "input":
-            assert len(block["label"]["text"]) <= 2000
+            assert len(block["label"]["text"]) <= limits.INPUT_LABEL
             element = block["element"]
-            assert len(element.get("options", [])) <= 100
+            assert len(element.get("options", [])) <= limits.SELECT_OPTIONS
             for option in element.get("options", []):
-                assert len(option["text"]["text"]) <= 75 or element["type"] == "checkboxes"
+                assert len(option["text"]["text"]) <= limits.OPTION_TEXT  # checkboxes too
             if element["type"] == "plain_text_input":
-                assert element.get("max_length", 3000) <= 3000
-                assert len(element.get("initial_value", "")) <= element.get("max_length", 3000)
+                longest = element.get("max_length", limits.PLAIN_TEXT_INPUT)
+                assert longest <= limits.PLAIN_TEXT_INPUT
+                assert len(element.get("initial_value", "")) <= longest
 
 
 def block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
@@ -268,40 +277,100 @@ def test_project_options_are_where_the_user_may_add_issues(service: RunningServi
 
 def test_choosing_the_project_fills_its_dependent_fields(service: RunningService) -> None:
     seed = service.seed
-    payload = load("block_actions__issue_project")
-    alpha = str(seed.projects["alpha"])
-    payload["user"]["id"] = "UERIN"
-    payload["actions"][0]["selected_option"]["value"] = alpha
-    payload["view"]["private_metadata"] = '{"channel_id":"CPUBLIC","message_ts":"1.2"}'
-    payload["view"]["state"] = {
-        "values": {
-            **select("issue_project", alpha, "Alpha"),
-            **text("subject", "Kept subject"),
-            **text("description", "Kept description"),
-        }
-    }
-    assert service.interaction(payload).status_code == 200
+    alpha = seed.projects["alpha"]
+    service.interaction(message_action("create_issue", user="UERIN"))
+    opened(service)
+    view_id = service.fake.view_id("message_issue_modal")
+    service.fake.enter(view_id, "subject", {"type": "plain_text_input", "value": "Kept subject"})
+    assert service.choose(view_id, "issue_project", str(alpha), "Alpha", user="UERIN").is_success
     [update] = service.fake.wait_for("views.update")
-    assert update.args["view_id"] == "V1" and update.args["hash"] == payload["view"]["hash"]
+    assert update.args["view_id"] == view_id and update.args["hash"] == "h1"
     view = update.args["view"]
     assert_within_block_kit_limits(view)
-    assert json.loads(view["private_metadata"]) == {"channel_id": "CPUBLIC", "message_ts": "1.2"}
-    assert block(view, "issue_project")["element"]["initial_option"]["value"] == alpha
-    trackers = block(view, "issue_tracker")
+    metadata = json.loads(view["private_metadata"])
+    assert metadata["project_id"] == alpha and metadata["channel_id"] == "CPUBLIC"
+    assert block(view, "issue_project")["element"]["initial_option"]["value"] == str(alpha)
+    # Every input that depends on the project is scoped to it (fresh ids on a switch).
+    trackers = block(view, f"issue_tracker.p{alpha}")
     assert trackers["dispatch_action"] is True
     assert [o["text"]["text"] for o in trackers["element"]["options"]] == [
         "Bug",
         "Feature",
         "Support",
     ]
-    priority = block(view, "priority")["element"]
+    priority = block(view, f"priority.p{alpha}")["element"]
     assert priority["initial_option"]["text"]["text"] == "Normal"  # Redmine's default
-    assignees = [o["text"]["text"] for o in block(view, "assignee")["element"]["options"]]
-    assert "Bob Baker" in assignees and "Alice Archer" in assignees
-    assert [o["text"]["text"] for o in block(view, "category")["element"]["options"]] == ["Backend"]
-    assert [o["text"]["text"] for o in block(view, "version")["element"]["options"]] == ["1.0"]
-    assert block(view, "subject")["element"]["initial_value"] == "Kept subject"
-    assert block(view, "description")["element"]["initial_value"] == "Kept description"
+    members = block(view, f"assignee.p{alpha}")["element"]["options"]
+    assert {"Bob Baker", "Alice Archer"} <= {o["text"]["text"] for o in members}
+    categories = block(view, f"category.p{alpha}")["element"]["options"]
+    assert [o["text"]["text"] for o in categories] == ["Backend"]
+    versions = block(view, f"version.p{alpha}")["element"]["options"]
+    assert [o["text"]["text"] for o in versions] == ["1.0"]
+    # Slack kept what was typed (same block_id and action_id), as it does.
+    state = service.fake.view_state(view_id)["values"]
+    assert state["subject"]["subject"]["value"] == "Kept subject"
+
+
+def test_switching_project_never_submits_the_old_projects_choices(
+    service: RunningService,
+) -> None:
+    seed = service.seed
+    alpha, sub = seed.projects["alpha"], seed.projects["alpha-sub"]
+    subject = f"Switched project {uuid.uuid4().hex[:8]}"
+    service.interaction(message_action("create_issue", user="UALICE"))
+    opened(service)
+    view_id = service.fake.view_id("message_issue_modal")
+    service.choose(view_id, "issue_project", str(alpha), "Alpha", user="UALICE")
+    service.fake.wait_for("views.update")
+    feature, backend = str(seed.trackers["Feature"]), str(seed.categories["Backend"])
+    bob = str(seed.users["bob"].id)
+    for block_id, value in ((f"category.p{alpha}", backend), (f"assignee.p{alpha}", bob)):
+        chosen = {"text": {"type": "plain_text", "text": value}, "value": value}
+        service.fake.enter(view_id, block_id, {"type": "static_select", "selected_option": chosen})
+    service.choose(view_id, f"issue_tracker.p{alpha}", feature, "Feature", user="UALICE")
+    service.fake.wait_for("views.update", count=2)
+    kept = service.fake.view_state(view_id)["values"]
+    assert kept[f"category.p{alpha}"] and kept[f"issue_tracker.p{alpha}"]  # same project: kept
+    service.fake.enter(view_id, "subject", {"type": "plain_text_input", "value": subject})
+    service.choose(view_id, "issue_project", str(sub), "Alpha Sub", user="UALICE")
+    service.fake.wait_for("views.update", count=3)
+    state = service.fake.view_state(view_id)["values"]
+    assert [k for k in state if k.endswith(f".p{alpha}")] == []  # alpha's inputs are gone
+    assert state[f"issue_tracker.p{sub}"]["issue_tracker"]["selected_option"]["text"]["text"] == (
+        "Bug"  # the new project's default, not the Feature chosen for alpha
+    )
+
+    answer = service.submit(view_id, user="UALICE")
+    assert answer.content in (b"", b"{}")
+    service.fake.wait_for("chat.postMessage")
+    [issue] = rm.issues_with_subject(seed, subject)
+    assert issue["project"]["id"] == sub
+    assert issue["tracker"]["name"] == "Bug"  # the project's default, not alpha's Feature
+    assert "category" not in issue and "assigned_to" not in issue
+
+
+def test_a_submission_that_overtakes_the_project_switch_is_sent_back(
+    service: RunningService,
+) -> None:
+    seed = service.seed
+    alpha, sub = seed.projects["alpha"], seed.projects["alpha-sub"]
+    service.interaction(message_action("create_issue", user="UALICE"))
+    opened(service)
+    view_id = service.fake.view_id("message_issue_modal")
+    service.choose(view_id, "issue_project", str(alpha), "Alpha", user="UALICE")
+    service.fake.wait_for("views.update")
+    # The person picks another project and presses Submit before the form is rebuilt.
+    chosen = {"text": {"type": "plain_text", "text": "Alpha Sub"}, "value": str(sub)}
+    service.fake.enter(
+        view_id, "issue_project", {"type": "external_select", "selected_option": chosen}
+    )
+    before = rm.count_issues(seed)
+    answer = service.submit(view_id, user="UALICE")
+    assert answer.json() == {
+        "response_action": "errors",
+        "errors": {"issue_project": PROJECT_CATCHING_UP},
+    }
+    assert rm.count_issues(seed) == before
 
 
 def test_create_submission_writes_the_issue_as_the_user_and_answers_in_the_thread(
@@ -405,51 +474,34 @@ def test_a_required_custom_field_is_in_the_form_and_enforced(
 ) -> None:
     seed = service.seed
     project_id, field_id = required_field
-    payload = load("block_actions__issue_project")
-    payload["actions"] = [
-        {
-            "type": "static_select",
-            "action_id": "issue_tracker",
-            "block_id": "issue_tracker",
-            "selected_option": {"text": {"type": "plain_text", "text": "Support"}, "value": "3"},
-            "action_ts": "1700000800.000200",
-        }
-    ]
-    payload["view"]["state"] = {
-        "values": {
-            **select("issue_project", str(project_id), "Shortcuts"),
-            **select("issue_tracker", str(seed.trackers["Support"])),
-        }
-    }
-    service.interaction(payload)
-    [update] = service.fake.wait_for("views.update")
+    service.interaction(load("shortcut__global"))  # alice, as the recorded shape
+    opened(service)
+    view_id = service.fake.view_id("message_issue_modal")
+    service.choose(view_id, "issue_project", str(project_id), "Shortcuts", user="UALICE")
+    service.fake.wait_for("views.update")
+    support = str(seed.trackers["Support"])
+    service.choose(view_id, f"issue_tracker.p{project_id}", support, "Support", user="UALICE")
+    update = service.fake.wait_for("views.update", count=2)[-1]
     view = update.args["view"]
     assert_within_block_kit_limits(view)
-    custom = block(view, f"cf_{field_id}")
+    custom_id = f"cf_{field_id}.p{project_id}"
+    custom = block(view, custom_id)
     assert custom["label"]["text"] == "Customer" and custom["optional"] is False
-    assert block(view, "issue_tracker")["element"]["initial_option"]["text"]["text"] == "Support"
+    tracker = block(view, f"issue_tracker.p{project_id}")["element"]
+    assert tracker["initial_option"]["text"]["text"] == "Support"
 
     subject = f"Needs a customer {uuid.uuid4().hex[:8]}"
     before = rm.count_issues(seed)
-    values = {
-        **select("issue_project", str(project_id)),
-        **select("issue_tracker", str(seed.trackers["Support"])),
-        **text("subject", subject),
-        **text(f"cf_{field_id}", None),
-    }
-    refused = service.interaction(
-        submission("message_issue_modal", values, user="UALICE", blocks=view["blocks"])
-    )
+    service.fake.enter(view_id, "subject", {"type": "plain_text_input", "value": subject})
+    refused = service.submit(view_id, user="UALICE")
     assert refused.json() == {
         "response_action": "errors",
-        "errors": {f"cf_{field_id}": "Customer is required in this project."},
+        "errors": {custom_id: "Customer is required in this project."},
     }
     assert rm.count_issues(seed) == before
 
-    values.update(text(f"cf_{field_id}", "ACME"))
-    accepted = service.interaction(
-        submission("message_issue_modal", values, user="UALICE", blocks=view["blocks"])
-    )
+    service.fake.enter(view_id, custom_id, {"type": "plain_text_input", "value": "ACME"})
+    accepted = service.submit(view_id, user="UALICE")
     assert accepted.content in (b"", b"{}")
     # No channel in the metadata (as from the global shortcut): told directly.
     [direct] = service.fake.wait_for("chat.postMessage")
@@ -605,22 +657,31 @@ def test_log_time_defaults_to_today_in_the_users_zone_and_logs_as_them(
     assert block(view, "spent_on")["element"]["initial_date"] == today
     comment = block(view, "comment")["element"]["initial_value"]
     assert comment == "Fixed by restarting the queue worker; root cause still unknown"
-    activities = service.interaction(
-        suggestion("activity", user="UBOB", values=text("issue", str(issue["id"])))
-    ).json()
+    # Picking the issue rebuilds the form for its project: options requests carry no
+    # state, so the project travels in private_metadata and scopes the activity input.
+    view_id = service.fake.view_id("message_time_modal")
+    label = f"#{issue['id']} {issue['subject']}"
+    service.choose(view_id, "issue_pick", str(issue["id"]), label, user="UBOB")
+    [update] = service.fake.wait_for("views.update")
+    project = issue["project"]["id"]
+    assert json.loads(update.args["view"]["private_metadata"])["project_id"] == project
+    activity_block = f"activity.p{project}"
+    assert block(update.args["view"], activity_block)["element"]["action_id"] == "activity"
+    asked = suggestion("activity", user="UBOB")
+    asked["block_id"] = activity_block
+    asked["view"] = service.fake.view_payload(view_id)
+    activities = service.interaction(asked).json()
     assert set(labels(activities)) == {"Design", "Development"}
 
-    values = {
-        **text("issue", str(issue["id"])),
-        **text("hours", "1h30"),
-        **select("activity", str(seed.activities["Development"])),
-        **picked_date("spent_on", "2026-01-15"),
-        **text("comment", comment),
-    }
+    development = str(seed.activities["Development"])
+    for block_id, element in (
+        ("hours", {"type": "plain_text_input", "value": "1h30"}),
+        (activity_block, {"type": "external_select", "selected_option": option_of(development)}),
+        ("spent_on", {"type": "datepicker", "selected_date": "2026-01-15"}),
+    ):
+        service.fake.enter(view_id, block_id, element)
     before = rm.count_time_entries(seed)
-    answer = service.interaction(
-        submission("message_time_modal", values, user="UBOB", metadata=view["private_metadata"])
-    )
+    answer = service.submit(view_id, user="UBOB")
     assert answer.content in (b"", b"{}")
     [post] = service.fake.wait_for("chat.postMessage")
     assert in_thread(post, "1700000500.000600")
@@ -756,3 +817,54 @@ def test_attach_to_an_issue_the_user_cannot_see_is_a_field_error(
     }
     assert service.fake.of("files.info") == [] and service.fake.of("file_download") == []
     assert rm.journals(seed, secret["id"]) == []
+
+
+def _create_with_thread(service: RunningService, channel: str, subject: str) -> None:
+    metadata = json.dumps(
+        {
+            "channel_id": channel,
+            "message_ts": "1700000060.000200",
+            "thread_ts": "1700000000.000100",
+            "in_thread": True,
+        }
+    )
+    values = {
+        **select("issue_project", str(service.seed.projects["alpha"]), "Alpha"),
+        **text("subject", subject),
+        **checked("from_message", "thread"),
+    }
+    answer = service.interaction(
+        submission("message_issue_modal", values, user="UALICE", metadata=metadata)
+    )
+    assert answer.content in (b"", b"{}")
+
+
+def test_copying_a_thread_in_a_public_channel_joins_it_first(
+    service: RunningService, thread: list[dict[str, Any]]
+) -> None:
+    # Slack answers not_in_channel to conversations.replies until the bot joins
+    # (api.slack.com/methods/conversations.replies, Errors); the fake does too.
+    service.fake.channels["CPUBLIC"]["is_member"] = False
+    subject = f"Thread from a channel I'm not in {uuid.uuid4().hex[:8]}"
+    _create_with_thread(service, "CPUBLIC", subject)
+    service.fake.wait_for("chat.postMessage")
+    [join] = service.fake.of("conversations.join")
+    assert join.args["channel"] == "CPUBLIC"
+    [issue] = rm.issues_with_subject(service.seed, subject)
+    assert "Checkout is slow again, anyone else?" in issue["description"]
+
+
+def test_a_thread_in_a_private_channel_without_the_bot_is_not_copied_silently(
+    service: RunningService, thread: list[dict[str, Any]]
+) -> None:
+    service.fake.add_channel("CPRIVATE", private=True, member=False)
+    service.fake.channels["CPRIVATE"]["replies"] = thread
+    subject = f"Thread from a private channel {uuid.uuid4().hex[:8]}"
+    _create_with_thread(service, "CPRIVATE", subject)
+    # Ephemerals in a channel the bot is not in fail, so the person hears it directly.
+    service.fake.wait_for(
+        "chat.postMessage",
+        lambda c: c.args["channel"] == "UALICE" and INVITE_TO_COPY in c.args["text"],
+    )
+    [issue] = rm.issues_with_subject(service.seed, subject)
+    assert "Checkout is slow" not in (issue.get("description") or "")

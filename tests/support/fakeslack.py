@@ -4,6 +4,28 @@ Slack's SDK client runs on aiohttp, which respx cannot see, so the tests point
 SLACK_API_URL here (as bolt-python's own tests do). It records every call with its
 arguments and the token it carried, answers like Slack for the methods the app uses,
 serves `response_url` posts and private file downloads, and can be told to fail.
+
+Where real Slack is known to surprise, the fake does the same by default; each
+behaviour is a switch on `FakeSlack` (all on after `reset()`), so a test that needs
+a kinder Slack says so by name:
+
+- `options_without_state`: block_suggestion payloads carry an empty
+  `view.state.values` (bolt-python tests/scenario_tests_async/test_block_suggestion.py
+  sends `"state": {"values": {}}`; the harness applies it to what tests send).
+- `views_update_keeps_values`: `views.update` keeps what the person entered in every
+  input whose block_id and action_id are unchanged (api.slack.com/surfaces/modals,
+  "Updating views"); `enter()` records input, `view_state()` reads it back.
+- `not_in_channel`: history reads in a public channel the bot is not in answer
+  `not_in_channel`; in a private one it cannot see, `channel_not_found`
+  (api.slack.com/methods/conversations.replies, Errors).
+- `expired_trigger_id`: `views.open` more than 3 s after its trigger answers
+  `expired_trigger_id` (api.slack.com/methods/views.open, Errors; trigger ids expire
+  after three seconds, api.slack.com/interactivity/handling#modal_responses).
+- `missing_scope`: a method whose scope slack-manifest.yml does not request answers
+  `missing_scope` with `needed` and `provided`, as Slack's Web API does
+  (api.slack.com/web#scopes).
+- `ratelimit()`: a 429 with `Retry-After`, `error: ratelimited`, on any method when
+  asked (api.slack.com/apis/rate-limits).
 """
 
 from __future__ import annotations
@@ -16,15 +38,47 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import uvicorn
+import yaml
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot import limits
+
 BOT_TOKEN = "xoxb-test-bot-token"
+TRIGGER_SECONDS = limits.TRIGGER_SECONDS
+MANIFEST = Path(__file__).resolve().parents[2] / "slack-manifest.yml"
+
+
+def manifest_bot_scopes() -> frozenset[str]:
+    manifest = yaml.safe_load(MANIFEST.read_text())
+    return frozenset(manifest["oauth_config"]["scopes"]["bot"])
+
+
+# The scope each method needs, from its page in Slack's API reference
+# (api.slack.com/methods/<method>, "Required scopes"). Conversation methods need the
+# scope of the conversation's kind, keyed here by the first letter of its id
+# (C public, G private or group DM, D DM); `{kind}` is filled from CONVERSATION_KIND.
+METHOD_SCOPES: dict[str, str] = {
+    "chat.postMessage": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "chat.update": "chat:write",
+    "chat.unfurl": "links:write",
+    "users.info": "users:read",
+    "users.lookupByEmail": "users:read.email",
+    "files.info": "files:read",
+    "reactions.add": "reactions:write",
+    "conversations.join": "channels:join",
+    "conversations.info": "{kind}:read",
+    "conversations.replies": "{kind}:history",
+    "conversations.history": "{kind}:history",
+}
+CONVERSATION_KIND = {"C": "channels", "G": "groups", "D": "im"}
 
 
 @dataclass
@@ -53,6 +107,18 @@ class FakeSlack:
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     # Sent as auth.test's X-OAuth-Scopes header, as Slack does, when set.
     scopes: str | None = None
+    # Slack's surprises, each on by default (see the module docstring).
+    options_without_state: bool = True
+    views_update_keeps_values: bool = True
+    not_in_channel: bool = True
+    expired_trigger_id: bool = True
+    missing_scope: bool = True
+    granted_scopes: frozenset[str] = field(default_factory=manifest_bot_scopes)
+    # view id -> the view as last opened or updated, and what the person entered in it
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    entered: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # trigger_id -> when Slack issued it (the harness records it as it sends a payload)
+    triggers: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -67,6 +133,15 @@ class FakeSlack:
             self.file_bytes.clear()
             self.failures.clear()
             self.scopes = None
+            self.options_without_state = True
+            self.views_update_keeps_values = True
+            self.not_in_channel = True
+            self.expired_trigger_id = True
+            self.missing_scope = True
+            self.granted_scopes = manifest_bot_scopes()
+            self.views.clear()
+            self.entered.clear()
+            self.triggers.clear()
 
     def add_user(
         self, user_id: str, email: str | None, *, name: str = "", tz: str = "Europe/Berlin"
@@ -117,6 +192,67 @@ class FakeSlack:
         times: int = 1,
     ) -> None:
         self.failures.setdefault(method, []).append(Failure(error, status, retry_after, times))
+
+    def ratelimit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
+        """Answer `method` with Slack's 429 `ratelimited` and a Retry-After header."""
+        self.fail(method, "ratelimited", status=429, retry_after=retry_after, times=times)
+
+    def issue_trigger(self, trigger_id: str, *, age: float = 0.0) -> None:
+        """Slack issued `trigger_id` `age` seconds ago (it is good for three seconds)."""
+        self.triggers[trigger_id] = time.monotonic() - age
+
+    # -- what a person does in an open view ---------------------------------------------
+
+    def enter(self, view_id: str, block_id: str, element: dict[str, Any]) -> None:
+        """The person types or chooses in an input: `element` is its state entry."""
+        view = self.views[view_id]
+        block = next(b for b in view["blocks"] if b.get("block_id") == block_id)
+        action_id = block["element"]["action_id"]
+        self.entered.setdefault(view_id, {})[block_id] = {action_id: element}
+
+    def view_id(self, callback_id: str) -> str:
+        """The id of the view last opened with `callback_id`."""
+        with self._lock:
+            opened = [vid for vid, v in self.views.items() if v.get("callback_id") == callback_id]
+        assert opened, f"no {callback_id} view is open; views: {list(self.views)}"
+        return opened[-1]
+
+    def view_state(self, view_id: str) -> dict[str, Any]:
+        """`view.state` as Slack sends it with this view's next interaction: every input,
+        with what the person entered or else the value the view set initially."""
+        entered = self.entered.get(view_id, {})
+        values: dict[str, Any] = {}
+        for block in self.views[view_id].get("blocks") or []:
+            block_id = block.get("block_id")
+            if block.get("type") != "input" or not block_id:
+                continue
+            if block_id in entered:
+                values[block_id] = entered[block_id]
+            else:
+                element = block["element"]
+                values[block_id] = {element["action_id"]: _initial_state(element)}
+        return {"values": json.loads(json.dumps(values))}
+
+    def view_payload(self, view_id: str) -> dict[str, Any]:
+        """The view as Slack includes it in block_actions and view_submission payloads."""
+        view = self.views[view_id]
+        return {**json.loads(json.dumps(view)), "state": self.view_state(view_id)}
+
+    def _keep_entered(self, view_id: str, new_view: dict[str, Any]) -> None:
+        old = self.entered.get(view_id, {})
+        if not self.views_update_keeps_values:
+            self.entered[view_id] = {}
+            return
+        inputs = {
+            b["block_id"]: b["element"].get("action_id")
+            for b in new_view.get("blocks") or []
+            if b.get("type") == "input" and b.get("block_id")
+        }
+        self.entered[view_id] = {
+            block_id: entry
+            for block_id, entry in old.items()
+            if block_id in inputs and inputs[block_id] in entry
+        }
 
     def response_url(self, key: str = "cmd") -> str:
         return f"{self.base_url}response/{key}"
@@ -184,7 +320,57 @@ class FakeSlack:
         if token != BOT_TOKEN:
             return JSONResponse({"ok": False, "error": "invalid_auth"})
         headers = {"X-OAuth-Scopes": self.scopes} if self.scopes is not None else {}
+        refusal = self.refusal(method, args)
+        if refusal is not None:
+            return JSONResponse(refusal, headers=headers)
         return JSONResponse(self.answer(method, args), headers=headers)
+
+    def needed_scope(self, method: str, args: dict[str, Any]) -> str | None:
+        needed = METHOD_SCOPES.get(method)
+        if needed is None or "{kind}" not in needed:
+            return needed
+        channel_id = str(args.get("channel") or "")
+        kind = CONVERSATION_KIND.get(channel_id[:1], "channels")
+        channel = self.channels.get(channel_id) or {}
+        if kind == "channels" and channel.get("is_private"):
+            kind = "groups"
+        if channel.get("is_mpim"):
+            kind = "mpim"
+        return needed.format(kind=kind)
+
+    def refusal(self, method: str, args: dict[str, Any]) -> dict[str, Any] | None:
+        """What Slack answers instead of doing the work, when it would refuse."""
+        needed = self.needed_scope(method, args)
+        if self.missing_scope and needed and needed not in self.granted_scopes:
+            return {
+                "ok": False,
+                "error": "missing_scope",
+                "needed": needed,
+                "provided": ",".join(sorted(self.granted_scopes)),
+            }
+        if self.not_in_channel and method in {"conversations.replies", "conversations.history"}:
+            channel = self.channels.get(str(args.get("channel")))
+            if channel is not None and not channel["is_member"]:
+                error = "channel_not_found" if channel["is_private"] else "not_in_channel"
+                return {"ok": False, "error": error}
+        if self.not_in_channel and method in {"chat.postMessage", "chat.postEphemeral"}:
+            # A private channel the bot was not invited to does not exist for it.
+            channel = self.channels.get(str(args.get("channel")))
+            if channel is not None and channel["is_private"] and not channel["is_member"]:
+                return {"ok": False, "error": "channel_not_found"}
+        if self.not_in_channel and method == "conversations.join":
+            # conversations.join is for public channels (its Errors list
+            # method_not_supported_for_channel_type); a private one needs an invitation.
+            channel = self.channels.get(str(args.get("channel")))
+            if channel is not None and channel["is_private"] and not channel["is_member"]:
+                return {"ok": False, "error": "method_not_supported_for_channel_type"}
+        if self.expired_trigger_id and method in {"views.open", "views.push"}:
+            issued = self.triggers.get(str(args.get("trigger_id")))
+            if issued is not None and time.monotonic() - issued > TRIGGER_SECONDS:
+                return {"ok": False, "error": "expired_trigger_id"}
+        if method == "views.update" and str(args.get("view_id")) not in self.views:
+            return {"ok": False, "error": "not_found"}
+        return None
 
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         ok: dict[str, Any] = {"ok": True}
@@ -237,7 +423,12 @@ class FakeSlack:
             }
         if method in {"views.open", "views.update", "views.push"}:
             view = args.get("view") if isinstance(args.get("view"), dict) else {}
-            return {**ok, "view": {**view, "id": f"V{next(self._ts)}", "hash": "h1"}}
+            view_id = str(args.get("view_id") or f"V{next(self._ts)}")
+            with self._lock:
+                if method == "views.update":
+                    self._keep_entered(view_id, view)
+                self.views[view_id] = {**view, "id": view_id}
+            return {**ok, "view": {**view, "id": view_id, "hash": "h1"}}
         if method == "files.info":
             file = self.files.get(str(args.get("file")))
             return {**ok, "file": file} if file else {"ok": False, "error": "file_not_found"}
@@ -276,6 +467,23 @@ class FakeSlack:
                 Route("/files/{file_id}/{name}", self.download, methods=["GET"]),
             ]
         )
+
+
+# An element's initial_* key and the state key Slack reports it under.
+_INITIAL_TO_STATE = {
+    "initial_value": "value",
+    "initial_option": "selected_option",
+    "initial_options": "selected_options",
+    "initial_date": "selected_date",
+}
+
+
+def _initial_state(element: dict[str, Any]) -> dict[str, Any]:
+    state: dict[str, Any] = {"type": element["type"]}
+    for initial, key in _INITIAL_TO_STATE.items():
+        if initial in element:
+            state[key] = element[initial]
+    return state
 
 
 def _short(args: dict[str, Any]) -> str:

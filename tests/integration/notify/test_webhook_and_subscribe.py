@@ -13,6 +13,7 @@ import pytest
 
 from bot.app import create_app, open_services
 from bot.notify.runner import webhook_jobs
+from bot.notify.subscriptions import NOT_IN_DMS
 from handlers import register_all
 from tests.integration import redmine_admin as rm
 from tests.integration.notify.conftest import make_poller
@@ -151,3 +152,19 @@ async def test_webhook_and_poller_on_one_change_post_once(
         await poller.run_cycle()
     assert len([c for c in hooked.fake.of("chat.postMessage") if title in c.args["text"]]) == 1
     assert card.args["channel"] == "CPUBLIC"
+
+
+@pytest.mark.parametrize("channel", ["DALICE", "GMPIM"])
+def test_subscribing_in_a_direct_message_says_subscriptions_live_in_channels(
+    service: RunningService, channel: str
+) -> None:
+    # Slack answers conversations.info in a DM or group DM with missing_scope unless the
+    # app has im:read / mpim:read (api.slack.com/methods/conversations.info, scopes);
+    # the fake does the same, from the manifest's scopes.
+    service.fake.add_channel(channel, private=True)
+    service.fake.channels[channel]["is_mpim"] = channel.startswith("G")
+    service.command("subscribe alpha", channel=channel)
+    assert NOT_IN_DMS in service.wait_response()["text"]
+    service.command("subscriptions", channel=channel)
+    listed = service.fake.wait_for("response_url", count=2)[-1].args["text"]
+    assert "Alpha" not in listed

@@ -121,13 +121,13 @@ def test_issue_modal_is_within_limits_and_switches_to_an_external_assignee_selec
     assert len(view["title"]["text"]) <= 24
     assert len(by_id["subject"]["element"]["initial_value"]) == 255
     assert len(by_id["description"]["element"]["initial_value"]) == 3000
-    assert by_id["issue_tracker"]["element"]["initial_option"]["value"] == "2"
-    assert by_id["priority"]["element"]["initial_option"]["value"] == "2"
-    assert "assignee" not in by_id
-    assert by_id["issue_assignee"]["element"]["type"] == "external_select"
+    assert by_id["issue_tracker.p3"]["element"]["initial_option"]["value"] == "2"
+    assert by_id["priority.p3"]["element"]["initial_option"]["value"] == "2"
+    assert "assignee.p3" not in by_id
+    assert by_id["issue_assignee.p3"]["element"]["type"] == "external_select"
     assert [o["value"] for o in by_id["from_message"]["element"]["options"]] == ["thread", "files"]
     few = modals.message_issue_modal(CONTEXT, state, fields=_fields(120 - 30))
-    options = {b.get("block_id"): b for b in few["blocks"]}["assignee"]["element"]["options"]
+    options = {b.get("block_id"): b for b in few["blocks"]}["assignee.p3"]["element"]["options"]
     assert len(options) == 90 <= OPTIONS_LIMIT
 
 
@@ -140,7 +140,7 @@ def test_required_list_field_becomes_a_select() -> None:
         possible_values=[{"value": "minor"}, {"value": "major", "label": "Major"}],
     )
     view = modals.message_issue_modal(CONTEXT, IssueFormState(), fields=_fields(1, [listed]))
-    block = next(b for b in view["blocks"] if b.get("block_id") == "cf_8")
+    block = next(b for b in view["blocks"] if b.get("block_id") == "cf_8.p3")
     assert block["element"]["type"] == "static_select" and block["optional"] is False
     assert [o["text"]["text"] for o in block["element"]["options"]] == ["minor", "Major"]
 
