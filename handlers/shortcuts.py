@@ -76,7 +76,7 @@ def register(app: AsyncApp, services: Services) -> None:
     ) -> None:
         await ack()
         message = message_of(shortcut)
-        permalink, names = await prefetch(SlackReads(client), message)
+        permalink, names = await prefetch(SlackReads(client, services.slack_users), message)
         context = MessageContext.of(message, permalink)
         state = IssueFormState(
             subject=subject_from(message.text, names),
@@ -97,7 +97,7 @@ def register(app: AsyncApp, services: Services) -> None:
     async def on_add_note(ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         message = message_of(shortcut)
-        permalink, names = await prefetch(SlackReads(client), message)
+        permalink, names = await prefetch(SlackReads(client, services.slack_users), message)
         note = message_body(message.text, formatting, names=names, permalink=permalink)
         view = modals.message_note_modal(MessageContext.of(message, permalink), note)
         await open_for(client, shortcut["trigger_id"], shortcut["user"]["id"], view)
@@ -106,7 +106,7 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
         message = message_of(shortcut)
         user_id = shortcut["user"]["id"]
-        reads = SlackReads(client)
+        reads = SlackReads(client, services.slack_users)
         (permalink, names), today = await asyncio.gather(
             prefetch(reads, message),
             within(PREFETCH_SECONDS, reads.today(user_id), None),
@@ -128,7 +128,7 @@ def register(app: AsyncApp, services: Services) -> None:
         if not message.file_ids:
             await tell_in_thread(client, MessageContext.of(message, None), user_id, NO_FILES)
             return
-        permalink, _ = await prefetch(SlackReads(client), message)
+        permalink, _ = await prefetch(SlackReads(client, services.slack_users), message)
         names = [
             str(f.get("name") or f.get("title") or f.get("id"))
             for f in (shortcut.get("message") or {}).get("files") or []

@@ -223,7 +223,7 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
         await ack()
         user_id = body["user"]["id"]
         context = form.context
-        reads = SlackReads(client)
+        reads = SlackReads(client, services.slack_users)
         async with answering_failures(services, user_id, thread_teller(client, context, user_id)):
             _, redmine = await acting_as(services, user_id)
             project = await project_for_issues(redmine, form.project_id or 0)
@@ -280,7 +280,9 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
         issue, redmine = checked
         context = form.context
         async with answering_failures(services, user_id, thread_teller(client, context, user_id)):
-            note = await with_permalink(context, form.note, SlackReads(client))
+            note = await with_permalink(
+                context, form.note, SlackReads(client, services.slack_users)
+            )
             await add_note(redmine, issue.id, note, private=form.private)
             link = issue_link(base_url, issue.id)
             private = form.private or issue.is_private
@@ -345,7 +347,7 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
         await ack()
         issue, redmine = checked
         context = form.context
-        reads = SlackReads(client)
+        reads = SlackReads(client, services.slack_users)
         async with answering_failures(services, user_id, thread_teller(client, context, user_id)):
             permalink = context.permalink
             if permalink is None and context.message_ts:
