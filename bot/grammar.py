@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from bot.text.escape import unescape_mrkdwn
+
 
 class UsageError(Exception):
     """The text could not be understood; `subcommand` is the one whose usage to show."""
@@ -266,8 +268,12 @@ def parse(text: str) -> Command:
         if topic is not None and subcommand(topic) is None:
             raise UsageError(f"There is no command `{topic}` to explain.")
         return Help(subcommand(topic).name if topic else None)  # type: ignore[union-attr]
+    # Slack sends &, < and > in what was typed as &amp;, &lt; and &gt; (its control
+    # characters, api.slack.com/reference/surfaces/formatting#escaping). A subject, search
+    # words or a time comment are plain text for Redmine, so they are read back as typed;
+    # a note stays as sent, since its mrkdwn is converted as a whole (slack_to_redmine).
     if name == "create":
-        return Create(rest)
+        return Create(unescape_mrkdwn(rest))
     if name in {"subscriptions", "connect", "disconnect", "whoami", "mine"}:
         if rest:
             raise UsageError(f"`{name}` takes no arguments.", name)
@@ -275,7 +281,7 @@ def parse(text: str) -> Command:
     if name == "search":
         if not rest:
             raise UsageError("What should I search for?", name)
-        return Search(rest)
+        return Search(unescape_mrkdwn(rest))
     if name in {"subscribe", "unsubscribe"}:
         if not rest:
             raise UsageError("Which project? Give its identifier, e.g. `my-project`.", name)
@@ -307,7 +313,7 @@ def parse(text: str) -> Command:
     if not after:
         raise UsageError("How many hours? e.g. `log 42 1h30`.", name)
     hours_text, remainder = _split_hours(after)
-    return Log(issue_id, parse_hours(hours_text), hours_text, remainder)
+    return Log(issue_id, parse_hours(hours_text), hours_text, unescape_mrkdwn(remainder))
 
 
 def usage(name: str) -> str:

@@ -33,6 +33,11 @@ log = logging.getLogger(__name__)
 RETRY_AFTER_CAP = 120.0  # a longer wait than this is not waited out inside one request
 DEFAULT_RETRY_AFTER = 1.0  # Slack always sends the header; this is only a fallback
 WORKSPACE = ""  # the key for a limit that is not about one conversation
+# A trigger_id is good for three seconds (api.slack.com/interactivity/handling): a call
+# that spends one is retried only after a short wait, else it would only meet
+# expired_trigger_id after keeping the person waiting; the listener answers instead.
+TRIGGER_METHODS = frozenset({"views.open", "views.push"})
+TRIGGER_RETRY_MAX = 1.0
 
 
 def retry_after_seconds(value: object) -> float:
@@ -117,7 +122,10 @@ class RetryAfterHandler(AsyncRetryHandler):
         headers = {k.lower(): v for k, v in response.headers.items()}
         value = headers.get("retry-after", [None])
         seconds = retry_after_seconds(value[0] if isinstance(value, list) else value)
-        self.limits.hold(_method(request.url), _conversation(request), seconds)
+        method = _method(request.url)
+        self.limits.hold(method, _conversation(request), seconds)
+        if method in TRIGGER_METHODS and seconds > TRIGGER_RETRY_MAX:
+            return False
         return state.current_attempt < self.max_retry_count
 
     async def prepare_for_next_attempt_async(

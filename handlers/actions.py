@@ -20,6 +20,7 @@ from bot.forms import CreateIssueForm, MessageIssueForm
 from bot.identity import NotLinked
 from bot.redmine.errors import RedmineError
 from bot.services import Services
+from bot.text import escape_mrkdwn
 from handlers.common import acting_as, answering_failures, ephemeral
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def register(app: AsyncApp, services: Services) -> None:
             page = await search_issues(redmine, query, offset)
             await respond(
                 replace_original=True,
-                text=f"Search: {query}",
+                text=f"Search: {escape_mrkdwn(query)}",
                 blocks=search_results(
                     page.query,
                     page.results,

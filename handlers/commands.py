@@ -129,7 +129,7 @@ def register(app: AsyncApp, services: Services, time_logger: TimeLogger | None =
             page = await search_issues(redmine, parsed.words)
             await respond(
                 response_type="ephemeral",
-                text=f"Search: {parsed.words}",
+                text=f"Search: {escape_mrkdwn(parsed.words)}",
                 blocks=search_results(
                     page.query,
                     page.results,

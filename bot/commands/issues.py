@@ -16,6 +16,7 @@ from bot.redmine.errors import (
     is_cannot_add_issues,
 )
 from bot.redmine.models import Issue, Project
+from bot.text import escape_mrkdwn
 
 SUBJECT_LIMIT = 255
 MINE_LIMIT = 25
@@ -75,7 +76,8 @@ async def split_create_words(redmine: Redmine, words: str) -> NewIssue:
         else:
             known = ", ".join(f"`{p.identifier}`" for p in projects[:15]) or "none"
             raise CommandError(
-                f"Which project? Start with its identifier: `/redmine create <project> {subject}`. "
+                f"Which project? Start with its identifier: "
+                f"`/redmine create &lt;project&gt; {escape_mrkdwn(subject)}`. "
                 f"Your projects: {known}."
             )
     if not subject:

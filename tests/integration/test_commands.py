@@ -59,6 +59,16 @@ def test_create_one_liner_is_authored_by_the_slack_user(service: RunningService)
     assert f"/issues/{issue['id']}" in response_text(answer)
 
 
+def test_a_subject_with_ampersands_lands_as_typed(service: RunningService) -> None:
+    # Slack sends "R&D <draft>" as "R&amp;D &lt;draft&gt;" (its escaping of control
+    # characters, api.slack.com/reference/surfaces/formatting#escaping).
+    marker = unique("Budget")
+    assert service.command(f"create alpha R&amp;D {marker} &lt;draft&gt;").status_code == 200
+    service.wait_response(lambda a: marker in response_text(a))
+    [issue] = rm.issues_with_subject(service.seed, f"R&D {marker} <draft>")
+    assert issue["project"]["id"] == service.seed.projects["alpha"]
+
+
 def test_unmapped_user_is_refused_and_redmine_sees_no_write(service: RunningService) -> None:
     before = rm.count_issues(service.seed)
     service.command("create alpha Should never exist", user="USTRANGER")

@@ -264,12 +264,24 @@ def test_a_person_who_picks_a_project_then_an_assignee_gets_that_projects_member
 
 def test_a_rate_limited_views_open_is_answered_not_dropped(service: RunningService) -> None:
     # Slack answers 429 with Retry-After and error `ratelimited` (api.slack.com/apis/rate-limits).
-    service.fake.ratelimit("views.open", retry_after=1)
+    # Waiting 5 s would outlive the trigger (good for 3 s): no retry, the person is told.
+    service.fake.ratelimit("views.open", retry_after=5)
     service.command("create")
     answer = service.wait_response()
     assert "ratelimited" in answer["text"]
     assert answer.get("response_type", "ephemeral") == "ephemeral"
+    assert len(service.fake.of("views.open")) == 1
     assert [c.args.get("view_id") for c in service.fake.of("views.update")] == []
+
+
+def test_a_short_rate_limit_on_views_open_is_waited_out(service: RunningService) -> None:
+    # Retry-After: 1 leaves time to spend the trigger: one retry after exactly that wait.
+    service.fake.ratelimit("views.open", retry_after=1)
+    service.command("create")
+    first, second = service.fake.wait_for("views.open", count=2)
+    assert first.args["trigger_id"] == second.args["trigger_id"]
+    assert second.args["view"]["callback_id"] == "create_issue_modal"
+    assert service.responses() == []  # the modal opened: nothing to apologise for
 
 
 def test_an_expired_trigger_is_answered_not_dropped(service: RunningService) -> None:

@@ -38,6 +38,19 @@ def test_parse(text: str, expected: grammar.Command) -> None:
     assert parse(text) == expected
 
 
+def test_plain_text_arguments_are_read_back_as_typed() -> None:
+    # Slack escapes &, < and > in the text it sends (api.slack.com/reference/surfaces/
+    # formatting#escaping; slack-ruby/slack-ruby-bot#237 shows "MSc &amp; MBA" arriving).
+    assert parse("create alpha R&amp;D budget &lt;draft&gt;") == grammar.Create(
+        "alpha R&D budget <draft>"
+    )
+    assert parse("search fish &amp; chips") == grammar.Search("fish & chips")
+    log = parse("log 4 1h dev a &amp; b")
+    assert isinstance(log, grammar.Log) and log.rest == "dev a & b"
+    # A note's mrkdwn is converted as a whole later: it stays as Slack sent it.
+    assert parse("note 4 a &amp; b") == grammar.Note(4, "a &amp; b")
+
+
 @pytest.mark.parametrize(
     ("text", "hours", "hours_text", "rest"),
     [
