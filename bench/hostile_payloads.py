@@ -23,7 +23,6 @@ import random
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -37,6 +36,7 @@ from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import add_slack_users, settings_for
 from tests.redmine_server import seed, start_redmine
 from tests.support.fakeslack import ServerThread, start_fake_slack
+from tests.support.jsonpaths import json_paths
 from tests.support.signing import command_body, signed_headers
 
 NOBODY = "USTRANGER"
@@ -60,17 +60,6 @@ class LogMeter(logging.Handler):
         self.bytes += len(text) + 1
         if record.exc_info or "Traceback" in text:
             self.tracebacks += 1
-
-
-def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            yield (*prefix, key)
-            yield from _paths(inner, (*prefix, key))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            yield (*prefix, index)
-            yield from _paths(inner, (*prefix, index))
 
 
 def bases(response_url: str) -> list[tuple[str, dict[str, Any]]]:
@@ -124,7 +113,7 @@ def malformed(count: int, response_url: str) -> list[tuple[str, str]]:
     for index in range(count):
         kind, base = everything[index % len(everything)]
         payload = copy.deepcopy(base)
-        path = chooser.choice(sorted(_paths(payload), key=repr))
+        path = chooser.choice(sorted(json_paths(payload), key=repr))
         parent: Any = payload
         for step in path[:-1]:
             parent = parent[step]

@@ -30,6 +30,7 @@ from bot.blocks.issues import SEARCH_MORE_ACTION, encode_search_page
 from tests.fixtures import load
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService
+from tests.support.jsonpaths import json_paths
 from tests.support.signing import command_body, signed_headers
 
 # Someone with no Redmine account: even a payload that survives breaking cannot write.
@@ -57,18 +58,6 @@ HOSTILE_VALUES = st.one_of(
 )
 
 
-def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    """Every place in a JSON value that a mutation can hit."""
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            yield (*prefix, key)
-            yield from _paths(inner, (*prefix, key))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            yield (*prefix, index)
-            yield from _paths(inner, (*prefix, index))
-
-
 def _mutate(payload: dict[str, Any], path: tuple[Any, ...], action: str, value: Any) -> None:
     parent: Any = payload
     for step in path[:-1]:
@@ -83,7 +72,7 @@ def _mutate(payload: dict[str, Any], path: tuple[Any, ...], action: str, value: 
 def broken(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]:
     payload = copy.deepcopy(base)
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
-        paths = sorted(_paths(payload), key=repr)
+        paths = sorted(json_paths(payload), key=repr)
         if not paths:
             break
         path = draw(st.sampled_from(paths))
