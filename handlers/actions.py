@@ -17,6 +17,7 @@ from bot.commands.errors import describe
 from bot.commands.issue_form import issue_fields
 from bot.commands.search import search_issues
 from bot.forms import CreateIssueForm, MessageIssueForm
+from bot.grammar import ascii_int
 from bot.identity import NotLinked
 from bot.redmine.errors import RedmineError
 from bot.services import Services
@@ -24,6 +25,17 @@ from bot.text import escape_mrkdwn
 from handlers.common import acting_as, answering_failures, ephemeral
 
 log = logging.getLogger(__name__)
+
+
+async def rebuild(
+    client: AsyncWebClient, view: dict[str, Any], rebuilt: dict[str, Any], what: str
+) -> None:
+    """Redraw an open form. The hash makes Slack refuse this update if a newer one already
+    landed (the person moved on): that is no failure, only logged."""
+    try:
+        await client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=rebuilt)
+    except SlackApiError as error:
+        log.info("%s not rebuilt: %s", what, error.response.get("error"))
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -97,11 +109,7 @@ def register_issue_form_actions(app: AsyncApp, services: Services) -> None:
             except RedmineError as error:
                 notice = describe(error)
         rebuilt = modals.message_issue_modal(form.context, state, fields=fields, notice=notice)
-        try:
-            # The hash makes Slack refuse this update if a newer one already landed.
-            await client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=rebuilt)
-        except SlackApiError as error:
-            log.info("new-issue form not rebuilt: %s", error.response.get("error"))
+        await rebuild(client, view, rebuilt, "new-issue form")
 
     app.action(modals.ISSUE_PROJECT)(on_issue_field_change)
     app.action(modals.ISSUE_TRACKER)(on_issue_field_change)
@@ -130,10 +138,7 @@ def register_issue_form_actions(app: AsyncApp, services: Services) -> None:
             description=form.description,
             project=(label, value),
         )
-        try:
-            await client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=rebuilt)
-        except SlackApiError as error:
-            log.info("new-issue form not rebuilt: %s", error.response.get("error"))
+        await rebuild(client, view, rebuilt, "new-issue form")
 
     app.action({"action_id": modals.PROJECT, "block_id": modals.PROJECT})(on_create_project_change)
 
@@ -150,18 +155,16 @@ def register_issue_form_actions(app: AsyncApp, services: Services) -> None:
         action = actions[0]
         chosen: dict[str, Any] = action.get("selected_option") or {}
         text = str(action.get("value") or chosen.get("value") or "").strip().lstrip("#")
-        if not (text.isascii() and text.isdigit()):
+        issue_id = ascii_int(text)
+        if issue_id is None:
             return  # not an issue number yet: the submission says what is wrong
         try:
             _, redmine = await acting_as(services, body["user"]["id"])
-            project_id: int | None = (await redmine.issues.get(int(text))).project.id
+            project_id: int | None = (await redmine.issues.get(issue_id)).project.id
         except (NotLinked, RedmineError):
             project_id = None  # not visible: the global list; the submission explains
         rebuilt = modals.time_modal_for_project(view, project_id)
-        try:
-            await client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=rebuilt)
-        except SlackApiError as error:
-            log.info("log-time form not rebuilt: %s", error.response.get("error"))
+        await rebuild(client, view, rebuilt, "log-time form")
 
     app.action(modals.ISSUE)(on_time_issue_named)
     app.action(modals.ISSUE_PICK)(on_time_issue_named)
