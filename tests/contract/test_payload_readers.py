@@ -21,6 +21,7 @@ from bot.blocks.message_context import MessageContext
 from bot.commands.from_message import SlackMessage, subject_from
 from bot.commands.unfurl import issue_links
 from bot.forms import AttachForm, MessageIssueForm, TimeForm
+from bot.slackpayloads import check
 from handlers.options import form_project
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -118,3 +119,28 @@ def test_link_shared_links_are_found_in_both_shapes(name: str) -> None:
         assert event["unfurl_id"] and event["channel"] == "COMPOSER"
     else:
         assert event["channel"] == "C1" and event["message_ts"]
+
+
+# Events arrive inside the Events API envelope (docs.slack.dev/apis/events-api, "Callback
+# field overview"): token, team_id, api_app_id, event, type, event_id, event_time.
+def _as_slack_sends(name: str) -> dict[str, Any]:
+    body = load(name)
+    if body.get("type") == "link_shared":
+        return {
+            "token": "XXYYZZ",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "event": body,
+            "type": "event_callback",
+            "event_id": "Ev08MFMKH6",
+            "event_time": 1700000000,
+            "authorizations": [{"team_id": "T1", "user_id": "UBOT", "is_bot": True}],
+        }
+    return body
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.json")))
+def test_the_shape_check_takes_every_payload_slack_publishes(name: str) -> None:
+    # The boundary refuses what is not Slack's (bot/slackpayloads.py); what Slack really
+    # sends must never be refused.
+    assert check(_as_slack_sends(name)) is None
