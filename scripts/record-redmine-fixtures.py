@@ -122,6 +122,15 @@ def main() -> None:
         as_bob("GET", "/issues.json", project_id="alpha", status_id="*", sort="id"),
     )
     write("search__export", as_bob("GET", "/search.json", q="export", issues=1, titles_only=1))
+    # What the new-issue form reads about a project (bot.commands.issue_form).
+    write(
+        "project__alpha",
+        as_bob(
+            "GET", "/projects/alpha.json", include="trackers,issue_categories,issue_custom_fields"
+        ),
+    )
+    write("issue_priorities", as_bob("GET", "/enumerations/issue_priorities.json"))
+    write("versions__alpha", as_bob("GET", "/projects/alpha/versions.json"))
 
 
 if __name__ == "__main__":
