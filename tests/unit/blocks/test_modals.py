@@ -543,3 +543,24 @@ def test_message_attach_modal_escapes_file_names() -> None:
             *ISSUE_TARGET,
         ],
     }
+
+
+def test_selects_stop_at_slacks_option_counts() -> None:
+    # A static select holds at most 100 options, checkboxes at most 10
+    # (docs.slack.dev/reference/block-kit/block-elements/select-menu-element,
+    # …/checkboxes-element): past 100 members the assignee becomes an external select.
+    fields = recorded_fields()
+    many = [Ref(id=100 + n, name=f"Person {n}") for n in range(101)]
+    view = message_issue_modal(
+        CONTEXT,
+        IssueFormState(),
+        fields=IssueFields(project=fields.project, tracker_id=None, members=many),
+    )
+    assignee = next(b for b in view["blocks"] if b["block_id"] == "issue_assignee.p1")
+    assert assignee == input_block(
+        "issue_assignee.p1", "Assignee", external("issue_assignee", "Nobody"), optional=True
+    )
+    exactly = IssueFields(project=fields.project, tracker_id=None, members=many[:100])
+    view = message_issue_modal(CONTEXT, IssueFormState(), fields=exactly)
+    picked = next(b for b in view["blocks"] if b["block_id"] == "assignee.p1")
+    assert picked["element"]["options"] == [opt(p.name, str(p.id)) for p in many[:100]]
