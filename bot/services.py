@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -17,7 +17,18 @@ from bot.slackreads import USER_TTL
 
 if TYPE_CHECKING:
     from bot.identity import IdentityResolver
-    from bot.notify.poller import Poller
+
+
+class Notifier(Protocol):
+    """What the service asks of the notifier (bot.notify.poller.Poller is the one).
+
+    A protocol here, not the Poller itself, so that bot.services never imports
+    bot.notify: the poller depends on Services, not the other way round.
+    """
+
+    async def run_forever(self) -> None: ...
+    async def consume_queue(self) -> None: ...
+    def enqueue(self, issue_id: int) -> None: ...
 
 
 @dataclass
@@ -33,7 +44,7 @@ class Services:
     admin_mode: bool  # REDMINE_API_KEY is an admin's: impersonation works
     files: SlackFiles
     # Set right after creation (the poller needs the finished Services to exist first).
-    notifier: Poller = field(init=False)
+    notifier: Notifier = field(init=False)
     background: list[object] = field(default_factory=list)
     # Slack's Retry-After per method and conversation, for every call (bot.slackpace).
     slack_limits: SlackRateLimits = field(default_factory=SlackRateLimits)

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands.from_message import ThreadMessage
 from bot.redmine.cache import TTLCache
 from bot.slackfiles import SlackFile
+from bot.slackmessages import ThreadMessage
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,6 @@ from bot.blocks.message_context import MessageContext
 from bot.blocks.modals import IssueFormState, message_view
 from bot.commands.from_message import (
     COMMENT_LIMIT,
-    SlackMessage,
     cut_on_word,
     mentioned_user_ids,
     message_body,
@@ -29,6 +28,7 @@ from bot.commands.from_message import (
 )
 from bot.identity import NotLinked
 from bot.services import Services
+from bot.slackmessages import SlackMessage
 from bot.slackreads import SlackReads, within
 from handlers.replies import tell_in_thread
 

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.commands.from_message import SlackMessage
+from bot.slackmessages import SlackMessage
 
 
 @dataclass(frozen=True)

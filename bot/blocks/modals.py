@@ -11,7 +11,7 @@ from bot import limits
 from bot.blocks.common import OPTIONS_LIMIT, SECTION_LIMIT, Block, mrkdwn, option, plain, section
 from bot.blocks.message_context import MessageContext
 from bot.blocks.metadata import ModalContext
-from bot.commands.issue_form import IssueFields
+from bot.issuefields import IssueFields
 from bot.redmine.models import CustomField, Ref, Version
 from bot.text import escape_mrkdwn
 

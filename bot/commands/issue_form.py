@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
 
 from bot.commands.choices import assignable_members
 from bot.commands.errors import CommandError
 from bot.commands.projects import visible_projects
+from bot.issuefields import IssueFields
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, NotFoundError, RedmineHTTPError
-from bot.redmine.models import CustomField, EnumerationItem, Issue, Project, Ref, Version
+from bot.redmine.models import CustomField, EnumerationItem, Issue, Project, Version
 
 log = logging.getLogger(__name__)
 
@@ -72,27 +72,6 @@ async def issue_projects(redmine: Redmine) -> list[Project]:
         elif project.is_public and NON_MEMBER_ROLE_ID in may_add:
             result.append(project)
     return result
-
-
-@dataclass(frozen=True)
-class IssueFields:
-    """The project-dependent part of the new-issue form."""
-
-    project: Project
-    tracker_id: int | None
-    priorities: list[EnumerationItem] = field(default_factory=list)
-    members: list[Ref] = field(default_factory=list)
-    categories: list[Ref] = field(default_factory=list)
-    versions: list[Version] = field(default_factory=list)
-    required: list[CustomField] = field(default_factory=list)
-
-    @property
-    def trackers(self) -> list[Ref]:
-        return self.project.trackers
-
-    @property
-    def default_priority_id(self) -> int | None:
-        return next((p.id for p in self.priorities if p.is_default), None)
 
 
 async def project_for_issues(redmine: Redmine, project_id: int) -> Project:

@@ -8,9 +8,9 @@ Names come through a `Names` lookup so these functions stay pure and testable.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.journalevent import Change, JournalEvent
 from bot.redmine.models import Issue, Journal, JournalDetail
 from bot.text import escape_mrkdwn
 
@@ -27,41 +27,6 @@ class Names(Protocol):
     def category(self, category_id: str | None) -> str: ...
     def project(self, project_id: str | None) -> str: ...
     def custom_field(self, field_id: str) -> str: ...
-
-
-@dataclass(frozen=True)
-class Change:
-    kind: str  # notes | status | assignee | priority | attachments | closed | other
-    line: str  # mrkdwn, already escaped
-
-
-@dataclass
-class JournalEvent:
-    journal_id: int
-    author: str
-    private: bool
-    changes: list[Change] = field(default_factory=list)
-    note: str | None = None  # Redmine markup, converted by the message builder
-
-    @property
-    def kinds(self) -> set[str]:
-        found = {c.kind for c in self.changes}
-        if self.note:
-            found.add("notes")
-        return found
-
-    def keep(self, events: list[str]) -> JournalEvent | None:
-        """Only the changes a subscription's `events:` filter asks for (empty: all)."""
-        if not events:
-            return self if (self.changes or self.note) else None
-        wanted = set(events)
-        if "closed" in wanted and any(c.kind == "closed" for c in self.changes):
-            wanted.add("status")  # a closing shows which status it went to
-        changes = [c for c in self.changes if c.kind in wanted]
-        note = self.note if "notes" in events else None
-        if not changes and not note:
-            return None
-        return JournalEvent(self.journal_id, self.author, self.private, changes, note)
 
 
 def _from_to(label: str, old: str, new: str) -> str:

@@ -21,8 +21,9 @@ from email.utils import parsedate_to_datetime
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.notifications import change_message, new_issue_message
+from bot.journalevent import JournalEvent
 from bot.notify.delivery import ChannelUnavailable, DeliveryFailed, SlackDelivery
-from bot.notify.events import JournalEvent, is_closing, journal_event, tracker_matches
+from bot.notify.events import is_closing, journal_event, tracker_matches
 from bot.notify.lease import NotifyLeaseHolder
 from bot.notify.names import RedmineNames
 from bot.redmine.cache import TTLCache

@@ -15,7 +15,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from bot.notify.poller import Poller
+from bot.services import Notifier
 
 MAX_BODY = 1024 * 1024
 
@@ -44,7 +44,7 @@ def issue_id_from(payload: Any) -> int | None:
     return None
 
 
-def make_endpoint(secret: str, poller: Poller) -> Any:
+def make_endpoint(secret: str, poller: Notifier) -> Any:
     expected = secret.encode()
 
     async def receive(request: Request) -> Response:

@@ -36,7 +36,7 @@ from bot.blocks.issues import TOO_LONG_TO_PAGE, search_results
 from bot.blocks.message_context import MessageContext
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import IssueFormState
-from bot.commands.issue_form import IssueFields
+from bot.issuefields import IssueFields
 from bot.redmine.models import CustomField, EnumerationItem, Project, Ref, SearchResult
 
 

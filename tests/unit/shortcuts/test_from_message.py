@@ -5,8 +5,6 @@ from __future__ import annotations
 from bot.blocks.message_context import MessageContext
 from bot.commands.from_message import (
     SUBJECT_LIMIT,
-    SlackMessage,
-    ThreadMessage,
     cut_on_word,
     description_with_thread,
     mentioned_user_ids,
@@ -18,6 +16,7 @@ from bot.commands.from_message import (
     subject_from,
 )
 from bot.config import TextFormatting
+from bot.slackmessages import SlackMessage, ThreadMessage
 
 TEXTILE = TextFormatting.textile
 MARKDOWN = TextFormatting.common_mark
