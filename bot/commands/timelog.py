@@ -63,20 +63,16 @@ class TimeLogger:
         self._issue_projects = TTLCache(ISSUE_PROJECT_TTL)
 
     async def project_activities(self, redmine: Redmine, project_id: int) -> list[EnumerationItem]:
-        body = await redmine.client.get_cached(
-            f"/projects/{project_id}.json", {"include": "time_entry_activities"}
-        )
-        items = body["project"].get("time_entry_activities") or []
-        active = [EnumerationItem.model_validate(a) for a in items]
-        if active:
-            return active
+        own = await redmine.projects.activities_cached(project_id)
+        if own:
+            return own
         return [a for a in await redmine.enumerations.activities() if a.active]
 
     async def issue_project_id(self, redmine: Redmine, issue_id: int) -> int:
         async def load() -> int:
             return (await redmine.issues.get(issue_id)).project.id
 
-        key = (redmine.client.acting_as, issue_id)
+        key = (redmine.acting_as, issue_id)
         project_id: int = await self._issue_projects.get_or_load(key, load)
         return project_id
 

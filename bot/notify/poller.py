@@ -16,7 +16,6 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 
 from slack_sdk.errors import SlackApiError
 
@@ -28,7 +27,7 @@ from bot.notify.names import RedmineNames
 from bot.redmine.cache import TTLCache
 from bot.redmine.errors import RedmineError, RedmineUnavailable
 from bot.redmine.issues import date_filter
-from bot.redmine.models import Issue, Journal, Project
+from bot.redmine.models import Issue, Journal
 from bot.services import Services
 from bot.store.models import Subscription
 from bot.store.repositories import DeliveryRepository, PollerStateRepository, SubscriptionRepository
@@ -270,10 +269,7 @@ class Poller:
         """Project id -> parent id, only when a subscription asks for subprojects."""
         if not any(s.include_subprojects for s in subscriptions):
             return {}
-        body = await self.redmine.client.get_cached("/projects.json", {"limit": 100})
-        projects = [Project.model_validate(p) for p in body.get("projects", [])]
-        if int(body.get("total_count", len(projects))) > len(projects):
-            projects = [p async for p in self.redmine.projects.all()]
+        projects = await self.redmine.projects.visible_cached()
         return {p.id: (p.parent.id if p.parent else None) for p in projects}
 
     async def process_queued(self, issue_id: int) -> None:
@@ -307,13 +303,10 @@ class Poller:
 
     async def _fetch(self, issue_id: int) -> tuple[Issue, datetime]:
         """The issue with journals, and when Redmine served it (its Date header)."""
-        response = await self.redmine.client.request(
-            "GET", f"/issues/{issue_id}.json", params={"include": "journals,attachments"}
+        issue, served_at = await self.redmine.issues.get_served(
+            issue_id, include=("journals", "attachments")
         )
-        issue = Issue.model_validate(response.json()["issue"])
-        try:
-            served_at = parsedate_to_datetime(response.headers["date"])
-        except (KeyError, TypeError, ValueError):
+        if served_at is None:
             # Redmine's own server (thin) sends no Date; proxies in front of it do. Our
             # clock then stands in, less an allowance for the two clocks differing.
             served_at = self.clock() - CLOCK_ALLOWANCE
@@ -411,8 +404,7 @@ class Poller:
     async def _mention_for(self, user_id: str) -> str:
         async def lookup() -> str:
             try:
-                body = await self.redmine.client.get(f"/users/{user_id}.json")
-                mail = (body.get("user") or {}).get("mail")
+                mail = (await self.redmine.users.get(user_id)).mail
                 if not mail:
                     return ""
                 answer = await self.services.slack.users_lookupByEmail(email=mail)
