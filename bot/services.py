@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.notify.queue import WebhookQueue
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
 from bot.slackfiles import SlackFiles
@@ -17,7 +18,6 @@ from bot.slackreads import USER_TTL
 
 if TYPE_CHECKING:
     from bot.identity import IdentityResolver
-    from bot.notify.poller import Poller
 
 
 @dataclass
@@ -32,9 +32,8 @@ class Services:
     identity: IdentityResolver
     admin_mode: bool  # REDMINE_API_KEY is an admin's: impersonation works
     files: SlackFiles
-    # Set right after creation (the poller needs the finished Services to exist first).
-    notifier: Poller = field(init=False)
-    background: list[object] = field(default_factory=list)
+    # Issue ids the webhook endpoint received, for the poller (whichever process runs it).
+    webhook_queue: WebhookQueue = field(default_factory=WebhookQueue)
     # Slack's Retry-After per method and conversation, for every call (bot.slackpace).
     slack_limits: SlackRateLimits = field(default_factory=SlackRateLimits)
     # users.info answers shared by every request (see bot.slackreads.SlackReads).
