@@ -23,7 +23,6 @@ from bot import slackguard, slackhttp
 from bot.config import Settings
 from bot.identity import IdentityResolver
 from bot.metrics import Metrics
-from bot.notify.poller import Poller
 from bot.notify.webhook import make_endpoint
 from bot.redmine import Redmine, RedmineClient, RedmineError
 from bot.redmine.errors import RedmineUnavailable
@@ -103,7 +102,6 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             files=files,
             slack_limits=slack_limits,
         )
-        services.notifier = Poller(services)
         yield services
 
 
@@ -206,7 +204,7 @@ def create_app(
             app.state.metrics = metrics
             secret = settings.redmine_webhook_secret
             app.state.webhook = (
-                make_endpoint(secret.get_secret_value(), services.notifier) if secret else None
+                make_endpoint(secret.get_secret_value(), services.webhook_queue) if secret else None
             )
             socket_mode = await connect_socket_mode(bolt, settings)
             tasks = [

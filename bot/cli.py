@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings, SettingsError, load_settings
@@ -13,6 +14,9 @@ from bot.logging import configure_logging
 
 if TYPE_CHECKING:
     import uvicorn
+
+    from bot.notify.poller import Poller
+    from bot.services import Services
 
 
 def secrets_of(settings: Settings) -> list[str]:
@@ -35,6 +39,70 @@ def server_config(app: Any, settings: Settings) -> uvicorn.Config:
         log_config=None,
         proxy_headers=True,
     )
+
+
+def parse_since(text: str | None) -> datetime | None:
+    """`YYYY-MM-DD` or an ISO time; naive values are taken as UTC."""
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        value = datetime.combine(date.fromisoformat(text), datetime.min.time())
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def build_poller(services: Services, **options: Any) -> Poller:
+    """The poller, given what it needs from the running service (not the whole bag);
+    it drains the same webhook queue the web app fills."""
+    from bot.notify.poller import Poller
+
+    return Poller(
+        settings=services.settings,
+        redmine=services.redmine,
+        slack=services.slack,
+        sessions=services.sessions,
+        queue=services.webhook_queue,
+        slack_limits=services.slack_limits,
+        **options,
+    )
+
+
+def poller_jobs(services: Services) -> list[Coroutine[Any, Any, None]]:
+    """For `serve`: the poller runs beside the web app and takes the webhook's queue."""
+    return [build_poller(services).run_forever()]
+
+
+def webhook_jobs(services: Services) -> list[Coroutine[Any, Any, None]]:
+    """For `web`: no schedule here, but webhook nudges are still handled at once."""
+    return [build_poller(services).consume_queue()]
+
+
+async def run_poller(settings: Settings, *, once: bool, since: str | None) -> int:
+    """`redmine-slack poll [--once] [--since]`: the poller alone, without the web app."""
+    from bot.app import open_services
+
+    try:
+        start = parse_since(since)
+    except ValueError:
+        print(f"--since {since!r} is not a date: use YYYY-MM-DD or 2026-11-22T09:00:00Z")
+        return 2
+    async with open_services(settings) as services:
+        poller = build_poller(services, since=start)
+        if once:
+            report = await poller.run_cycle_logged()
+            if report is None:
+                return 1
+            if report.skipped:
+                print("another worker is delivering notifications right now; nothing done")
+                return 0
+            print(
+                f"listed {report.listed} changed issues, fetched {report.fetched}, "
+                f"posted {report.posted} messages, {len(report.failed_issues)} left for next time"
+            )
+            return 0 if not report.failed_issues else 1
+        await poller.run_forever()
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,7 +164,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         import uvicorn
 
         from bot.app import create_app
-        from bot.notify.runner import poller_jobs, webhook_jobs
         from handlers import register_all
 
         background = poller_jobs if args.command == "serve" else webhook_jobs
@@ -105,8 +172,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     if args.command == "poll":
-        from bot.notify.runner import run_poller
-
         exit_code: int = asyncio.run(run_poller(settings, once=args.once, since=args.since))
         return exit_code
     return 2

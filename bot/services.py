@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -14,21 +14,10 @@ from bot.redmine.cache import TTLCache
 from bot.slackfiles import SlackFiles
 from bot.slackpace import SlackRateLimits
 from bot.slackreads import USER_TTL
+from bot.webhookqueue import WebhookQueue
 
 if TYPE_CHECKING:
     from bot.identity import IdentityResolver
-
-
-class Notifier(Protocol):
-    """What the service asks of the notifier (bot.notify.poller.Poller is the one).
-
-    A protocol here, not the Poller itself, so that bot.services never imports
-    bot.notify: the poller depends on Services, not the other way round.
-    """
-
-    async def run_forever(self) -> None: ...
-    async def consume_queue(self) -> None: ...
-    def enqueue(self, issue_id: int) -> None: ...
 
 
 @dataclass
@@ -43,9 +32,8 @@ class Services:
     identity: IdentityResolver
     admin_mode: bool  # REDMINE_API_KEY is an admin's: impersonation works
     files: SlackFiles
-    # Set right after creation (the poller needs the finished Services to exist first).
-    notifier: Notifier = field(init=False)
-    background: list[object] = field(default_factory=list)
+    # Issue ids the webhook endpoint received, for the poller (whichever process runs it).
+    webhook_queue: WebhookQueue = field(default_factory=WebhookQueue)
     # Slack's Retry-After per method and conversation, for every call (bot.slackpace).
     slack_limits: SlackRateLimits = field(default_factory=SlackRateLimits)
     # users.info answers shared by every request (see bot.slackreads.SlackReads).

@@ -14,9 +14,7 @@ async def project_choices(redmine: Redmine) -> list[Choice]:
 
 
 async def project_details(redmine: Redmine, project_id: int) -> Project:
-    return await redmine.projects.get_cached(
-        project_id, include=("trackers", "issue_categories", "time_entry_activities")
-    )
+    return await redmine.projects.get_cached(project_id)
 
 
 async def tracker_choices(redmine: Redmine, project_id: int | None) -> list[Choice]:

@@ -29,14 +29,6 @@ NON_MEMBER_ROLE_ID = 1
 PICK_LIMIT = 25
 
 
-async def _get_for_user(redmine: Redmine, path: str, params: dict[str, str]) -> dict[str, object]:
-    # The adapter's cache is keyed by the impersonated login; a view acting with a personal
-    # API key has none, so its answers about "me" must not be cached for everyone.
-    if redmine.client.switch_user is None:
-        return await redmine.client.get(path, params)
-    return await redmine.client.get_cached(path, params)
-
-
 async def _role_allows(redmine: Redmine, role_id: int, permission: str) -> bool:
     try:
         role = await redmine.roles.get(role_id)
@@ -49,13 +41,11 @@ async def _role_allows(redmine: Redmine, role_id: int, permission: str) -> bool:
 async def issue_projects(redmine: Redmine) -> list[Project]:
     """Visible projects where the acting user may add issues (all of them for an admin)."""
     projects = await visible_projects(redmine)
-    body = await _get_for_user(redmine, "/users/current.json", {"include": "memberships"})
-    me = body.get("user")
-    me = me if isinstance(me, dict) else {}
-    if me.get("admin"):
+    me = await redmine.users.current_with_memberships()
+    if me.admin:
         return projects
     roles_by_project: dict[int, set[int]] = {}
-    for membership in me.get("memberships") or []:
+    for membership in me.memberships:
         project_id = int(membership["project"]["id"])
         roles_by_project.setdefault(project_id, set()).update(
             int(r["id"]) for r in membership.get("roles") or []
@@ -75,9 +65,7 @@ async def issue_projects(redmine: Redmine) -> list[Project]:
 
 
 async def project_for_issues(redmine: Redmine, project_id: int) -> Project:
-    return await redmine.projects.get_cached(
-        project_id, include=("trackers", "issue_categories", "issue_custom_fields")
-    )
+    return await redmine.projects.get_cached(project_id)
 
 
 async def required_custom_fields(
@@ -181,10 +169,7 @@ async def issue_picks(redmine: Redmine) -> list[Issue]:
 async def project_activities(redmine: Redmine, project_id: int | None) -> list[EnumerationItem]:
     """The project's active time entry activities (Redmine's global list without one)."""
     if project_id is not None:
-        body = await redmine.client.get_cached(
-            f"/projects/{project_id}.json", {"include": "time_entry_activities"}
-        )
-        items = body["project"].get("time_entry_activities") or []
-        if items:
-            return [EnumerationItem.model_validate(a) for a in items]
+        own = await redmine.projects.activities_cached(project_id)
+        if own:
+            return own
     return [a for a in await redmine.enumerations.activities() if a.active]

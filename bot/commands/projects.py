@@ -9,11 +9,7 @@ from bot.redmine.models import Project
 
 async def visible_projects(redmine: Redmine) -> list[Project]:
     """Active projects the acting user can see; cached per user (they rarely change)."""
-    body = await redmine.client.get_cached("/projects.json", {"limit": 100})
-    projects = [Project.model_validate(p) for p in body.get("projects", [])]
-    total = int(body.get("total_count", len(projects)))
-    if total > len(projects):  # more than one page: fetch them all (rare, still cached below)
-        projects = [p async for p in redmine.projects.all()]
+    projects = await redmine.projects.visible_cached()
     return [p for p in projects if p.status in (None, 1)]
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from bot.commands.errors import CommandError
+from bot.commands.issue_form import project_activities
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
 from bot.redmine.models import EnumerationItem, TimeEntry
@@ -62,21 +63,11 @@ class TimeLogger:
     def __init__(self) -> None:
         self._issue_projects = TTLCache(ISSUE_PROJECT_TTL)
 
-    async def project_activities(self, redmine: Redmine, project_id: int) -> list[EnumerationItem]:
-        body = await redmine.client.get_cached(
-            f"/projects/{project_id}.json", {"include": "time_entry_activities"}
-        )
-        items = body["project"].get("time_entry_activities") or []
-        active = [EnumerationItem.model_validate(a) for a in items]
-        if active:
-            return active
-        return [a for a in await redmine.enumerations.activities() if a.active]
-
     async def issue_project_id(self, redmine: Redmine, issue_id: int) -> int:
         async def load() -> int:
             return (await redmine.issues.get(issue_id)).project.id
 
-        key = (redmine.client.acting_as, issue_id)
+        key = (redmine.acting_as, issue_id)
         project_id: int = await self._issue_projects.get_or_load(key, load)
         return project_id
 
@@ -90,7 +81,7 @@ class TimeLogger:
         spent_on: date | None = None,
     ) -> tuple[TimeEntry, EnumerationItem | None]:
         project_id = await self.issue_project_id(redmine, issue_id)
-        activities = await self.project_activities(redmine, project_id)
+        activities = await project_activities(redmine, project_id)
         choice = match_activity(activities, rest)
         activity = choice.activity
         if activity is None and not any(a.is_default for a in activities):

@@ -8,7 +8,7 @@ process' lifetime in a TTL cache); the lookups the event table calls are then pl
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
@@ -18,11 +18,31 @@ from bot.redmine.models import Issue
 log = logging.getLogger(__name__)
 
 NAME_TTL = 3600.0
-_PATHS = {
-    "user": ("/users/{id}.json", "user"),
-    "version": ("/versions/{id}.json", "version"),
-    "category": ("/issue_categories/{id}.json", "issue_category"),
-    "project": ("/projects/{id}.json", "project"),
+
+
+async def _user_name(redmine: Redmine, user_id: int) -> str:
+    user = await redmine.users.get(user_id)
+    return user.name
+
+
+async def _version_name(redmine: Redmine, version_id: int) -> str:
+    return (await redmine.versions.get(version_id)).name
+
+
+async def _category_name(redmine: Redmine, category_id: int) -> str:
+    return (await redmine.issue_categories.get(category_id)).name
+
+
+async def _project_name(redmine: Redmine, project_id: int) -> str:
+    return (await redmine.projects.get(project_id)).name
+
+
+# Each kind of id is read through the adapter's resource group (the only door to Redmine).
+_LOADERS: dict[str, Callable[[Redmine, int], Awaitable[str]]] = {
+    "user": _user_name,
+    "version": _version_name,
+    "category": _category_name,
+    "project": _project_name,
 }
 _DETAIL_KIND = {
     "assigned_to_id": "user",
@@ -71,21 +91,17 @@ class RedmineNames:
             self._named[(kind, item_id)] = await self._load(kind, item_id)
 
     async def _load(self, kind: str, item_id: str) -> str:
-        path, key = _PATHS[kind]
+        load = _LOADERS[kind]
 
         async def fetch() -> str:
+            if not item_id.isdigit():  # journal ids are numbers; anything else is not looked up
+                return f"{kind} #{item_id}"
             try:
-                body = await self._redmine.client.get(path.format(id=item_id))
+                name = await load(self._redmine, int(item_id))
             except RedmineError as error:
                 log.info("cannot resolve %s %s: %s", kind, item_id, error)
                 return f"{kind} #{item_id}"
-            item = body.get(key) or {}
-            if kind == "user":
-                return (
-                    f"{item.get('firstname', '')} {item.get('lastname', '')}".strip()
-                    or item.get("login", item_id)
-                )
-            return str(item.get("name") or item_id)
+            return name or item_id
 
         name: str = await self._cache.get_or_load((kind, item_id), fetch)
         return name

@@ -16,23 +16,27 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.blocks.notifications import change_message, new_issue_message
+from bot.config import Settings
 from bot.journalevent import JournalEvent
 from bot.notify.delivery import ChannelUnavailable, DeliveryFailed, SlackDelivery
 from bot.notify.events import is_closing, journal_event, tracker_matches
 from bot.notify.lease import NotifyLeaseHolder
 from bot.notify.names import RedmineNames
+from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
 from bot.redmine.errors import RedmineError, RedmineUnavailable
 from bot.redmine.issues import date_filter
-from bot.redmine.models import Issue, Journal, Project
-from bot.services import Services
+from bot.redmine.models import Issue, Journal
+from bot.slackpace import SlackRateLimits
 from bot.store.models import Subscription
 from bot.store.repositories import DeliveryRepository, PollerStateRepository, SubscriptionRepository
+from bot.webhookqueue import WebhookQueue
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +72,13 @@ class CycleReport:
 class Poller:
     def __init__(
         self,
-        services: Services,
         *,
+        settings: Settings,
+        redmine: Redmine,
+        slack: AsyncWebClient,
+        sessions: async_sessionmaker[AsyncSession],
+        queue: WebhookQueue,
+        slack_limits: SlackRateLimits,
         pace: float = 1.0,
         concurrency: int = FETCH_CONCURRENCY,
         since: datetime | None = None,
@@ -77,17 +86,17 @@ class Poller:
         delivery: SlackDelivery | None = None,
         lease: NotifyLeaseHolder | None = None,
     ) -> None:
-        self.services = services
-        self.redmine = services.redmine  # admin view: it must see everything to filter it
-        self.delivery = delivery or SlackDelivery(
-            services.slack, pace=pace, limits=services.slack_limits
-        )
+        self.settings = settings
+        self.redmine = redmine  # admin view: it must see everything to filter it
+        self.slack = slack
+        self.sessions = sessions
+        self.delivery = delivery or SlackDelivery(slack, pace=pace, limits=slack_limits)
         self.names = RedmineNames(self.redmine)
         self.concurrency = concurrency
         self.since = since
         self.clock = clock
-        self.queue: asyncio.Queue[int] = asyncio.Queue()
-        self.lease = lease or NotifyLeaseHolder(services.sessions)
+        self.queue = queue
+        self.lease = lease or NotifyLeaseHolder(sessions)
         self._lease_users = 0
         self._heartbeat: asyncio.Task[None] | None = None
         self._issue_locks: dict[int, asyncio.Lock] = {}
@@ -102,7 +111,7 @@ class Poller:
     # -- running ---------------------------------------------------------------------
 
     async def run_forever(self) -> None:
-        interval = self.services.settings.poll_interval
+        interval = self.settings.poll_interval
         while True:
             report = await self.run_cycle_logged()
             # While another worker holds the lease, look again soon: if it died, its
@@ -110,22 +119,18 @@ class Poller:
             # whole poll interval later.
             skipped = report is not None and report.skipped
             wait = min(interval, self.lease.ttl.total_seconds() / 3) if skipped else interval
-            try:
-                issue_id = await asyncio.wait_for(self.queue.get(), timeout=wait)
-            except TimeoutError:
+            issue_id = await self.queue.get_within(wait)
+            if issue_id is None:
                 continue
             await self.process_queued(issue_id)
             # Drain what else the webhook queued, then carry on with the schedule.
-            while not self.queue.empty():
-                await self.process_queued(self.queue.get_nowait())
+            for waiting in self.queue.take_waiting():
+                await self.process_queued(waiting)
 
     async def consume_queue(self) -> None:
         """Webhook work only (for `redmine-slack web` when the poller runs elsewhere)."""
         while True:
             await self.process_queued(await self.queue.get())
-
-    def enqueue(self, issue_id: int) -> None:
-        self.queue.put_nowait(issue_id)
 
     async def run_cycle_logged(self) -> CycleReport | None:
         try:
@@ -178,7 +183,7 @@ class Poller:
 
     async def _run_cycle(self) -> CycleReport:
         report = CycleReport()
-        async with self.services.sessions() as session:
+        async with self.sessions() as session:
             subscriptions = list(await SubscriptionRepository(session).active())
             state = PollerStateRepository(session)
             cursor = await state.cursor()
@@ -245,7 +250,7 @@ class Poller:
             new_cursor = min(failed)  # never past an undelivered change
         else:
             new_cursor = max([cursor, *(i.updated_on for i in changed if i.updated_on)])
-        async with self.services.sessions() as session:
+        async with self.sessions() as session:
             await PollerStateRepository(session).set_cursor(new_cursor)
             await session.commit()
         self._forget_old(new_cursor)
@@ -271,10 +276,7 @@ class Poller:
         """Project id -> parent id, only when a subscription asks for subprojects."""
         if not any(s.include_subprojects for s in subscriptions):
             return {}
-        body = await self.redmine.client.get_cached("/projects.json", {"limit": 100})
-        projects = [Project.model_validate(p) for p in body.get("projects", [])]
-        if int(body.get("total_count", len(projects))) > len(projects):
-            projects = [p async for p in self.redmine.projects.all()]
+        projects = await self.redmine.projects.visible_cached()
         return {p.id: (p.parent.id if p.parent else None) for p in projects}
 
     async def process_queued(self, issue_id: int) -> None:
@@ -287,7 +289,7 @@ class Poller:
 
     async def _process_queued(self, issue_id: int) -> None:
         try:
-            async with self.services.sessions() as session:
+            async with self.sessions() as session:
                 subscriptions = list(await SubscriptionRepository(session).active())
             if not subscriptions:
                 return
@@ -308,13 +310,10 @@ class Poller:
 
     async def _fetch(self, issue_id: int) -> tuple[Issue, datetime]:
         """The issue with journals, and when Redmine served it (its Date header)."""
-        response = await self.redmine.client.request(
-            "GET", f"/issues/{issue_id}.json", params={"include": "journals,attachments"}
+        issue, served_at = await self.redmine.issues.get_served(
+            issue_id, include=("journals", "attachments")
         )
-        issue = Issue.model_validate(response.json()["issue"])
-        try:
-            served_at = parsedate_to_datetime(response.headers["date"])
-        except (KeyError, TypeError, ValueError):
+        if served_at is None:
             # Redmine's own server (thin) sends no Date; proxies in front of it do. Our
             # clock then stands in, less an allowance for the two clocks differing.
             served_at = self.clock() - CLOCK_ALLOWANCE
@@ -345,7 +344,7 @@ class Poller:
         floor = self.since or sub.created_at.replace(microsecond=0)
         journals = [j for j in issue.journals if j.created_on is None or j.created_on >= floor]
         channel = sub.channel_id
-        async with self.services.sessions() as session:
+        async with self.sessions() as session:
             repo = DeliveryRepository(session)
             delivered = await repo.delivered_journal_ids(channel, [j.id for j in journals])
             thread_ts = await repo.get_thread(channel, issue.id)
@@ -368,13 +367,13 @@ class Poller:
         )
         wants_created = not sub.events or "created" in sub.events
         posted = 0
-        base_url = self.services.settings.redmine_base_url
-        formatting = self.services.settings.redmine_text_formatting
+        base_url = self.settings.redmine_base_url
+        formatting = self.settings.redmine_text_formatting
         if thread_ts is None and ((created_here and wants_created) or (to_post and sub.threads)):
             text, blocks = new_issue_message(issue, base_url, formatting)
             thread_ts = (await self.delivery.post(channel, text, blocks)).ts
             posted += 1
-            async with self.services.sessions() as session:
+            async with self.sessions() as session:
                 await DeliveryRepository(session).set_thread(channel, issue.id, thread_ts)
                 await session.commit()
         for journal, event in to_post:
@@ -390,11 +389,11 @@ class Poller:
                 broadcast=sub.threads and is_closing(event),
             )
             posted += 1
-            async with self.services.sessions() as session:
+            async with self.sessions() as session:
                 await DeliveryRepository(session).record_delivered(channel, issue.id, [journal.id])
                 await session.commit()
         if silent:
-            async with self.services.sessions() as session:
+            async with self.sessions() as session:
                 await DeliveryRepository(session).record_delivered(channel, issue.id, silent)
                 await session.commit()
         return posted
@@ -412,11 +411,10 @@ class Poller:
     async def _mention_for(self, user_id: str) -> str:
         async def lookup() -> str:
             try:
-                body = await self.redmine.client.get(f"/users/{user_id}.json")
-                mail = (body.get("user") or {}).get("mail")
+                mail = (await self.redmine.users.get(user_id)).mail
                 if not mail:
                     return ""
-                answer = await self.services.slack.users_lookupByEmail(email=mail)
+                answer = await self.slack.users_lookupByEmail(email=mail)
                 slack_id = (answer.get("user") or {}).get("id")
                 return f"<@{slack_id}>" if slack_id else ""
             except (RedmineError, SlackApiError):
@@ -426,7 +424,7 @@ class Poller:
         return mention
 
     async def _pause(self, sub: Subscription, error: str) -> None:
-        async with self.services.sessions() as session:
+        async with self.sessions() as session:
             await SubscriptionRepository(session).pause(sub.id, error)
             await session.commit()
         log.warning(
@@ -437,7 +435,7 @@ class Poller:
             error,
         )
         try:  # tell its creator once: a paused subscription is no longer polled
-            await self.services.slack.chat_postMessage(
+            await self.slack.chat_postMessage(
                 channel=sub.created_by_slack_user,
                 text=PAUSED_NOTICE.format(
                     project=sub.project_name,

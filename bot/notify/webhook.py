@@ -15,7 +15,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from bot.services import Notifier
+from bot.webhookqueue import WebhookQueue
 
 MAX_BODY = 1024 * 1024
 
@@ -44,7 +44,7 @@ def issue_id_from(payload: Any) -> int | None:
     return None
 
 
-def make_endpoint(secret: str, poller: Notifier) -> Any:
+def make_endpoint(secret: str, queue: WebhookQueue) -> Any:
     expected = secret.encode()
 
     async def receive(request: Request) -> Response:
@@ -60,7 +60,7 @@ def make_endpoint(secret: str, poller: Notifier) -> Any:
         issue_id = issue_id_from(payload)
         if issue_id is None:
             return JSONResponse({"error": "no issue id in the payload"}, status_code=400)
-        poller.enqueue(issue_id)
+        queue.put(issue_id)
         return JSONResponse({"queued": issue_id}, status_code=202)
 
     return receive

@@ -37,6 +37,11 @@ class Redmine:
     def with_api_key(self, api_key: str) -> Redmine:
         return Redmine(self.client.with_api_key(api_key))
 
+    @property
+    def acting_as(self) -> str:
+        """Who this view acts as (a login, or a digest of a personal key): a cache key part."""
+        return self.client.acting_as
+
     @cached_property
     def issues(self) -> Issues:
         return Issues(self.client)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping
 from datetime import date, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from bot.redmine.base import ResourceGroup
@@ -42,6 +43,14 @@ def redmine_time(value: datetime | date | str) -> str:
             value = value.astimezone(UTC).replace(tzinfo=None)
         return value.strftime("%Y-%m-%dT%H:%M:%SZ")
     return value.isoformat()
+
+
+def _checked_includes(include: Iterable[str]) -> list[str]:
+    wanted = list(include)
+    unknown = set(wanted) - ISSUE_INCLUDES
+    if unknown:
+        raise ValueError(f"unknown include: {', '.join(sorted(unknown))}")
+    return wanted
 
 
 def date_filter(operator: str, *values: datetime | date | str) -> str:
@@ -87,14 +96,30 @@ class Issues(ResourceGroup):
         return issues, int(body.get("total_count", len(issues)))
 
     async def get(self, issue_id: int, *, include: Iterable[str] = ()) -> Issue:
-        wanted = list(include)
-        unknown = set(wanted) - ISSUE_INCLUDES
-        if unknown:
-            raise ValueError(f"unknown include: {', '.join(sorted(unknown))}")
+        wanted = _checked_includes(include)
         body = await self.client.get(
             ISSUE.format(id=issue_id), {"include": ",".join(wanted) or None}
         )
         return Issue.model_validate(body["issue"])
+
+    async def get_served(
+        self, issue_id: int, *, include: Iterable[str] = ()
+    ) -> tuple[Issue, datetime | None]:
+        """`get`, and when Redmine served the answer (its `Date` header), None without one.
+
+        The poller compares that time with the issue's `updated_on` to know whether a
+        change could still have been mid-write when it read the issue.
+        """
+        wanted = _checked_includes(include)
+        response = await self.client.request(
+            "GET", ISSUE.format(id=issue_id), params={"include": ",".join(wanted) or None}
+        )
+        issue = Issue.model_validate(response.json()["issue"])
+        try:
+            served_at: datetime | None = parsedate_to_datetime(response.headers["date"])
+        except (KeyError, TypeError, ValueError):
+            served_at = None
+        return issue, served_at
 
     async def create(self, **fields: Any) -> Issue:
         """Create an issue (`project_id`, `subject`, `tracker_id`, `uploads`, `custom_fields`...)."""

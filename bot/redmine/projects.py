@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from bot.redmine.base import ResourceGroup
-from bot.redmine.models import Membership, Project
+from bot.redmine.models import EnumerationItem, Membership, Project
 
 PROJECTS = "/projects.json"
 PROJECT = "/projects/{id}.json"
@@ -24,6 +24,10 @@ PROJECT_INCLUDES = frozenset(
         "issue_custom_fields",
     }
 )
+# One cache entry per project: the fullest include is read once and every narrower need
+# (trackers, categories, activities, custom fields) is served from it.
+CACHED_PROJECT_INCLUDE = ",".join(sorted(PROJECT_INCLUDES))
+FIRST_PAGE = 100
 
 
 class Projects(ResourceGroup):
@@ -40,12 +44,32 @@ class Projects(ResourceGroup):
         )
         return Project.model_validate(body["project"])
 
-    async def get_cached(self, project: int | str, *, include: Iterable[str] = ()) -> Project:
-        """`get` through the TTL cache (per acting user), for forms and option lists."""
+    async def get_cached(self, project: int | str) -> Project:
+        """`get` with every include, through the TTL cache (per acting user), for forms."""
         body = await self.client.get_cached(
-            PROJECT.format(id=project), {"include": ",".join(include) or None}
+            PROJECT.format(id=project), {"include": CACHED_PROJECT_INCLUDE}
         )
         return Project.model_validate(body["project"])
+
+    async def activities_cached(self, project: int | str) -> list[EnumerationItem]:
+        """The project's own time entry activities (empty when it has none), cached."""
+        project_data = await self.get_cached(project)
+        return [
+            EnumerationItem.model_validate(activity.model_dump())
+            for activity in project_data.time_entry_activities
+        ]
+
+    async def visible_cached(self) -> list[Project]:
+        """Every project the acting user can see; the first page through the TTL cache.
+
+        Most installations have fewer than a page of projects, so one cached read serves
+        them; past that every page is read.
+        """
+        body = await self.client.get_cached(PROJECTS, {"limit": FIRST_PAGE})
+        projects = [Project.model_validate(p) for p in body.get("projects", [])]
+        if int(body.get("total_count", len(projects))) > len(projects):
+            projects = [p async for p in self.all()]
+        return projects
 
     async def create(self, **fields: Any) -> Project:
         body = await self.client.post(PROJECTS, {"project": fields})

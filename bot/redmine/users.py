@@ -38,6 +38,19 @@ class Users(ResourceGroup):
     async def current(self) -> User:
         return await self.get("current")
 
+    async def current_with_memberships(self) -> User:
+        """The acting user with their memberships, cached per impersonated login.
+
+        The cache is keyed by who acts; a view acting with a personal API key is read
+        fresh each time, so its answer about "me" is never served to anyone else.
+        """
+        path, params = USER.format(id="current"), {"include": "memberships"}
+        if self.client.switch_user is None:
+            body = await self.client.get(path, params)
+        else:
+            body = await self.client.get_cached(path, params)
+        return User.model_validate(body["user"])
+
     async def probe(self, seconds: float) -> None:
         """Raise a RedmineError unless Redmine answers for the acting user within `seconds`."""
         await self.client.probe(USER.format(id="current"), seconds=seconds)

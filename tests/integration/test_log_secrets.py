@@ -23,9 +23,8 @@ import pytest
 import uvicorn
 
 from bot.app import create_app
-from bot.cli import secrets_of, server_config
+from bot.cli import poller_jobs, secrets_of, server_config
 from bot.logging import configure_logging
-from bot.notify.runner import poller_jobs
 from handlers import register_all
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService, settings_for

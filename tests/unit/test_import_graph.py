@@ -19,11 +19,6 @@ BOT_PACKAGES = sorted(p.name for p in (ROOT / "bot").iterdir() if (p / "__init__
 LOWER_PACKAGES = ("bot.blocks", "bot.redmine", "bot.store", "bot.text")
 UPPER_PACKAGES = ("bot.commands", "bot.notify", "handlers")
 
-# The one edge allowed to close a cycle (bot.notify <-> bot.app): the runner builds the
-# app's services. It goes away with the runner's move into bot/cli.py (issue 10); delete
-# this entry then. Only this module importing only that one is excused.
-KNOWN_EXCEPTIONS = {("bot.notify.runner", "bot.app")}
-
 # bot/cli.py, the `redmine-slack` entry point, hands handlers.register_all to the app
 # (a lazy import in `serve`/`web`): the composition root. It belongs with the same move
 # (the runner into cli.py, issue 10), which is where the entry point learns its
@@ -99,8 +94,6 @@ def unit_of(module: str) -> str:
 def unit_graph(edges: Iterable[Edge]) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for source, target in edges:
-        if (source, target) in KNOWN_EXCEPTIONS:
-            continue
         a, b = unit_of(source), unit_of(target)
         graph.setdefault(a, set())
         graph.setdefault(b, set())
@@ -202,23 +195,6 @@ def test_no_import_cycle_between_bots_packages_and_modules() -> None:
     edges = module_edges()
     found = cycles(unit_graph(edges))
     assert found == [], [explain(edges, set(component)) for component in found]
-
-
-def test_known_exception_is_the_runner_alone() -> None:
-    # With the exception counted, the only cycle is bot.app <-> bot.notify through the
-    # runner; this fails if anything else joins it, and passes once the runner has moved.
-    edges = module_edges()
-    graph: dict[str, set[str]] = {}
-    for a, b in edges:
-        graph.setdefault(unit_of(a), set()).add(unit_of(b))
-    found = [c for c in cycles({k: v - {k} for k, v in graph.items()}) if c]
-    assert found in ([], [["bot.app", "bot.notify"]]), found
-    if found:
-        closing = explain(
-            [(a, b) for a, b in edges if unit_of(a) == "bot.notify" and unit_of(b) == "bot.app"],
-            {"bot.app", "bot.notify"},
-        )
-        assert closing == ["bot.notify.runner -> bot.app"]
 
 
 def test_lower_packages_never_import_commands_notify_or_handlers() -> None:

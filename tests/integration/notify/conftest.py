@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.app import open_services
+from bot.cli import build_poller
 from bot.config import Settings
 from bot.notify.delivery import SlackDelivery
 from bot.notify.poller import Poller
@@ -59,7 +60,7 @@ class Notifier:
 
 def make_poller(services: Services, **kwargs: Any) -> Poller:
     delivery = SlackDelivery(services.slack, pace=0, backoff=0.01)
-    return Poller(services, delivery=delivery, **kwargs)
+    return build_poller(services, delivery=delivery, **kwargs)
 
 
 @pytest.fixture
@@ -69,6 +70,5 @@ async def notifier(
     settings = settings_for(redmine_seed, fake_slack, tmp_path / "notify.sqlite3")
     async with open_services(settings) as services:
         poller = make_poller(services)
-        services.notifier = poller
         await poller.run_cycle()  # first start: the cursor begins now
         yield Notifier(services, poller, settings, fake_slack, redmine_seed)

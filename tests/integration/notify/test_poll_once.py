@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.cli import run_poller
 from bot.notify.lease import NotifyLeaseHolder
-from bot.notify.runner import run_poller
 from tests.integration import redmine_admin as rm
 from tests.integration.notify.conftest import Notifier
 from tests.integration.notify.test_poller import subject

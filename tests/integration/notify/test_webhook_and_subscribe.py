@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from bot.app import create_app, open_services
-from bot.notify.runner import webhook_jobs
+from bot.cli import webhook_jobs
 from bot.notify.subscriptions import NOT_IN_DMS
 from handlers import register_all
 from tests.integration import redmine_admin as rm
