@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -79,8 +80,9 @@ class Poller:
         self.services = services
         self.redmine = services.redmine  # admin view: it must see everything to filter it
         self.delivery = delivery or SlackDelivery(
-            services.slack, pace=pace, limits=services.slack_limits
+            services.slack, pace=pace, limits=services.slack_limits, metrics=services.metrics
         )
+        self.metrics = services.metrics
         self.names = RedmineNames(self.redmine)
         self.concurrency = concurrency
         self.since = since
@@ -169,11 +171,20 @@ class Poller:
     # -- one cycle -------------------------------------------------------------------
 
     async def run_cycle(self) -> CycleReport:
-        async with self._exclusive() as held:
-            if not held:
-                log.debug("another worker is delivering notifications; skipping this cycle")
-                return CycleReport(skipped=True)
-            return await self._run_cycle()
+        started = time.perf_counter()
+        outcome = "failed"
+        try:
+            async with self._exclusive() as held:
+                if not held:
+                    log.debug("another worker is delivering notifications; skipping this cycle")
+                    outcome = "skipped"
+                    return CycleReport(skipped=True)
+                report = await self._run_cycle()
+                outcome = "ok"
+                return report
+        finally:
+            self.metrics.poll_cycles.labels(outcome).inc()
+            self.metrics.poll_cycle_seconds.observe(time.perf_counter() - started)
 
     async def _run_cycle(self) -> CycleReport:
         report = CycleReport()
@@ -349,6 +360,7 @@ class Poller:
             delivered = await repo.delivered_journal_ids(channel, [j.id for j in journals])
             thread_ts = await repo.get_thread(channel, issue.id)
         pending = sorted((j for j in journals if j.id not in delivered), key=lambda j: j.id)
+        self.metrics.journals_seen.inc(len(pending))
         to_post: list[tuple[Journal, JournalEvent]] = []
         silent: list[int] = []  # nothing to say here (private, filtered out): never ask again
         for journal in pending:
@@ -388,6 +400,9 @@ class Poller:
                 thread_ts=thread_ts if sub.threads else None,
                 broadcast=sub.threads and is_closing(event),
             )
+            if journal.created_on is not None:
+                lag = (self.clock() - journal.created_on).total_seconds()
+                self.metrics.delivery_lag_seconds.observe(max(lag, 0.0))
             posted += 1
             async with self.services.sessions() as session:
                 await DeliveryRepository(session).record_delivered(channel, issue.id, [journal.id])
