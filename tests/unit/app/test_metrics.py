@@ -6,15 +6,21 @@ whole seconds; https://api.slack.com/docs/rate-limits), as in tests/unit/notify/
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+from types import SimpleNamespace
+
 import httpx
 import pytest
 import respx
 
 from bot.metrics import Metrics, resource_kind
 from bot.notify.delivery import DeliveryFailed, SlackDelivery
+from bot.notify.poller import Poller
 from bot.redmine import RedmineClient
 from bot.redmine.errors import RedmineTimeout
 from bot.slackpace import SlackRateLimits
+from bot.store import db
 from tests.unit.notify.test_delivery import Clock, RateLimitedSlack
 
 URL = "https://redmine.test"
@@ -132,3 +138,53 @@ async def test_a_message_given_up_counts_as_failed() -> None:
     assert metrics.value("redmine_slack_messages_posted_total") == 0
     assert metrics.value("redmine_slack_messages_retried_total") == 2  # 3 attempts
     assert metrics.value("redmine_slack_rate_limited_waits_total") == 3
+
+
+class Lease:
+    """The notification lease, held or not as the test says (bot.notify.lease's surface)."""
+
+    def __init__(self, held: bool | Exception) -> None:
+        self.held = held
+
+    async def wait_for(self, seconds: float, step: float = 0.25) -> bool:
+        if isinstance(self.held, Exception):
+            raise self.held
+        return self.held
+
+    async def heartbeat(self) -> None:
+        await asyncio.Event().wait()
+
+    async def keep(self) -> bool:
+        return True
+
+    async def release(self) -> None:
+        return None
+
+
+async def test_poll_cycles_are_timed_and_counted_by_outcome(tmp_path: Path) -> None:
+    engine = db.create_engine(f"sqlite+aiosqlite:///{tmp_path / 'poll.sqlite3'}")
+    try:
+        await db.migrate(engine)
+        metrics = Metrics()
+        services = SimpleNamespace(
+            redmine=None,
+            slack=None,
+            slack_limits=SlackRateLimits(),
+            metrics=metrics,
+            sessions=db.session_factory(engine),
+        )
+
+        def poller(held: bool | Exception) -> Poller:
+            return Poller(services, lease=Lease(held))  # type: ignore[arg-type]
+
+        assert not (await poller(True).run_cycle()).skipped  # no subscription yet
+        assert (await poller(False).run_cycle()).skipped  # another worker holds the lease
+        with pytest.raises(RuntimeError):
+            await poller(RuntimeError("database gone")).run_cycle()
+        assert metrics.value("redmine_slack_poll_cycles_total", outcome="ok") == 1
+        assert metrics.value("redmine_slack_poll_cycles_total", outcome="skipped") == 1
+        assert metrics.value("redmine_slack_poll_cycles_total", outcome="failed") == 1
+        assert metrics.value("redmine_slack_poll_cycle_seconds_count") == 3
+        assert metrics.value("redmine_slack_poll_cycle_seconds_sum") > 0
+    finally:
+        await engine.dispose()
