@@ -20,8 +20,9 @@ from pathlib import Path
 import httpx
 
 from bot.app import open_services
+from bot.cli import build_poller
 from bot.notify.delivery import SlackDelivery
-from bot.notify.poller import CLOCK_ALLOWANCE, Poller
+from bot.notify.poller import CLOCK_ALLOWANCE
 from bot.services import Services
 from bot.store.repositories import SubscriptionRepository
 from tests.integration.slack_harness import add_slack_users, settings_for
@@ -66,7 +67,7 @@ async def run(args: argparse.Namespace) -> None:
             settings = settings_for(data, fake, Path(tmp) / "bench.sqlite3")
             async with open_services(settings) as services:
                 services.redmine.client.http.event_hooks["request"].append(count)
-                poller = Poller(services, delivery=SlackDelivery(services.slack, pace=0))
+                poller = build_poller(services, delivery=SlackDelivery(services.slack, pace=0))
                 await poller.run_cycle()  # first start: the cursor begins now
                 for n in range(args.subscriptions):
                     fake.add_channel(f"CBENCH{n}")

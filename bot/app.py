@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -22,7 +23,7 @@ from starlette.routing import Route
 from bot import slackguard, slackhttp
 from bot.config import Settings
 from bot.identity import IdentityResolver
-from bot.metrics import Metrics
+from bot.metrics import CONTENT_TYPE, Metrics
 from bot.notify.webhook import make_endpoint
 from bot.redmine import Redmine, RedmineClient, RedmineError
 from bot.redmine.errors import RedmineUnavailable
@@ -54,13 +55,17 @@ def create_slack_client(settings: Settings, limits: SlackRateLimits) -> AsyncWeb
 
 
 @asynccontextmanager
-async def open_services(settings: Settings) -> AsyncIterator[Services]:
+async def open_services(
+    settings: Settings, metrics: Metrics | None = None
+) -> AsyncIterator[Services]:
     """Create and later close everything the service shares: HTTP pools, database, identity."""
+    metrics = metrics or Metrics()
     async with AsyncExitStack() as stack:
         client = RedmineClient(
             settings.redmine_base_url,
             settings.redmine_api_key.get_secret_value(),
             timeout=settings.redmine_timeout,
+            observe=metrics.observe_redmine,
         )
         stack.push_async_callback(client.aclose)
         redmine = Redmine(client)
@@ -101,6 +106,7 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
             admin_mode=admin_mode,
             files=files,
             slack_limits=slack_limits,
+            metrics=metrics,
         )
         yield services
 
@@ -196,7 +202,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with open_services(settings) as services:
+        async with open_services(settings, metrics) as services:
             bolt = create_bolt_app(services, register)
             app.state.services = services
             app.state.bolt = bolt
@@ -222,6 +228,7 @@ def create_app(
     metrics = Metrics()
 
     async def slack_events(request: Request) -> Response:
+        started = time.perf_counter()
         secret = settings.slack_signing_secret
         response = await slackhttp.handle(
             request,
@@ -229,11 +236,12 @@ def create_app(
             secret.get_secret_value() if secret else None,
             request.app.state.replays,
         )
-        metrics.inc("redmine_slack_slack_requests_total", status=str(response.status_code))
+        metrics.slack_ack_seconds.observe(time.perf_counter() - started)
+        metrics.slack_requests.labels(str(response.status_code)).inc()
         return response
 
     async def metrics_endpoint(_: Request) -> Response:
-        return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
+        return Response(metrics.render(), media_type=CONTENT_TYPE)
 
     async def redmine_webhook(request: Request) -> Response:
         endpoint = request.app.state.webhook

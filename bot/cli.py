@@ -64,6 +64,7 @@ def build_poller(services: Services, **options: Any) -> Poller:
         sessions=services.sessions,
         queue=services.webhook_queue,
         slack_limits=services.slack_limits,
+        metrics=services.metrics,
         **options,
     )
 

@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.metrics import Metrics
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
 from bot.slackfiles import SlackFiles
@@ -38,3 +39,5 @@ class Services:
     slack_limits: SlackRateLimits = field(default_factory=SlackRateLimits)
     # users.info answers shared by every request (see bot.slackreads.SlackReads).
     slack_users: TTLCache = field(default_factory=lambda: TTLCache(USER_TTL))
+    # The app's Prometheus metrics (bot.metrics); its own registry, served at /metrics.
+    metrics: Metrics = field(default_factory=Metrics)

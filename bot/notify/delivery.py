@@ -13,6 +13,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.metrics import Metrics
 from bot.slackpace import SlackRateLimits, retry_after_seconds
 
 log = logging.getLogger(__name__)
@@ -62,8 +63,10 @@ class SlackDelivery:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         limits: SlackRateLimits | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._slack = slack
+        self._metrics = metrics or Metrics()  # a private registry when nobody reads it
         self._limits = limits or SlackRateLimits(clock=clock, sleep=sleep)
         self._pace = pace
         self._max_attempts = max_attempts
@@ -91,7 +94,15 @@ class SlackDelivery:
             if wait > 0:
                 await self._sleep(wait)
             try:
-                return await self._post_with_retries(channel_id, text, blocks, thread_ts, broadcast)
+                posted = await self._post_with_retries(
+                    channel_id, text, blocks, thread_ts, broadcast
+                )
+            except (DeliveryFailed, ChannelUnavailable):
+                self._metrics.messages_failed.inc()
+                raise
+            else:
+                self._metrics.messages_posted.inc()
+                return posted
             finally:
                 self._next_at[channel_id] = self._clock() + self._pace
 
@@ -127,6 +138,7 @@ class SlackDelivery:
                     seconds = retry_after_seconds(_header(error.response.headers, "retry-after"))
                     self._limits.hold(POST_MESSAGE, channel_id, seconds)
                     delay = self._limits.remaining(POST_MESSAGE, channel_id)
+                    self._metrics.rate_limited_waits.inc()
                 elif status >= 500 or code in {
                     "internal_error",
                     "fatal_error",
@@ -142,6 +154,7 @@ class SlackDelivery:
                 delay = random.uniform(0, self._backoff * 2**attempt)
                 log.info("posting to %s failed (%s); retrying", channel_id, type(error).__name__)
             if attempt < self._max_attempts:
+                self._metrics.messages_retried.inc()
                 await self._sleep(delay)
         raise DeliveryFailed(f"Slack did not take the message after {self._max_attempts} attempts")
 

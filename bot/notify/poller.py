@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.blocks.notifications import change_message, new_issue_message
 from bot.config import Settings
 from bot.journalevent import JournalEvent
+from bot.metrics import Metrics
 from bot.notify.delivery import ChannelUnavailable, DeliveryFailed, SlackDelivery
 from bot.notify.events import is_closing, journal_event, tracker_matches
 from bot.notify.lease import NotifyLeaseHolder
@@ -85,12 +87,16 @@ class Poller:
         clock: Callable[[], datetime] = utcnow,
         delivery: SlackDelivery | None = None,
         lease: NotifyLeaseHolder | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings
         self.redmine = redmine  # admin view: it must see everything to filter it
         self.slack = slack
         self.sessions = sessions
-        self.delivery = delivery or SlackDelivery(slack, pace=pace, limits=slack_limits)
+        self.metrics = metrics or Metrics()
+        self.delivery = delivery or SlackDelivery(
+            slack, pace=pace, limits=slack_limits, metrics=self.metrics
+        )
         self.names = RedmineNames(self.redmine)
         self.concurrency = concurrency
         self.since = since
@@ -175,11 +181,20 @@ class Poller:
     # -- one cycle -------------------------------------------------------------------
 
     async def run_cycle(self) -> CycleReport:
-        async with self._exclusive() as held:
-            if not held:
-                log.debug("another worker is delivering notifications; skipping this cycle")
-                return CycleReport(skipped=True)
-            return await self._run_cycle()
+        started = time.perf_counter()
+        outcome = "failed"
+        try:
+            async with self._exclusive() as held:
+                if not held:
+                    log.debug("another worker is delivering notifications; skipping this cycle")
+                    outcome = "skipped"
+                    return CycleReport(skipped=True)
+                report = await self._run_cycle()
+                outcome = "ok"
+                return report
+        finally:
+            self.metrics.poll_cycles.labels(outcome).inc()
+            self.metrics.poll_cycle_seconds.observe(time.perf_counter() - started)
 
     async def _run_cycle(self) -> CycleReport:
         report = CycleReport()
@@ -349,6 +364,7 @@ class Poller:
             delivered = await repo.delivered_journal_ids(channel, [j.id for j in journals])
             thread_ts = await repo.get_thread(channel, issue.id)
         pending = sorted((j for j in journals if j.id not in delivered), key=lambda j: j.id)
+        self.metrics.journals_seen.inc(len(pending))
         to_post: list[tuple[Journal, JournalEvent]] = []
         silent: list[int] = []  # nothing to say here (private, filtered out): never ask again
         for journal in pending:
@@ -388,6 +404,9 @@ class Poller:
                 thread_ts=thread_ts if sub.threads else None,
                 broadcast=sub.threads and is_closing(event),
             )
+            if journal.created_on is not None:
+                lag = (self.clock() - journal.created_on).total_seconds()
+                self.metrics.delivery_lag_seconds.observe(max(lag, 0.0))
             posted += 1
             async with self.sessions() as session:
                 await DeliveryRepository(session).record_delivered(channel, issue.id, [journal.id])

@@ -13,7 +13,8 @@ import logging
 import random
 import socket
 import ssl
-from collections.abc import AsyncIterable, AsyncIterator, Mapping
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -53,6 +54,8 @@ RETRY_STATUSES = frozenset({429, *GATEWAY_STATUSES})
 MAX_RETRY_AFTER = 30.0
 
 Params = Mapping[str, Any]
+# (method, path, outcome, seconds): outcome is the HTTP status, `timeout` or `connection_error`.
+Observer = Callable[[str, str, str, float], None]
 
 
 def _clean_params(params: Params | None) -> dict[str, str]:
@@ -99,6 +102,7 @@ class RedmineClient:
         backoff: float = 0.5,
         cache: TTLCache | None = None,
         switch_user: str | None = None,
+        observe: Observer | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/") + "/"
         self._api_key = api_key
@@ -112,6 +116,8 @@ class RedmineClient:
         self.max_retries = max_retries
         self.backoff = backoff
         self.cache = cache if cache is not None else TTLCache()
+        # Told (method, path, outcome, seconds) after every attempt, for bot.metrics.
+        self.observe = observe
 
     # -- views ------------------------------------------------------------------------
 
@@ -125,6 +131,7 @@ class RedmineClient:
         view.max_retries = self.max_retries
         view.backoff = self.backoff
         view.cache = self.cache
+        view.observe = self.observe
         return view
 
     def as_user(self, login: str) -> RedmineClient:
@@ -211,6 +218,39 @@ class RedmineClient:
         # Full jitter: spreads retries from many callers instead of synchronising them.
         return random.uniform(0, self.backoff * (2**attempt))
 
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        params: Params | None,
+        json: Any,
+        content: bytes | AsyncIterable[bytes] | None,
+        headers: Mapping[str, str] | None,
+    ) -> httpx.Response:
+        """One attempt, timed and reported to `observe` (by status, or the error's kind)."""
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            response = await self.http.request(
+                method,
+                self.url(path),
+                params=_clean_params(params),
+                json=json,
+                content=content,
+                headers=self._headers(headers),
+            )
+            outcome = str(response.status_code)
+            return response
+        except httpx.TimeoutException:
+            outcome = "timeout"
+            raise
+        except httpx.TransportError:
+            outcome = "connection_error"
+            raise
+        finally:
+            if self.observe is not None:
+                self.observe(method, path, outcome, time.perf_counter() - started)
+
     async def request(
         self,
         method: str,
@@ -236,14 +276,7 @@ class RedmineClient:
         while True:
             response: httpx.Response | None = None
             try:
-                response = await self.http.request(
-                    method,
-                    self.url(path),
-                    params=_clean_params(params),
-                    json=json,
-                    content=content,
-                    headers=self._headers(headers),
-                )
+                response = await self._send(method, path, params, json, content, headers)
             except httpx.TimeoutException as error:
                 retry = idempotent and replayable and not isinstance(error, httpx.WriteTimeout)
                 if not (retry and attempt < self.max_retries):
