@@ -10,7 +10,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands.errors import describe
+from bot.actions.errors import describe
 from bot.identity import Identity, NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import ImpersonationError, RedmineError

@@ -13,8 +13,8 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.actions.errors import describe
 from bot.blocks.modals import message_view
-from bot.commands.errors import describe
 from bot.services import Services
 from handlers.common import tell
 

@@ -10,12 +10,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import limits
+from bot.actions.errors import UserFacingError
 from bot.blocks import modals
 from bot.blocks.issues import issue_card, issue_card_text, issue_link
 from bot.blocks.message_context import MessageContext
 from bot.blocks.modals import message_view
 from bot.commands.attach import AttachOutcome, attach_files
-from bot.commands.errors import CommandError
 from bot.commands.from_message import (
     description_with_thread,
     mentioned_user_ids,
@@ -71,7 +71,7 @@ def register(app: AsyncApp, services: Services) -> None:
             projects = {p.id: p for p in await visible_projects(redmine)}
             project = projects.get(form.project_id or 0)
             if project is None:
-                raise CommandError("You can't see that project in Redmine any more.")
+                raise UserFacingError("You can't see that project in Redmine any more.")
             fields = form.fields()
             if "description" in fields:
                 fields["description"] = slack_to_redmine(
@@ -193,7 +193,7 @@ def register_message_views(app: AsyncApp, services: Services) -> None:
             async with asyncio.timeout_at(deadline):
                 _, redmine = await acting_as(services, user_id)
                 return await visible_issue(redmine, issue_id), redmine
-        except (NotLinked, CommandError) as error:
+        except (NotLinked, UserFacingError) as error:
             errors[modals.ISSUE] = error.message
         except TimeoutError:
             errors[modals.ISSUE] = REDMINE_SLOW

@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from bot.actions.errors import UserFacingError
 from bot.commands.choices import assignable_members
-from bot.commands.errors import CommandError
 from bot.commands.projects import visible_projects
 from bot.issuefields import IssueFields
 from bot.redmine import Redmine
@@ -140,11 +140,11 @@ def no_such_issue(issue_id: int) -> str:
 
 
 async def visible_issue(redmine: Redmine, issue_id: int) -> Issue:
-    """The issue as the acting user sees it; CommandError when it is missing or hidden."""
+    """The issue as the acting user sees it; UserFacingError when it is missing or hidden."""
     try:
         return await redmine.issues.get(issue_id)
     except (NotFoundError, ForbiddenError):
-        raise CommandError(no_such_issue(issue_id)) from None
+        raise UserFacingError(no_such_issue(issue_id)) from None
 
 
 async def issue_picks(redmine: Redmine) -> list[Issue]:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.commands.errors import CommandError, cannot_add_issues
+from bot.actions.errors import UserFacingError, cannot_add_issues
 from bot.commands.projects import match_project, visible_projects
 from bot.redmine import Redmine
 from bot.redmine.errors import (
@@ -45,13 +45,13 @@ async def refuse_unusable_project(redmine: Redmine, word: str) -> None:
     try:
         project = await redmine.projects.get(word)
     except ForbiddenError:
-        raise CommandError(
+        raise UserFacingError(
             f"You cannot add issues to the project `{word}`: you are not a member of it. "
             "Ask one of its managers to add you; nothing was created."
         ) from None
     except NotFoundError:
         return  # not a project at all: the word is part of the subject
-    raise CommandError(
+    raise UserFacingError(
         f"{cannot_add_issues(project.name).message} (The project is not open for new "
         "issues, or not one of yours.) Nothing was created."
     )
@@ -75,15 +75,15 @@ async def split_create_words(redmine: Redmine, words: str) -> NewIssue:
             project = projects[0]
         else:
             known = ", ".join(f"`{p.identifier}`" for p in projects[:15]) or "none"
-            raise CommandError(
+            raise UserFacingError(
                 f"Which project? Start with its identifier: "
                 f"`/redmine create &lt;project&gt; {escape_mrkdwn(subject)}`. "
                 f"Your projects: {known}."
             )
     if not subject:
-        raise CommandError("The issue needs a subject: `/redmine create <project> <subject>`.")
+        raise UserFacingError("The issue needs a subject: `/redmine create <project> <subject>`.")
     if len(subject) > SUBJECT_LIMIT:
-        raise CommandError(
+        raise UserFacingError(
             f"The subject is {len(subject)} characters; Redmine takes at most {SUBJECT_LIMIT}."
         )
     return NewIssue(project, subject)
@@ -101,7 +101,7 @@ async def create_issue(redmine: Redmine, project: Project, subject: str, **field
 
 async def add_note(redmine: Redmine, issue_id: int, note: str, *, private: bool = False) -> None:
     if not note.strip():
-        raise CommandError("The note is empty.")
+        raise UserFacingError("The note is empty.")
     await redmine.issues.add_note(issue_id, note, private=private)
 
 

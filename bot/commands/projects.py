@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands.errors import CommandError
+from bot.actions.errors import UserFacingError
 from bot.redmine import Redmine
 from bot.redmine.models import Project
 
@@ -27,7 +27,7 @@ async def find_project(redmine: Redmine, word: str) -> Project:
     project = match_project(projects, word)
     if project is None:
         known = ", ".join(f"`{p.identifier}`" for p in projects[:15]) or "none"
-        raise CommandError(
+        raise UserFacingError(
             f"I can't find a project `{word}` that you can see in Redmine. Your projects: {known}."
         )
     return project

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from bot.commands.errors import CommandError
+from bot.actions.errors import UserFacingError
 from bot.commands.issue_form import project_activities
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
@@ -23,7 +23,7 @@ class ActivityChoice:
     comment: str
 
 
-class NoActivity(CommandError):
+class NoActivity(UserFacingError):
     """No activity given and none is Redmine's default: answer with the choices."""
 
     def __init__(self, choices: list[EnumerationItem]) -> None:
@@ -55,7 +55,7 @@ def match_activity(activities: list[EnumerationItem], rest: str) -> ActivityChoi
             return ActivityChoice(prefixed[0], comment.strip())
         if len(prefixed) > 1:
             names = ", ".join(f"`{a.name.lower()}`" for a in prefixed)
-            raise CommandError(f"`{first}` could be {names}. Type more of the activity's name.")
+            raise UserFacingError(f"`{first}` could be {names}. Type more of the activity's name.")
     return ActivityChoice(None, text)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.commands.errors import CommandError
+from bot.actions.errors import UserFacingError
 
 EVENT_KINDS = ("created", "notes", "status", "assignee", "priority", "attachments", "closed")
 _SWITCHES = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
@@ -34,12 +34,12 @@ class SubscriptionOptions:
 
 def _switch(name: str, value: str) -> bool:
     if value.lower() not in _SWITCHES:
-        raise CommandError(f"`{name}:{value}`: use `{name}:on` or `{name}:off`.")
+        raise UserFacingError(f"`{name}:{value}`: use `{name}:on` or `{name}:off`.")
     return _SWITCHES[value.lower()]
 
 
 def parse_filters(words: tuple[str, ...] | list[str]) -> SubscriptionOptions:
-    """Parse the filter words; a bad one raises CommandError naming it and the choices."""
+    """Parse the filter words; a bad one raises UserFacingError naming it and the choices."""
     trackers: list[str] = []
     events: list[str] = []
     switches: dict[str, bool] = {}
@@ -47,7 +47,7 @@ def parse_filters(words: tuple[str, ...] | list[str]) -> SubscriptionOptions:
         name, sep, value = word.partition(":")
         name = name.lower()
         if not sep or not value:
-            raise CommandError(
+            raise UserFacingError(
                 f"I don't understand the filter `{word}`. Filters look like `trackers:Bug,Feature`, "
                 "`events:notes,status`, `subprojects:on`, `threads:off`, `private:on`."
             )
@@ -57,7 +57,7 @@ def parse_filters(words: tuple[str, ...] | list[str]) -> SubscriptionOptions:
             events = [e.strip().lower() for e in value.split(",") if e.strip()]
             unknown = [e for e in events if e not in EVENT_KINDS]
             if unknown:
-                raise CommandError(
+                raise UserFacingError(
                     f"Unknown event `{unknown[0]}`. Events: "
                     + ", ".join(f"`{k}`" for k in EVENT_KINDS)
                     + "."
@@ -65,7 +65,7 @@ def parse_filters(words: tuple[str, ...] | list[str]) -> SubscriptionOptions:
         elif name in {"subprojects", "threads", "private"}:
             switches[name] = _switch(name, value)
         else:
-            raise CommandError(
+            raise UserFacingError(
                 f"Unknown filter `{name}`. Filters: `trackers`, `events`, `subprojects`, `threads`, `private`."
             )
     return SubscriptionOptions(

@@ -6,7 +6,7 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
-from bot.commands.errors import CommandError
+from bot.actions.errors import UserFacingError
 from bot.commands.projects import find_project
 from bot.identity import Identity
 from bot.notify.filters import parse_filters
@@ -61,7 +61,7 @@ async def subscribe(
 ) -> str:
     options = parse_filters(filters)
     if channel_id.startswith("D"):  # a direct message: Slack's DM ids start with D
-        raise CommandError(NOT_IN_DMS)
+        raise UserFacingError(NOT_IN_DMS)
     project = await find_project(redmine, project_word)  # as the person: they must see it
     try:
         info = await services.slack.conversations_info(channel=channel_id)
@@ -71,16 +71,16 @@ async def subscribe(
         if code == "missing_scope":
             # A group DM: reading it needs mpim:read, which the app does not ask for
             # because subscriptions belong in channels.
-            raise CommandError(NOT_IN_DMS) from None
+            raise UserFacingError(NOT_IN_DMS) from None
         if code != "channel_not_found":
             raise
         channel = {"is_private": True, "is_member": False}  # private and the bot is not in it
     is_private = bool(channel.get("is_private") or channel.get("is_im") or channel.get("is_mpim"))
     if options.private:
         if not is_private:
-            raise CommandError(PRIVATE_IN_PUBLIC)
+            raise UserFacingError(PRIVATE_IN_PUBLIC)
         if not await can_see_private_notes(services.redmine, identity.redmine_user_id, project.id):
-            raise CommandError(NO_PRIVATE_NOTES.format(project=project.name))
+            raise UserFacingError(NO_PRIVATE_NOTES.format(project=project.name))
     joined_note = ""
     if not channel.get("is_member"):
         if is_private:
@@ -135,7 +135,7 @@ async def unsubscribe(
         )
         if match is None:
             names = ", ".join(f"`{s.project_identifier}`" for s in subscriptions) or "none"
-            raise CommandError(
+            raise UserFacingError(
                 f"This channel has no subscription to `{project_word}`. Its subscriptions: {names}."
             )
         await SubscriptionRepository(session).remove(channel_id, match.project_id)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands.errors import CommandError
+from bot.actions.errors import UserFacingError
 from bot.commands.timelog import NoActivity, match_activity
 from bot.redmine.models import EnumerationItem
 
@@ -36,7 +36,7 @@ def test_activity_by_whole_name_or_unambiguous_prefix(
 
 
 def test_ambiguous_prefix_names_the_candidates() -> None:
-    with pytest.raises(CommandError) as caught:
+    with pytest.raises(UserFacingError) as caught:
         match_activity(ACTIVITIES, "de stuff")
     assert (
         caught.value.message

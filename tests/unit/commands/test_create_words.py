@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 import respx
 
-from bot.commands.errors import CommandError
+from bot.actions.errors import UserFacingError
 from bot.commands.issues import split_create_words
 from bot.redmine import Redmine, RedmineClient
 
@@ -31,7 +31,7 @@ def sees_only_helpdesk() -> None:
 async def test_a_hidden_project_is_refused_not_taken_as_the_subject(redmine: Redmine) -> None:
     sees_only_helpdesk()
     respx.get(f"{URL}/projects/alpha.json").respond(403, json={})
-    with pytest.raises(CommandError) as refused:
+    with pytest.raises(UserFacingError) as refused:
         await split_create_words(redmine, "alpha Printer jams")
     assert "cannot add issues to the project `alpha`" in refused.value.message
     assert "nothing was created" in refused.value.message
@@ -43,7 +43,7 @@ async def test_a_visible_project_closed_for_issues_is_refused(redmine: Redmine) 
     respx.get(f"{URL}/projects/archive.json").respond(
         200, json={"project": {"id": 9, "name": "Archive", "identifier": "archive", "status": 5}}
     )
-    with pytest.raises(CommandError) as refused:
+    with pytest.raises(UserFacingError) as refused:
         await split_create_words(redmine, "archive Old thing")
     assert "You cannot add issues to Archive" in refused.value.message
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands.errors import CommandError
+from bot.actions.errors import UserFacingError
 from bot.notify.events import journal_event
 from bot.notify.filters import parse_filters
 from bot.notify.webhook import issue_id_from
@@ -151,7 +151,7 @@ def test_filters() -> None:
         options.private,
     ) == (["Bug", "Feature"], ["notes", "closed"], True, False, False)
     for bad in (["nofilter"], ["events:x"], ["private:perhaps"], ["colour:red"]):
-        with pytest.raises(CommandError):
+        with pytest.raises(UserFacingError):
             parse_filters(bad)
 
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 import respx
 
-from bot.commands.errors import describe
+from bot.actions.errors import describe
 from bot.redmine import Redmine, RedmineClient
 from bot.redmine.cache import TTLCache
 from bot.redmine.errors import (

@@ -9,7 +9,7 @@ from bot.identity import NotLinked
 from bot.redmine.errors import RedmineError, user_message
 
 
-class CommandError(Exception):
+class UserFacingError(Exception):
     """A refusal or problem already phrased for the person who asked."""
 
     def __init__(self, message: str) -> None:
@@ -17,14 +17,14 @@ class CommandError(Exception):
         self.message = message
 
 
-def cannot_add_issues(project_name: str) -> CommandError:
-    return CommandError(
+def cannot_add_issues(project_name: str) -> UserFacingError:
+    return UserFacingError(
         f"You cannot add issues to {project_name}. Ask one of its managers for a role that may add issues."
     )
 
 
 def describe(error: BaseException) -> str:
-    if isinstance(error, CommandError | NotLinked | UsageError):
+    if isinstance(error, UserFacingError | NotLinked | UsageError):
         return error.message
     if isinstance(error, RedmineError):
         return user_message(error)
