@@ -75,6 +75,12 @@ class _Admin:
     def __init__(self, url: str, key: str) -> None:
         self.http = httpx.Client(base_url=url, headers={"X-Redmine-API-Key": key}, timeout=30.0)
 
+    def __enter__(self) -> _Admin:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.http.close()  # an unclosed client's socket is a ResourceWarning, an error here
+
     def get(self, path: str, **params: Any) -> Any:
         response = self.http.get(path, params=params)
         response.raise_for_status()
@@ -103,108 +109,114 @@ def seed(url: str, key: str) -> Seed:
     `secret`), carol (locked), dave (active, in no project), erin (Reporter in `alpha`).
     Projects: `alpha` (public) with subproject `alpha-sub`, `secret` (private).
     """
-    admin = _Admin(url, key)
-    result = Seed(url=url, admin_key=key)
-    result.roles = _names(admin.get("/roles.json")["roles"])
-    result.trackers = _names(admin.get("/trackers.json")["trackers"])
-    result.statuses = _names(admin.get("/issue_statuses.json")["issue_statuses"])
-    result.priorities = _names(admin.get("/enumerations/issue_priorities.json")["issue_priorities"])
-    result.activities = _names(
-        admin.get("/enumerations/time_entry_activities.json")["time_entry_activities"]
-    )
+    with _Admin(url, key) as admin:
+        result = Seed(url=url, admin_key=key)
+        result.roles = _names(admin.get("/roles.json")["roles"])
+        result.trackers = _names(admin.get("/trackers.json")["trackers"])
+        result.statuses = _names(admin.get("/issue_statuses.json")["issue_statuses"])
+        result.priorities = _names(
+            admin.get("/enumerations/issue_priorities.json")["issue_priorities"]
+        )
+        result.activities = _names(
+            admin.get("/enumerations/time_entry_activities.json")["time_entry_activities"]
+        )
 
-    existing = {u["login"]: u for u in admin.get("/users.json", status="", limit=100)["users"]}
-    people = {
-        "alice": ("Alice", "Archer"),
-        "bob": ("Bob", "Baker"),
-        "carol": ("Carol", "Cooper"),
-        "dave": ("Dave", "Dalton"),
-        "erin": ("Erin", "Evans"),
-    }
-    for login, (first, last) in people.items():
-        mail = f"{login}@example.com"
-        if login in existing:
-            user_id = existing[login]["id"]
-        else:
-            user_id = admin.post(
-                "/users.json",
-                {
-                    "user": {
-                        "login": login,
-                        "firstname": first,
-                        "lastname": last,
-                        "mail": mail,
-                        "password": PASSWORD,
-                        "mail_notification": "none",
-                    }
-                },
-            )["user"]["id"]
-        api_key = admin.get(f"/users/{user_id}.json")["user"].get("api_key", "")
-        result.users[login] = SeedUser(id=user_id, login=login, mail=mail, api_key=api_key)
-    # Lock carol after reading her key (status 3 = locked).
-    admin.put(f"/users/{result.users['carol'].id}.json", {"user": {"status": 3}})
+        existing = {u["login"]: u for u in admin.get("/users.json", status="", limit=100)["users"]}
+        people = {
+            "alice": ("Alice", "Archer"),
+            "bob": ("Bob", "Baker"),
+            "carol": ("Carol", "Cooper"),
+            "dave": ("Dave", "Dalton"),
+            "erin": ("Erin", "Evans"),
+        }
+        for login, (first, last) in people.items():
+            mail = f"{login}@example.com"
+            if login in existing:
+                user_id = existing[login]["id"]
+            else:
+                user_id = admin.post(
+                    "/users.json",
+                    {
+                        "user": {
+                            "login": login,
+                            "firstname": first,
+                            "lastname": last,
+                            "mail": mail,
+                            "password": PASSWORD,
+                            "mail_notification": "none",
+                        }
+                    },
+                )["user"]["id"]
+            api_key = admin.get(f"/users/{user_id}.json")["user"].get("api_key", "")
+            result.users[login] = SeedUser(id=user_id, login=login, mail=mail, api_key=api_key)
+        # Lock carol after reading her key (status 3 = locked).
+        admin.put(f"/users/{result.users['carol'].id}.json", {"user": {"status": 3}})
 
-    projects = {p["identifier"]: p for p in admin.get("/projects.json", limit=100)["projects"]}
-    all_trackers = list(result.trackers.values())
-    wanted = [
-        ("alpha", "Alpha", True, None),
-        ("alpha-sub", "Alpha Sub", True, "alpha"),
-        ("secret", "Secret", False, None),
-    ]
-    for identifier, name, public, parent in wanted:
-        if identifier not in projects:
-            body: dict[str, Any] = {
-                "name": name,
-                "identifier": identifier,
-                "is_public": public,
-                "tracker_ids": all_trackers,
-                "enabled_module_names": [
-                    "issue_tracking",
-                    "time_tracking",
-                    "wiki",
-                    "news",
-                    "files",
-                    "documents",
-                    "boards",
-                ],
-            }
-            if parent:
-                body["parent_id"] = result.projects[parent]
-            projects[identifier] = admin.post("/projects.json", {"project": body})["project"]
-        result.projects[identifier] = projects[identifier]["id"]
+        projects = {p["identifier"]: p for p in admin.get("/projects.json", limit=100)["projects"]}
+        all_trackers = list(result.trackers.values())
+        wanted = [
+            ("alpha", "Alpha", True, None),
+            ("alpha-sub", "Alpha Sub", True, "alpha"),
+            ("secret", "Secret", False, None),
+        ]
+        for identifier, name, public, parent in wanted:
+            if identifier not in projects:
+                body: dict[str, Any] = {
+                    "name": name,
+                    "identifier": identifier,
+                    "is_public": public,
+                    "tracker_ids": all_trackers,
+                    "enabled_module_names": [
+                        "issue_tracking",
+                        "time_tracking",
+                        "wiki",
+                        "news",
+                        "files",
+                        "documents",
+                        "boards",
+                    ],
+                }
+                if parent:
+                    body["parent_id"] = result.projects[parent]
+                projects[identifier] = admin.post("/projects.json", {"project": body})["project"]
+            result.projects[identifier] = projects[identifier]["id"]
 
-    roles = result.roles
-    plan = [
-        ("alpha", "alice", "Manager"),
-        ("alpha", "bob", "Developer"),
-        ("alpha", "erin", "Reporter"),
-        ("secret", "alice", "Manager"),
-        ("secret", "bob", "Reporter"),
-        ("alpha-sub", "alice", "Manager"),
-    ]
-    for identifier, login, role in plan:
-        members = admin.get(f"/projects/{identifier}/memberships.json", limit=100)["memberships"]
-        if not any(m.get("user", {}).get("id") == result.users[login].id for m in members):
-            admin.post(
-                f"/projects/{identifier}/memberships.json",
-                {"membership": {"user_id": result.users[login].id, "role_ids": [roles[role]]}},
-            )
+        roles = result.roles
+        plan = [
+            ("alpha", "alice", "Manager"),
+            ("alpha", "bob", "Developer"),
+            ("alpha", "erin", "Reporter"),
+            ("secret", "alice", "Manager"),
+            ("secret", "bob", "Reporter"),
+            ("alpha-sub", "alice", "Manager"),
+        ]
+        for identifier, login, role in plan:
+            members = admin.get(f"/projects/{identifier}/memberships.json", limit=100)[
+                "memberships"
+            ]
+            if not any(m.get("user", {}).get("id") == result.users[login].id for m in members):
+                admin.post(
+                    f"/projects/{identifier}/memberships.json",
+                    {"membership": {"user_id": result.users[login].id, "role_ids": [roles[role]]}},
+                )
 
-    categories = admin.get("/projects/alpha/issue_categories.json")["issue_categories"]
-    if not any(c["name"] == "Backend" for c in categories):
-        admin.post("/projects/alpha/issue_categories.json", {"issue_category": {"name": "Backend"}})
         categories = admin.get("/projects/alpha/issue_categories.json")["issue_categories"]
-    result.categories = _names(categories)
+        if not any(c["name"] == "Backend" for c in categories):
+            admin.post(
+                "/projects/alpha/issue_categories.json", {"issue_category": {"name": "Backend"}}
+            )
+            categories = admin.get("/projects/alpha/issue_categories.json")["issue_categories"]
+        result.categories = _names(categories)
 
-    versions = admin.get("/projects/alpha/versions.json")["versions"]
-    if not any(v["name"] == "1.0" for v in versions):
-        admin.post("/projects/alpha/versions.json", {"version": {"name": "1.0"}})
         versions = admin.get("/projects/alpha/versions.json")["versions"]
-    result.versions = _names(versions)
+        if not any(v["name"] == "1.0" for v in versions):
+            admin.post("/projects/alpha/versions.json", {"version": {"name": "1.0"}})
+            versions = admin.get("/projects/alpha/versions.json")["versions"]
+        result.versions = _names(versions)
 
-    groups = admin.get("/groups.json")["groups"]
-    group = next((g for g in groups if g["name"] == "Testers"), None)
-    if group is None:
-        group = admin.post("/groups.json", {"group": {"name": "Testers"}})["group"]
-    result.group_id = group["id"]
-    return result
+        groups = admin.get("/groups.json")["groups"]
+        group = next((g for g in groups if g["name"] == "Testers"), None)
+        if group is None:
+            group = admin.post("/groups.json", {"group": {"name": "Testers"}})["group"]
+        result.group_id = group["id"]
+        return result
