@@ -17,7 +17,6 @@ import pytest
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    BlockElement,
     ButtonElement,
     CheckboxesElement,
     ContextBlock,
@@ -38,6 +37,7 @@ from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import IssueFormState
 from bot.issuefields import IssueFields
 from bot.redmine.models import CustomField, EnumerationItem, Project, Ref, SearchResult
+from tests.support.blockkit import validate_block, validate_view
 
 
 @pytest.mark.parametrize(
@@ -129,26 +129,6 @@ def _views() -> list[dict[str, Any]]:
     ]
 
 
-def validate_block(block: dict[str, Any]) -> None:
-    """Slack's models check one level each: the block, its elements, their options."""
-    parsed = Block.parse(block)
-    assert parsed is not None, f"not a Block Kit block: {block.get('type')}"
-    parsed.validate_json()
-    elements = [block["element"]] if "element" in block else []
-    elements += [e for e in block.get("elements") or [] if e.get("type") not in TEXTS]
-    if "accessory" in block:
-        elements.append(block["accessory"])
-    for element in elements:
-        model = BlockElement.parse(element)
-        assert model is not None, f"not a Block Kit element: {element.get('type')}"
-        model.validate_json()
-        for option in Option.parse_all(element.get("options")) or []:
-            option.validate_json()
-
-
-TEXTS = {"mrkdwn", "plain_text"}
-
-
 def test_the_validation_catches_what_slack_refuses() -> None:
     too_long = {"text": {"type": "plain_text", "text": "t" * 76}, "value": "v"}
     checkbox = {"type": "checkboxes", "action_id": "c", "options": [too_long]}
@@ -163,9 +143,7 @@ def test_the_validation_catches_what_slack_refuses() -> None:
 
 @pytest.mark.parametrize("view", _views(), ids=lambda v: str(v.get("callback_id", "message")))
 def test_every_view_we_build_passes_slacks_validation(view: dict[str, Any]) -> None:
-    View(**view).validate_json()
-    for block in view["blocks"]:
-        validate_block(block)
+    validate_view(view)
 
 
 def test_messages_we_build_pass_slacks_validation() -> None:

@@ -46,10 +46,13 @@ def fake_slack_server() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def fake_slack(fake_slack_server: FakeSlack) -> FakeSlack:
+def fake_slack(fake_slack_server: FakeSlack) -> Iterator[FakeSlack]:
     fake_slack_server.reset()
     add_slack_users(fake_slack_server)
-    return fake_slack_server
+    yield fake_slack_server
+    # Every message and view the test made us send passed Slack's own Block Kit checks
+    # (tests/support/blockkit.py), whether or not the test looked at it.
+    assert not fake_slack_server.block_kit_errors, fake_slack_server.block_kit_errors
 
 
 @pytest.fixture

@@ -49,6 +49,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot import limits
+from tests.support import blockkit
 
 BOT_TOKEN = "xoxb-test-bot-token"
 TRIGGER_SECONDS = limits.TRIGGER_SECONDS
@@ -113,6 +114,9 @@ class FakeSlack:
     not_in_channel: bool = True
     expired_trigger_id: bool = True
     missing_scope: bool = True
+    invalid_blocks: bool = True
+    # What Slack refused as invalid Block Kit; the tests' fixture fails on any.
+    block_kit_errors: list[str] = field(default_factory=list)
     granted_scopes: frozenset[str] = field(default_factory=manifest_bot_scopes)
     # view id -> the view as last opened or updated, and what the person entered in it
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -138,6 +142,8 @@ class FakeSlack:
             self.not_in_channel = True
             self.expired_trigger_id = True
             self.missing_scope = True
+            self.invalid_blocks = True
+            self.block_kit_errors.clear()
             self.granted_scopes = manifest_bot_scopes()
             self.views.clear()
             self.entered.clear()
@@ -370,7 +376,27 @@ class FakeSlack:
                 return {"ok": False, "error": "expired_trigger_id"}
         if method == "views.update" and str(args.get("view_id")) not in self.views:
             return {"ok": False, "error": "not_found"}
-        return None
+        return self.block_kit_refusal(method, args)
+
+    def block_kit_refusal(self, method: str, args: dict[str, Any]) -> dict[str, Any] | None:
+        """Slack validates Block Kit on arrival: the chat methods answer `invalid_blocks`
+        (chat.postMessage's Errors list), the views methods `invalid_arguments` with the
+        reasons in response_metadata.messages (views.open's Errors list)."""
+        if not self.invalid_blocks:
+            return None
+        if method in {"chat.postMessage", "chat.postEphemeral", "chat.update"}:
+            found = blockkit.problems(blocks=args.get("blocks"))
+            error = "invalid_blocks"
+        elif method in {"views.open", "views.update", "views.push", "views.publish"}:
+            found = blockkit.problems(view=args.get("view"))
+            error = "invalid_arguments"
+        else:
+            return None
+        if not found:
+            return None
+        with self._lock:
+            self.block_kit_errors.extend(f"{method}: {problem}" for problem in found)
+        return {"ok": False, "error": error, "response_metadata": {"messages": found}}
 
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         ok: dict[str, Any] = {"ok": True}
@@ -441,10 +467,16 @@ class FakeSlack:
 
     async def respond(self, request: Request) -> Response:
         body = json.loads(await request.body() or b"{}")
+        found = blockkit.problems(blocks=body.get("blocks")) if self.invalid_blocks else []
         with self._lock:
             self.calls.append(
                 Call("response_url", {"key": request.path_params["key"], **body}, None)
             )
+            self.block_kit_errors.extend(f"response_url: {problem}" for problem in found)
+        # A response_url refuses bad blocks with HTTP 400 and the body "invalid_blocks"
+        # (slackapi/java-slack-sdk issue 1017; sourcegraph issue 49979 quotes the answer).
+        if found:
+            return Response("invalid_blocks", 400)
         return Response("ok")
 
     async def download(self, request: Request) -> Response:
