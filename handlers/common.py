@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -19,6 +20,22 @@ from bot.services import Services
 log = logging.getLogger("redmine_slack.handlers")
 
 Say = Callable[[str], Awaitable[Any]]
+Middleware = Callable[[AsyncBoltContext, Callable[[], Awaitable[None]]], Awaitable[None]]
+
+
+def providing(services: Services) -> Middleware:
+    """A listener middleware handing `services` to module-level listeners.
+
+    Bolt passes each context item to a listener argument of the same name
+    (slack_bolt/kwargs_injection/async_utils.py), so a listener declaring
+    `services: Services` gets this app's, with no closure around it.
+    """
+
+    async def provide(context: AsyncBoltContext, next_: Callable[[], Awaitable[None]]) -> None:
+        context["services"] = services
+        await next_()
+
+    return provide
 
 
 async def acting_as(services: Services, slack_user_id: str) -> tuple[Identity, Redmine]:

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 import respx
 
+from bot.actions.create_issue import split_create_words
 from bot.actions.errors import UserFacingError
-from bot.commands.issues import split_create_words
 from bot.redmine import Redmine, RedmineClient
 
 URL = "http://redmine.test"

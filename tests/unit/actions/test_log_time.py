@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.actions.errors import UserFacingError
-from bot.commands.timelog import NoActivity, match_activity
+from bot.actions.log_time import NoActivity, match_activity
 from bot.redmine.models import EnumerationItem
 
 ACTIVITIES = [
