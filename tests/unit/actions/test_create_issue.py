@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 
 import pytest
 import respx
 
-from bot.actions.create_issue import split_create_words
+from bot.actions.create_issue import (
+    SUBJECT_LIMIT,
+    create_from_words,
+    create_issue,
+    split_create_words,
+)
 from bot.actions.errors import UserFacingError
 from bot.redmine import Redmine, RedmineClient
+from bot.redmine.errors import ValidationError
+from bot.redmine.models import Project
+from tests.support.redmine_fixtures import answer
 
 URL = "http://redmine.test"
 ONLY_PROJECT = {"id": 7, "name": "Helpdesk", "identifier": "helpdesk", "status": 1}
@@ -61,3 +70,54 @@ async def test_a_word_that_cannot_be_an_identifier_is_not_looked_up(redmine: Red
     sees_only_helpdesk()  # any other request would fail: respx refuses unmatched routes
     new = await split_create_words(redmine, "Printer jams")
     assert (new.project.id, new.subject) == (7, "Printer jams")
+
+
+@respx.mock
+async def test_the_one_liner_creates_in_the_named_project_as_asked(redmine: Redmine) -> None:
+    respx.get(f"{URL}/projects.json").respond(
+        200,
+        json={
+            "projects": [ONLY_PROJECT, {"id": 8, "name": "Ops", "identifier": "ops", "status": 1}],
+            "total_count": 2,
+        },
+    )
+    created = respx.post(f"{URL}/issues.json").respond(201, json=answer("issue__status_closed"))
+    issue = await create_from_words(redmine, "ops Printer jams")
+    assert json.loads(created.calls.last.request.content) == {
+        "issue": {"project_id": 8, "subject": "Printer jams"}
+    }
+    assert issue.id == 1
+
+
+@respx.mock
+async def test_redmines_blank_project_answer_becomes_a_sentence_about_the_project(
+    redmine: Redmine,
+) -> None:
+    # Redmine answers a forbidden project with these two validation messages
+    # (bot/redmine/errors.py is_cannot_add_issues), which mean nothing to the person.
+    respx.post(f"{URL}/issues.json").respond(
+        422, json={"errors": ["Project cannot be blank", "Tracker cannot be blank"]}
+    )
+    with pytest.raises(UserFacingError) as refused:
+        await create_issue(redmine, Project(id=7, name="Helpdesk", identifier="helpdesk"), "S")
+    assert refused.value.message == (
+        "You cannot add issues to Helpdesk. Ask one of its managers for a role that may add issues."
+    )
+
+
+@respx.mock
+async def test_other_validation_errors_reach_the_person_as_redmine_said(redmine: Redmine) -> None:
+    respx.post(f"{URL}/issues.json").respond(422, json={"errors": ["Due date is not a valid date"]})
+    with pytest.raises(ValidationError):
+        await create_issue(redmine, Project(id=7, name="Helpdesk", identifier="helpdesk"), "S")
+
+
+@respx.mock
+async def test_a_subject_over_redmines_limit_is_refused_before_any_write(redmine: Redmine) -> None:
+    sees_only_helpdesk()
+    respx.get(f"{URL}/projects/xxxx.json").respond(404, json={})
+    with pytest.raises(UserFacingError) as refused:
+        await create_from_words(redmine, "x" * (SUBJECT_LIMIT + 1))
+    assert refused.value.message == (
+        f"The subject is {SUBJECT_LIMIT + 1} characters; Redmine takes at most {SUBJECT_LIMIT}."
+    )
