@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from bot.blocks.issues import issue_link
 from bot.text import escape_mrkdwn
@@ -44,9 +43,8 @@ def note_added_text(base_url: str, issue_id: int) -> str:
     return f"Added your note to {issue_link(base_url, issue_id)}."
 
 
-def time_logged_text(
-    base_url: str, issue_id: int, hours: float | Decimal, activity_name: str | None
-) -> str:
+def time_logged_text(base_url: str, issue_id: int, hours: float, activity_name: str | None) -> str:
+    """`hours` as Redmine stored them (its answer), not as typed: `1h30` reads 1.5."""
     what = f" of {escape_mrkdwn(activity_name)}" if activity_name else ""
     return f"Logged {hours:g} h{what} on {issue_link(base_url, issue_id)}."
 
