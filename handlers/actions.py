@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.actions.errors import describe
 from bot.actions.search import search_issues
 from bot.blocks import modals
-from bot.blocks.issues import SEARCH_MORE_ACTION, decode_search_page, search_results
+from bot.blocks.issues import SEARCH_MORE_ACTION, decode_search_page
 from bot.blocks.modals import IssueFormState
 from bot.commands.issue_form import issue_fields
 from bot.forms import CreateIssueForm, MessageIssueForm
@@ -23,7 +23,13 @@ from bot.redmine.errors import RedmineError
 from bot.services import Services
 from bot.slackpayloads import BlockActions
 from bot.text import escape_mrkdwn
-from handlers.common import acting_as, answering_failures, ephemeral, providing
+from handlers.common import (
+    acting_as,
+    answering_failures,
+    ephemeral,
+    providing,
+    search_page_blocks,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +66,7 @@ async def on_search_more(
         await respond(
             replace_original=True,
             text=f"Search: {escape_mrkdwn(query)}",
-            blocks=search_results(
-                page.query,
-                page.results,
-                page.statuses,
-                offset=page.offset,
-                total=page.total,
-                base_url=services.settings.redmine_base_url,
-            ),
+            blocks=search_page_blocks(page, services.settings.redmine_base_url),
         )
 
 

@@ -19,7 +19,7 @@ from bot.actions.show import show_issue
 from bot.actions.subscription_filters import parse_filters
 from bot.blocks import answers
 from bot.blocks.help import help_blocks, help_text
-from bot.blocks.issues import issue_card, issue_card_text, issue_list, search_results
+from bot.blocks.issues import issue_card, issue_card_text, issue_list
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import attach_modal, connect_modal, create_issue_modal, message_view
 from bot.commands.from_message import mentioned_user_ids
@@ -30,7 +30,7 @@ from bot.slackpayloads import SlashCommand
 from bot.slackreads import SlackReads
 from bot.text import escape_mrkdwn
 from handlers.channels import channel_facts, join_channel
-from handlers.common import acting_as, answering_failures, providing
+from handlers.common import acting_as, answering_failures, providing, search_page_blocks
 
 MINE_HEADING = "*Your open issues*"
 MINE_EMPTY = "Nothing is assigned to you. :tada:"
@@ -177,14 +177,7 @@ async def on_log(parsed: grammar.Log, asked: Asked) -> None:
 
 async def on_search(parsed: grammar.Search, asked: Asked) -> None:
     page = await search_issues(await asked.redmine(), parsed.words)
-    blocks = search_results(
-        page.query,
-        page.results,
-        page.statuses,
-        offset=page.offset,
-        total=page.total,
-        base_url=asked.base_url,
-    )
+    blocks = search_page_blocks(page, asked.base_url)
     await asked.show(f"Search: {escape_mrkdwn(parsed.words)}", blocks)
 
 

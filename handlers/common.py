@@ -12,6 +12,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions.errors import describe
+from bot.actions.search import SearchPage
+from bot.blocks.common import Block
+from bot.blocks.issues import search_results
 from bot.identity import Identity, NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import ImpersonationError, RedmineError
@@ -90,3 +93,15 @@ def teller(client: AsyncWebClient, channel_id: str | None, user_id: str) -> Say:
         await tell(client, channel_id, user_id, text)
 
     return say
+
+
+def search_page_blocks(page: SearchPage, base_url: str) -> list[Block]:
+    """A search page as the command and its "More" button both show it."""
+    return search_results(
+        page.query,
+        page.results,
+        page.statuses,
+        offset=page.offset,
+        total=page.total,
+        base_url=base_url,
+    )
