@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 import respx
@@ -11,15 +10,9 @@ import respx
 from bot.actions.add_note import add_note, add_slack_note
 from bot.actions.errors import UserFacingError
 from bot.config import TextFormatting
-from bot.redmine import Redmine, RedmineClient
+from bot.redmine import Redmine
 
 URL = "http://redmine.test"
-
-
-@pytest.fixture
-async def redmine() -> AsyncIterator[Redmine]:
-    async with RedmineClient(URL, "k" * 40, backoff=0.01, max_retries=0) as client:
-        yield Redmine(client)
 
 
 @respx.mock

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 import respx
@@ -15,19 +14,13 @@ from bot.actions.create_issue import (
     split_create_words,
 )
 from bot.actions.errors import UserFacingError
-from bot.redmine import Redmine, RedmineClient
+from bot.redmine import Redmine
 from bot.redmine.errors import ValidationError
 from bot.redmine.models import Project
 from tests.support.redmine_fixtures import answer
 
 URL = "http://redmine.test"
 ONLY_PROJECT = {"id": 7, "name": "Helpdesk", "identifier": "helpdesk", "status": 1}
-
-
-@pytest.fixture
-async def redmine() -> AsyncIterator[Redmine]:
-    async with RedmineClient(URL, "k" * 40, backoff=0.01, max_retries=0) as client:
-        yield Redmine(client)
 
 
 def sees_only_helpdesk() -> None:

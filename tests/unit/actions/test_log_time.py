@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
 
@@ -19,7 +18,7 @@ from bot.actions.log_time import (
     log_time_from_words,
     match_activity,
 )
-from bot.redmine import Redmine, RedmineClient
+from bot.redmine import Redmine
 from bot.redmine.models import EnumerationItem
 from tests.support.redmine_fixtures import answer
 
@@ -72,12 +71,6 @@ def test_no_activity_lists_the_choices() -> None:
 URL = "http://redmine.test"
 ISSUE = answer("issue__status_closed")  # issue #1 in project #1
 PROJECT_ONE = f"{URL}/projects/1.json"
-
-
-@pytest.fixture
-async def redmine() -> AsyncIterator[Redmine]:
-    async with RedmineClient(URL, "k" * 40, backoff=0.01, max_retries=0) as client:
-        yield Redmine(client)
 
 
 def project_activities_are(*activities: dict[str, object]) -> None:

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 import respx
 
 from bot.actions.search import PAGE, search_issues
-from bot.redmine import Redmine, RedmineClient
+from bot.redmine import Redmine
 
 URL = "http://redmine.test"
-
-
-@pytest.fixture
-async def redmine() -> AsyncIterator[Redmine]:
-    async with RedmineClient(URL, "k" * 40, backoff=0.01, max_retries=0) as client:
-        yield Redmine(client)
 
 
 def result(id_: int, kind: str) -> dict[str, object]:

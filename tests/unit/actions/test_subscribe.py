@@ -21,13 +21,16 @@ from bot.actions.subscribe import (
 from bot.actions.subscription_filters import SubscriptionOptions, parse_filters
 from bot.blocks.answers import ListedSubscription
 from bot.identity import Identity
-from bot.redmine import Redmine, RedmineClient
+from bot.redmine import Redmine
 from bot.store import db
 from bot.store.repositories import SubscriptionRepository
 
 URL = "http://redmine.test"
 ALPHA = {"id": 1, "name": "Alpha", "identifier": "alpha", "status": 1}
 ALICE = Identity("U1", "alice", 5, "email")
+# `redmine` (tests/unit/actions/conftest.py) stands for both the person and the admin:
+# respx tells them apart by path (the person lists projects, the admin reads users,
+# memberships and roles).
 PUBLIC = ChannelFacts("C1", is_private=False, bot_is_member=True)
 PRIVATE = ChannelFacts("G1", is_private=True, bot_is_member=True)
 
@@ -38,14 +41,6 @@ async def sessions(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSess
     await db.migrate(engine)
     yield db.session_factory(engine)
     await engine.dispose()
-
-
-@pytest.fixture
-async def redmine() -> AsyncIterator[Redmine]:
-    """One client view stands for both the person and the admin: respx tells them apart
-    by path (the person lists projects, the admin reads users, memberships and roles)."""
-    async with RedmineClient(URL, "k" * 40, backoff=0.01, max_retries=0) as client:
-        yield Redmine(client)
 
 
 def sees_alpha() -> None:
