@@ -18,6 +18,7 @@ from bot.actions.search import search_issues
 from bot.actions.show import show_issue
 from bot.actions.subscription_filters import parse_filters
 from bot.blocks import answers
+from bot.blocks.common import Block
 from bot.blocks.help import help_blocks, help_text
 from bot.blocks.issues import issue_card, issue_card_text, issue_list
 from bot.blocks.metadata import ModalContext
@@ -53,7 +54,7 @@ class Asked:
         """Only the person who asked sees it."""
         await self.respond(text=text, response_type="ephemeral", replace_original=False)
 
-    async def show(self, text: str, blocks: list[dict[str, Any]]) -> None:
+    async def show(self, text: str, blocks: list[Block]) -> None:
         await self.respond(response_type="ephemeral", text=text, blocks=blocks)
 
     async def redmine(self) -> Redmine:
