@@ -262,58 +262,96 @@ def parse(text: str) -> Command:
         if ISSUE_ID.match(word) and not rest:  # `/redmine 123` is a natural way to ask
             return Show(parse_issue_id(word, "show"))
         raise UsageError(f"I don't know the command `{word}`.")
-    name = sub.name
-    if name == "help":
-        topic = rest.split(" ", 1)[0].lower() or None
-        if topic is not None and subcommand(topic) is None:
-            raise UsageError(f"There is no command `{topic}` to explain.")
-        return Help(subcommand(topic).name if topic else None)  # type: ignore[union-attr]
-    # Slack sends &, < and > in what was typed as &amp;, &lt; and &gt; (its control
-    # characters, api.slack.com/reference/surfaces/formatting#escaping). A subject, search
-    # words or a time comment are plain text for Redmine, so they are read back as typed;
-    # a note stays as sent, since its mrkdwn is converted as a whole (slack_to_redmine).
-    if name == "create":
-        return Create(unescape_mrkdwn(rest))
-    if name in {"subscriptions", "connect", "disconnect", "whoami", "mine"}:
-        if rest:
-            raise UsageError(f"`{name}` takes no arguments.", name)
-        return _NO_ARGUMENTS[name]()
-    if name == "search":
-        if not rest:
-            raise UsageError("What should I search for?", name)
-        return Search(unescape_mrkdwn(rest))
-    if name in {"subscribe", "unsubscribe"}:
-        if not rest:
-            raise UsageError("Which project? Give its identifier, e.g. `my-project`.", name)
-        project, *filters = rest.split()
-        if name == "unsubscribe":
-            if filters:
-                raise UsageError("`unsubscribe` takes only the project.", name)
-            return Unsubscribe(project)
+    return PARSERS[sub.name](sub.name, rest)
+
+
+# Slack sends &, < and > in what was typed as &amp;, &lt; and &gt; (its control
+# characters, api.slack.com/reference/surfaces/formatting#escaping). A subject, search
+# words or a time comment are plain text for Redmine, so they are read back as typed;
+# a note stays as sent, since its mrkdwn is converted as a whole (slack_to_redmine).
+
+
+def _parse_help(name: str, rest: str) -> Command:
+    topic = rest.split(" ", 1)[0].lower() or None
+    if topic is None:
+        return Help()
+    known = subcommand(topic)
+    if known is None:
+        raise UsageError(f"There is no command `{topic}` to explain.")
+    return Help(known.name)
+
+
+def _parse_create(name: str, rest: str) -> Command:
+    return Create(unescape_mrkdwn(rest))
+
+
+def _parse_no_arguments(name: str, rest: str) -> Command:
+    if rest:
+        raise UsageError(f"`{name}` takes no arguments.", name)
+    return _NO_ARGUMENTS[name]()
+
+
+def _parse_search(name: str, rest: str) -> Command:
+    if not rest:
+        raise UsageError("What should I search for?", name)
+    return Search(unescape_mrkdwn(rest))
+
+
+def _parse_subscription(name: str, rest: str) -> Command:
+    if not rest:
+        raise UsageError("Which project? Give its identifier, e.g. `my-project`.", name)
+    project, *filters = rest.split()
+    if name == "subscribe":
         return Subscribe(project, tuple(filters))
-    # The rest take an issue id first.
+    if filters:
+        raise UsageError("`unsubscribe` takes only the project.", name)
+    return Unsubscribe(project)
+
+
+def _issue_first(name: str, rest: str) -> tuple[int, str]:
+    """The issue id these commands start with, and what follows it."""
     if not rest:
         raise UsageError("Which issue? Give its number.", name)
     id_text, _, after = rest.partition(" ")
-    issue_id = parse_issue_id(id_text, name)
-    after = after.strip()
-    if name == "show":
-        if after:
-            raise UsageError("`show` takes only the issue number.", name)
-        return Show(issue_id)
-    if name == "attach":
-        if after:
-            raise UsageError("`attach` takes only the issue number.", name)
-        return Attach(issue_id)
-    if name == "note":
-        if not after:
-            raise UsageError("What should the note say?", name)
-        return Note(issue_id, after)
-    # log
+    return parse_issue_id(id_text, name), after.strip()
+
+
+def _parse_issue_only(name: str, rest: str) -> Command:
+    issue_id, after = _issue_first(name, rest)
+    if after:
+        raise UsageError(f"`{name}` takes only the issue number.", name)
+    return Show(issue_id) if name == "show" else Attach(issue_id)
+
+
+def _parse_note(name: str, rest: str) -> Command:
+    issue_id, after = _issue_first(name, rest)
+    if not after:
+        raise UsageError("What should the note say?", name)
+    return Note(issue_id, after)
+
+
+def _parse_log(name: str, rest: str) -> Command:
+    issue_id, after = _issue_first(name, rest)
     if not after:
         raise UsageError("How many hours? e.g. `log 42 1h30`.", name)
     hours_text, remainder = _split_hours(after)
     return Log(issue_id, parse_hours(hours_text), hours_text, unescape_mrkdwn(remainder))
+
+
+# One parser per subcommand name (aliases are resolved to names first); a test checks
+# every name in SUBCOMMANDS has one.
+PARSERS: dict[str, Callable[[str, str], Command]] = {
+    "help": _parse_help,
+    "create": _parse_create,
+    **{name: _parse_no_arguments for name in _NO_ARGUMENTS},
+    "search": _parse_search,
+    "subscribe": _parse_subscription,
+    "unsubscribe": _parse_subscription,
+    "show": _parse_issue_only,
+    "attach": _parse_issue_only,
+    "note": _parse_note,
+    "log": _parse_log,
+}
 
 
 def usage(name: str) -> str:

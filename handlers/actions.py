@@ -11,18 +11,25 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions.errors import describe
+from bot.actions.search import search_issues
 from bot.blocks import modals
-from bot.blocks.issues import SEARCH_MORE_ACTION, decode_search_page, search_results
+from bot.blocks.issues import SEARCH_MORE_ACTION, decode_search_page
 from bot.blocks.modals import IssueFormState
 from bot.commands.issue_form import issue_fields
-from bot.commands.search import search_issues
 from bot.forms import CreateIssueForm, MessageIssueForm
 from bot.grammar import ascii_int
 from bot.identity import NotLinked
 from bot.redmine.errors import RedmineError
 from bot.services import Services
+from bot.slackpayloads import BlockActions
 from bot.text import escape_mrkdwn
-from handlers.common import acting_as, answering_failures, ephemeral
+from handlers.common import (
+    acting_as,
+    answering_failures,
+    ephemeral,
+    providing,
+    search_page_blocks,
+)
 
 log = logging.getLogger(__name__)
 
@@ -38,36 +45,33 @@ async def rebuild(
         log.info("%s not rebuilt: %s", what, error.response.get("error"))
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    async def on_search_more(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
-    ) -> None:
-        await ack()
-        user_id = body["user"]["id"]
-        async with answering_failures(services, user_id, ephemeral(respond)):
-            try:
-                query, offset = decode_search_page(action.get("value", ""))
-            except (ValueError, KeyError, TypeError):
-                await respond(
-                    text="That button is out of date; search again.", replace_original=False
-                )
-                return
-            _, redmine = await acting_as(services, user_id)
-            page = await search_issues(redmine, query, offset)
-            await respond(
-                replace_original=True,
-                text=f"Search: {escape_mrkdwn(query)}",
-                blocks=search_results(
-                    page.query,
-                    page.results,
-                    page.statuses,
-                    offset=page.offset,
-                    total=page.total,
-                    base_url=services.settings.redmine_base_url,
-                ),
-            )
+async def on_search_more(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    services: Services,
+) -> None:
+    """The next page of a search, in place of the one the button was on."""
+    await ack()
+    user_id = BlockActions.model_validate(body).user.id
+    async with answering_failures(services, user_id, ephemeral(respond)):
+        try:
+            query, offset = decode_search_page(str(action.get("value") or ""))
+        except (ValueError, KeyError, TypeError):
+            await respond(text="That button is out of date; search again.", replace_original=False)
+            return
+        _, redmine = await acting_as(services, user_id)
+        page = await search_issues(redmine, query, offset)
+        await respond(
+            replace_original=True,
+            text=f"Search: {escape_mrkdwn(query)}",
+            blocks=search_page_blocks(page, services.settings.redmine_base_url),
+        )
 
-    app.action(SEARCH_MORE_ACTION)(on_search_more)
+
+def register(app: AsyncApp, services: Services) -> None:
+    app.action(SEARCH_MORE_ACTION, middleware=[providing(services)])(on_search_more)
     register_issue_form_actions(app, services)
 
 

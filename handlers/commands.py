@@ -1,174 +1,244 @@
-"""`/redmine`: ack at once, parse, then do the work as the person and answer."""
+"""`/redmine`: ack at once, parse, then one listener per command does the work as the person."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, assert_never
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import grammar
+from bot.actions import connect, subscribe
+from bot.actions.add_note import add_slack_note
+from bot.actions.create_issue import create_from_words
+from bot.actions.log_time import log_time_from_words
+from bot.actions.mine import my_open_issues
+from bot.actions.search import search_issues
+from bot.actions.show import show_issue
+from bot.actions.subscription_filters import parse_filters
+from bot.blocks import answers
+from bot.blocks.common import Block
 from bot.blocks.help import help_blocks, help_text
-from bot.blocks.issues import issue_card, issue_card_text, issue_link, issue_list, search_results
+from bot.blocks.issues import issue_card, issue_card_text, issue_list
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import attach_modal, connect_modal, create_issue_modal, message_view
 from bot.commands.from_message import mentioned_user_ids
-from bot.commands.issues import add_note, create_issue, my_open_issues, split_create_words
-from bot.commands.search import search_issues
-from bot.commands.timelog import TimeLogger
 from bot.identity import NotLinked
-from bot.notify.subscriptions import list_subscriptions, subscribe, unsubscribe
+from bot.redmine import Redmine
 from bot.services import Services
+from bot.slackpayloads import SlashCommand
 from bot.slackreads import SlackReads
-from bot.text import escape_mrkdwn, slack_to_redmine
-from handlers.common import acting_as, answering_failures, ephemeral
+from bot.text import escape_mrkdwn
+from handlers.channels import channel_facts, join_channel
+from handlers.common import acting_as, answering_failures, providing, search_page_blocks
 
-Handler = Callable[..., Awaitable[None]]
-
-NOT_CONNECTED = "You have no connected Redmine account; nothing to forget."
-DISCONNECTED = "Forgot your connected Redmine account. `/redmine whoami` shows who you are now."
+MINE_HEADING = "*Your open issues*"
+MINE_EMPTY = "Nothing is assigned to you. :tada:"
 
 
-def register(app: AsyncApp, services: Services, time_logger: TimeLogger | None = None) -> None:
-    logger = time_logger or TimeLogger()
-    settings = services.settings
-    base_url = settings.redmine_base_url
+@dataclass(frozen=True)
+class Asked:
+    """One `/redmine` request, typed once at the edge, with the ways to answer it."""
 
-    async def open_modal(client: AsyncWebClient, trigger_id: str, view: dict[str, Any]) -> str:
-        opened = await client.views_open(trigger_id=trigger_id, view=view)
+    services: Services
+    command: SlashCommand
+    respond: AsyncRespond
+    client: AsyncWebClient
+
+    @property
+    def base_url(self) -> str:
+        return self.services.settings.redmine_base_url
+
+    async def say(self, text: str) -> None:
+        """Only the person who asked sees it."""
+        await self.respond(text=text, response_type="ephemeral", replace_original=False)
+
+    async def show(self, text: str, blocks: list[Block]) -> None:
+        await self.respond(response_type="ephemeral", text=text, blocks=blocks)
+
+    async def redmine(self) -> Redmine:
+        """The adapter view acting as the person (never the admin)."""
+        _, redmine = await acting_as(self.services, self.command.user_id)
+        return redmine
+
+    async def open_modal(self, view: dict[str, Any]) -> str:
+        opened = await self.client.views_open(trigger_id=self.command.trigger_id, view=view)
         return str(opened["view"]["id"])
 
-    async def on_redmine(
-        ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
-    ) -> None:
+    async def open_form(self, view: dict[str, Any]) -> None:
+        """Open at once (the trigger expires in 3 s); replace it if we can't act for them."""
+        view_id = await self.open_modal(view)
         try:
-            parsed = grammar.parse(command.get("text", ""))
-        except grammar.UsageError as error:
-            await ack(
-                text=help_text(error.message, error.subcommand),
-                blocks=help_blocks(error.message, error.subcommand),
-            )
-            return
-        if isinstance(parsed, grammar.Help):
-            await ack(text=help_text(topic=parsed.topic), blocks=help_blocks(topic=parsed.topic))
-            return
-        await ack()
-        user_id = command["user_id"]
-        channel_id = command.get("channel_id", "")
-        say = ephemeral(respond)
-        async with answering_failures(services, user_id, say):
-            await dispatch(parsed, user_id, channel_id, command, respond, client, say)
-
-    async def dispatch(
-        parsed: grammar.Command,
-        user_id: str,
-        channel_id: str,
-        command: dict[str, Any],
-        respond: AsyncRespond,
-        client: AsyncWebClient,
-        say: Callable[[str], Awaitable[Any]],
-    ) -> None:
-        context = ModalContext(channel_id=channel_id)
-        # Modals first: the trigger expires three seconds after the command.
-        if isinstance(parsed, grammar.Connect):
-            await open_modal(client, command["trigger_id"], connect_modal(context))
-            return
-        if isinstance(parsed, grammar.Create) and not parsed.words:
-            view_id = await open_modal(client, command["trigger_id"], create_issue_modal(context))
-            await refuse_in_view_if_unlinked(client, view_id, user_id)
-            return
-        if isinstance(parsed, grammar.Attach):
-            view_id = await open_modal(
-                client,
-                command["trigger_id"],
-                attach_modal(
-                    ModalContext(channel_id=channel_id, issue_id=parsed.issue_id),
-                    f"#{parsed.issue_id}",
-                ),
-            )
-            await refuse_in_view_if_unlinked(client, view_id, user_id)
-            return
-        if isinstance(parsed, grammar.Disconnect):
-            existed = await services.identity.disconnect(user_id)
-            await say(DISCONNECTED if existed else NOT_CONNECTED)
-            return
-        identity, redmine = await acting_as(services, user_id)
-        if isinstance(parsed, grammar.Whoami):
-            await say(identity.describe())
-        elif isinstance(parsed, grammar.Create):
-            new = await split_create_words(redmine, parsed.words)
-            issue = await create_issue(redmine, new.project, new.subject)
-            await respond(
-                response_type="in_channel",
-                replace_original=False,
-                text=f"<@{user_id}> created {issue_card_text(issue)}",
-                blocks=issue_card(
-                    issue, base_url, settings.redmine_text_formatting, with_description=False
-                ),
-            )
-        elif isinstance(parsed, grammar.Show):
-            issue = await redmine.issues.get(parsed.issue_id)
-            await respond(
-                response_type="ephemeral",
-                text=issue_card_text(issue),
-                blocks=issue_card(issue, base_url, settings.redmine_text_formatting),
-            )
-        elif isinstance(parsed, grammar.Note):
-            names = await SlackReads(client, services.slack_users).names(
-                mentioned_user_ids([parsed.text])
-            )
-            note = slack_to_redmine(parsed.text, settings.redmine_text_formatting, names=names)
-            await add_note(redmine, parsed.issue_id, note)
-            await say(f"Added your note to {issue_link(base_url, parsed.issue_id)}.")
-        elif isinstance(parsed, grammar.Log):
-            entry, activity = await logger.log(redmine, parsed.issue_id, parsed.hours, parsed.rest)
-            what = f" of {escape_mrkdwn(activity.name)}" if activity else ""
-            await say(f"Logged {entry.hours:g} h{what} on {issue_link(base_url, parsed.issue_id)}.")
-        elif isinstance(parsed, grammar.Search):
-            page = await search_issues(redmine, parsed.words)
-            await respond(
-                response_type="ephemeral",
-                text=f"Search: {escape_mrkdwn(parsed.words)}",
-                blocks=search_results(
-                    page.query,
-                    page.results,
-                    page.statuses,
-                    offset=page.offset,
-                    total=page.total,
-                    base_url=base_url,
-                ),
-            )
-        elif isinstance(parsed, grammar.Mine):
-            issues = await my_open_issues(redmine)
-            await respond(
-                response_type="ephemeral",
-                text="Your open issues",
-                blocks=issue_list(
-                    issues,
-                    base_url,
-                    heading="*Your open issues*",
-                    empty="Nothing is assigned to you. :tada:",
-                ),
-            )
-        elif isinstance(parsed, grammar.Subscribe):
-            await say(
-                await subscribe(
-                    services, redmine, identity, channel_id, parsed.project, parsed.filters
-                )
-            )
-        elif isinstance(parsed, grammar.Unsubscribe):
-            await say(await unsubscribe(services, redmine, channel_id, parsed.project))
-        elif isinstance(parsed, grammar.Subscriptions):
-            await say(await list_subscriptions(services, channel_id))
-
-    async def refuse_in_view_if_unlinked(
-        client: AsyncWebClient, view_id: str, user_id: str
-    ) -> None:
-        """The form opened at once (trigger deadline); replace it if we can't act for them."""
-        try:
-            await services.identity.resolve(user_id)
+            await self.services.identity.resolve(self.command.user_id)
         except NotLinked as error:
-            await client.views_update(view_id=view_id, view=message_view("Redmine", error.message))
+            await self.client.views_update(
+                view_id=view_id, view=message_view("Redmine", error.message)
+            )
 
-    app.command("/redmine")(on_redmine)
+
+async def on_redmine(
+    ack: AsyncAck,
+    command: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    services: Services,
+) -> None:
+    asked = Asked(services, SlashCommand.model_validate(command), respond, client)
+    try:
+        parsed = grammar.parse(asked.command.text)
+    except grammar.UsageError as error:
+        problem, topic = error.message, error.subcommand
+        await ack(text=help_text(problem, topic), blocks=help_blocks(problem, topic))
+        return
+    if isinstance(parsed, grammar.Help):  # the answer is the ack itself
+        await ack(text=help_text(topic=parsed.topic), blocks=help_blocks(topic=parsed.topic))
+        return
+    await ack()
+    async with answering_failures(services, asked.command.user_id, asked.say):
+        await dispatch(parsed, asked)
+
+
+async def dispatch(parsed: grammar.Command, asked: Asked) -> None:
+    """One listener per command type; mypy fails here when a new type has none."""
+    match parsed:
+        case grammar.Help():
+            await on_help(parsed, asked)
+        case grammar.Create():
+            await on_create(parsed, asked)
+        case grammar.Show():
+            await on_show(parsed, asked)
+        case grammar.Note():
+            await on_note(parsed, asked)
+        case grammar.Log():
+            await on_log(parsed, asked)
+        case grammar.Search():
+            await on_search(parsed, asked)
+        case grammar.Attach():
+            await on_attach(parsed, asked)
+        case grammar.Subscribe():
+            await on_subscribe(parsed, asked)
+        case grammar.Unsubscribe():
+            await on_unsubscribe(parsed, asked)
+        case grammar.Subscriptions():
+            await on_subscriptions(parsed, asked)
+        case grammar.Connect():
+            await on_connect(parsed, asked)
+        case grammar.Disconnect():
+            await on_disconnect(parsed, asked)
+        case grammar.Whoami():
+            await on_whoami(parsed, asked)
+        case grammar.Mine():
+            await on_mine(parsed, asked)
+        case _:
+            assert_never(parsed)
+
+
+async def on_help(parsed: grammar.Help, asked: Asked) -> None:
+    """Help is answered in the ack (`on_redmine`); this serves a Help reached any other way."""
+    await asked.show(help_text(topic=parsed.topic), help_blocks(topic=parsed.topic))
+
+
+async def on_create(parsed: grammar.Create, asked: Asked) -> None:
+    if not parsed.words:
+        await asked.open_form(create_issue_modal(ModalContext(asked.command.channel_id)))
+        return
+    issue = await create_from_words(await asked.redmine(), parsed.words)
+    formatting = asked.services.settings.redmine_text_formatting
+    await asked.respond(
+        response_type="in_channel",
+        replace_original=False,
+        text=f"<@{asked.command.user_id}> created {issue_card_text(issue)}",
+        blocks=issue_card(issue, asked.base_url, formatting, with_description=False),
+    )
+
+
+async def on_show(parsed: grammar.Show, asked: Asked) -> None:
+    issue = await show_issue(await asked.redmine(), parsed.issue_id)
+    formatting = asked.services.settings.redmine_text_formatting
+    await asked.show(issue_card_text(issue), issue_card(issue, asked.base_url, formatting))
+
+
+async def on_note(parsed: grammar.Note, asked: Asked) -> None:
+    redmine = await asked.redmine()
+    reads = SlackReads(asked.client, asked.services.slack_users)
+    names = await reads.names(mentioned_user_ids([parsed.text]))
+    formatting = asked.services.settings.redmine_text_formatting
+    await add_slack_note(redmine, parsed.issue_id, parsed.text, formatting=formatting, names=names)
+    await asked.say(answers.note_added_text(asked.base_url, parsed.issue_id))
+
+
+async def on_log(parsed: grammar.Log, asked: Asked) -> None:
+    redmine = await asked.redmine()
+    logged = await log_time_from_words(redmine, parsed.issue_id, parsed.hours, parsed.rest)
+    activity = logged.activity.name if logged.activity else None
+    text = answers.time_logged_text(asked.base_url, parsed.issue_id, logged.entry.hours, activity)
+    await asked.say(text)
+
+
+async def on_search(parsed: grammar.Search, asked: Asked) -> None:
+    page = await search_issues(await asked.redmine(), parsed.words)
+    blocks = search_page_blocks(page, asked.base_url)
+    await asked.show(f"Search: {escape_mrkdwn(parsed.words)}", blocks)
+
+
+async def on_attach(parsed: grammar.Attach, asked: Asked) -> None:
+    context = ModalContext(channel_id=asked.command.channel_id, issue_id=parsed.issue_id)
+    await asked.open_form(attach_modal(context, f"#{parsed.issue_id}"))
+
+
+async def on_subscribe(parsed: grammar.Subscribe, asked: Asked) -> None:
+    services = asked.services
+    identity, redmine = await acting_as(services, asked.command.user_id)
+    options = parse_filters(parsed.filters)
+    channel = await channel_facts(services.slack, asked.command.channel_id)
+    done = await subscribe.subscribe(
+        redmine, services.redmine, services.sessions, identity, channel, parsed.project, options
+    )
+    join_error = await join_channel(services.slack, channel.channel_id) if done.must_join else None
+    await asked.say(
+        answers.subscribed_text(
+            done.project_name,
+            done.filters,
+            must_invite=done.must_invite,
+            must_join=done.must_join,
+            join_error=join_error,
+        )
+    )
+
+
+async def on_unsubscribe(parsed: grammar.Unsubscribe, asked: Asked) -> None:
+    await asked.redmine()  # only a person linked to Redmine may change what a channel gets
+    sessions, channel_id = asked.services.sessions, asked.command.channel_id
+    done = await subscribe.unsubscribe(sessions, channel_id, parsed.project)
+    await asked.say(answers.unsubscribed_text(done.project_name))
+
+
+async def on_subscriptions(_: grammar.Subscriptions, asked: Asked) -> None:
+    await asked.redmine()  # as before: the list is for people linked to Redmine
+    listed = await subscribe.list_subscriptions(asked.services.sessions, asked.command.channel_id)
+    await asked.say(answers.subscriptions_text(listed))
+
+
+async def on_connect(_: grammar.Connect, asked: Asked) -> None:
+    await asked.open_modal(connect_modal(ModalContext(channel_id=asked.command.channel_id)))
+
+
+async def on_disconnect(_: grammar.Disconnect, asked: Asked) -> None:
+    done = await connect.disconnect(asked.services.identity, asked.command.user_id)
+    await asked.say(answers.disconnected_text(done.existed))
+
+
+async def on_whoami(_: grammar.Whoami, asked: Asked) -> None:
+    identity = await connect.whoami(asked.services.identity, asked.command.user_id)
+    await asked.say(identity.describe())
+
+
+async def on_mine(_: grammar.Mine, asked: Asked) -> None:
+    issues = await my_open_issues(await asked.redmine())
+    blocks = issue_list(issues, asked.base_url, heading=MINE_HEADING, empty=MINE_EMPTY)
+    await asked.show("Your open issues", blocks)
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    app.command("/redmine", middleware=[providing(services)])(on_redmine)

@@ -7,10 +7,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions.errors import describe
+from bot.actions.search import SearchPage
+from bot.blocks.common import Block
+from bot.blocks.issues import search_results
 from bot.identity import Identity, NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import ImpersonationError, RedmineError
@@ -19,6 +23,22 @@ from bot.services import Services
 log = logging.getLogger("redmine_slack.handlers")
 
 Say = Callable[[str], Awaitable[Any]]
+Middleware = Callable[[AsyncBoltContext, Callable[[], Awaitable[None]]], Awaitable[None]]
+
+
+def providing(services: Services) -> Middleware:
+    """A listener middleware handing `services` to module-level listeners.
+
+    Bolt passes each context item to a listener argument of the same name
+    (slack_bolt/kwargs_injection/async_utils.py), so a listener declaring
+    `services: Services` gets this app's, with no closure around it.
+    """
+
+    async def provide(context: AsyncBoltContext, next_: Callable[[], Awaitable[None]]) -> None:
+        context["services"] = services
+        await next_()
+
+    return provide
 
 
 async def acting_as(services: Services, slack_user_id: str) -> tuple[Identity, Redmine]:
@@ -73,3 +93,15 @@ def teller(client: AsyncWebClient, channel_id: str | None, user_id: str) -> Say:
         await tell(client, channel_id, user_id, text)
 
     return say
+
+
+def search_page_blocks(page: SearchPage, base_url: str) -> list[Block]:
+    """A search page as the command and its "More" button both show it."""
+    return search_results(
+        page.query,
+        page.results,
+        page.statuses,
+        offset=page.offset,
+        total=page.total,
+        base_url=base_url,
+    )

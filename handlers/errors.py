@@ -43,39 +43,46 @@ def ack_with(body: dict[str, Any], sentence: str) -> BoltResponse:
     )
 
 
-def register(app: AsyncApp, _: Services) -> None:
-    async def on_listener_error(
-        error: Exception,
-        body: dict[str, Any],
-        response: BoltResponse | None,
-        client: AsyncWebClient,
-    ) -> BoltResponse | None:
-        if isinstance(error, BoltUnhandledRequestError):
-            # Slack's shape, but nothing here takes it (a button or form of an older
-            # version, a shortcut not set up): acked, not Bolt's 404 that Slack shows as
-            # an error, and said in one line.
-            log.info("no listener for a Slack request (%s)", body.get("type") or "command")
-            return ack_with(body, UNHANDLED) if response is not None else None
-        log.error("a Slack listener failed", exc_info=error)
-        sentence = describe(error)
-        if response is not None:  # not acked yet: the ack is the answer
-            acked = ack_with(body, sentence)
-            if acked.body:
-                return acked
-        user_id = body.get("user_id") or (body.get("user") or {}).get("id")
-        channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
-        if isinstance(user_id, str):
-            try:
-                await tell(client, channel if isinstance(channel, str) else None, user_id, sentence)
-            except SlackApiError as failure:
-                log.info("could not tell %s: %s", user_id, failure.response.get("error"))
-        if response is not None:
-            return BoltResponse(status=200, body="")
-        # Acked already. Bolt sets the ack's response to None once this handler returns
-        # (slack_bolt/listener/asyncio_runner.py, the "already acknowledged" branch), and
-        # the request is still waiting on that ack, polling every 10 ms: a failure right
-        # after the ack would turn into no answer at all. Let the waiter see the ack first.
-        await asyncio.sleep(ACK_SEEN_SECONDS)
-        return None
+async def on_listener_error(
+    error: Exception,
+    body: dict[str, Any],
+    response: BoltResponse | None,
+    client: AsyncWebClient,
+) -> BoltResponse | None:
+    if isinstance(error, BoltUnhandledRequestError):
+        # Slack's shape, but nothing here takes it (a button or form of an older
+        # version, a shortcut not set up): acked, not Bolt's 404 that Slack shows as
+        # an error, and said in one line.
+        log.info("no listener for a Slack request (%s)", body.get("type") or "command")
+        return ack_with(body, UNHANDLED) if response is not None else None
+    log.error("a Slack listener failed", exc_info=error)
+    sentence = describe(error)
+    if response is not None:  # not acked yet: the ack is the answer
+        acked = ack_with(body, sentence)
+        if acked.body:
+            return acked
+    await tell_who_asked(client, body, sentence)
+    if response is not None:
+        return BoltResponse(status=200, body="")
+    # Acked already. Bolt sets the ack's response to None once this handler returns
+    # (slack_bolt/listener/asyncio_runner.py, the "already acknowledged" branch), and
+    # the request is still waiting on that ack, polling every 10 ms: a failure right
+    # after the ack would turn into no answer at all. Let the waiter see the ack first.
+    await asyncio.sleep(ACK_SEEN_SECONDS)
+    return None
 
+
+async def tell_who_asked(client: AsyncWebClient, body: dict[str, Any], sentence: str) -> None:
+    """Say it to the person in the request (ephemeral where they are, else a DM)."""
+    user_id = body.get("user_id") or (body.get("user") or {}).get("id")
+    channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+    if not isinstance(user_id, str):
+        return
+    try:
+        await tell(client, channel if isinstance(channel, str) else None, user_id, sentence)
+    except SlackApiError as failure:
+        log.info("could not tell %s: %s", user_id, failure.response.get("error"))
+
+
+def register(app: AsyncApp, _: Services) -> None:
     app.error(on_listener_error)

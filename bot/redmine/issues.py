@@ -102,6 +102,15 @@ class Issues(ResourceGroup):
         )
         return Issue.model_validate(body["issue"])
 
+    async def project_id_cached(self, issue_id: int) -> int:
+        """The issue's project id through the TTL cache (per acting user).
+
+        Issues rarely move between projects; remembering it lets a warm `log` make one
+        request, the time entry itself. One cache key for the resource: the bare issue.
+        """
+        body = await self.client.get_cached(ISSUE.format(id=issue_id))
+        return Issue.model_validate(body["issue"]).project.id
+
     async def get_served(
         self, issue_id: int, *, include: Iterable[str] = ()
     ) -> tuple[Issue, datetime | None]:

@@ -102,3 +102,7 @@ def test_usage_errors_name_the_problem(text: str, message: str, subcommand: str 
 def test_hours_are_capped() -> None:
     with pytest.raises(UsageError):
         parse_hours("5000")
+
+
+def test_every_subcommand_has_its_parser() -> None:
+    assert set(grammar.PARSERS) == {sub.name for sub in grammar.SUBCOMMANDS}

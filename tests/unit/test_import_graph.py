@@ -1,4 +1,8 @@
-"""Dependencies point one way: handlers -> commands/notify -> blocks, redmine, store, text.
+"""Dependencies point one way: handlers -> actions -> blocks, redmine, store, text.
+
+bot.commands and bot.notify sit beside bot.actions (commands is being folded into it,
+issue 10); none of the three may be imported by the lower packages, and actions never
+reaches sideways into commands or notify, nor up into handlers.
 
 Read from the source with `ast` (no import side effects), counting every import: at
 module level, inside functions and under `if TYPE_CHECKING:` alike, since a type-only
@@ -17,7 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BOT_PACKAGES = sorted(p.name for p in (ROOT / "bot").iterdir() if (p / "__init__.py").exists())
 # These build on data and must never reach up to what uses them.
 LOWER_PACKAGES = ("bot.blocks", "bot.redmine", "bot.store", "bot.text")
-UPPER_PACKAGES = ("bot.commands", "bot.notify", "handlers")
+UPPER_PACKAGES = ("bot.actions", "bot.commands", "bot.notify", "handlers")
+# What an action may not import: the surfaces above it and the packages beside it.
+NOT_BELOW_ACTIONS = ("bot.commands", "bot.notify", "handlers")
 
 # bot/cli.py, the `redmine-slack` entry point, hands handlers.register_all to the app
 # (a lazy import in `serve`/`web`): the composition root. It belongs with the same move
@@ -174,9 +180,15 @@ def test_the_real_graph_is_read() -> None:
     edges = module_edges()
     assert ("bot.blocks.issues", "bot.text") in edges
     assert ("handlers.shortcuts", "bot.slackmessages") in edges
-    assert {"bot.blocks", "bot.commands", "bot.notify", "bot.redmine", "bot.store", "bot.text"} <= {
-        f"bot.{name}" for name in BOT_PACKAGES
-    }
+    assert {
+        "bot.actions",
+        "bot.blocks",
+        "bot.commands",
+        "bot.notify",
+        "bot.redmine",
+        "bot.store",
+        "bot.text",
+    } <= {f"bot.{name}" for name in BOT_PACKAGES}
 
 
 # -- the rules ------------------------------------------------------------------------------
@@ -204,3 +216,20 @@ def test_lower_packages_never_import_commands_notify_or_handlers() -> None:
         if unit_of(a) in LOWER_PACKAGES and unit_of(b) in UPPER_PACKAGES
     )
     assert offending == []
+
+
+def test_actions_import_only_what_lies_below_them() -> None:
+    offending = sorted(
+        f"{a} -> {b}"
+        for a, b in module_edges()
+        if unit_of(a) == "bot.actions" and unit_of(b) in NOT_BELOW_ACTIONS
+    )
+    assert offending == []
+
+
+def test_the_command_listeners_reach_redmine_through_the_actions() -> None:
+    edges = module_edges()
+    assert ("handlers.commands", "bot.actions.create_issue") in edges
+    assert ("bot.actions.create_issue", "bot.redmine") in edges
+    # The listeners hold no Redmine logic of their own: no resource module, no errors tree.
+    assert not {b for a, b in edges if a == "handlers.commands" and b.startswith("bot.redmine.")}

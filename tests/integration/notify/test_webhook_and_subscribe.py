@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.actions.subscribe import NOT_IN_DMS
 from bot.app import create_app, open_services
 from bot.cli import webhook_jobs
-from bot.notify.subscriptions import NOT_IN_DMS
 from handlers import register_all
 from tests.integration import redmine_admin as rm
 from tests.integration.notify.conftest import make_poller

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.actions.errors import UserFacingError
+from bot.actions.subscription_filters import parse_filters
 from bot.notify.events import journal_event
-from bot.notify.filters import parse_filters
 from bot.notify.webhook import issue_id_from
 from bot.redmine.models import Journal
 

@@ -1,4 +1,4 @@
-"""Search: issues first, with their status (search results carry none)."""
+"""Search: issues first, with their status (search results carry none); pages for "More"."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ class SearchPage:
 
 
 async def search_issues(redmine: Redmine, query: str, offset: int = 0) -> SearchPage:
+    """One page of results from `offset`; the first page for the command, later ones for "More"."""
     results, total = await redmine.search.page(query, offset=offset, limit=PAGE, issues=True)
     statuses: dict[int, str] = {}
     ids = [r.id for r in results if r.type.startswith("issue")]

@@ -1,4 +1,4 @@
-"""Subscription filters: `trackers:Bug,Feature events:notes,status subprojects:on threads:off private:on`."""
+"""Subscription filters, as a person types them: `trackers:Bug,Feature events:notes,status subprojects:on threads:off private:on`."""
 
 from __future__ import annotations
 
