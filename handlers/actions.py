@@ -11,10 +11,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions.errors import describe
+from bot.actions.issue_form import issue_fields
 from bot.blocks import modals
 from bot.blocks.issues import SEARCH_MORE_ACTION, decode_search_page, search_results
 from bot.blocks.modals import IssueFormState
-from bot.commands.issue_form import issue_fields
 from bot.commands.search import search_issues
 from bot.forms import CreateIssueForm, MessageIssueForm
 from bot.grammar import ascii_int

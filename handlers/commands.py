@@ -13,11 +13,11 @@ from bot.blocks.help import help_blocks, help_text
 from bot.blocks.issues import issue_card, issue_card_text, issue_link, issue_list, search_results
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import attach_modal, connect_modal, create_issue_modal, message_view
-from bot.commands.from_message import mentioned_user_ids
 from bot.commands.issues import add_note, create_issue, my_open_issues, split_create_words
 from bot.commands.search import search_issues
 from bot.commands.timelog import TimeLogger
 from bot.identity import NotLinked
+from bot.messagetext import mentioned_user_ids
 from bot.notify.subscriptions import list_subscriptions, subscribe, unsubscribe
 from bot.services import Services
 from bot.slackreads import SlackReads

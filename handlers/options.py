@@ -14,16 +14,16 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot import limits
-from bot.blocks import modals
-from bot.blocks.common import OPTIONS_LIMIT, option
-from bot.blocks.message_context import MessageContext
-from bot.commands.choices import (
+from bot.actions.choices import (
     assignee_choices,
     priority_choices,
     project_choices,
     tracker_choices,
 )
-from bot.commands.issue_form import issue_picks, issue_projects, project_activities
+from bot.actions.issue_form import issue_picks, issue_projects, project_activities
+from bot.blocks import modals
+from bot.blocks.common import OPTIONS_LIMIT, option
+from bot.blocks.message_context import MessageContext
 from bot.identity import NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import RedmineError

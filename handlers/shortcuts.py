@@ -18,7 +18,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks import modals
 from bot.blocks.message_context import MessageContext
 from bot.blocks.modals import IssueFormState, message_view
-from bot.commands.from_message import (
+from bot.identity import NotLinked
+from bot.messagetext import (
     COMMENT_LIMIT,
     cut_on_word,
     mentioned_user_ids,
@@ -26,7 +27,6 @@ from bot.commands.from_message import (
     plain_text,
     subject_from,
 )
-from bot.identity import NotLinked
 from bot.services import Services
 from bot.slackmessages import SlackMessage
 from bot.slackreads import SlackReads, within

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from bot.actions.errors import UserFacingError
-from bot.commands.issue_form import project_activities
+from bot.actions.issue_form import project_activities
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
 from bot.redmine.models import EnumerationItem, TimeEntry

@@ -18,9 +18,9 @@ import yaml
 from bot import grammar
 from bot.blocks import modals
 from bot.blocks.message_context import MessageContext
-from bot.commands.from_message import subject_from
 from bot.commands.unfurl import issue_links
 from bot.forms import AttachForm, MessageIssueForm, TimeForm
+from bot.messagetext import subject_from
 from bot.slackmessages import SlackMessage
 from bot.slackpayloads import check
 from handlers.options import form_project

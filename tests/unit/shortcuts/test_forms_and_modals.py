@@ -6,11 +6,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bot.actions.attach_files import human_size, readable_refusal
 from bot.blocks import modals
 from bot.blocks.common import OPTIONS_LIMIT
 from bot.blocks.message_context import MessageContext
 from bot.blocks.modals import IssueFormState
-from bot.commands.message_files import human_size, readable_refusal
 from bot.forms import MessageIssueForm, NoteForm, TimeForm, read_issue_target
 from bot.issuefields import IssueFields
 from bot.redmine.models import CustomField, EnumerationItem, Project, Ref

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.blocks.message_context import MessageContext
-from bot.commands.from_message import (
+from bot.config import TextFormatting
+from bot.messagetext import (
     SUBJECT_LIMIT,
     cut_on_word,
     description_with_thread,
@@ -15,7 +16,6 @@ from bot.commands.from_message import (
     slack_time,
     subject_from,
 )
-from bot.config import TextFormatting
 from bot.slackmessages import SlackMessage, ThreadMessage
 
 TEXTILE = TextFormatting.textile

@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from bot.actions.choices import assignable_members
 from bot.actions.errors import UserFacingError
-from bot.commands.choices import assignable_members
-from bot.commands.projects import visible_projects
+from bot.actions.projects import visible_projects
 from bot.issuefields import IssueFields
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, NotFoundError, RedmineHTTPError

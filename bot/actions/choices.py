@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands.projects import visible_projects
+from bot.actions.projects import visible_projects
 from bot.redmine import Redmine
 from bot.redmine.models import Project, Ref
 

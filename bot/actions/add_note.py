@@ -1,0 +1,30 @@
+"""Add a note to an issue as the person; a note typed in Slack is converted to Redmine's markup."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.actions.errors import UserFacingError
+from bot.config import TextFormatting
+from bot.redmine import Redmine
+from bot.text import slack_to_redmine
+
+
+async def add_note(redmine: Redmine, issue_id: int, note: str, *, private: bool = False) -> None:
+    """Add `note` (already in Redmine's markup); an empty note is refused, nothing is sent."""
+    if not note.strip():
+        raise UserFacingError("The note is empty.")
+    await redmine.issues.add_note(issue_id, note, private=private)
+
+
+async def add_slack_note(
+    redmine: Redmine,
+    issue_id: int,
+    slack_text: str,
+    *,
+    formatting: TextFormatting,
+    names: Mapping[str, str],
+) -> None:
+    """`/redmine note`: the person's mrkdwn, with mentions as the names Slack gave (`names`)."""
+    note = slack_to_redmine(slack_text, formatting, names=names)
+    await add_note(redmine, issue_id, note)

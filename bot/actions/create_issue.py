@@ -1,0 +1,98 @@
+"""Create an issue as the person: from the one-liner `create [project] <subject>`, or a form."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.actions.errors import UserFacingError, cannot_add_issues
+from bot.actions.projects import match_project, visible_projects
+from bot.redmine import Redmine
+from bot.redmine.errors import ForbiddenError, NotFoundError, ValidationError, is_cannot_add_issues
+from bot.redmine.models import Issue, Project
+from bot.text import escape_mrkdwn
+
+SUBJECT_LIMIT = 255
+
+# Redmine's project identifiers: a lower-case letter, then letters, digits, - and _.
+IDENTIFIER_SHAPE = re.compile(r"^[a-z][a-z0-9_-]{0,99}$")
+
+
+@dataclass(frozen=True)
+class NewIssue:
+    project: Project
+    subject: str
+
+
+async def refuse_unusable_project(redmine: Redmine, word: str) -> None:
+    """Refuse when `word` is a project the person cannot add issues to.
+
+    An issue must never land in a project the person did not ask for: a first word that
+    names a project they cannot use is a refusal, not part of a subject for their default
+    project. Asked as the person: Redmine answers 403 for a project that exists but is
+    hidden from them (and 404 for none), so nothing is learnt that Redmine would not say.
+    """
+    if not IDENTIFIER_SHAPE.match(word):
+        return
+    try:
+        project = await redmine.projects.get(word)
+    except ForbiddenError:
+        raise UserFacingError(
+            f"You cannot add issues to the project `{word}`: you are not a member of it. "
+            "Ask one of its managers to add you; nothing was created."
+        ) from None
+    except NotFoundError:
+        return  # not a project at all: the word is part of the subject
+    raise UserFacingError(
+        f"{cannot_add_issues(project.name).message} (The project is not open for new "
+        "issues, or not one of yours.) Nothing was created."
+    )
+
+
+async def split_create_words(redmine: Redmine, words: str) -> NewIssue:
+    """`[project] subject`: the first word is the project when it names one the user sees.
+
+    A first word naming a project the user cannot add issues to is refused. Only when it
+    is not a project at all does a user who can see exactly one project get that one;
+    others are asked which.
+    """
+    first, _, rest = words.strip().partition(" ")
+    projects = await visible_projects(redmine)
+    project = match_project(projects, first) if rest.strip() else None
+    subject = rest.strip() if project else words.strip()
+    if project is None and rest.strip():
+        await refuse_unusable_project(redmine, first)
+    if project is None:
+        if len(projects) == 1:
+            project = projects[0]
+        else:
+            known = ", ".join(f"`{p.identifier}`" for p in projects[:15]) or "none"
+            raise UserFacingError(
+                f"Which project? Start with its identifier: "
+                f"`/redmine create &lt;project&gt; {escape_mrkdwn(subject)}`. "
+                f"Your projects: {known}."
+            )
+    if not subject:
+        raise UserFacingError("The issue needs a subject: `/redmine create <project> <subject>`.")
+    if len(subject) > SUBJECT_LIMIT:
+        raise UserFacingError(
+            f"The subject is {len(subject)} characters; Redmine takes at most {SUBJECT_LIMIT}."
+        )
+    return NewIssue(project, subject)
+
+
+async def create_issue(redmine: Redmine, project: Project, subject: str, **fields: Any) -> Issue:
+    """Create as the acting user; Redmine's meaningless 422 for a forbidden project is reworded."""
+    try:
+        return await redmine.issues.create(project_id=project.id, subject=subject, **fields)
+    except ValidationError as error:
+        if is_cannot_add_issues(error):
+            raise cannot_add_issues(project.name) from None
+        raise
+
+
+async def create_from_words(redmine: Redmine, words: str) -> Issue:
+    """`/redmine create [project] <subject>`: the project found, the subject checked, created."""
+    new = await split_create_words(redmine, words)
+    return await create_issue(redmine, new.project, new.subject)
