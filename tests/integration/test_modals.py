@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from typing import Any
 
@@ -299,3 +300,30 @@ def test_an_expired_trigger_is_answered_not_dropped(service: RunningService) -> 
     [opened] = service.fake.wait_for("views.open")
     assert opened.args["trigger_id"] == "T.old"
     assert "expired_trigger_id" in service.wait_response()["text"]
+
+
+def test_attach_names_a_file_over_the_limit_in_megabytes(service: RunningService) -> None:
+    """`/redmine attach` and the message shortcut share one upload path: a refused size
+    reads "5 MB", never Redmine's raw byte count (5242880)."""
+    seed = service.seed
+    issue = rm.create_issue(seed, subject=f"Too big {uuid.uuid4().hex[:6]}")
+    service.command(f"attach {issue['id']}", user="UBOB")
+    [opened] = service.fake.wait_for("views.open")
+    big = os.urandom(5 * 1024 * 1024 + 1)  # one byte over Redmine's 5 MB default
+    service.fake.add_file("F9", "core.dump", big, "application/octet-stream")
+    # A file_input's state carries the uploaded file objects under `files`
+    # (docs.slack.dev/reference/block-kit/block-elements/file-input-element; the
+    # view.state.values shape added in slackapi/bolt-js pull 1995).
+    values = {"files": {"files": {"type": "file_input", "files": [service.fake.files["F9"]]}}}
+    metadata = opened.args["view"]["private_metadata"]
+    service.interaction(
+        _view_submission("attach_modal", values, user="UBOB", private_metadata=metadata)
+    )
+    [told] = service.fake.wait_for("chat.postEphemeral")
+    assert told.args["text"].startswith("`core.dump` was not attached:")
+    assert told.args["text"].endswith("maximum allowed file size (5 MB)")
+    assert "5242880" not in told.args["text"]
+    assert (
+        rm.get(seed, f"/issues/{issue['id']}.json", include="attachments")["issue"]["attachments"]
+        == []
+    )
