@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from bot.blocks import modals
-from bot.blocks.message_context import MessageContext
 from bot.blocks.metadata import ModalContext
 from bot.grammar import ISSUE_ID, UsageError, ascii_int, parse_hours
 from bot.slackfiles import SlackFile
@@ -192,7 +191,7 @@ def read_issue_target(view: dict[str, Any]) -> tuple[int | None, str | None]:
 
 @dataclass(frozen=True)
 class MessageIssueForm:
-    context: MessageContext
+    context: ModalContext
     project_id: int | None
     project_label: str | None
     tracker_id: int | None
@@ -208,7 +207,7 @@ class MessageIssueForm:
 
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> MessageIssueForm:
-        context = MessageContext.decode(view.get("private_metadata"))
+        context = ModalContext.decode(view.get("private_metadata"))
         view = modals.unscoped_view(view, context.project_id)
         values = (view.get("state") or {}).get("values") or {}
         labels = block_labels(view)
@@ -283,7 +282,7 @@ class MessageIssueForm:
 
 @dataclass(frozen=True)
 class NoteForm:
-    context: MessageContext
+    context: ModalContext
     issue_id: int | None
     issue_error: str | None
     note: str
@@ -293,7 +292,7 @@ class NoteForm:
     def from_view(cls, view: dict[str, Any]) -> NoteForm:
         issue_id, issue_error = read_issue_target(view)
         return cls(
-            context=MessageContext.decode(view.get("private_metadata")),
+            context=ModalContext.decode(view.get("private_metadata")),
             issue_id=issue_id,
             issue_error=issue_error,
             note=text_value(view, modals.NOTE),
@@ -311,7 +310,7 @@ class NoteForm:
 
 @dataclass(frozen=True)
 class TimeForm:
-    context: MessageContext
+    context: ModalContext
     issue_id: int | None
     issue_error: str | None
     hours: Decimal | None
@@ -322,7 +321,7 @@ class TimeForm:
 
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> TimeForm:
-        context = MessageContext.decode(view.get("private_metadata"))
+        context = ModalContext.decode(view.get("private_metadata"))
         view = modals.unscoped_view(view, context.project_id)  # the scoped activity
         issue_id, issue_error = read_issue_target(view)
         hours_text = text_value(view, modals.HOURS)
@@ -341,7 +340,7 @@ class TimeForm:
         except ValueError:
             spent_on = None
         return cls(
-            context=MessageContext.decode(view.get("private_metadata")),
+            context=ModalContext.decode(view.get("private_metadata")),
             issue_id=issue_id,
             issue_error=issue_error,
             hours=hours,
@@ -368,7 +367,7 @@ class TimeForm:
 
 @dataclass(frozen=True)
 class MessageAttachForm:
-    context: MessageContext
+    context: ModalContext
     issue_id: int | None
     issue_error: str | None
 
@@ -376,7 +375,7 @@ class MessageAttachForm:
     def from_view(cls, view: dict[str, Any]) -> MessageAttachForm:
         issue_id, issue_error = read_issue_target(view)
         return cls(
-            context=MessageContext.decode(view.get("private_metadata")),
+            context=ModalContext.decode(view.get("private_metadata")),
             issue_id=issue_id,
             issue_error=issue_error,
         )

@@ -10,14 +10,14 @@ from collections.abc import Sequence
 
 from bot.actions.attach_files import FILE_UNREADABLE, FoundFiles
 from bot.actions.create_from_message import MessageSource, MessageThread
-from bot.blocks.message_context import MessageContext
+from bot.blocks.metadata import ModalContext
 from bot.forms import MessageIssueForm
 from bot.messagetext import mentioned_user_ids
 from bot.slackfiles import SlackFile
 from bot.slackreads import SlackReads, ThreadUnreadable
 
 
-async def missing_permalink(reads: SlackReads, context: MessageContext) -> str | None:
+async def missing_permalink(reads: SlackReads, context: ModalContext) -> str | None:
     """The message's link when the form could not be prefilled with it in time."""
     if context.permalink or not context.message_ts:
         return None

@@ -23,7 +23,7 @@ from bot.actions.choices import (
 from bot.actions.issue_form import issue_picks, issue_projects, project_activities
 from bot.blocks import modals
 from bot.blocks.common import OPTIONS_LIMIT, option
-from bot.blocks.message_context import MessageContext
+from bot.blocks.metadata import ModalContext
 from bot.identity import NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import RedmineError
@@ -67,7 +67,7 @@ def form_project(view: dict[str, Any]) -> int | None:
     tests/contract), so the project is read from private_metadata, where the
     `views.update` that followed the project choice wrote it; never from the state.
     """
-    return MessageContext.decode(view.get("private_metadata")).project_id
+    return ModalContext.decode(view.get("private_metadata")).project_id
 
 
 # -- loaders: the person's Redmine and the form -> (label, value) choices -------------------

@@ -16,7 +16,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import modals
-from bot.blocks.message_context import MessageContext
+from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import IssueFormState, message_view
 from bot.identity import NotLinked
 from bot.messagetext import (
@@ -84,7 +84,7 @@ async def on_create_issue(
         # Copying the thread is what a person most likely wants; they can untick it.
         checked=frozenset({modals.INCLUDE_THREAD} if message.in_thread else ()),
     )
-    view = modals.message_issue_modal(MessageContext.of(message, permalink), state)
+    view = modals.message_issue_modal(ModalContext.of(message, permalink), state)
     await open_for(client, services, asked.trigger_id, asked.user.id, view)
 
 
@@ -93,7 +93,7 @@ async def on_create_issue_global(
 ) -> None:
     await ack()
     asked = GlobalShortcut.model_validate(shortcut)
-    view = modals.message_issue_modal(MessageContext(), IssueFormState())
+    view = modals.message_issue_modal(ModalContext(), IssueFormState())
     await open_for(client, services, asked.trigger_id, asked.user.id, view)
 
 
@@ -106,7 +106,7 @@ async def on_add_note(
     permalink, names = await prefetch(SlackReads(client, services.slack_users), message)
     formatting = services.settings.redmine_text_formatting
     note = message_body(message.text, formatting, names=names, permalink=permalink)
-    view = modals.message_note_modal(MessageContext.of(message, permalink), note)
+    view = modals.message_note_modal(ModalContext.of(message, permalink), note)
     await open_for(client, services, asked.trigger_id, asked.user.id, view)
 
 
@@ -123,7 +123,7 @@ async def on_log_time(
     # Slack was slow: today in UTC is right for most of the day.
     today = today or datetime.now(UTC).date()
     comment = cut_on_word(" ".join(plain_text(message.text, names).split()), COMMENT_LIMIT)
-    context = MessageContext.of(message, permalink)
+    context = ModalContext.of(message, permalink)
     view = modals.message_time_modal(context, today=today, comment=comment)
     await open_for(client, services, asked.trigger_id, asked.user.id, view)
 
@@ -135,10 +135,10 @@ async def on_attach_files(
     asked = MessageAction.model_validate(shortcut)
     message = message_of(asked)
     if not message.file_ids:
-        await tell_in_thread(client, MessageContext.of(message, None), asked.user.id, NO_FILES)
+        await tell_in_thread(client, ModalContext.of(message, None), asked.user.id, NO_FILES)
         return
     permalink, _ = await prefetch(SlackReads(client, services.slack_users), message)
-    view = modals.message_attach_modal(MessageContext.of(message, permalink), file_names(asked))
+    view = modals.message_attach_modal(ModalContext.of(message, permalink), file_names(asked))
     await open_for(client, services, asked.trigger_id, asked.user.id, view)
 
 

@@ -25,7 +25,7 @@ from bot.actions.message_note import add_message_note
 from bot.actions.message_time import log_message_time
 from bot.blocks import modals, replies
 from bot.blocks.issues import issue_card, issue_card_text, issue_link
-from bot.blocks.message_context import MessageContext
+from bot.blocks.metadata import ModalContext
 from bot.forms import (
     AttachForm,
     ConnectForm,
@@ -187,7 +187,7 @@ async def tell_created_from_message(
     client: AsyncWebClient,
     reads: SlackReads,
     services: Services,
-    context: MessageContext,
+    context: ModalContext,
     user_id: str,
     made: CreatedFromMessage,
 ) -> None:
@@ -281,7 +281,7 @@ async def on_message_attach(
 async def tell_attached(
     client: AsyncWebClient,
     services: Services,
-    context: MessageContext,
+    context: ModalContext,
     user_id: str,
     target: Target,
     attached: list[str],

@@ -9,7 +9,6 @@ from typing import Any
 
 from bot import limits
 from bot.blocks.common import OPTIONS_LIMIT, SECTION_LIMIT, Block, mrkdwn, option, plain, section
-from bot.blocks.message_context import MessageContext
 from bot.blocks.metadata import ModalContext
 from bot.issuefields import IssueFields
 from bot.redmine.models import CustomField, Ref, Version
@@ -358,7 +357,7 @@ class IssueFormState:
 
 
 def message_issue_modal(
-    context: MessageContext,
+    context: ModalContext,
     state: IssueFormState,
     *,
     file_count: int = 0,
@@ -499,7 +498,7 @@ def context_block(text: str) -> Block:
     return {"type": "context", "elements": [mrkdwn(text[:SECTION_LIMIT])]}
 
 
-def message_note_modal(context: MessageContext, note: str) -> dict[str, Any]:
+def message_note_modal(context: ModalContext, note: str) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": MESSAGE_NOTE_VIEW,
@@ -526,7 +525,7 @@ def message_note_modal(context: MessageContext, note: str) -> dict[str, Any]:
     }
 
 
-def message_time_modal(context: MessageContext, *, today: date, comment: str) -> dict[str, Any]:
+def message_time_modal(context: ModalContext, *, today: date, comment: str) -> dict[str, Any]:
     """The log-time form. Naming the issue (Enter in the number, or a pick) sends an
     action; the form is then rebuilt with the issue's project in private_metadata and the
     activity input scoped to it, so the activity options are that project's."""
@@ -589,7 +588,7 @@ VIEW_KEYS = (
 def time_modal_for_project(view: dict[str, Any], project_id: int | None) -> dict[str, Any]:
     """The log-time form as shown, rebuilt for the issue's project: the project in
     private_metadata, the activity input scoped to it (what was typed elsewhere stays)."""
-    context = replace(MessageContext.decode(view.get("private_metadata")), project_id=project_id)
+    context = replace(ModalContext.decode(view.get("private_metadata")), project_id=project_id)
     blocks = []
     for block in view.get("blocks") or []:
         if block.get("block_id") and _scope_of(str(block["block_id"]))[0] == ACTIVITY:
@@ -599,7 +598,7 @@ def time_modal_for_project(view: dict[str, Any], project_id: int | None) -> dict
     return {**rebuilt, "private_metadata": context.encode(), "blocks": blocks}
 
 
-def message_attach_modal(context: MessageContext, file_names: list[str]) -> dict[str, Any]:
+def message_attach_modal(context: ModalContext, file_names: list[str]) -> dict[str, Any]:
     listed = ", ".join(f"`{escape_mrkdwn(name)}`" for name in file_names)
     return {
         "type": "modal",

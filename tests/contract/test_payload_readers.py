@@ -17,7 +17,7 @@ import yaml
 
 from bot import grammar
 from bot.blocks import modals
-from bot.blocks.message_context import MessageContext
+from bot.blocks.metadata import ModalContext
 from bot.commands.unfurl import issue_links
 from bot.forms import AttachForm, MessageIssueForm, TimeForm
 from bot.messagetext import subject_from
@@ -56,8 +56,8 @@ def test_a_bots_message_has_no_user_and_still_makes_a_form() -> None:
     assert message.user_id is None and not message.in_thread
     assert message.answer_ts == "1700000050.000100"
     assert subject_from(message.text) == "Deploy of checkout 2.3 failed"
-    context = MessageContext.of(message, None)
-    assert MessageContext.decode(context.encode()) == context
+    context = ModalContext.of(message, None)
+    assert ModalContext.decode(context.encode()) == context
 
 
 def test_a_thread_parent_with_replies_is_in_a_thread() -> None:
@@ -77,7 +77,7 @@ def test_slack_connect_files_are_known_by_id_only() -> None:
 def test_a_global_shortcut_has_no_channel_and_no_message() -> None:
     payload = load("shortcut__global")
     assert "channel" not in payload and "message" not in payload
-    assert MessageContext().encode() == "{}"
+    assert ModalContext().encode() == "{}"
 
 
 def test_an_options_request_without_state_still_knows_the_project() -> None:

@@ -18,7 +18,7 @@ from bot.actions.issue_target import Target, check_activity, check_target
 from bot.actions.message_note import add_message_note
 from bot.actions.message_time import log_message_time
 from bot.blocks import modals
-from bot.blocks.message_context import MessageContext
+from bot.blocks.metadata import ModalContext
 from bot.config import TextFormatting
 from bot.forms import MessageIssueForm, NoteForm, TimeForm
 from bot.redmine import Redmine
@@ -28,7 +28,7 @@ from bot.slackmessages import ThreadMessage
 from tests.unit.actions.conftest import REDMINE, slack_file
 
 PERMALINK = "https://example.slack.com/archives/C1/p1700000000000200"
-CONTEXT = MessageContext(
+CONTEXT = ModalContext(
     channel_id="C1", message_ts="1700000000.000200", thread_ts="1700000000.000100", in_thread=True
 )
 PROJECT = {"id": 7, "name": "Helpdesk", "identifier": "helpdesk", "status": 1}
@@ -112,7 +112,7 @@ async def test_an_unreadable_thread_is_reported_and_the_issue_still_made(
 
 
 def note_form(*, private: bool = False, permalink: str | None = None) -> NoteForm:
-    context = MessageContext(channel_id="C1", message_ts="1.2", permalink=permalink)
+    context = ModalContext(channel_id="C1", message_ts="1.2", permalink=permalink)
     return NoteForm(context, 41, None, "Seen on floor 2 too.", private)
 
 

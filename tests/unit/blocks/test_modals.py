@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.blocks.message_context import MessageContext
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import (
     IssueFormState,
@@ -35,7 +34,7 @@ from bot.slackmessages import SlackMessage
 from tests.support.redmine_fixtures import answer
 
 MESSAGE = SlackMessage(channel_id="C0ALPHA", ts="1700000000.000100", text="it breaks")
-CONTEXT = MessageContext.of(MESSAGE, "https://example.slack.com/archives/C0ALPHA/p1700000000000100")
+CONTEXT = ModalContext.of(MESSAGE, "https://example.slack.com/archives/C0ALPHA/p1700000000000100")
 CONTEXT_METADATA = (
     '{"channel_id":"C0ALPHA","message_ts":"1700000000.000100","thread_ts":"1700000000.000100",'
     '"permalink":"https://example.slack.com/archives/C0ALPHA/p1700000000000100"}'
@@ -121,9 +120,9 @@ def recorded_fields() -> IssueFields:
     )
 
 
-def test_message_context_and_modal_context_encode_only_what_is_set() -> None:
+def test_the_one_context_codec_encodes_only_what_is_set() -> None:
     assert CONTEXT.encode() == CONTEXT_METADATA
-    assert MessageContext.decode(CONTEXT_METADATA) == CONTEXT
+    assert ModalContext.decode(CONTEXT_METADATA) == CONTEXT
     assert (
         ModalContext(channel_id="C1", issue_id=42).encode() == '{"channel_id":"C1","issue_id":42}'
     )
@@ -131,7 +130,7 @@ def test_message_context_and_modal_context_encode_only_what_is_set() -> None:
 
 def test_message_issue_modal_before_a_project_is_chosen() -> None:
     thread = SlackMessage("C0ALPHA", "2.2", "reply", thread_ts="1.1")
-    context = MessageContext.of(thread, None)
+    context = ModalContext.of(thread, None)
     view = message_issue_modal(context, IssueFormState(subject="It breaks & <fails>"), file_count=2)
     assert view == {
         "type": "modal",
@@ -463,7 +462,7 @@ def test_message_note_modal() -> None:
     }
 
 
-def time_view(context: MessageContext, activity_block_id: str, metadata: str) -> dict[str, Any]:
+def time_view(context: ModalContext, activity_block_id: str, metadata: str) -> dict[str, Any]:
     number, pick = ISSUE_TARGET
     return {
         "type": "modal",
@@ -564,3 +563,13 @@ def test_selects_stop_at_slacks_option_counts() -> None:
     view = message_issue_modal(CONTEXT, IssueFormState(), fields=exactly)
     picked = next(b for b in view["blocks"] if b["block_id"] == "assignee.p1")
     assert picked["element"]["options"] == [opt(p.name, str(p.id)) for p in many[:100]]
+
+
+def test_the_context_codec_keeps_a_message_and_an_issue_and_drops_what_it_never_writes() -> None:
+    both = ModalContext(channel_id="C1", issue_id=5, message_ts="1.2", file_ids=("F1",))
+    assert ModalContext.decode(both.encode()) == both
+    forged = (
+        '{"channel_id":7,"issue_id":true,"project_id":1e309,"in_thread":"yes",'
+        '"file_ids":["F1",{"id":"F2"}],"permalink":""}'
+    )
+    assert ModalContext.decode(forged) == ModalContext(file_ids=("F1",))

@@ -9,13 +9,13 @@ from typing import Any
 from bot.actions.attach_files import human_size, readable_refusal
 from bot.blocks import modals
 from bot.blocks.common import OPTIONS_LIMIT
-from bot.blocks.message_context import MessageContext
+from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import IssueFormState
 from bot.forms import MessageIssueForm, NoteForm, TimeForm, read_issue_target
 from bot.issuefields import IssueFields
 from bot.redmine.models import CustomField, EnumerationItem, Project, Ref
 
-CONTEXT = MessageContext(channel_id="C1", message_ts="1.1", thread_ts="1.0", in_thread=True)
+CONTEXT = ModalContext(channel_id="C1", message_ts="1.1", thread_ts="1.0", in_thread=True)
 
 
 def _view(values: dict[str, Any], *, blocks: list[dict[str, Any]] | None = None) -> dict[str, Any]:
