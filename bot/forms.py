@@ -66,51 +66,6 @@ def subject_problem(subject: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class CreateIssueForm:
-    context: ModalContext
-    project_id: int | None
-    tracker_id: int | None
-    subject: str
-    description: str
-    priority_id: int | None
-    assignee_id: int | None
-
-    @classmethod
-    def from_view(cls, view: dict[str, Any]) -> CreateIssueForm:
-        context = ModalContext.decode(view.get("private_metadata"))
-        view = modals.unscoped_view(view, context.project_id)
-        return cls(
-            context=context,
-            project_id=selected_int(view, modals.PROJECT),
-            tracker_id=selected_int(view, modals.TRACKER),
-            subject=text_value(view, modals.SUBJECT),
-            description=text_value(view, modals.DESCRIPTION),
-            priority_id=selected_int(view, modals.PRIORITY),
-            assignee_id=selected_int(view, modals.ASSIGNEE),
-        )
-
-    def errors(self) -> dict[str, str]:
-        errors: dict[str, str] = {}
-        if self.project_id is None:
-            errors[modals.PROJECT] = NO_PROJECT
-        elif project_mismatch(self.project_id, self.context.project_id):
-            errors[modals.PROJECT] = PROJECT_CATCHING_UP
-        if problem := subject_problem(self.subject):
-            errors[modals.SUBJECT] = problem
-        return errors
-
-    def fields(self) -> dict[str, Any]:
-        """The optional fields Redmine should set (those chosen)."""
-        chosen = {
-            "tracker_id": self.tracker_id,
-            "description": self.description or None,
-            "priority_id": self.priority_id,
-            "assigned_to_id": self.assignee_id,
-        }
-        return {k: v for k, v in chosen.items() if v is not None}
-
-
-@dataclass(frozen=True)
 class ConnectForm:
     api_key: str
 
@@ -190,7 +145,7 @@ def read_issue_target(view: dict[str, Any]) -> tuple[int | None, str | None]:
 
 
 @dataclass(frozen=True)
-class MessageIssueForm:
+class IssueForm:
     context: ModalContext
     project_id: int | None
     project_label: str | None
@@ -206,7 +161,7 @@ class MessageIssueForm:
     checked: frozenset[str]
 
     @classmethod
-    def from_view(cls, view: dict[str, Any]) -> MessageIssueForm:
+    def from_view(cls, view: dict[str, Any]) -> IssueForm:
         context = ModalContext.decode(view.get("private_metadata"))
         view = modals.unscoped_view(view, context.project_id)
         values = (view.get("state") or {}).get("values") or {}

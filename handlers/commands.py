@@ -12,7 +12,14 @@ from bot import grammar
 from bot.blocks.help import help_blocks, help_text
 from bot.blocks.issues import issue_card, issue_card_text, issue_link, issue_list, search_results
 from bot.blocks.metadata import ModalContext
-from bot.blocks.modals import attach_modal, connect_modal, create_issue_modal, message_view
+from bot.blocks.modals import (
+    CREATE_ISSUE_VIEW,
+    IssueFormState,
+    attach_modal,
+    connect_modal,
+    issue_modal,
+    message_view,
+)
 from bot.commands.issues import add_note, create_issue, my_open_issues, split_create_words
 from bot.commands.search import search_issues
 from bot.commands.timelog import TimeLogger
@@ -75,7 +82,8 @@ def register(app: AsyncApp, services: Services, time_logger: TimeLogger | None =
             await open_modal(client, command["trigger_id"], connect_modal(context))
             return
         if isinstance(parsed, grammar.Create) and not parsed.words:
-            view_id = await open_modal(client, command["trigger_id"], create_issue_modal(context))
+            form = issue_modal(context, IssueFormState(), callback_id=CREATE_ISSUE_VIEW)
+            view_id = await open_modal(client, command["trigger_id"], form)
             await refuse_in_view_if_unlinked(client, view_id, user_id)
             return
         if isinstance(parsed, grammar.Attach):

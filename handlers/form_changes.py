@@ -10,7 +10,6 @@ project while keeping every other value, whose block_id and action_id are unchan
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -21,7 +20,7 @@ from bot.actions.errors import describe
 from bot.actions.issue_form import issue_fields
 from bot.blocks import modals
 from bot.blocks.modals import IssueFormState
-from bot.forms import CreateIssueForm, MessageIssueForm
+from bot.forms import IssueForm
 from bot.grammar import ascii_int
 from bot.identity import NotLinked
 from bot.issuefields import IssueFields
@@ -46,7 +45,7 @@ async def rebuild(
 
 
 async def fields_for(
-    services: Services, user_id: str, form: MessageIssueForm
+    services: Services, user_id: str, form: IssueForm
 ) -> tuple[IssueFields | None, str | None]:
     """The chosen project's fields as the person may set them, or why they cannot be read."""
     if form.project_id is None:
@@ -72,7 +71,7 @@ async def on_issue_field_change(
     """The new-issue form: a project or tracker choice redraws the fields that depend on it."""
     await ack()
     view = body.get("view") or {}
-    form = MessageIssueForm.from_view(view)
+    form = IssueForm.from_view(view)
     project = (form.project_label or str(form.project_id), str(form.project_id))
     state = IssueFormState(
         project=project if form.project_id is not None else None,
@@ -81,30 +80,14 @@ async def on_issue_field_change(
         checked=form.checked,
     )
     fields, notice = await fields_for(services, BlockActions.model_validate(body).user.id, form)
-    rebuilt = modals.message_issue_modal(form.context, state, fields=fields, notice=notice)
-    await rebuild(client, view, rebuilt, "new-issue form")
-
-
-async def on_create_project_change(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
-) -> None:
-    """`/redmine create`: a project choice rebuilds the form for that project.
-
-    The project goes into private_metadata (its options requests read it there) and
-    the tracker and assignee inputs get block_ids scoped to it.
-    """
-    await ack()
-    view = body.get("view") or {}
-    chosen = BlockActions.model_validate(body).actions[0].selected_option
-    if chosen is None or not chosen.value.isdigit():
-        return
-    form = CreateIssueForm.from_view(view)
-    label = chosen.text.text if chosen.text and chosen.text.text else chosen.value
-    rebuilt = modals.create_issue_modal(
-        replace(form.context, project_id=int(chosen.value)),
-        subject=form.subject,
-        description=form.description,
-        project=(label, chosen.value),
+    # The same form, answering where it answered before: the command's or the shortcut's.
+    origin = (
+        modals.CREATE_ISSUE_VIEW
+        if view.get("callback_id") == modals.CREATE_ISSUE_VIEW
+        else modals.MESSAGE_ISSUE_VIEW
+    )
+    rebuilt = modals.issue_modal(
+        form.context, state, callback_id=origin, fields=fields, notice=notice
     )
     await rebuild(client, view, rebuilt, "new-issue form")
 
@@ -136,8 +119,5 @@ def register(app: AsyncApp, services: Services) -> None:
     provide = [providing(services)]
     app.action(modals.ISSUE_PROJECT, middleware=provide)(on_issue_field_change)
     app.action(modals.ISSUE_TRACKER, middleware=provide)(on_issue_field_change)
-    app.action({"action_id": modals.PROJECT, "block_id": modals.PROJECT}, middleware=provide)(
-        on_create_project_change
-    )
     app.action(modals.ISSUE, middleware=provide)(on_time_issue_named)
     app.action(modals.ISSUE_PICK, middleware=provide)(on_time_issue_named)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from bot.actions.attach_files import FILE_UNREADABLE, FoundFiles
 from bot.actions.create_from_message import MessageSource, MessageThread
 from bot.blocks.metadata import ModalContext
-from bot.forms import MessageIssueForm
+from bot.forms import IssueForm
 from bot.messagetext import mentioned_user_ids
 from bot.slackfiles import SlackFile
 from bot.slackreads import SlackReads, ThreadUnreadable
@@ -47,7 +47,7 @@ async def read_thread(reads: SlackReads, channel_id: str, thread_ts: str) -> Mes
     return MessageThread(messages, names)
 
 
-async def message_source(reads: SlackReads, form: MessageIssueForm) -> MessageSource:
+async def message_source(reads: SlackReads, form: IssueForm) -> MessageSource:
     context = form.context
     permalink = await missing_permalink(reads, context)
     thread = None

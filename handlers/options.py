@@ -1,4 +1,4 @@
-"""External select options (project, tracker, priority, assignee), from cached Redmine data.
+"""External select options (project, issue, activity, assignee past 100), from cached Redmine data.
 
 Options must be answered inside Slack's three seconds, with the data, so Redmine is
 asked under a deadline and the answer comes from the adapter's TTL cache when warm.
@@ -16,9 +16,6 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from bot import limits
 from bot.actions.choices import (
     assignee_choices,
-    priority_choices,
-    project_choices,
-    tracker_choices,
 )
 from bot.actions.issue_form import issue_picks, issue_projects, project_activities
 from bot.blocks import modals
@@ -73,18 +70,6 @@ def form_project(view: dict[str, Any]) -> int | None:
 # -- loaders: the person's Redmine and the form -> (label, value) choices -------------------
 
 
-async def _projects(redmine: Redmine, _: dict[str, Any]) -> list[tuple[str, str]]:
-    return await project_choices(redmine)
-
-
-async def _trackers(redmine: Redmine, view: dict[str, Any]) -> list[tuple[str, str]]:
-    return await tracker_choices(redmine, form_project(view))
-
-
-async def _priorities(redmine: Redmine, _: dict[str, Any]) -> list[tuple[str, str]]:
-    return await priority_choices(redmine)
-
-
 async def _assignees(redmine: Redmine, view: dict[str, Any]) -> list[tuple[str, str]]:
     return await assignee_choices(redmine, form_project(view))
 
@@ -106,18 +91,6 @@ async def _activities(redmine: Redmine, view: dict[str, Any]) -> list[tuple[str,
 # -- listeners ------------------------------------------------------------------------------
 
 
-async def on_projects(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
-    await answer_options(ack, body, services, _projects)
-
-
-async def on_trackers(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
-    await answer_options(ack, body, services, _trackers)
-
-
-async def on_priorities(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
-    await answer_options(ack, body, services, _priorities)
-
-
 async def on_assignees(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     await answer_options(ack, body, services, _assignees)
 
@@ -136,10 +109,6 @@ async def on_activities(ack: AsyncAck, body: dict[str, Any], services: Services)
 
 def register(app: AsyncApp, services: Services) -> None:
     provide = [providing(services)]
-    app.options(modals.PROJECT, middleware=provide)(on_projects)
-    app.options(modals.TRACKER, middleware=provide)(on_trackers)
-    app.options(modals.PRIORITY, middleware=provide)(on_priorities)
-    app.options(modals.ASSIGNEE, middleware=provide)(on_assignees)
     app.options(modals.ISSUE_PROJECT, middleware=provide)(on_issue_projects)
     app.options(modals.ISSUE_PICK, middleware=provide)(on_issue_picks)
     app.options(modals.ACTIVITY, middleware=provide)(on_activities)

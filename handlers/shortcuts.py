@@ -84,7 +84,7 @@ async def on_create_issue(
         # Copying the thread is what a person most likely wants; they can untick it.
         checked=frozenset({modals.INCLUDE_THREAD} if message.in_thread else ()),
     )
-    view = modals.message_issue_modal(ModalContext.of(message, permalink), state)
+    view = modals.issue_modal(ModalContext.of(message, permalink), state)
     await open_for(client, services, asked.trigger_id, asked.user.id, view)
 
 
@@ -93,7 +93,7 @@ async def on_create_issue_global(
 ) -> None:
     await ack()
     asked = GlobalShortcut.model_validate(shortcut)
-    view = modals.message_issue_modal(ModalContext(), IssueFormState())
+    view = modals.issue_modal(ModalContext(), IssueFormState())
     await open_for(client, services, asked.trigger_id, asked.user.id, view)
 
 

@@ -18,7 +18,6 @@ from bot.actions.ack_budget import AckBudget
 from bot.actions.attach_files import FoundFiles, attach_files, attach_from_message
 from bot.actions.connect_form import connect_in_time
 from bot.actions.create_from_message import CreatedFromMessage, create_from_message
-from bot.actions.create_issue_form import create_from_form
 from bot.actions.errors import UserFacingError
 from bot.actions.issue_target import Target, check_activity, check_target
 from bot.actions.message_note import add_message_note
@@ -29,9 +28,8 @@ from bot.blocks.metadata import ModalContext
 from bot.forms import (
     AttachForm,
     ConnectForm,
-    CreateIssueForm,
+    IssueForm,
     MessageAttachForm,
-    MessageIssueForm,
     NoteForm,
     TimeForm,
 )
@@ -72,27 +70,37 @@ async def checked_target(
     )
 
 
-# -- /redmine create, the global shortcut, connect and /redmine attach --------------------
+# -- the one new-issue form (command, global and message shortcut), connect, attach --
 
 
-async def on_create_issue(
+async def on_new_issue(
     ack: AsyncAck,
     body: dict[str, Any],
     view: dict[str, Any],
     client: AsyncWebClient,
     services: Services,
 ) -> None:
-    form = CreateIssueForm.from_view(view)
-    if errors := form.errors():
+    """The one new-issue form, from `/redmine create` or a shortcut."""
+    form = IssueForm.from_view(view)
+    if errors := modals.scoped_errors(form.errors(), view):
         await ack(response_action="errors", errors=errors)
         return
     await ack()
-    user_id = submitter(body)
-    say = teller(client, form.context.channel_id, user_id)
-    async with answering_failures(services, user_id, say):
+    user_id, context = submitter(body), form.context
+    from_command = view.get("callback_id") == modals.CREATE_ISSUE_VIEW
+    say = teller(client, context.channel_id, user_id)
+    reads = SlackReads(client, services.slack_users)
+    async with answering_failures(
+        services, user_id, say if from_command else thread_teller(client, context, user_id)
+    ):
         redmine = await person_redmine(services, user_id)
-        issue = await create_from_form(redmine, form, services.settings.redmine_text_formatting)
-        await announce_created(client, services, form.context.channel_id, user_id, issue, say)
+        source = await message_source(reads, form)
+        formatting = services.settings.redmine_text_formatting
+        made = await create_from_message(redmine, services.files, form, source, formatting)
+        if from_command:
+            await announce_created(client, services, context.channel_id, user_id, made.issue, say)
+        else:
+            await tell_created_from_message(client, reads, services, context, user_id, made)
 
 
 async def announce_created(
@@ -159,28 +167,6 @@ async def on_attach(
 
 
 # -- message shortcuts' submissions ---------------------------------------------------------
-
-
-async def on_message_issue(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    view: dict[str, Any],
-    client: AsyncWebClient,
-    services: Services,
-) -> None:
-    form = MessageIssueForm.from_view(view)
-    if errors := modals.scoped_errors(form.errors(), view):
-        await ack(response_action="errors", errors=errors)
-        return
-    await ack()
-    user_id, context = submitter(body), form.context
-    reads = SlackReads(client, services.slack_users)
-    async with answering_failures(services, user_id, thread_teller(client, context, user_id)):
-        redmine = await person_redmine(services, user_id)
-        source = await message_source(reads, form)
-        formatting = services.settings.redmine_text_formatting
-        made = await create_from_message(redmine, services.files, form, source, formatting)
-        await tell_created_from_message(client, reads, services, context, user_id, made)
 
 
 async def tell_created_from_message(
@@ -298,10 +284,10 @@ async def tell_attached(
 
 def register(app: AsyncApp, services: Services) -> None:
     provide = [providing(services)]
-    app.view(modals.CREATE_ISSUE_VIEW, middleware=provide)(on_create_issue)
+    app.view(modals.CREATE_ISSUE_VIEW, middleware=provide)(on_new_issue)
     app.view(modals.CONNECT_VIEW, middleware=provide)(on_connect)
     app.view(modals.ATTACH_VIEW, middleware=provide)(on_attach)
-    app.view(modals.MESSAGE_ISSUE_VIEW, middleware=provide)(on_message_issue)
+    app.view(modals.MESSAGE_ISSUE_VIEW, middleware=provide)(on_new_issue)
     app.view(modals.MESSAGE_NOTE_VIEW, middleware=provide)(on_message_note)
     app.view(modals.MESSAGE_TIME_VIEW, middleware=provide)(on_message_time)
     app.view(modals.MESSAGE_ATTACH_VIEW, middleware=provide)(on_message_attach)

@@ -1,4 +1,6 @@
-"""A Slack message (and its thread and files) becomes a Redmine issue, as the person.
+"""The one new-issue form becomes a Redmine issue, as the person: with its message's
+thread and files when opened on a message, as typed when opened by `/redmine create`
+or the global shortcut (an empty `MessageSource`).
 
 The listener reads Slack (permalink, thread, names, files) and hands it over as plain
 data in `MessageSource`; this action writes the description, streams the files into
@@ -13,7 +15,7 @@ from bot.actions.attach_files import FoundFiles, upload_each
 from bot.actions.create_issue import create_issue
 from bot.actions.issue_form import project_for_issues
 from bot.config import TextFormatting
-from bot.forms import MessageIssueForm
+from bot.forms import IssueForm
 from bot.messagetext import description_with_thread, permalink_line, render_thread
 from bot.redmine import Redmine
 from bot.redmine.models import Issue
@@ -47,7 +49,7 @@ class CreatedFromMessage:
     thread_problem: str | None
 
 
-def _description(form: MessageIssueForm, source: MessageSource, formatting: TextFormatting) -> str:
+def _description(form: IssueForm, source: MessageSource, formatting: TextFormatting) -> str:
     description = form.description
     if source.permalink and not form.context.permalink:
         description = f"{description}\n\n{permalink_line(source.permalink, formatting)}"
@@ -65,7 +67,7 @@ def _description(form: MessageIssueForm, source: MessageSource, formatting: Text
 async def create_from_message(
     redmine: Redmine,
     files: SlackFiles,
-    form: MessageIssueForm,
+    form: IssueForm,
     source: MessageSource,
     formatting: TextFormatting,
 ) -> CreatedFromMessage:

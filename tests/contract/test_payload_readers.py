@@ -19,7 +19,7 @@ from bot import grammar
 from bot.blocks import modals
 from bot.blocks.metadata import ModalContext
 from bot.commands.unfurl import issue_links
-from bot.forms import AttachForm, MessageIssueForm, TimeForm
+from bot.forms import AttachForm, IssueForm, TimeForm
 from bot.messagetext import subject_from
 from bot.slackmessages import SlackMessage
 from bot.slackpayloads import check
@@ -88,7 +88,7 @@ def test_an_options_request_without_state_still_knows_the_project() -> None:
 
 def test_issue_form_submission_reads_scoped_and_plain_inputs() -> None:
     view = load("view_submission__issue_form")["view"]
-    form = MessageIssueForm.from_view(view)
+    form = IssueForm.from_view(view)
     assert (form.project_id, form.tracker_id, form.assignee_id) == (7, 1, None)
     assert form.subject == "Checkout times out" and form.description == ""
     assert form.custom_fields == {5: "ACME"} and form.include_thread

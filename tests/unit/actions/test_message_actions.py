@@ -20,7 +20,7 @@ from bot.actions.message_time import log_message_time
 from bot.blocks import modals
 from bot.blocks.metadata import ModalContext
 from bot.config import TextFormatting
-from bot.forms import MessageIssueForm, NoteForm, TimeForm
+from bot.forms import IssueForm, NoteForm, TimeForm
 from bot.redmine import Redmine
 from bot.redmine.models import EnumerationItem, Issue
 from bot.slackfiles import SlackFiles
@@ -35,7 +35,7 @@ PROJECT = {"id": 7, "name": "Helpdesk", "identifier": "helpdesk", "status": 1}
 ISSUE = {"id": 41, "project": {"id": 7, "name": "Helpdesk"}, "subject": "Printer jams"}
 
 
-def issue_form(**changes: Any) -> MessageIssueForm:
+def issue_form(**changes: Any) -> IssueForm:
     fields: dict[str, Any] = {
         "context": CONTEXT,
         "project_id": 7,
@@ -51,7 +51,7 @@ def issue_form(**changes: Any) -> MessageIssueForm:
         "custom_field_labels": {},
         "checked": frozenset({modals.INCLUDE_THREAD, modals.INCLUDE_FILES}),
     }
-    return MessageIssueForm(**(fields | changes))
+    return IssueForm(**(fields | changes))
 
 
 def redmine_creates() -> respx.Route:
@@ -263,3 +263,24 @@ async def test_when_the_activities_cannot_be_read_redmine_judges(redmine: Redmin
 
     assert await check_activity(target, 4, errors, AckBudget.starting_now()) is None
     assert errors == {}
+
+
+@respx.mock
+async def test_the_form_from_the_command_has_no_message_to_copy(
+    redmine: Redmine, files: SlackFiles
+) -> None:
+    """`/redmine create` submits the same form with no message: only what was typed goes in."""
+    create = redmine_creates()
+    form = issue_form(context=ModalContext(channel_id="C1", project_id=7), checked=frozenset())
+
+    made = await create_from_message(
+        redmine, files, form, MessageSource(), TextFormatting.common_mark
+    )
+
+    assert json.loads(create.calls.last.request.content)["issue"] == {
+        "project_id": 7,
+        "subject": "Printer jams",
+        "tracker_id": 1,
+        "description": "It jams on page 2.",
+    }
+    assert made.attached == [] and made.refused == [] and made.thread_problem is None

@@ -20,9 +20,8 @@ from bot.blocks.modals import (
     IssueFormState,
     attach_modal,
     connect_modal,
-    create_issue_modal,
+    issue_modal,
     message_attach_modal,
-    message_issue_modal,
     message_note_modal,
     message_time_modal,
     message_view,
@@ -131,7 +130,7 @@ def test_the_one_context_codec_encodes_only_what_is_set() -> None:
 def test_message_issue_modal_before_a_project_is_chosen() -> None:
     thread = SlackMessage("C0ALPHA", "2.2", "reply", thread_ts="1.1")
     context = ModalContext.of(thread, None)
-    view = message_issue_modal(context, IssueFormState(subject="It breaks & <fails>"), file_count=2)
+    view = issue_modal(context, IssueFormState(subject="It breaks & <fails>"), file_count=2)
     assert view == {
         "type": "modal",
         "callback_id": "message_issue_modal",
@@ -198,7 +197,7 @@ def test_message_issue_modal_before_a_project_is_chosen() -> None:
 
 def test_message_issue_modal_with_the_recorded_project_fields() -> None:
     state = IssueFormState(project=("Alpha", "1"), subject="Export stalls", checked=frozenset())
-    view = message_issue_modal(CONTEXT, state, fields=recorded_fields())
+    view = issue_modal(CONTEXT, state, fields=recorded_fields())
     severity = {
         "type": "static_select",
         "action_id": "cf_4",
@@ -314,28 +313,34 @@ def test_message_issue_modal_with_the_recorded_project_fields() -> None:
     }
 
 
-def test_create_issue_modal_from_the_slash_command() -> None:
-    context = ModalContext(channel_id="C0ALPHA", project_id=1)
-    view = create_issue_modal(
-        context, subject="s" * 300, description="Body", project=("Alpha", "1")
-    )
+def test_the_same_form_from_the_slash_command_has_no_message_parts() -> None:
+    """`/redmine create` opens the one new-issue form under its own callback id (where
+    the answer goes); with no message there are no checkboxes and no permalink hint."""
+    context = ModalContext(channel_id="C0ALPHA")
+    view = issue_modal(context, IssueFormState(subject="s" * 300), callback_id="create_issue_modal")
     assert view == {
         "type": "modal",
         "callback_id": "create_issue_modal",
         "title": text("New Redmine issue"),
         "submit": text("Create"),
         "close": text("Cancel"),
-        "private_metadata": '{"channel_id":"C0ALPHA","project_id":1}',
+        "private_metadata": '{"channel_id":"C0ALPHA"}',
         "blocks": [
             input_block(
-                "project",
+                "issue_project",
                 "Project",
-                {**external("project", "Choose a project"), "initial_option": opt("Alpha", "1")},
+                external("issue_project", "Choose a project"),
                 dispatch_action=True,
             ),
-            input_block(
-                "tracker.p1", "Tracker", external("tracker", "Project's default"), optional=True
-            ),
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": "Tracker, priority, assignee and the rest follow the project.",
+                    }
+                ],
+            },
             input_block(
                 "subject",
                 "Subject",
@@ -354,14 +359,10 @@ def test_create_issue_modal_from_the_slash_command() -> None:
                     "action_id": "description",
                     "multiline": True,
                     "max_length": 3000,
-                    "initial_value": "Body",
                 },
                 optional=True,
+                hint=text("Redmine markup."),
             ),
-            input_block(
-                "priority", "Priority", external("priority", "Default priority"), optional=True
-            ),
-            input_block("assignee.p1", "Assignee", external("assignee", "Nobody"), optional=True),
         ],
     }
 
@@ -550,7 +551,7 @@ def test_selects_stop_at_slacks_option_counts() -> None:
     # …/checkboxes-element): past 100 members the assignee becomes an external select.
     fields = recorded_fields()
     many = [Ref(id=100 + n, name=f"Person {n}") for n in range(101)]
-    view = message_issue_modal(
+    view = issue_modal(
         CONTEXT,
         IssueFormState(),
         fields=IssueFields(project=fields.project, tracker_id=None, members=many),
@@ -560,7 +561,7 @@ def test_selects_stop_at_slacks_option_counts() -> None:
         "issue_assignee.p1", "Assignee", external("issue_assignee", "Nobody"), optional=True
     )
     exactly = IssueFields(project=fields.project, tracker_id=None, members=many[:100])
-    view = message_issue_modal(CONTEXT, IssueFormState(), fields=exactly)
+    view = issue_modal(CONTEXT, IssueFormState(), fields=exactly)
     picked = next(b for b in view["blocks"] if b["block_id"] == "assignee.p1")
     assert picked["element"]["options"] == [opt(p.name, str(p.id)) for p in many[:100]]
 
