@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from bot.blocks import modals
-from bot.blocks.message_context import MessageContext
 from bot.blocks.metadata import ModalContext
 from bot.grammar import ISSUE_ID, UsageError, ascii_int, parse_hours
 from bot.slackfiles import SlackFile
@@ -64,51 +63,6 @@ def subject_problem(subject: str) -> str | None:
     if len(subject) > SUBJECT_LIMIT:
         return f"Redmine takes at most {SUBJECT_LIMIT} characters; this is {len(subject)}."
     return None
-
-
-@dataclass(frozen=True)
-class CreateIssueForm:
-    context: ModalContext
-    project_id: int | None
-    tracker_id: int | None
-    subject: str
-    description: str
-    priority_id: int | None
-    assignee_id: int | None
-
-    @classmethod
-    def from_view(cls, view: dict[str, Any]) -> CreateIssueForm:
-        context = ModalContext.decode(view.get("private_metadata"))
-        view = modals.unscoped_view(view, context.project_id)
-        return cls(
-            context=context,
-            project_id=selected_int(view, modals.PROJECT),
-            tracker_id=selected_int(view, modals.TRACKER),
-            subject=text_value(view, modals.SUBJECT),
-            description=text_value(view, modals.DESCRIPTION),
-            priority_id=selected_int(view, modals.PRIORITY),
-            assignee_id=selected_int(view, modals.ASSIGNEE),
-        )
-
-    def errors(self) -> dict[str, str]:
-        errors: dict[str, str] = {}
-        if self.project_id is None:
-            errors[modals.PROJECT] = NO_PROJECT
-        elif project_mismatch(self.project_id, self.context.project_id):
-            errors[modals.PROJECT] = PROJECT_CATCHING_UP
-        if problem := subject_problem(self.subject):
-            errors[modals.SUBJECT] = problem
-        return errors
-
-    def fields(self) -> dict[str, Any]:
-        """The optional fields Redmine should set (those chosen)."""
-        chosen = {
-            "tracker_id": self.tracker_id,
-            "description": self.description or None,
-            "priority_id": self.priority_id,
-            "assigned_to_id": self.assignee_id,
-        }
-        return {k: v for k, v in chosen.items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -191,8 +145,8 @@ def read_issue_target(view: dict[str, Any]) -> tuple[int | None, str | None]:
 
 
 @dataclass(frozen=True)
-class MessageIssueForm:
-    context: MessageContext
+class IssueForm:
+    context: ModalContext
     project_id: int | None
     project_label: str | None
     tracker_id: int | None
@@ -207,8 +161,8 @@ class MessageIssueForm:
     checked: frozenset[str]
 
     @classmethod
-    def from_view(cls, view: dict[str, Any]) -> MessageIssueForm:
-        context = MessageContext.decode(view.get("private_metadata"))
+    def from_view(cls, view: dict[str, Any]) -> IssueForm:
+        context = ModalContext.decode(view.get("private_metadata"))
         view = modals.unscoped_view(view, context.project_id)
         values = (view.get("state") or {}).get("values") or {}
         labels = block_labels(view)
@@ -283,7 +237,7 @@ class MessageIssueForm:
 
 @dataclass(frozen=True)
 class NoteForm:
-    context: MessageContext
+    context: ModalContext
     issue_id: int | None
     issue_error: str | None
     note: str
@@ -293,7 +247,7 @@ class NoteForm:
     def from_view(cls, view: dict[str, Any]) -> NoteForm:
         issue_id, issue_error = read_issue_target(view)
         return cls(
-            context=MessageContext.decode(view.get("private_metadata")),
+            context=ModalContext.decode(view.get("private_metadata")),
             issue_id=issue_id,
             issue_error=issue_error,
             note=text_value(view, modals.NOTE),
@@ -311,7 +265,7 @@ class NoteForm:
 
 @dataclass(frozen=True)
 class TimeForm:
-    context: MessageContext
+    context: ModalContext
     issue_id: int | None
     issue_error: str | None
     hours: Decimal | None
@@ -322,7 +276,7 @@ class TimeForm:
 
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> TimeForm:
-        context = MessageContext.decode(view.get("private_metadata"))
+        context = ModalContext.decode(view.get("private_metadata"))
         view = modals.unscoped_view(view, context.project_id)  # the scoped activity
         issue_id, issue_error = read_issue_target(view)
         hours_text = text_value(view, modals.HOURS)
@@ -341,7 +295,7 @@ class TimeForm:
         except ValueError:
             spent_on = None
         return cls(
-            context=MessageContext.decode(view.get("private_metadata")),
+            context=ModalContext.decode(view.get("private_metadata")),
             issue_id=issue_id,
             issue_error=issue_error,
             hours=hours,
@@ -368,7 +322,7 @@ class TimeForm:
 
 @dataclass(frozen=True)
 class MessageAttachForm:
-    context: MessageContext
+    context: ModalContext
     issue_id: int | None
     issue_error: str | None
 
@@ -376,7 +330,7 @@ class MessageAttachForm:
     def from_view(cls, view: dict[str, Any]) -> MessageAttachForm:
         issue_id, issue_error = read_issue_target(view)
         return cls(
-            context=MessageContext.decode(view.get("private_metadata")),
+            context=ModalContext.decode(view.get("private_metadata")),
             issue_id=issue_id,
             issue_error=issue_error,
         )

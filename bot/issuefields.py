@@ -1,6 +1,6 @@
 """The project-dependent part of the new-issue form, as data.
 
-bot.commands.issue_form reads it from Redmine and bot.blocks.modals draws it; it lives
+bot.actions.issue_form reads it from Redmine and bot.blocks.modals draws it; it lives
 in this leaf module so that the builders never import a command.
 """
 

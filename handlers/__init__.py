@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.services import Services
-from handlers import actions, commands, errors, events, options, shortcuts, views
+from handlers import actions, commands, errors, events, form_changes, options, shortcuts, views
 
 
 def register_all(app: AsyncApp, services: Services) -> None:
@@ -13,6 +13,7 @@ def register_all(app: AsyncApp, services: Services) -> None:
     views.register(app, services)
     options.register(app, services)
     actions.register(app, services)
+    form_changes.register(app, services)
     shortcuts.register(app, services)
     events.register(app, services)
     errors.register(app, services)

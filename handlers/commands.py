@@ -22,9 +22,16 @@ from bot.blocks.common import Block
 from bot.blocks.help import help_blocks, help_text
 from bot.blocks.issues import issue_card, issue_card_text, issue_list
 from bot.blocks.metadata import ModalContext
-from bot.blocks.modals import attach_modal, connect_modal, create_issue_modal, message_view
-from bot.commands.from_message import mentioned_user_ids
+from bot.blocks.modals import (
+    CREATE_ISSUE_VIEW,
+    IssueFormState,
+    attach_modal,
+    connect_modal,
+    issue_modal,
+    message_view,
+)
 from bot.identity import NotLinked
+from bot.messagetext import mentioned_user_ids
 from bot.redmine import Redmine
 from bot.services import Services
 from bot.slackpayloads import SlashCommand
@@ -141,7 +148,8 @@ async def on_help(parsed: grammar.Help, asked: Asked) -> None:
 
 async def on_create(parsed: grammar.Create, asked: Asked) -> None:
     if not parsed.words:
-        await asked.open_form(create_issue_modal(ModalContext(asked.command.channel_id)))
+        context = ModalContext(asked.command.channel_id)
+        await asked.open_form(issue_modal(context, IssueFormState(), callback_id=CREATE_ISSUE_VIEW))
         return
     issue = await create_from_words(await asked.redmine(), parsed.words)
     formatting = asked.services.settings.redmine_text_formatting

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands.unfurl import issue_links, issue_unfurls
+from bot.actions.unfurl import issue_links, issue_unfurls
 from bot.identity import NotLinked
 from bot.redmine.errors import RedmineError
 from bot.services import Services

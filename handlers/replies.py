@@ -7,14 +7,14 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.message_context import MessageContext
+from bot.blocks.metadata import ModalContext
 from handlers.common import Say, tell
 
 log = logging.getLogger("redmine_slack.handlers")
 
 
 async def tell_in_thread(
-    client: AsyncWebClient, context: MessageContext, user_id: str, text: str
+    client: AsyncWebClient, context: ModalContext, user_id: str, text: str
 ) -> None:
     """Only `user_id` sees it: ephemeral in the message's thread, else a direct message."""
     if context.channel_id and context.thread_ts:
@@ -28,7 +28,7 @@ async def tell_in_thread(
     await tell(client, context.channel_id or None, user_id, text)
 
 
-def thread_teller(client: AsyncWebClient, context: MessageContext, user_id: str) -> Say:
+def thread_teller(client: AsyncWebClient, context: ModalContext, user_id: str) -> Say:
     async def say(text: str) -> None:
         await tell_in_thread(client, context, user_id, text)
 
@@ -37,7 +37,7 @@ def thread_teller(client: AsyncWebClient, context: MessageContext, user_id: str)
 
 async def post_in_thread(
     client: AsyncWebClient,
-    context: MessageContext,
+    context: ModalContext,
     user_id: str,
     text: str,
     *,

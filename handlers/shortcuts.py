@@ -16,9 +16,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import modals
-from bot.blocks.message_context import MessageContext
+from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import IssueFormState, message_view
-from bot.commands.from_message import (
+from bot.identity import NotLinked
+from bot.messagetext import (
     COMMENT_LIMIT,
     cut_on_word,
     mentioned_user_ids,
@@ -26,10 +27,11 @@ from bot.commands.from_message import (
     plain_text,
     subject_from,
 )
-from bot.identity import NotLinked
 from bot.services import Services
 from bot.slackmessages import SlackMessage
+from bot.slackpayloads import GlobalShortcut, MessageAction
 from bot.slackreads import SlackReads, within
+from handlers.common import providing
 from handlers.replies import tell_in_thread
 
 PREFETCH_SECONDS = 1.0
@@ -42,103 +44,117 @@ LOG_TIME = "log_time"
 ATTACH_FILES = "attach_files"
 
 
-def message_of(shortcut: dict[str, Any]) -> SlackMessage:
-    channel_id = str((shortcut.get("channel") or {}).get("id") or "")
-    return SlackMessage.from_payload(shortcut.get("message") or {}, channel_id)
+def message_of(shortcut: MessageAction) -> SlackMessage:
+    return SlackMessage.from_payload(shortcut.message.model_dump(), shortcut.channel.id)
+
+
+async def prefetch(reads: SlackReads, message: SlackMessage) -> tuple[str | None, dict[str, str]]:
+    """The message's permalink and the names it mentions, each only if Slack is quick."""
+    permalink, names = await asyncio.gather(
+        within(PREFETCH_SECONDS, reads.permalink(message.channel_id, message.ts), None),
+        within(PREFETCH_SECONDS, reads.names(mentioned_user_ids([message.text])), {}),
+    )
+    return permalink, names
+
+
+async def open_for(
+    client: AsyncWebClient, services: Services, trigger_id: str, user_id: str, view: dict[str, Any]
+) -> None:
+    opened = await client.views_open(trigger_id=trigger_id, view=view)
+    # The form is open (the trigger is spent); replace it if we can't act for them.
+    try:
+        await services.identity.resolve(user_id)
+    except NotLinked as error:
+        await client.views_update(
+            view_id=opened["view"]["id"], view=message_view("Redmine", error.message)
+        )
+
+
+async def on_create_issue(
+    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, services: Services
+) -> None:
+    await ack()
+    asked = MessageAction.model_validate(shortcut)
+    message = message_of(asked)
+    permalink, names = await prefetch(SlackReads(client, services.slack_users), message)
+    formatting = services.settings.redmine_text_formatting
+    state = IssueFormState(
+        subject=subject_from(message.text, names),
+        description=message_body(message.text, formatting, names=names, permalink=permalink),
+        # Copying the thread is what a person most likely wants; they can untick it.
+        checked=frozenset({modals.INCLUDE_THREAD} if message.in_thread else ()),
+    )
+    view = modals.issue_modal(ModalContext.of(message, permalink), state)
+    await open_for(client, services, asked.trigger_id, asked.user.id, view)
+
+
+async def on_create_issue_global(
+    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, services: Services
+) -> None:
+    await ack()
+    asked = GlobalShortcut.model_validate(shortcut)
+    view = modals.issue_modal(ModalContext(), IssueFormState())
+    await open_for(client, services, asked.trigger_id, asked.user.id, view)
+
+
+async def on_add_note(
+    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, services: Services
+) -> None:
+    await ack()
+    asked = MessageAction.model_validate(shortcut)
+    message = message_of(asked)
+    permalink, names = await prefetch(SlackReads(client, services.slack_users), message)
+    formatting = services.settings.redmine_text_formatting
+    note = message_body(message.text, formatting, names=names, permalink=permalink)
+    view = modals.message_note_modal(ModalContext.of(message, permalink), note)
+    await open_for(client, services, asked.trigger_id, asked.user.id, view)
+
+
+async def on_log_time(
+    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, services: Services
+) -> None:
+    await ack()
+    asked = MessageAction.model_validate(shortcut)
+    message, reads = message_of(asked), SlackReads(client, services.slack_users)
+    (permalink, names), today = await asyncio.gather(
+        prefetch(reads, message),
+        within(PREFETCH_SECONDS, reads.today(asked.user.id), None),
+    )
+    # Slack was slow: today in UTC is right for most of the day.
+    today = today or datetime.now(UTC).date()
+    comment = cut_on_word(" ".join(plain_text(message.text, names).split()), COMMENT_LIMIT)
+    context = ModalContext.of(message, permalink)
+    view = modals.message_time_modal(context, today=today, comment=comment)
+    await open_for(client, services, asked.trigger_id, asked.user.id, view)
+
+
+async def on_attach_files(
+    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, services: Services
+) -> None:
+    await ack()
+    asked = MessageAction.model_validate(shortcut)
+    message = message_of(asked)
+    if not message.file_ids:
+        await tell_in_thread(client, ModalContext.of(message, None), asked.user.id, NO_FILES)
+        return
+    permalink, _ = await prefetch(SlackReads(client, services.slack_users), message)
+    view = modals.message_attach_modal(ModalContext.of(message, permalink), file_names(asked))
+    await open_for(client, services, asked.trigger_id, asked.user.id, view)
+
+
+def file_names(shortcut: MessageAction) -> list[str]:
+    """The message's files as the modal lists them (the file objects in message.files)."""
+    return [
+        str(f.get("name") or f.get("title") or f.get("id"))
+        for f in shortcut.message.files or []
+        if isinstance(f, dict) and f.get("id")
+    ]
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    formatting = services.settings.redmine_text_formatting
-
-    async def prefetch(
-        reads: SlackReads, message: SlackMessage
-    ) -> tuple[str | None, dict[str, str]]:
-        permalink, names = await asyncio.gather(
-            within(PREFETCH_SECONDS, reads.permalink(message.channel_id, message.ts), None),
-            within(PREFETCH_SECONDS, reads.names(mentioned_user_ids([message.text])), {}),
-        )
-        return permalink, names
-
-    async def open_for(
-        client: AsyncWebClient, trigger_id: str, user_id: str, view: dict[str, Any]
-    ) -> None:
-        opened = await client.views_open(trigger_id=trigger_id, view=view)
-        # The form is open (the trigger is spent); replace it if we can't act for them.
-        try:
-            await services.identity.resolve(user_id)
-        except NotLinked as error:
-            await client.views_update(
-                view_id=opened["view"]["id"], view=message_view("Redmine", error.message)
-            )
-
-    async def on_create_issue(
-        ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
-        message = message_of(shortcut)
-        permalink, names = await prefetch(SlackReads(client, services.slack_users), message)
-        context = MessageContext.of(message, permalink)
-        state = IssueFormState(
-            subject=subject_from(message.text, names),
-            description=message_body(message.text, formatting, names=names, permalink=permalink),
-            # Copying the thread is what a person most likely wants; they can untick it.
-            checked=frozenset({modals.INCLUDE_THREAD} if message.in_thread else ()),
-        )
-        view = modals.message_issue_modal(context, state)
-        await open_for(client, shortcut["trigger_id"], shortcut["user"]["id"], view)
-
-    async def on_create_issue_global(
-        ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
-        view = modals.message_issue_modal(MessageContext(), IssueFormState())
-        await open_for(client, shortcut["trigger_id"], shortcut["user"]["id"], view)
-
-    async def on_add_note(ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        message = message_of(shortcut)
-        permalink, names = await prefetch(SlackReads(client, services.slack_users), message)
-        note = message_body(message.text, formatting, names=names, permalink=permalink)
-        view = modals.message_note_modal(MessageContext.of(message, permalink), note)
-        await open_for(client, shortcut["trigger_id"], shortcut["user"]["id"], view)
-
-    async def on_log_time(ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        message = message_of(shortcut)
-        user_id = shortcut["user"]["id"]
-        reads = SlackReads(client, services.slack_users)
-        (permalink, names), today = await asyncio.gather(
-            prefetch(reads, message),
-            within(PREFETCH_SECONDS, reads.today(user_id), None),
-        )
-        if today is None:  # Slack was slow: today in UTC is right for most of the day
-            today = datetime.now(UTC).date()
-        comment = cut_on_word(" ".join(plain_text(message.text, names).split()), COMMENT_LIMIT)
-        view = modals.message_time_modal(
-            MessageContext.of(message, permalink), today=today, comment=comment
-        )
-        await open_for(client, shortcut["trigger_id"], user_id, view)
-
-    async def on_attach_files(
-        ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
-        message = message_of(shortcut)
-        user_id = shortcut["user"]["id"]
-        if not message.file_ids:
-            await tell_in_thread(client, MessageContext.of(message, None), user_id, NO_FILES)
-            return
-        permalink, _ = await prefetch(SlackReads(client, services.slack_users), message)
-        names = [
-            str(f.get("name") or f.get("title") or f.get("id"))
-            for f in (shortcut.get("message") or {}).get("files") or []
-            if isinstance(f, dict) and f.get("id")
-        ]
-        view = modals.message_attach_modal(MessageContext.of(message, permalink), names)
-        await open_for(client, shortcut["trigger_id"], user_id, view)
-
-    app.message_shortcut(CREATE_ISSUE)(on_create_issue)
-    app.global_shortcut(CREATE_ISSUE_GLOBAL)(on_create_issue_global)
-    app.message_shortcut(ADD_NOTE)(on_add_note)
-    app.message_shortcut(LOG_TIME)(on_log_time)
-    app.message_shortcut(ATTACH_FILES)(on_attach_files)
+    provide = [providing(services)]
+    app.message_shortcut(CREATE_ISSUE, middleware=provide)(on_create_issue)
+    app.global_shortcut(CREATE_ISSUE_GLOBAL, middleware=provide)(on_create_issue_global)
+    app.message_shortcut(ADD_NOTE, middleware=provide)(on_add_note)
+    app.message_shortcut(LOG_TIME, middleware=provide)(on_log_time)
+    app.message_shortcut(ATTACH_FILES, middleware=provide)(on_attach_files)

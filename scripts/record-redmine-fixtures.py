@@ -122,7 +122,7 @@ def main() -> None:
         as_bob("GET", "/issues.json", project_id="alpha", status_id="*", sort="id"),
     )
     write("search__export", as_bob("GET", "/search.json", q="export", issues=1, titles_only=1))
-    # What the new-issue form reads about a project (bot.commands.issue_form).
+    # What the new-issue form reads about a project (bot.actions.issue_form).
     write(
         "project__alpha",
         as_bob(

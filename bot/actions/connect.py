@@ -1,10 +1,15 @@
-"""Who the person acts as in Redmine: check a personal key, say who they are, forget them."""
+"""Who the person acts as in Redmine: check a personal key (the command's modal and its
+submission), say who they are, forget them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.identity import Identity, IdentityResolver
+from bot.actions.ack_budget import REDMINE_SLOW, AckBudget
+from bot.actions.errors import UserFacingError, describe
+from bot.forms import ConnectForm
+from bot.identity import Identity, IdentityResolver, NotLinked
+from bot.redmine.errors import RedmineError
 
 
 @dataclass(frozen=True)
@@ -18,6 +23,24 @@ async def connect(identities: IdentityResolver, slack_user_id: str, api_key: str
     Raises NotLinked with the sentence to show when Redmine refuses the key.
     """
     return await identities.connect(slack_user_id, api_key)
+
+
+async def connect_in_time(
+    identities: IdentityResolver, slack_user_id: str, form: ConnectForm, budget: AckBudget
+) -> Identity:
+    """The connect form: checked before the ack, inside the submission's budget, so a bad
+    key gets its field error in the form the person is still looking at.
+
+    The person's new identity, or UserFacingError saying what to do about the key.
+    """
+    try:
+        return await budget.run(connect(identities, slack_user_id, form.api_key))
+    except NotLinked as error:
+        raise UserFacingError(error.message) from None
+    except TimeoutError:
+        raise UserFacingError(REDMINE_SLOW) from None
+    except RedmineError as error:
+        raise UserFacingError(describe(error)) from None
 
 
 async def whoami(identities: IdentityResolver, slack_user_id: str) -> Identity:

@@ -100,13 +100,17 @@ async def log_time(redmine: Redmine, log: TimeLog) -> TimeLogged:
     """Write the time entry as the person, once its activity is known to be usable."""
     project_id = await redmine.issues.project_id_cached(log.issue_id)
     activity = chosen_activity(await project_activities(redmine, project_id), log)
+    return TimeLogged(await write_time_entry(redmine, log), activity)
+
+
+async def write_time_entry(redmine: Redmine, log: TimeLog) -> TimeEntry:
+    """The write alone, for a form whose activity was checked before its ack."""
     fields: dict[str, object] = {"issue_id": log.issue_id, "comments": log.comment[:COMMENT_LIMIT]}
     if log.activity_id is not None:
         fields["activity_id"] = log.activity_id
     if log.spent_on is not None:
         fields["spent_on"] = log.spent_on.isoformat()
-    entry = await redmine.time_entries.create(hours=str(log.hours), **fields)
-    return TimeLogged(entry, activity)
+    return await redmine.time_entries.create(hours=str(log.hours), **fields)
 
 
 async def log_time_from_words(

@@ -9,7 +9,6 @@ from typing import Any
 
 from bot import limits
 from bot.blocks.common import OPTIONS_LIMIT, SECTION_LIMIT, Block, mrkdwn, option, plain, section
-from bot.blocks.message_context import MessageContext
 from bot.blocks.metadata import ModalContext
 from bot.issuefields import IssueFields
 from bot.redmine.models import CustomField, Ref, Version
@@ -20,8 +19,6 @@ CONNECT_VIEW = "connect_modal"
 ATTACH_VIEW = "attach_modal"
 
 # block_id == action_id for every input, so a form reads `values[id][id]`.
-PROJECT = "project"
-TRACKER = "tracker"
 SUBJECT = "subject"
 DESCRIPTION = "description"
 PRIORITY = "priority"
@@ -126,69 +123,6 @@ def external_select(action_id: str, placeholder: str) -> dict[str, Any]:
     }
 
 
-def create_issue_modal(
-    context: ModalContext,
-    *,
-    subject: str = "",
-    description: str = "",
-    project: tuple[str, str] | None = None,
-) -> dict[str, Any]:
-    """The `/redmine create` form; `project` (label, value) is the one chosen so far.
-
-    Choosing a project rebuilds the form (`views.update`) with the project in
-    `private_metadata` and its tracker and assignee inputs scoped to it.
-    """
-    subject_input: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": SUBJECT,
-        "max_length": 255,
-    }
-    if subject:
-        subject_input["initial_value"] = subject[:255]
-    description_input: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": DESCRIPTION,
-        "multiline": True,
-        "max_length": limits.PLAIN_TEXT_INPUT,
-    }
-    if description:
-        description_input["initial_value"] = description[: limits.PLAIN_TEXT_INPUT]
-    project_select = external_select(PROJECT, "Choose a project")
-    if project is not None:
-        project_select["initial_option"] = option(*project)
-    project_block = _input(PROJECT, "Project", project_select)
-    project_block["dispatch_action"] = True  # a choice rebuilds the dependent inputs
-    in_project = context.project_id
-    return {
-        "type": "modal",
-        "callback_id": CREATE_ISSUE_VIEW,
-        "title": plain("New Redmine issue"),
-        "submit": plain("Create"),
-        "close": plain("Cancel"),
-        "private_metadata": context.encode(),
-        "blocks": [
-            project_block,
-            _input(
-                scoped(TRACKER, in_project),
-                "Tracker",
-                external_select(TRACKER, "Project's default"),
-                optional=True,
-            ),
-            _input(SUBJECT, "Subject", subject_input),
-            _input(DESCRIPTION, "Description", description_input, optional=True),
-            _input(
-                PRIORITY, "Priority", external_select(PRIORITY, "Default priority"), optional=True
-            ),
-            _input(
-                scoped(ASSIGNEE, in_project),
-                "Assignee",
-                external_select(ASSIGNEE, "Nobody"),
-                optional=True,
-            ),
-        ],
-    }
-
-
 def connect_modal(context: ModalContext) -> dict[str, Any]:
     return {
         "type": "modal",
@@ -242,8 +176,9 @@ def message_view(title: str, text: str) -> dict[str, Any]:
     }
 
 
-# -- message shortcuts ------------------------------------------------------------------
-# Forms opened from a message (or the global shortcut). Their project-dependent fields
+# -- the new-issue form and the message shortcuts' forms ---------------------------------
+# Forms opened from a message; the new-issue form also from `/redmine create` and the
+# global shortcut. Their project-dependent fields
 # are static selects filled when the project is chosen (`views.update`), so a project
 # change rebuilds the form with that project's trackers, members, categories, versions
 # and required custom fields.
@@ -357,15 +292,22 @@ class IssueFormState:
     checked: frozenset[str] = frozenset()
 
 
-def message_issue_modal(
-    context: MessageContext,
+def issue_modal(
+    context: ModalContext,
     state: IssueFormState,
     *,
+    callback_id: str = MESSAGE_ISSUE_VIEW,
     file_count: int = 0,
     fields: IssueFields | None = None,
     notice: str | None = None,
 ) -> dict[str, Any]:
-    """The new-issue form; `fields` (once a project is chosen) adds its dependent fields."""
+    """The one new-issue form, for `/redmine create`, the global and the message shortcut.
+
+    `fields` (once a project is chosen) adds the project's dependent fields; the
+    message-only checkboxes appear only when the context carries a message. The
+    callback id says where the answer goes: `CREATE_ISSUE_VIEW` (the command's) posts
+    the issue's card in the channel, `MESSAGE_ISSUE_VIEW` answers in the thread.
+    """
     project_select = external_select(ISSUE_PROJECT, "Choose a project")
     if state.project is not None:
         project_select["initial_option"] = option(*state.project)
@@ -404,7 +346,9 @@ def message_issue_modal(
                 max_length=limits.PLAIN_TEXT_INPUT,
             ),
             optional=True,
-            hint="Redmine markup. A link to the Slack message is part of it.",
+            hint="Redmine markup. A link to the Slack message is part of it."
+            if context.message_ts
+            else "Redmine markup.",
         )
     )
     if fields is not None:
@@ -428,7 +372,7 @@ def message_issue_modal(
         )
     return {
         "type": "modal",
-        "callback_id": MESSAGE_ISSUE_VIEW,
+        "callback_id": callback_id,
         "title": plain("New Redmine issue"),
         "submit": plain("Create"),
         "close": plain("Cancel"),
@@ -499,7 +443,7 @@ def context_block(text: str) -> Block:
     return {"type": "context", "elements": [mrkdwn(text[:SECTION_LIMIT])]}
 
 
-def message_note_modal(context: MessageContext, note: str) -> dict[str, Any]:
+def message_note_modal(context: ModalContext, note: str) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": MESSAGE_NOTE_VIEW,
@@ -526,7 +470,7 @@ def message_note_modal(context: MessageContext, note: str) -> dict[str, Any]:
     }
 
 
-def message_time_modal(context: MessageContext, *, today: date, comment: str) -> dict[str, Any]:
+def message_time_modal(context: ModalContext, *, today: date, comment: str) -> dict[str, Any]:
     """The log-time form. Naming the issue (Enter in the number, or a pick) sends an
     action; the form is then rebuilt with the issue's project in private_metadata and the
     activity input scoped to it, so the activity options are that project's."""
@@ -589,7 +533,7 @@ VIEW_KEYS = (
 def time_modal_for_project(view: dict[str, Any], project_id: int | None) -> dict[str, Any]:
     """The log-time form as shown, rebuilt for the issue's project: the project in
     private_metadata, the activity input scoped to it (what was typed elsewhere stays)."""
-    context = replace(MessageContext.decode(view.get("private_metadata")), project_id=project_id)
+    context = replace(ModalContext.decode(view.get("private_metadata")), project_id=project_id)
     blocks = []
     for block in view.get("blocks") or []:
         if block.get("block_id") and _scope_of(str(block["block_id"]))[0] == ACTIVITY:
@@ -599,7 +543,7 @@ def time_modal_for_project(view: dict[str, Any], project_id: int | None) -> dict
     return {**rebuilt, "private_metadata": context.encode(), "blocks": blocks}
 
 
-def message_attach_modal(context: MessageContext, file_names: list[str]) -> dict[str, Any]:
+def message_attach_modal(context: ModalContext, file_names: list[str]) -> dict[str, Any]:
     listed = ", ".join(f"`{escape_mrkdwn(name)}`" for name in file_names)
     return {
         "type": "modal",

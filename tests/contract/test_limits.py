@@ -32,7 +32,6 @@ from bot import limits
 from bot.blocks import modals
 from bot.blocks.help import help_blocks
 from bot.blocks.issues import TOO_LONG_TO_PAGE, search_results
-from bot.blocks.message_context import MessageContext
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import IssueFormState
 from bot.issuefields import IssueFields
@@ -76,7 +75,7 @@ def test_checkbox_options_limit_is_slacks() -> None:
 
 # -- everything we build passes Slack's own validation ----------------------------------
 
-CONTEXT = MessageContext(
+CONTEXT = ModalContext(
     channel_id="C1", message_ts="1.1", thread_ts="1.0", in_thread=True, file_ids=("F1", "F2")
 )
 LONG = "x" * 5000
@@ -110,19 +109,21 @@ def _fields(members: int) -> IssueFields:
 def _views() -> list[dict[str, Any]]:
     state = IssueFormState(project=(LONG, "3"), subject=LONG, description=LONG)
     return [
-        modals.create_issue_modal(ModalContext(channel_id="C1")),
-        modals.create_issue_modal(
-            ModalContext(channel_id="C1", project_id=3),
-            project=(LONG, "3"),
-            subject=LONG,
-            description=LONG,
+        modals.issue_modal(
+            ModalContext(channel_id="C1"), state, callback_id=modals.CREATE_ISSUE_VIEW
+        ),
+        modals.issue_modal(
+            ModalContext(channel_id="C1"),
+            state,
+            callback_id=modals.CREATE_ISSUE_VIEW,
+            fields=_fields(150),
         ),
         modals.connect_modal(ModalContext(channel_id="C1")),
         modals.attach_modal(ModalContext(channel_id="C1", issue_id=5), LONG),
         modals.message_view(LONG, LONG),
-        modals.message_issue_modal(CONTEXT, state, fields=_fields(150), file_count=2),
-        modals.message_issue_modal(CONTEXT, state, fields=_fields(80)),
-        modals.message_issue_modal(MessageContext(), IssueFormState(), notice=LONG),
+        modals.issue_modal(CONTEXT, state, fields=_fields(150), file_count=2),
+        modals.issue_modal(CONTEXT, state, fields=_fields(80)),
+        modals.issue_modal(ModalContext(), IssueFormState(), notice=LONG),
         modals.message_note_modal(CONTEXT, LONG),
         modals.message_time_modal(CONTEXT, today=date(2026, 1, 15), comment=LONG),
         modals.message_attach_modal(CONTEXT, [LONG, "b.txt"]),

@@ -16,11 +16,11 @@ import pytest
 import yaml
 
 from bot import grammar
+from bot.actions.unfurl import issue_links
 from bot.blocks import modals
-from bot.blocks.message_context import MessageContext
-from bot.commands.from_message import subject_from
-from bot.commands.unfurl import issue_links
-from bot.forms import AttachForm, MessageIssueForm, TimeForm
+from bot.blocks.metadata import ModalContext
+from bot.forms import AttachForm, IssueForm, TimeForm
+from bot.messagetext import subject_from
 from bot.slackmessages import SlackMessage
 from bot.slackpayloads import check
 from handlers.options import form_project
@@ -56,8 +56,8 @@ def test_a_bots_message_has_no_user_and_still_makes_a_form() -> None:
     assert message.user_id is None and not message.in_thread
     assert message.answer_ts == "1700000050.000100"
     assert subject_from(message.text) == "Deploy of checkout 2.3 failed"
-    context = MessageContext.of(message, None)
-    assert MessageContext.decode(context.encode()) == context
+    context = ModalContext.of(message, None)
+    assert ModalContext.decode(context.encode()) == context
 
 
 def test_a_thread_parent_with_replies_is_in_a_thread() -> None:
@@ -77,7 +77,7 @@ def test_slack_connect_files_are_known_by_id_only() -> None:
 def test_a_global_shortcut_has_no_channel_and_no_message() -> None:
     payload = load("shortcut__global")
     assert "channel" not in payload and "message" not in payload
-    assert MessageContext().encode() == "{}"
+    assert ModalContext().encode() == "{}"
 
 
 def test_an_options_request_without_state_still_knows_the_project() -> None:
@@ -88,7 +88,7 @@ def test_an_options_request_without_state_still_knows_the_project() -> None:
 
 def test_issue_form_submission_reads_scoped_and_plain_inputs() -> None:
     view = load("view_submission__issue_form")["view"]
-    form = MessageIssueForm.from_view(view)
+    form = IssueForm.from_view(view)
     assert (form.project_id, form.tracker_id, form.assignee_id) == (7, 1, None)
     assert form.subject == "Checkout times out" and form.description == ""
     assert form.custom_fields == {5: "ACME"} and form.include_thread

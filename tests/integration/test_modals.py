@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from typing import Any
 
@@ -32,9 +33,10 @@ def _view_submission(
     }
 
 
-def _select(block: str, value: str | None) -> dict[str, Any]:
+def _select(block: str, value: str | None, kind: str = "external_select") -> dict[str, Any]:
+    # A project-scoped input (`tracker.p7`) keeps its plain action_id.
     option = {"text": {"type": "plain_text", "text": value}, "value": value} if value else None
-    return {block: {block: {"type": "external_select", "selected_option": option}}}
+    return {block: {block.split(".")[0]: {"type": kind, "selected_option": option}}}
 
 
 def _text(block: str, value: str | None) -> dict[str, Any]:
@@ -48,13 +50,12 @@ def test_create_without_words_opens_the_modal_at_once(service: RunningService) -
     assert call.args["trigger_id"] == "T.trigger"
     assert view["callback_id"] == "create_issue_modal"
     assert len(view["title"]["text"]) <= 24
-    assert [b["block_id"] for b in view["blocks"]] == [
-        "project",
-        "tracker",
+    # The one new-issue form: the project first; what depends on it follows its choice.
+    assert [b.get("block_id") for b in view["blocks"]] == [
+        "issue_project",
+        None,  # the context line saying so
         "subject",
         "description",
-        "priority",
-        "assignee",
     ]
     assert json.loads(view["private_metadata"]) == {"channel_id": "CPUBLIC"}
 
@@ -68,18 +69,20 @@ def test_create_modal_for_an_unmapped_user_turns_into_the_refusal(service: Runni
 def test_create_modal_submission_creates_the_issue_as_the_user(service: RunningService) -> None:
     subject = f"From the modal {uuid.uuid4().hex[:8]}"
     seed = service.seed
+    alpha = seed.projects["alpha"]
+    # As submitted once the project was chosen: its inputs scoped to it, and the project
+    # in private_metadata (written by the views.update that followed the choice).
     values = {
-        **_select("project", str(seed.projects["alpha"])),
-        **_select("tracker", str(seed.trackers["Feature"])),
+        **_select("issue_project", str(alpha)),
+        **_select(f"issue_tracker.p{alpha}", str(seed.trackers["Feature"]), "static_select"),
         **_text("subject", subject),
         **_text("description", "It *really* matters"),
-        **_select("priority", None),
-        **_select("assignee", str(seed.users["bob"].id)),
+        **_select(f"priority.p{alpha}", None, "static_select"),
+        **_select(f"assignee.p{alpha}", str(seed.users["bob"].id), "static_select"),
     }
+    metadata = json.dumps({"channel_id": "CPUBLIC", "project_id": alpha})
     answer = service.interaction(
-        _view_submission(
-            "create_issue_modal", values, user="UERIN", private_metadata='{"channel_id":"CPUBLIC"}'
-        )
+        _view_submission("create_issue_modal", values, user="UERIN", private_metadata=metadata)
     )
     assert answer.status_code == 200 and answer.content in (b"", b"{}")
     [post] = service.fake.wait_for("chat.postMessage")
@@ -95,12 +98,12 @@ def test_create_modal_errors_are_on_their_fields_and_nothing_is_written(
     service: RunningService,
 ) -> None:
     before = rm.count_issues(service.seed)
-    values = {**_select("project", None), **_text("subject", "   ")}
+    values = {**_select("issue_project", None), **_text("subject", "   ")}
     answer = service.interaction(_view_submission("create_issue_modal", values))
     assert answer.json() == {
         "response_action": "errors",
         "errors": {
-            "project": "Choose the project the issue belongs to.",
+            "issue_project": "Choose the project the issue belongs to.",
             "subject": "The issue needs a subject.",
         },
     }
@@ -110,8 +113,8 @@ def test_create_modal_errors_are_on_their_fields_and_nothing_is_written(
 def test_project_options_come_from_what_the_user_can_see(service: RunningService) -> None:
     payload = {
         "type": "block_suggestion",
-        "action_id": "project",
-        "block_id": "project",
+        "action_id": "issue_project",
+        "block_id": "issue_project",
         "value": "",
         "team": {"id": "T1"},
         "user": {"id": "UDAVE"},
@@ -192,24 +195,9 @@ def test_attach_streams_the_files_into_the_issue(service: RunningService) -> Non
         assert http.get(by_name["trace.bin"]["content_url"]).content == content
 
 
-def _suggest(service: RunningService, view_id: str, action_id: str, user: str) -> list[str]:
-    """An options request as Slack sends it: the view without its state (see
-    bolt-python tests/scenario_tests_async/test_block_suggestion.py, whose
-    block_suggestion payload carries `"state": {"values": {}}`)."""
-    view = service.fake.view_payload(view_id)
-    payload = {
-        "type": "block_suggestion",
-        "action_id": action_id,
-        "block_id": next(
-            b["block_id"] for b in view["blocks"] if b["element"].get("action_id") == action_id
-        ),
-        "value": "",
-        "team": {"id": "T1"},
-        "user": {"id": user},
-        "api_app_id": "A1",
-        "view": view,
-    }
-    return [o["text"]["text"] for o in service.interaction(payload).json()["options"]]
+def _options(view: dict[str, Any], block_id: str) -> list[str]:
+    element = next(b for b in view["blocks"] if b.get("block_id") == block_id)["element"]
+    return [o["text"]["text"] for o in element["options"]]
 
 
 def test_a_person_who_picks_a_project_then_an_assignee_gets_that_projects_members(
@@ -220,35 +208,30 @@ def test_a_person_who_picks_a_project_then_an_assignee_gets_that_projects_member
     service.command("create", user="UERIN")
     service.fake.wait_for("views.open")
     view_id = service.fake.view_id("create_issue_modal")
-    assert _suggest(service, view_id, "assignee", "UERIN") == []  # no project yet
+    blank = service.fake.views[view_id]
+    assert not any("assignee" in str(b.get("block_id")) for b in blank["blocks"])  # no project yet
 
-    service.choose(view_id, "project", str(alpha), "Alpha", user="UERIN")
+    service.choose(view_id, "issue_project", str(alpha), "Alpha", user="UERIN")
     [update] = service.fake.wait_for("views.update")
     view = update.args["view"]
+    assert view["callback_id"] == "create_issue_modal"  # still answers in the channel
     assert json.loads(view["private_metadata"]) == {"channel_id": "CPUBLIC", "project_id": alpha}
-    assert [b["block_id"] for b in view["blocks"]] == [
-        "project",
-        f"tracker.p{alpha}",
-        "subject",
-        "description",
-        "priority",
-        f"assignee.p{alpha}",
-    ]
-    members = _suggest(service, view_id, "assignee", "UERIN")
-    assert {"Alice Archer", "Bob Baker"} <= set(members)
+    scoped = [b["block_id"] for b in view["blocks"] if ".p" in str(b.get("block_id"))]
+    assert f"issue_tracker.p{alpha}" in scoped and f"assignee.p{alpha}" in scoped
+    assert {"Alice Archer", "Bob Baker"} <= set(_options(view, f"assignee.p{alpha}"))
 
     # A switch to a project where only alice is a member: the list follows it, and the
     # assignee chosen for alpha is not submitted.
     bob = str(seed.users["bob"].id)
     chosen = {"text": {"type": "plain_text", "text": "Bob Baker"}, "value": bob}
     service.fake.enter(
-        view_id, f"assignee.p{alpha}", {"type": "external_select", "selected_option": chosen}
+        view_id, f"assignee.p{alpha}", {"type": "static_select", "selected_option": chosen}
     )
     subject = f"Switched in the modal {uuid.uuid4().hex[:8]}"
     service.fake.enter(view_id, "subject", {"type": "plain_text_input", "value": subject})
-    service.choose(view_id, "project", str(sub), "Alpha Sub", user="UERIN")
-    service.fake.wait_for("views.update", count=2)
-    assert _suggest(service, view_id, "assignee", "UALICE") == ["Alice Archer"]
+    service.choose(view_id, "issue_project", str(sub), "Alpha Sub", user="UERIN")
+    second = service.fake.wait_for("views.update", count=2)[-1].args["view"]
+    assert _options(second, f"assignee.p{sub}") == ["Alice Archer"]
     payload = {
         "type": "view_submission",
         "team": {"id": "T1", "domain": "test"},
@@ -299,3 +282,30 @@ def test_an_expired_trigger_is_answered_not_dropped(service: RunningService) -> 
     [opened] = service.fake.wait_for("views.open")
     assert opened.args["trigger_id"] == "T.old"
     assert "expired_trigger_id" in service.wait_response()["text"]
+
+
+def test_attach_names_a_file_over_the_limit_in_megabytes(service: RunningService) -> None:
+    """`/redmine attach` and the message shortcut share one upload path: a refused size
+    reads "5 MB", never Redmine's raw byte count (5242880)."""
+    seed = service.seed
+    issue = rm.create_issue(seed, subject=f"Too big {uuid.uuid4().hex[:6]}")
+    service.command(f"attach {issue['id']}", user="UBOB")
+    [opened] = service.fake.wait_for("views.open")
+    big = os.urandom(5 * 1024 * 1024 + 1)  # one byte over Redmine's 5 MB default
+    service.fake.add_file("F9", "core.dump", big, "application/octet-stream")
+    # A file_input's state carries the uploaded file objects under `files`
+    # (docs.slack.dev/reference/block-kit/block-elements/file-input-element; the
+    # view.state.values shape added in slackapi/bolt-js pull 1995).
+    values = {"files": {"files": {"type": "file_input", "files": [service.fake.files["F9"]]}}}
+    metadata = opened.args["view"]["private_metadata"]
+    service.interaction(
+        _view_submission("attach_modal", values, user="UBOB", private_metadata=metadata)
+    )
+    [told] = service.fake.wait_for("chat.postEphemeral")
+    assert told.args["text"].startswith("`core.dump` was not attached:")
+    assert told.args["text"].endswith("maximum allowed file size (5 MB)")
+    assert "5242880" not in told.args["text"]
+    assert (
+        rm.get(seed, f"/issues/{issue['id']}.json", include="attachments")["issue"]["attachments"]
+        == []
+    )

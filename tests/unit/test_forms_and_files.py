@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from bot.blocks.metadata import ModalContext
-from bot.forms import AttachForm, ConnectForm, CreateIssueForm
+from bot.forms import AttachForm, ConnectForm, IssueForm
 from bot.slackfiles import token_may_go_to
 
 
@@ -13,29 +13,29 @@ def _view(values: dict[str, Any], metadata: str = "") -> dict[str, Any]:
     return {"private_metadata": metadata, "state": {"values": values}}
 
 
-def test_create_form_reads_every_field() -> None:
+def test_the_new_issue_form_reads_every_field() -> None:
     view = _view(
         {
-            "project": {"project": {"selected_option": {"value": "3"}}},
-            "tracker": {"tracker": {"selected_option": None}},
+            "issue_project": {"issue_project": {"selected_option": {"value": "3"}}},
+            "issue_tracker.p3": {"issue_tracker": {"selected_option": None}},
             "subject": {"subject": {"value": "  Broken  "}},
             "description": {"description": {"value": "details"}},
-            "priority": {"priority": {"selected_option": {"value": "4"}}},
-            "assignee": {"assignee": {"selected_option": {"value": "7"}}},
+            "priority.p3": {"priority": {"selected_option": {"value": "4"}}},
+            "assignee.p3": {"assignee": {"selected_option": {"value": "7"}}},
         },
-        ModalContext(channel_id="C1").encode(),
+        ModalContext(channel_id="C1", project_id=3).encode(),
     )
-    form = CreateIssueForm.from_view(view)
+    form = IssueForm.from_view(view)
     assert form.errors() == {}
     assert form.context.channel_id == "C1"
     assert (form.project_id, form.subject) == (3, "Broken")
     assert form.fields() == {"description": "details", "priority_id": 4, "assigned_to_id": 7}
 
 
-def test_create_form_errors() -> None:
-    form = CreateIssueForm.from_view(_view({"subject": {"subject": {"value": "x" * 256}}}))
+def test_the_new_issue_form_errors() -> None:
+    form = IssueForm.from_view(_view({"subject": {"subject": {"value": "x" * 256}}}))
     assert form.errors() == {
-        "project": "Choose the project the issue belongs to.",
+        "issue_project": "Choose the project the issue belongs to.",
         "subject": "Redmine takes at most 255 characters; this is 256.",
     }
 

@@ -1,8 +1,8 @@
 """Dependencies point one way: handlers -> actions -> blocks, redmine, store, text.
 
-bot.commands and bot.notify sit beside bot.actions (commands is being folded into it,
-issue 10); none of the three may be imported by the lower packages, and actions never
-reaches sideways into commands or notify, nor up into handlers.
+bot.notify (the poller, what runs without a person asking) sits beside bot.actions;
+neither may be imported by the lower packages, and actions never reaches sideways into
+notify, nor up into handlers.
 
 Read from the source with `ast` (no import side effects), counting every import: at
 module level, inside functions and under `if TYPE_CHECKING:` alike, since a type-only
@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BOT_PACKAGES = sorted(p.name for p in (ROOT / "bot").iterdir() if (p / "__init__.py").exists())
 # These build on data and must never reach up to what uses them.
 LOWER_PACKAGES = ("bot.blocks", "bot.redmine", "bot.store", "bot.text")
-UPPER_PACKAGES = ("bot.actions", "bot.commands", "bot.notify", "handlers")
+UPPER_PACKAGES = ("bot.actions", "bot.notify", "handlers")
 # What an action may not import: the surfaces above it and the packages beside it.
-NOT_BELOW_ACTIONS = ("bot.commands", "bot.notify", "handlers")
+NOT_BELOW_ACTIONS = ("bot.notify", "handlers")
 
 # bot/cli.py, the `redmine-slack` entry point, hands handlers.register_all to the app
 # (a lazy import in `serve`/`web`): the composition root. It belongs with the same move
@@ -183,7 +183,6 @@ def test_the_real_graph_is_read() -> None:
     assert {
         "bot.actions",
         "bot.blocks",
-        "bot.commands",
         "bot.notify",
         "bot.redmine",
         "bot.store",
@@ -209,7 +208,7 @@ def test_no_import_cycle_between_bots_packages_and_modules() -> None:
     assert found == [], [explain(edges, set(component)) for component in found]
 
 
-def test_lower_packages_never_import_commands_notify_or_handlers() -> None:
+def test_lower_packages_never_import_actions_notify_or_handlers() -> None:
     offending = sorted(
         f"{a} -> {b}"
         for a, b in module_edges()

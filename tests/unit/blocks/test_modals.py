@@ -15,15 +15,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.blocks.message_context import MessageContext
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import (
     IssueFormState,
     attach_modal,
     connect_modal,
-    create_issue_modal,
+    issue_modal,
     message_attach_modal,
-    message_issue_modal,
     message_note_modal,
     message_time_modal,
     message_view,
@@ -35,7 +33,7 @@ from bot.slackmessages import SlackMessage
 from tests.support.redmine_fixtures import answer
 
 MESSAGE = SlackMessage(channel_id="C0ALPHA", ts="1700000000.000100", text="it breaks")
-CONTEXT = MessageContext.of(MESSAGE, "https://example.slack.com/archives/C0ALPHA/p1700000000000100")
+CONTEXT = ModalContext.of(MESSAGE, "https://example.slack.com/archives/C0ALPHA/p1700000000000100")
 CONTEXT_METADATA = (
     '{"channel_id":"C0ALPHA","message_ts":"1700000000.000100","thread_ts":"1700000000.000100",'
     '"permalink":"https://example.slack.com/archives/C0ALPHA/p1700000000000100"}'
@@ -121,9 +119,9 @@ def recorded_fields() -> IssueFields:
     )
 
 
-def test_message_context_and_modal_context_encode_only_what_is_set() -> None:
+def test_the_one_context_codec_encodes_only_what_is_set() -> None:
     assert CONTEXT.encode() == CONTEXT_METADATA
-    assert MessageContext.decode(CONTEXT_METADATA) == CONTEXT
+    assert ModalContext.decode(CONTEXT_METADATA) == CONTEXT
     assert (
         ModalContext(channel_id="C1", issue_id=42).encode() == '{"channel_id":"C1","issue_id":42}'
     )
@@ -131,8 +129,8 @@ def test_message_context_and_modal_context_encode_only_what_is_set() -> None:
 
 def test_message_issue_modal_before_a_project_is_chosen() -> None:
     thread = SlackMessage("C0ALPHA", "2.2", "reply", thread_ts="1.1")
-    context = MessageContext.of(thread, None)
-    view = message_issue_modal(context, IssueFormState(subject="It breaks & <fails>"), file_count=2)
+    context = ModalContext.of(thread, None)
+    view = issue_modal(context, IssueFormState(subject="It breaks & <fails>"), file_count=2)
     assert view == {
         "type": "modal",
         "callback_id": "message_issue_modal",
@@ -199,7 +197,7 @@ def test_message_issue_modal_before_a_project_is_chosen() -> None:
 
 def test_message_issue_modal_with_the_recorded_project_fields() -> None:
     state = IssueFormState(project=("Alpha", "1"), subject="Export stalls", checked=frozenset())
-    view = message_issue_modal(CONTEXT, state, fields=recorded_fields())
+    view = issue_modal(CONTEXT, state, fields=recorded_fields())
     severity = {
         "type": "static_select",
         "action_id": "cf_4",
@@ -315,28 +313,34 @@ def test_message_issue_modal_with_the_recorded_project_fields() -> None:
     }
 
 
-def test_create_issue_modal_from_the_slash_command() -> None:
-    context = ModalContext(channel_id="C0ALPHA", project_id=1)
-    view = create_issue_modal(
-        context, subject="s" * 300, description="Body", project=("Alpha", "1")
-    )
+def test_the_same_form_from_the_slash_command_has_no_message_parts() -> None:
+    """`/redmine create` opens the one new-issue form under its own callback id (where
+    the answer goes); with no message there are no checkboxes and no permalink hint."""
+    context = ModalContext(channel_id="C0ALPHA")
+    view = issue_modal(context, IssueFormState(subject="s" * 300), callback_id="create_issue_modal")
     assert view == {
         "type": "modal",
         "callback_id": "create_issue_modal",
         "title": text("New Redmine issue"),
         "submit": text("Create"),
         "close": text("Cancel"),
-        "private_metadata": '{"channel_id":"C0ALPHA","project_id":1}',
+        "private_metadata": '{"channel_id":"C0ALPHA"}',
         "blocks": [
             input_block(
-                "project",
+                "issue_project",
                 "Project",
-                {**external("project", "Choose a project"), "initial_option": opt("Alpha", "1")},
+                external("issue_project", "Choose a project"),
                 dispatch_action=True,
             ),
-            input_block(
-                "tracker.p1", "Tracker", external("tracker", "Project's default"), optional=True
-            ),
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": "Tracker, priority, assignee and the rest follow the project.",
+                    }
+                ],
+            },
             input_block(
                 "subject",
                 "Subject",
@@ -355,14 +359,10 @@ def test_create_issue_modal_from_the_slash_command() -> None:
                     "action_id": "description",
                     "multiline": True,
                     "max_length": 3000,
-                    "initial_value": "Body",
                 },
                 optional=True,
+                hint=text("Redmine markup."),
             ),
-            input_block(
-                "priority", "Priority", external("priority", "Default priority"), optional=True
-            ),
-            input_block("assignee.p1", "Assignee", external("assignee", "Nobody"), optional=True),
         ],
     }
 
@@ -463,7 +463,7 @@ def test_message_note_modal() -> None:
     }
 
 
-def time_view(context: MessageContext, activity_block_id: str, metadata: str) -> dict[str, Any]:
+def time_view(context: ModalContext, activity_block_id: str, metadata: str) -> dict[str, Any]:
     number, pick = ISSUE_TARGET
     return {
         "type": "modal",
@@ -551,7 +551,7 @@ def test_selects_stop_at_slacks_option_counts() -> None:
     # …/checkboxes-element): past 100 members the assignee becomes an external select.
     fields = recorded_fields()
     many = [Ref(id=100 + n, name=f"Person {n}") for n in range(101)]
-    view = message_issue_modal(
+    view = issue_modal(
         CONTEXT,
         IssueFormState(),
         fields=IssueFields(project=fields.project, tracker_id=None, members=many),
@@ -561,6 +561,16 @@ def test_selects_stop_at_slacks_option_counts() -> None:
         "issue_assignee.p1", "Assignee", external("issue_assignee", "Nobody"), optional=True
     )
     exactly = IssueFields(project=fields.project, tracker_id=None, members=many[:100])
-    view = message_issue_modal(CONTEXT, IssueFormState(), fields=exactly)
+    view = issue_modal(CONTEXT, IssueFormState(), fields=exactly)
     picked = next(b for b in view["blocks"] if b["block_id"] == "assignee.p1")
     assert picked["element"]["options"] == [opt(p.name, str(p.id)) for p in many[:100]]
+
+
+def test_the_context_codec_keeps_a_message_and_an_issue_and_drops_what_it_never_writes() -> None:
+    both = ModalContext(channel_id="C1", issue_id=5, message_ts="1.2", file_ids=("F1",))
+    assert ModalContext.decode(both.encode()) == both
+    forged = (
+        '{"channel_id":7,"issue_id":true,"project_id":1e309,"in_thread":"yes",'
+        '"file_ids":["F1",{"id":"F2"}],"permalink":""}'
+    )
+    assert ModalContext.decode(forged) == ModalContext(file_ids=("F1",))

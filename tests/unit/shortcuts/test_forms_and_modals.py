@@ -6,16 +6,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bot.actions.attach_files import human_size, readable_refusal
 from bot.blocks import modals
 from bot.blocks.common import OPTIONS_LIMIT
-from bot.blocks.message_context import MessageContext
+from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import IssueFormState
-from bot.commands.message_files import human_size, readable_refusal
-from bot.forms import MessageIssueForm, NoteForm, TimeForm, read_issue_target
+from bot.forms import IssueForm, NoteForm, TimeForm, read_issue_target
 from bot.issuefields import IssueFields
 from bot.redmine.models import CustomField, EnumerationItem, Project, Ref
 
-CONTEXT = MessageContext(channel_id="C1", message_ts="1.1", thread_ts="1.0", in_thread=True)
+CONTEXT = ModalContext(channel_id="C1", message_ts="1.1", thread_ts="1.0", in_thread=True)
 
 
 def _view(values: dict[str, Any], *, blocks: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -86,10 +86,10 @@ def test_issue_form_reads_custom_fields_from_the_blocks_even_when_left_empty() -
         **_select("category", "4"),
         "from_message": {"from_message": {"selected_options": [{"value": "thread"}]}},
     }
-    form = MessageIssueForm.from_view(_view(values, blocks=blocks))
+    form = IssueForm.from_view(_view(values, blocks=blocks))
     assert form.errors() == {"cf_5": "Customer is required in this project."}
     assert form.include_thread and not form.attach_message_files
-    filled = MessageIssueForm.from_view(_view({**values, **_text("cf_5", "ACME")}, blocks=blocks))
+    filled = IssueForm.from_view(_view({**values, **_text("cf_5", "ACME")}, blocks=blocks))
     assert filled.errors() == {}
     assert filled.fields() == {"category_id": 4, "custom_fields": [{"id": 5, "value": "ACME"}]}
 
@@ -116,7 +116,7 @@ def _fields(members: int, required: list[CustomField] | None = None) -> IssueFie
 
 def test_issue_modal_is_within_limits_and_switches_to_an_external_assignee_select() -> None:
     state = IssueFormState(project=("Alpha", "3"), subject="s" * 300, description="d" * 4000)
-    view = modals.message_issue_modal(CONTEXT, state, fields=_fields(150), file_count=2)
+    view = modals.issue_modal(CONTEXT, state, fields=_fields(150), file_count=2)
     by_id = {b.get("block_id"): b for b in view["blocks"]}
     assert len(view["title"]["text"]) <= 24
     assert len(by_id["subject"]["element"]["initial_value"]) == 255
@@ -126,7 +126,7 @@ def test_issue_modal_is_within_limits_and_switches_to_an_external_assignee_selec
     assert "assignee.p3" not in by_id
     assert by_id["issue_assignee.p3"]["element"]["type"] == "external_select"
     assert [o["value"] for o in by_id["from_message"]["element"]["options"]] == ["thread", "files"]
-    few = modals.message_issue_modal(CONTEXT, state, fields=_fields(120 - 30))
+    few = modals.issue_modal(CONTEXT, state, fields=_fields(120 - 30))
     options = {b.get("block_id"): b for b in few["blocks"]}["assignee.p3"]["element"]["options"]
     assert len(options) == 90 <= OPTIONS_LIMIT
 
@@ -139,7 +139,7 @@ def test_required_list_field_becomes_a_select() -> None:
         is_required=True,
         possible_values=[{"value": "minor"}, {"value": "major", "label": "Major"}],
     )
-    view = modals.message_issue_modal(CONTEXT, IssueFormState(), fields=_fields(1, [listed]))
+    view = modals.issue_modal(CONTEXT, IssueFormState(), fields=_fields(1, [listed]))
     block = next(b for b in view["blocks"] if b.get("block_id") == "cf_8.p3")
     assert block["element"]["type"] == "static_select" and block["optional"] is False
     assert [o["text"]["text"] for o in block["element"]["options"]] == ["minor", "Major"]

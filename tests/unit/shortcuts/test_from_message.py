@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.blocks.message_context import MessageContext
-from bot.commands.from_message import (
+from bot.blocks.metadata import ModalContext
+from bot.config import TextFormatting
+from bot.messagetext import (
     SUBJECT_LIMIT,
     cut_on_word,
     description_with_thread,
@@ -15,7 +16,6 @@ from bot.commands.from_message import (
     slack_time,
     subject_from,
 )
-from bot.config import TextFormatting
 from bot.slackmessages import SlackMessage, ThreadMessage
 
 TEXTILE = TextFormatting.textile
@@ -129,9 +129,9 @@ def test_message_context_round_trips_and_tolerates_garbage() -> None:
     message = SlackMessage.from_payload(
         {"ts": "2.2", "thread_ts": "1.1", "files": [{"id": "F1"}, {"id": "F2"}]}, "C1"
     )
-    context = MessageContext.of(message, LINK)
-    assert MessageContext.decode(context.encode()) == context
+    context = ModalContext.of(message, LINK)
+    assert ModalContext.decode(context.encode()) == context
     assert len(context.encode()) < 3000
-    assert MessageContext.decode("not json") == MessageContext()
-    assert MessageContext.decode('["list"]') == MessageContext()
-    assert MessageContext.decode(None) == MessageContext()
+    assert ModalContext.decode("not json") == ModalContext()
+    assert ModalContext.decode('["list"]') == ModalContext()
+    assert ModalContext.decode(None) == ModalContext()

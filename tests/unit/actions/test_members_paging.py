@@ -9,7 +9,7 @@ import httpx
 import pytest
 import respx
 
-from bot.commands.choices import assignee_choices
+from bot.actions.choices import assignee_choices
 from bot.redmine import Redmine, RedmineClient
 
 URL = "http://redmine.test"

@@ -1,8 +1,10 @@
-"""A message's files into Redmine: looked up with files.info, streamed into uploads.
+"""Slack files into Redmine: the one upload path for `/redmine attach` and the shortcuts.
 
 Each file goes from Slack's download straight into `POST /uploads.json` in chunks, so
-memory stays flat whatever the size. A file Redmine refuses (over its size limit) is
-named with Redmine's reason; the others still go in.
+memory stays flat whatever the size. A file Slack will not show or Redmine refuses
+(over its size limit) is named with the reason, its size in readable units; the others
+still go in. Attaching to an existing issue is then one update carrying every upload;
+a new issue takes the uploads on creation instead.
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.commands.attach import AttachOutcome, attach_files
+from bot.config import TextFormatting
+from bot.messagetext import permalink_line
 from bot.redmine import Redmine
 from bot.redmine.attachments import attachment_spec
 from bot.redmine.errors import ValidationError, user_message
 from bot.slackfiles import SlackFile, SlackFileError, SlackFiles
-from bot.slackreads import SlackReads
 
 FILE_UNREADABLE = "Slack would not show that file to the bot (is the bot in the channel?)"
 
@@ -26,7 +28,7 @@ _LIMIT_IN_BYTES = re.compile(r"\((\d{4,})\)")
 
 
 def human_size(size: int) -> str:
-    """Bytes as Redmine shows them to people: 1024-based, "5 MB", "1.5 GB"."""
+    """Bytes as Redmine shows them to people: 1024-based, "5 MB", "12.5 MB", "1.5 GB"."""
     units = ("Bytes", "KB", "MB", "GB")
     value, index = float(size), 0
     while value >= 1024 and index < len(units) - 1:
@@ -36,12 +38,14 @@ def human_size(size: int) -> str:
 
 
 def readable_refusal(why: str) -> str:
+    """Redmine's refusal with any byte count in it shown as a size people read."""
     return _LIMIT_IN_BYTES.sub(lambda m: f"({human_size(int(m.group(1)))})", why)
 
 
-def _readable(outcome: AttachOutcome) -> AttachOutcome:
-    outcome.refused = [(name, readable_refusal(why)) for name, why in outcome.refused]
-    return outcome
+@dataclass
+class AttachOutcome:
+    attached: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (file name, why)
 
 
 @dataclass
@@ -50,25 +54,18 @@ class Uploaded:
     outcome: AttachOutcome = field(default_factory=AttachOutcome)
 
 
-async def look_up(
-    reads: SlackReads, file_ids: Sequence[str]
-) -> tuple[list[SlackFile], list[tuple[str, str]]]:
-    """files.info for each id: (the files, (id, why) for those Slack would not show)."""
-    found: list[SlackFile] = []
-    missing: list[tuple[str, str]] = []
-    for file_id in file_ids:
-        slack_file = await reads.file(file_id)
-        if slack_file is None:
-            missing.append((file_id, FILE_UNREADABLE))
-        else:
-            found.append(slack_file)
-    return found, missing
+@dataclass(frozen=True)
+class FoundFiles:
+    """A message's files as Slack's files.info showed them, and those it would not show."""
+
+    files: list[SlackFile] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file id, why)
 
 
-async def upload_all(
+async def upload_each(
     redmine: Redmine, files: SlackFiles, slack_files: Sequence[SlackFile]
 ) -> Uploaded:
-    """Stream each file into an upload, for attaching on issue creation."""
+    """Stream every file into a Redmine upload; the one loop every path shares."""
     result = Uploaded()
     for slack_file in slack_files:
         try:
@@ -78,7 +75,7 @@ async def upload_all(
             result.outcome.refused.append((error.name, error.message))
             continue
         except ValidationError as error:
-            # Over Redmine's size limit: Redmine's own message names the limit.
+            # Over Redmine's size limit: Redmine's own message names the limit, in bytes.
             why = "; ".join(error.messages) or user_message(error)
             result.outcome.refused.append((slack_file.name, readable_refusal(why)))
             continue
@@ -87,17 +84,30 @@ async def upload_all(
     return result
 
 
-async def attach_message_files(
+async def attach_files(
     redmine: Redmine,
     files: SlackFiles,
-    reads: SlackReads,
     issue_id: int,
-    file_ids: Sequence[str],
+    found: FoundFiles,
     *,
-    note: str | None,
+    note: str | None = None,
 ) -> AttachOutcome:
-    """All the message's files onto the issue in one update, with `note`."""
-    found, missing = await look_up(reads, file_ids)
-    outcome = await attach_files(redmine, files, issue_id, found, note=note)
-    outcome.refused.extend(missing)
-    return _readable(outcome)
+    """Every file it can onto the issue in one update (with `note`); the rest named."""
+    uploaded = await upload_each(redmine, files, found.files)
+    if uploaded.specs:
+        await redmine.issues.update(issue_id, uploads=uploaded.specs, notes=note or "")
+    uploaded.outcome.refused.extend(found.unreadable)
+    return uploaded.outcome
+
+
+async def attach_from_message(
+    redmine: Redmine,
+    files: SlackFiles,
+    issue_id: int,
+    found: FoundFiles,
+    permalink: str | None,
+    formatting: TextFormatting,
+) -> AttachOutcome:
+    """A message's files onto the issue, the update's note linking back to the message."""
+    note = permalink_line(permalink, formatting) if permalink else None
+    return await attach_files(redmine, files, issue_id, found, note=note)

@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-from bot.commands.projects import visible_projects
 from bot.redmine import Redmine
-from bot.redmine.models import Project, Ref
+from bot.redmine.models import Ref
 
 Choice = tuple[str, str]
-
-
-async def project_choices(redmine: Redmine) -> list[Choice]:
-    return [(p.name, str(p.id)) for p in await visible_projects(redmine)]
-
-
-async def project_details(redmine: Redmine, project_id: int) -> Project:
-    return await redmine.projects.get_cached(project_id)
-
-
-async def tracker_choices(redmine: Redmine, project_id: int | None) -> list[Choice]:
-    if project_id is None:
-        return [(t.name, str(t.id)) for t in await redmine.trackers.all()]
-    project = await project_details(redmine, project_id)
-    return [(t.name, str(t.id)) for t in project.trackers]
-
-
-async def priority_choices(redmine: Redmine) -> list[Choice]:
-    items = await redmine.enumerations.priorities()
-    return [(p.name + (" (default)" if p.is_default else ""), str(p.id)) for p in items if p.active]
 
 
 async def assignable_members(redmine: Redmine, project_id: int) -> list[Ref]:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.commands.unfurl import MAX_UNFURLS, issue_links
+from bot.actions.unfurl import MAX_UNFURLS, issue_links
 
 
 def test_issue_links_on_this_redmine_only() -> None:

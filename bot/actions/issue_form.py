@@ -12,13 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from bot.actions.choices import assignable_members
 from bot.actions.errors import UserFacingError
-from bot.commands.choices import assignable_members
-from bot.commands.projects import visible_projects
+from bot.actions.projects import visible_projects
 from bot.issuefields import IssueFields
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, NotFoundError, RedmineHTTPError
-from bot.redmine.models import CustomField, EnumerationItem, Issue, Project, Version
+from bot.redmine.models import CustomField, Issue, Project, Version
 
 log = logging.getLogger(__name__)
 
@@ -164,12 +164,3 @@ async def issue_picks(redmine: Redmine) -> list[Issue]:
             seen.add(issue.id)
             picks.append(issue)
     return picks
-
-
-async def project_activities(redmine: Redmine, project_id: int | None) -> list[EnumerationItem]:
-    """The project's active time entry activities (Redmine's global list without one)."""
-    if project_id is not None:
-        own = await redmine.projects.activities_cached(project_id)
-        if own:
-            return own
-    return [a for a in await redmine.enumerations.activities() if a.active]

@@ -1,0 +1,74 @@
+"""The issue a message-shortcut form names, checked before the ack as the person.
+
+Redmine is not asked when the issue field already failed its own checks; a problem
+becomes the issue field's error, so the person fixes it in the form they are in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.actions.ack_budget import REDMINE_SLOW, AckBudget
+from bot.actions.errors import UserFacingError, describe
+from bot.actions.issue_form import visible_issue
+from bot.actions.log_time import project_activities
+from bot.blocks import modals
+from bot.identity import NotLinked
+from bot.redmine import Redmine
+from bot.redmine.errors import ImpersonationError, RedmineError
+from bot.redmine.models import EnumerationItem, Issue
+
+OpenRedmine = Callable[[], Awaitable[Redmine]]
+
+
+@dataclass(frozen=True)
+class Target:
+    issue: Issue
+    redmine: Redmine  # the person's own view, which found the issue
+
+
+async def check_target(
+    open_redmine: OpenRedmine,
+    issue_id: int | None,
+    errors: dict[str, str],
+    budget: AckBudget,
+    *,
+    on_impersonation_failure: Callable[[], None],
+) -> Target | None:
+    """The issue as the person sees it, or None with the reason added to `errors`."""
+    if issue_id is None or modals.ISSUE in errors:
+        return None
+    try:
+        redmine = await budget.run(open_redmine())
+        return Target(await budget.run(visible_issue(redmine, issue_id)), redmine)
+    except (NotLinked, UserFacingError) as error:
+        errors[modals.ISSUE] = error.message
+    except TimeoutError:
+        errors[modals.ISSUE] = REDMINE_SLOW
+    except RedmineError as error:
+        if isinstance(error, ImpersonationError):
+            on_impersonation_failure()  # the account may have been locked meanwhile
+        errors[modals.ISSUE] = describe(error)
+    return None
+
+
+async def check_activity(
+    target: Target, activity_id: int | None, errors: dict[str, str], budget: AckBudget
+) -> EnumerationItem | None:
+    """The chosen activity if the issue's project uses it; else an error on the field.
+
+    When Redmine is slow or refuses the list, Redmine judges the activity on the write.
+    """
+    if activity_id is None:
+        return None
+    try:
+        activities = await budget.run(project_activities(target.redmine, target.issue.project.id))
+    except (TimeoutError, RedmineError):
+        return None
+    activity = next((a for a in activities if a.id == activity_id), None)
+    if activities and activity is None:
+        errors[modals.ACTIVITY] = (
+            f"That activity is not used in {target.issue.project.name}; choose another."
+        )
+    return activity

@@ -1,0 +1,122 @@
+"""Open forms that redraw themselves: a project, tracker or issue choice rebuilds the form.
+
+Each answer is a `views.update` carrying the view's `hash`, so Slack refuses it if a
+newer update already landed (docs.slack.dev/reference/methods/views.update: "hash ...
+to protect against possible race conditions"). Inputs that depend on the project get
+block_ids scoped to it (`tracker.p7`), so Slack drops what was chosen for another
+project while keeping every other value, whose block_id and action_id are unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.actions.errors import describe
+from bot.actions.issue_form import issue_fields
+from bot.blocks import modals
+from bot.blocks.modals import IssueFormState
+from bot.forms import IssueForm
+from bot.grammar import ascii_int
+from bot.identity import NotLinked
+from bot.issuefields import IssueFields
+from bot.redmine.errors import RedmineError
+from bot.services import Services
+from bot.slackpayloads import BlockActions
+from handlers.common import acting_as, providing
+
+log = logging.getLogger(__name__)
+
+
+async def rebuild(
+    client: AsyncWebClient, view: dict[str, Any], rebuilt: dict[str, Any], what: str
+) -> None:
+    """Redraw an open form. The hash makes Slack refuse this update if a newer one already
+    landed (the person moved on): that is no failure, only logged."""
+    try:
+        await client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=rebuilt)
+    except SlackApiError as error:
+        log.info("%s not rebuilt: %s", what, error.response.get("error"))
+
+
+async def fields_for(
+    services: Services, user_id: str, form: IssueForm
+) -> tuple[IssueFields | None, str | None]:
+    """The chosen project's fields as the person may set them, or why they cannot be read."""
+    if form.project_id is None:
+        return None, None
+    # A new project starts from its own default tracker: nothing chosen for the old
+    # project is carried over (trackers are global ids, shared between projects).
+    tracker_id = form.tracker_id if form.project_id == form.context.project_id else None
+    try:
+        _, redmine = await acting_as(services, user_id)
+        # Field definitions are admin-only in Redmine; read, never written.
+        definitions = services.redmine if services.admin_mode else None
+        fields = await issue_fields(redmine, form.project_id, tracker_id, definitions=definitions)
+    except NotLinked as error:
+        return None, error.message
+    except RedmineError as error:
+        return None, describe(error)
+    return fields, None
+
+
+async def on_issue_field_change(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, services: Services
+) -> None:
+    """The new-issue form: a project or tracker choice redraws the fields that depend on it."""
+    await ack()
+    view = body.get("view") or {}
+    form = IssueForm.from_view(view)
+    project = (form.project_label or str(form.project_id), str(form.project_id))
+    state = IssueFormState(
+        project=project if form.project_id is not None else None,
+        subject=form.subject,
+        description=form.description,
+        checked=form.checked,
+    )
+    fields, notice = await fields_for(services, BlockActions.model_validate(body).user.id, form)
+    # The same form, answering where it answered before: the command's or the shortcut's.
+    origin = (
+        modals.CREATE_ISSUE_VIEW
+        if view.get("callback_id") == modals.CREATE_ISSUE_VIEW
+        else modals.MESSAGE_ISSUE_VIEW
+    )
+    rebuilt = modals.issue_modal(
+        form.context, state, callback_id=origin, fields=fields, notice=notice
+    )
+    await rebuild(client, view, rebuilt, "new-issue form")
+
+
+async def on_time_issue_named(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, services: Services
+) -> None:
+    """The log-time form: the issue was typed (Enter) or picked; its project's
+    activities become the activity options (options requests carry no state)."""
+    await ack()
+    view = body.get("view") or {}
+    if view.get("callback_id") != modals.MESSAGE_TIME_VIEW:
+        return
+    asked = BlockActions.model_validate(body)
+    action = asked.actions[0]
+    picked = action.selected_option.value if action.selected_option else ""
+    issue_id = ascii_int(str(action.value or picked or "").strip().lstrip("#"))
+    if issue_id is None:
+        return  # not an issue number yet: the submission says what is wrong
+    try:
+        _, redmine = await acting_as(services, asked.user.id)
+        project_id: int | None = (await redmine.issues.get(issue_id)).project.id
+    except (NotLinked, RedmineError):
+        project_id = None  # not visible: the global list; the submission explains
+    await rebuild(client, view, modals.time_modal_for_project(view, project_id), "log-time form")
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    provide = [providing(services)]
+    app.action(modals.ISSUE_PROJECT, middleware=provide)(on_issue_field_change)
+    app.action(modals.ISSUE_TRACKER, middleware=provide)(on_issue_field_change)
+    app.action(modals.ISSUE, middleware=provide)(on_time_issue_named)
+    app.action(modals.ISSUE_PICK, middleware=provide)(on_time_issue_named)
