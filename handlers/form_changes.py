@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions.errors import describe
 from bot.actions.issue_form import issue_fields
+from bot.actions.show import show_issue
 from bot.blocks import modals
 from bot.blocks.modals import IssueFormState
 from bot.forms import IssueForm
@@ -108,7 +109,7 @@ async def on_time_issue_named(
         return  # not an issue number yet: the submission says what is wrong
     try:
         _, redmine = await acting_as(services, asked.user.id)
-        project_id: int | None = (await redmine.issues.get(issue_id)).project.id
+        project_id: int | None = (await show_issue(redmine, issue_id)).project.id
     except (NotLinked, RedmineError):
         project_id = None  # not visible: the global list; the submission explains
     await rebuild(client, view, modals.time_modal_for_project(view, project_id), "log-time form")
