@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bot import limits
 from bot.blocks import modals
 from bot.blocks.metadata import ModalContext
 from bot.grammar import ISSUE_ID, UsageError, ascii_int, parse_hours
@@ -53,15 +54,12 @@ def project_mismatch(chosen: int | None, built_for: int | None) -> bool:
     return built_for is not None and chosen is not None and chosen != built_for
 
 
-SUBJECT_LIMIT = 255  # Redmine's own limit on an issue's subject
-
-
 def subject_problem(subject: str) -> str | None:
     """Why a subject cannot go to Redmine as it is, if it cannot."""
     if not subject:
         return "The issue needs a subject."
-    if len(subject) > SUBJECT_LIMIT:
-        return f"Redmine takes at most {SUBJECT_LIMIT} characters; this is {len(subject)}."
+    if len(subject) > limits.REDMINE_SUBJECT:
+        return limits.too_long_for_redmine(len(subject), limits.REDMINE_SUBJECT)
     return None
 
 
@@ -315,8 +313,9 @@ class TimeForm:
             errors[modals.ACTIVITY] = "Choose an activity."
         if self.spent_on is None:
             errors[modals.SPENT_ON] = "Choose the day the time was spent."
-        if len(self.comment) > modals.COMMENT_LIMIT:
-            errors[modals.COMMENT] = f"Redmine takes at most {modals.COMMENT_LIMIT} characters."
+        if len(self.comment) > limits.REDMINE_TIME_COMMENT:
+            limit = limits.REDMINE_TIME_COMMENT
+            errors[modals.COMMENT] = limits.too_long_for_redmine(len(self.comment), limit)
         return errors
 
 

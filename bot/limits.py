@@ -46,3 +46,14 @@ TRIGGER_SECONDS: Final = 3.0  # a trigger_id opens a view within this long, or n
 # -- link unfurls (reference/methods/chat.unfurl, "Usage info"): Slack unfurls at most
 # five links per message, so at most five are answered.
 UNFURLS_PER_MESSAGE: Final = 5
+
+# -- Redmine's own limits (not Slack's; kept here so each number exists once) ------------
+# app/models/issue.rb: validates_length_of :subject, maximum: 255.
+REDMINE_SUBJECT: Final = 255
+# app/models/time_entry.rb: validates_length_of :comments, maximum: 1024.
+REDMINE_TIME_COMMENT: Final = 1024
+
+
+def too_long_for_redmine(length: int, limit: int) -> str:
+    """The one wording for text Redmine would refuse as too long."""
+    return f"Redmine takes at most {limit} characters; this is {length}."

@@ -15,9 +15,7 @@ from bot.config import TextFormatting
 from bot.slackmessages import ThreadMessage
 from bot.text import slack_to_redmine, unescape_mrkdwn
 
-SUBJECT_LIMIT = 255
 FIELD_LIMIT = limits.PLAIN_TEXT_INPUT  # a plain_text_input's max_length in a modal
-COMMENT_LIMIT = 1024  # Redmine's time entry comment column
 
 # A user mention as Slack writes it in message text: `<@U123>` or `<@U123|name>`.
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -69,7 +67,7 @@ def subject_from(text: str, names: Mapping[str, str] | None = None) -> str:
     for line in plain_text(text, names).splitlines():
         cleaned = _SPACES.sub(" ", line).strip().lstrip(">•◦ ").strip()
         if cleaned:
-            return cut_on_word(cleaned, SUBJECT_LIMIT)
+            return cut_on_word(cleaned, limits.REDMINE_SUBJECT)
     return ""
 
 

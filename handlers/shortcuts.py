@@ -15,12 +15,12 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import limits
 from bot.blocks import modals
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import IssueFormState, message_view
 from bot.identity import NotLinked
 from bot.messagetext import (
-    COMMENT_LIMIT,
     cut_on_word,
     mentioned_user_ids,
     message_body,
@@ -122,7 +122,9 @@ async def on_log_time(
     )
     # Slack was slow: today in UTC is right for most of the day.
     today = today or datetime.now(UTC).date()
-    comment = cut_on_word(" ".join(plain_text(message.text, names).split()), COMMENT_LIMIT)
+    comment = cut_on_word(
+        " ".join(plain_text(message.text, names).split()), limits.REDMINE_TIME_COMMENT
+    )
     context = ModalContext.of(message, permalink)
     view = modals.message_time_modal(context, today=today, comment=comment)
     await open_for(client, services, asked.trigger_id, asked.user.id, view)

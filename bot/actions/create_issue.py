@@ -6,14 +6,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot import limits
 from bot.actions.errors import UserFacingError, cannot_add_issues
 from bot.actions.projects import match_project, visible_projects
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, NotFoundError, ValidationError, is_cannot_add_issues
 from bot.redmine.models import Issue, Project
 from bot.text import escape_mrkdwn
-
-SUBJECT_LIMIT = 255
 
 # Redmine's project identifiers: a lower-case letter, then letters, digits, - and _.
 IDENTIFIER_SHAPE = re.compile(r"^[a-z][a-z0-9_-]{0,99}$")
@@ -75,10 +74,9 @@ async def split_create_words(redmine: Redmine, words: str) -> NewIssue:
             )
     if not subject:
         raise UserFacingError("The issue needs a subject: `/redmine create <project> <subject>`.")
-    if len(subject) > SUBJECT_LIMIT:
-        raise UserFacingError(
-            f"The subject is {len(subject)} characters; Redmine takes at most {SUBJECT_LIMIT}."
-        )
+    if len(subject) > limits.REDMINE_SUBJECT:
+        problem = limits.too_long_for_redmine(len(subject), limits.REDMINE_SUBJECT)
+        raise UserFacingError(f"The subject is too long. {problem}")
     return NewIssue(project, subject)
 
 

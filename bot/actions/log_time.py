@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from bot import limits
 from bot.actions.errors import UserFacingError
 from bot.redmine import Redmine
 from bot.redmine.models import EnumerationItem, TimeEntry
-
-COMMENT_LIMIT = 1024  # Redmine validates comments to this length (app/models/time_entry.rb)
 
 
 @dataclass(frozen=True)
@@ -105,7 +104,10 @@ async def log_time(redmine: Redmine, log: TimeLog) -> TimeLogged:
 
 async def write_time_entry(redmine: Redmine, log: TimeLog) -> TimeEntry:
     """The write alone, for a form whose activity was checked before its ack."""
-    fields: dict[str, object] = {"issue_id": log.issue_id, "comments": log.comment[:COMMENT_LIMIT]}
+    fields: dict[str, object] = {
+        "issue_id": log.issue_id,
+        "comments": log.comment[: limits.REDMINE_TIME_COMMENT],
+    }
     if log.activity_id is not None:
         fields["activity_id"] = log.activity_id
     if log.spent_on is not None:

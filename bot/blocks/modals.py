@@ -208,7 +208,6 @@ COMMENT = "comment"
 CUSTOM_FIELD_PREFIX = "cf_"
 
 NOTE_LIMIT = limits.PLAIN_TEXT_INPUT
-COMMENT_LIMIT = 1024  # Redmine's time entry comment
 
 
 def custom_field_block_id(field_id: int) -> str:
@@ -508,7 +507,7 @@ def message_time_modal(context: ModalContext, *, today: date, comment: str) -> d
             _input(
                 COMMENT,
                 "Comment",
-                text_input(COMMENT, initial=comment, max_length=COMMENT_LIMIT),
+                text_input(COMMENT, initial=comment, max_length=limits.REDMINE_TIME_COMMENT),
                 optional=True,
             ),
         ],

@@ -7,8 +7,8 @@ import json
 import pytest
 import respx
 
+from bot import limits
 from bot.actions.create_issue import (
-    SUBJECT_LIMIT,
     create_from_words,
     create_issue,
     split_create_words,
@@ -110,7 +110,7 @@ async def test_a_subject_over_redmines_limit_is_refused_before_any_write(redmine
     sees_only_helpdesk()
     respx.get(f"{URL}/projects/xxxx.json").respond(404, json={})
     with pytest.raises(UserFacingError) as refused:
-        await create_from_words(redmine, "x" * (SUBJECT_LIMIT + 1))
+        await create_from_words(redmine, "x" * (limits.REDMINE_SUBJECT + 1))
     assert refused.value.message == (
-        f"The subject is {SUBJECT_LIMIT + 1} characters; Redmine takes at most {SUBJECT_LIMIT}."
+        "The subject is too long. Redmine takes at most 255 characters; this is 256."
     )

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 import respx
 
+from bot import limits
 from bot.actions.errors import UserFacingError
 from bot.actions.log_time import (
-    COMMENT_LIMIT,
     NoActivity,
     TimeLog,
     log_time,
@@ -150,7 +150,7 @@ async def test_a_form_entry_keeps_its_date_and_a_long_comment_is_cut(redmine: Re
     assert (sent["spent_on"], sent["activity_id"], len(sent["comments"])) == (
         "2026-11-20",
         9,
-        COMMENT_LIMIT,
+        limits.REDMINE_TIME_COMMENT,
     )
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot import limits
 from bot.blocks.metadata import ModalContext
 from bot.config import TextFormatting
 from bot.messagetext import (
-    SUBJECT_LIMIT,
     cut_on_word,
     description_with_thread,
     mentioned_user_ids,
@@ -37,7 +37,7 @@ def test_subject_without_names_keeps_the_user_id_and_drops_quote_markers() -> No
 def test_subject_is_cut_at_255_on_a_word_boundary() -> None:
     words = " ".join(f"word{i:03d}" for i in range(60))  # 60 * 8 - 1 = 479 characters
     subject = subject_from(words)
-    assert len(subject) <= SUBJECT_LIMIT
+    assert len(subject) <= limits.REDMINE_SUBJECT
     assert subject.endswith("…")
     assert words.startswith(subject[:-1])
     assert subject[:-1].split(" ")[-1].startswith("word") and len(subject[:-1].split(" ")[-1]) == 7
