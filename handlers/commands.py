@@ -28,9 +28,7 @@ from bot.blocks.modals import (
     attach_modal,
     connect_modal,
     issue_modal,
-    message_view,
 )
-from bot.identity import NotLinked
 from bot.messagetext import mentioned_user_ids
 from bot.redmine import Redmine
 from bot.services import Services
@@ -38,7 +36,13 @@ from bot.slackpayloads import SlashCommand
 from bot.slackreads import SlackReads
 from bot.text import escape_mrkdwn
 from handlers.channels import channel_facts, join_channel
-from handlers.common import acting_as, answering_failures, providing, search_page_blocks
+from handlers.common import (
+    acting_as,
+    answering_failures,
+    open_form,
+    providing,
+    search_page_blocks,
+)
 
 MINE_HEADING = "*Your open issues*"
 MINE_EMPTY = "Nothing is assigned to you. :tada:"
@@ -74,14 +78,8 @@ class Asked:
         return str(opened["view"]["id"])
 
     async def open_form(self, view: dict[str, Any]) -> None:
-        """Open at once (the trigger expires in 3 s); replace it if we can't act for them."""
-        view_id = await self.open_modal(view)
-        try:
-            await self.services.identity.resolve(self.command.user_id)
-        except NotLinked as error:
-            await self.client.views_update(
-                view_id=view_id, view=message_view("Redmine", error.message)
-            )
+        command = self.command
+        await open_form(self.client, self.services, command.trigger_id, command.user_id, view)
 
 
 async def on_redmine(

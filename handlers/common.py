@@ -15,6 +15,7 @@ from bot.actions.errors import describe
 from bot.actions.search import SearchPage
 from bot.blocks.common import Block
 from bot.blocks.issues import search_results
+from bot.blocks.modals import message_view
 from bot.identity import Identity, NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import ImpersonationError, RedmineError
@@ -105,3 +106,17 @@ def search_page_blocks(page: SearchPage, base_url: str) -> list[Block]:
         total=page.total,
         base_url=base_url,
     )
+
+
+async def open_form(
+    client: AsyncWebClient, services: Services, trigger_id: str, user_id: str, view: dict[str, Any]
+) -> None:
+    """Open a form at once (its trigger expires 3 s after the click), then replace it with
+    the reason if the person cannot act in Redmine: the form would only fail at the end."""
+    opened = await client.views_open(trigger_id=trigger_id, view=view)
+    try:
+        await services.identity.resolve(user_id)
+    except NotLinked as error:
+        await client.views_update(
+            view_id=opened["view"]["id"], view=message_view("Redmine", error.message)
+        )

@@ -18,8 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import limits
 from bot.blocks import modals
 from bot.blocks.metadata import ModalContext
-from bot.blocks.modals import IssueFormState, message_view
-from bot.identity import NotLinked
+from bot.blocks.modals import IssueFormState
 from bot.messagetext import (
     cut_on_word,
     mentioned_user_ids,
@@ -31,7 +30,7 @@ from bot.services import Services
 from bot.slackmessages import SlackMessage
 from bot.slackpayloads import GlobalShortcut, MessageAction
 from bot.slackreads import SlackReads, within
-from handlers.common import providing
+from handlers.common import open_form, providing
 from handlers.replies import tell_in_thread
 
 PREFETCH_SECONDS = 1.0
@@ -57,19 +56,6 @@ async def prefetch(reads: SlackReads, message: SlackMessage) -> tuple[str | None
     return permalink, names
 
 
-async def open_for(
-    client: AsyncWebClient, services: Services, trigger_id: str, user_id: str, view: dict[str, Any]
-) -> None:
-    opened = await client.views_open(trigger_id=trigger_id, view=view)
-    # The form is open (the trigger is spent); replace it if we can't act for them.
-    try:
-        await services.identity.resolve(user_id)
-    except NotLinked as error:
-        await client.views_update(
-            view_id=opened["view"]["id"], view=message_view("Redmine", error.message)
-        )
-
-
 async def on_create_issue(
     ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, services: Services
 ) -> None:
@@ -85,7 +71,7 @@ async def on_create_issue(
         checked=frozenset({modals.INCLUDE_THREAD} if message.in_thread else ()),
     )
     view = modals.issue_modal(ModalContext.of(message, permalink), state)
-    await open_for(client, services, asked.trigger_id, asked.user.id, view)
+    await open_form(client, services, asked.trigger_id, asked.user.id, view)
 
 
 async def on_create_issue_global(
@@ -94,7 +80,7 @@ async def on_create_issue_global(
     await ack()
     asked = GlobalShortcut.model_validate(shortcut)
     view = modals.issue_modal(ModalContext(), IssueFormState())
-    await open_for(client, services, asked.trigger_id, asked.user.id, view)
+    await open_form(client, services, asked.trigger_id, asked.user.id, view)
 
 
 async def on_add_note(
@@ -107,7 +93,7 @@ async def on_add_note(
     formatting = services.settings.redmine_text_formatting
     note = message_body(message.text, formatting, names=names, permalink=permalink)
     view = modals.message_note_modal(ModalContext.of(message, permalink), note)
-    await open_for(client, services, asked.trigger_id, asked.user.id, view)
+    await open_form(client, services, asked.trigger_id, asked.user.id, view)
 
 
 async def on_log_time(
@@ -127,7 +113,7 @@ async def on_log_time(
     )
     context = ModalContext.of(message, permalink)
     view = modals.message_time_modal(context, today=today, comment=comment)
-    await open_for(client, services, asked.trigger_id, asked.user.id, view)
+    await open_form(client, services, asked.trigger_id, asked.user.id, view)
 
 
 async def on_attach_files(
@@ -141,7 +127,7 @@ async def on_attach_files(
         return
     permalink, _ = await prefetch(SlackReads(client, services.slack_users), message)
     view = modals.message_attach_modal(ModalContext.of(message, permalink), file_names(asked))
-    await open_for(client, services, asked.trigger_id, asked.user.id, view)
+    await open_form(client, services, asked.trigger_id, asked.user.id, view)
 
 
 def file_names(shortcut: MessageAction) -> list[str]:

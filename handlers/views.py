@@ -69,6 +69,21 @@ async def checked_target(
     )
 
 
+async def ack_with_target(
+    ack: AsyncAck, services: Services, user_id: str, form: NoteForm | MessageAttachForm
+) -> Target | None:
+    """The form's own checks and its issue's, then the ack: field errors and None, or the
+    issue as the person sees it once Slack has its ack."""
+    errors = form.errors()
+    budget = AckBudget.starting_now()
+    target = await checked_target(services, user_id, form.issue_id, errors, budget)
+    if errors or target is None:
+        await ack(response_action="errors", errors=errors)
+        return None
+    await ack()
+    return target
+
+
 # -- the one new-issue form (command, global and message shortcut), connect, attach --
 
 
@@ -195,14 +210,9 @@ async def on_message_note(
     services: Services,
 ) -> None:
     form, user_id = NoteForm.from_view(view), submitter(body)
-    errors = form.errors()
-    target = await checked_target(
-        services, user_id, form.issue_id, errors, AckBudget.starting_now()
-    )
-    if errors or target is None:
-        await ack(response_action="errors", errors=errors)
+    target = await ack_with_target(ack, services, user_id, form)
+    if target is None:
         return
-    await ack()
     context, reads = form.context, SlackReads(client, services.slack_users)
     async with answering_failures(services, user_id, thread_teller(client, context, user_id)):
         permalink = await missing_permalink(reads, context)
@@ -244,14 +254,9 @@ async def on_message_attach(
     services: Services,
 ) -> None:
     form, user_id = MessageAttachForm.from_view(view), submitter(body)
-    errors = form.errors()
-    target = await checked_target(
-        services, user_id, form.issue_id, errors, AckBudget.starting_now()
-    )
-    if errors or target is None:
-        await ack(response_action="errors", errors=errors)
+    target = await ack_with_target(ack, services, user_id, form)
+    if target is None:
         return
-    await ack()
     context, reads = form.context, SlackReads(client, services.slack_users)
     async with answering_failures(services, user_id, thread_teller(client, context, user_id)):
         permalink = context.permalink or await missing_permalink(reads, context)
