@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.blocks.personal import REASONS, personal_change_message, personal_new_issue_message
 from bot.config import Settings
+from bot.journalevent import JournalEvent
 from bot.notify.delivery import ChannelUnavailable, DeliveryFailed, SlackDelivery
 from bot.notify.events import Names, journal_event
 from bot.notify.recipients import Recipient, RecipientDirectory
@@ -64,6 +65,17 @@ class Tell:
 
 def _ids(values: Sequence[str | None]) -> set[int]:
     return {int(v) for v in values if v and v.isdigit()}
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One DM ready to send: to whom, about which issue and journal (key), and why."""
+
+    slack_user: str
+    issue: Issue
+    key: int
+    reason: str
+    event: JournalEvent | None  # None: the issue's creation
 
 
 def _present(user_id: int | None) -> set[int]:
@@ -162,11 +174,19 @@ class PersonalNotifier:
         self._dm_channels = TTLCache(24 * 3600)
 
     async def deliver(self, issue: Issue, names: Names, *, since: datetime) -> int:
-        """Tell everyone concerned what is new on `issue` since `since`; messages posted.
+        """`prepare` then `send` at once (the webhook path); messages posted."""
+        posted, failed = await self.send(await self.prepare(issue, names, since=since))
+        if failed:
+            raise DeliveryFailed(f"DMs about #{issue.id} not all delivered")
+        return posted
 
-        Raises DeliveryFailed or RedmineError when something must be tried again (what
-        was told is recorded, so the retry tells only the rest).
-        """
+    async def prepare(self, issue: Issue, names: Names, *, since: datetime) -> list[Outgoing]:
+        """What to tell whom about what is new on `issue` since `since`, checked against
+        each person's settings, what they were already told, and what their own Redmine
+        account may read. Nothing is sent: the poller sends a whole cycle's DMs together,
+        so every conversation goes at Slack's pace at once (see `send`).
+
+        Raises a RedmineError when Redmine could not say (the issue is retried)."""
         journals = [j for j in issue.journals if j.created_on is None or j.created_on >= since]
         mentioned = {j.id: await self.directory.mentioned_in(j.notes) for j in journals if j.notes}
         told = plan(issue, journals, mentioned)
@@ -176,76 +196,117 @@ class PersonalNotifier:
         if created and assignee is not None and assignee != author:
             creation = Tell(-issue.id, ("assigned",), "assignee", None)
             told.setdefault(assignee, []).insert(0, creation)
-        if not told:
-            return 0
-        outcomes = await asyncio.gather(
-            *(self._tell(person, tells, issue, names) for person, tells in told.items()),
-            return_exceptions=True,
+        prepared = await asyncio.gather(
+            *(self._prepare_for(person, tells, issue, names) for person, tells in told.items())
         )
-        for outcome in outcomes:
-            if isinstance(outcome, BaseException):
-                raise outcome  # the others were told and recorded; this one is retried
-        return sum(o for o in outcomes if isinstance(o, int))
+        return [item for items in prepared for item in items]
 
-    async def _tell(self, person: int, tells: list[Tell], issue: Issue, names: Names) -> int:
+    async def _prepare_for(
+        self, person: int, tells: list[Tell], issue: Issue, names: Names
+    ) -> list[Outgoing]:
         recipient = await self.directory.recipient(person)
         if recipient is None:
-            return 0
+            return []
         slack_user = recipient.slack_user_id
         async with self.sessions() as session:
             repo = PersonalRepository(session)
             preferences = await repo.preferences(slack_user)
             wanted = [(t, why) for t in tells if (why := reason(t, preferences))]
             done = await repo.delivered(slack_user, [t.key for t, _ in wanted])
-            thread = await repo.thread(slack_user, issue.id)
         pending = [(t, why) for t, why in wanted if t.key not in done]
         if not pending:
-            return 0
+            return []
         visible = await self._visible_journals(recipient, issue.id)
-        if visible is None:  # the issue itself is hidden from them
-            await self._record(slack_user, issue.id, [t.key for t, _ in pending])
-            return 0
         hidden = [
-            t.key for t, _ in pending if t.journal is not None and t.journal.id not in visible
+            t.key
+            for t, _ in pending
+            if visible is None or (t.journal is not None and t.journal.id not in visible)
         ]
-        if hidden:
+        if hidden:  # never told, and never asked about again
             await self._record(slack_user, issue.id, hidden)
-        channel, thread_ts = (thread.channel_id, thread.thread_ts) if thread else ("", None)
-        posted = 0
-        try:
-            if not channel:
-                channel = await self._dm_channel(slack_user)
-            for tell, why in pending:
-                if tell.key in hidden:
-                    continue
-                base_url = self.settings.redmine_base_url
-                formatting = self.settings.redmine_text_formatting
-                if tell.journal is None:
-                    text, blocks = personal_new_issue_message(issue, why, base_url, formatting)
-                else:
-                    text, blocks = personal_change_message(
-                        issue,
-                        journal_event(tell.journal, names),
-                        why,
-                        base_url,
-                        formatting,
-                        in_thread=thread_ts is not None,
-                    )
-                message = await self.delivery.post(channel, text, blocks, thread_ts=thread_ts)
+        return [
+            Outgoing(
+                slack_user,
+                issue,
+                tell.key,
+                why,
+                journal_event(tell.journal, names) if tell.journal else None,
+            )
+            for tell, why in pending
+            if tell.key not in hidden
+        ]
+
+    def outbox(self) -> DMOutbox:
+        """A cycle's DMs: each person's go out as soon as they are prepared, in order,
+        at Slack's pace, while the other issues are still being read."""
+        return DMOutbox(self)
+
+    async def send(self, outgoing: Sequence[Outgoing]) -> tuple[int, set[int]]:
+        """Post prepared DMs; the messages posted and the issues whose DMs did not all go
+        out (recorded ones are never sent again; the rest wait for the next try)."""
+        outbox = self.outbox()
+        outbox.add(outgoing)
+        return await outbox.close()
+
+    async def drain(
+        self, slack_user: str, queue: asyncio.Queue[Outgoing | None]
+    ) -> tuple[int, set[int]]:
+        """One person's DMs, one at a time (SlackDelivery paces the conversation)."""
+        posted, failed, gone = 0, set[int](), False
+        threads: dict[int, str | None] = {}
+        channel = ""
+        while (item := await queue.get()) is not None:
+            if gone:
+                await self._record(slack_user, item.issue.id, [item.key])
+                continue
+            if failed:  # keep the order: after a failure, the rest waits for the retry
+                failed.add(item.issue.id)
+                continue
+            try:
+                channel = channel or await self._dm_channel(slack_user)
+                await self._post(slack_user, channel, item, threads)
                 posted += 1
-                async with self.sessions() as session:
-                    repo = PersonalRepository(session)
-                    if thread_ts is None:
-                        thread_ts = message.ts
-                        await repo.set_thread(slack_user, issue.id, channel, thread_ts)
-                    await repo.record_delivered(slack_user, issue.id, [tell.key])
-                    await session.commit()
-        except ChannelUnavailable as error:
-            # A person Slack will not let us write to (deactivated, DMs with apps off):
-            # nothing to retry.
-            log.info("no DM to %s: %s", slack_user, error.error)
-            await self._record(slack_user, issue.id, [t.key for t, _ in pending])
-        return posted
+            except ChannelUnavailable as error:
+                # A person Slack will not let us write to (deactivated, hidden): nothing
+                # a retry would change, so what is left is recorded as told.
+                log.info("no DM to %s: %s", slack_user, error.error)
+                gone = True
+                await self._record(slack_user, item.issue.id, [item.key])
+            except DeliveryFailed as error:
+                log.info("DMs to %s stop here, retried next cycle: %s", slack_user, error)
+                failed.add(item.issue.id)
+        return posted, failed
+
+    async def _post(
+        self, slack_user: str, channel: str, item: Outgoing, threads: dict[int, str | None]
+    ) -> None:
+        issue = item.issue
+        if issue.id not in threads:
+            async with self.sessions() as session:
+                known = await PersonalRepository(session).thread(slack_user, issue.id)
+            threads[issue.id] = known.thread_ts if known else None
+        thread_ts = threads[issue.id]
+        base_url = self.settings.redmine_base_url
+        formatting = self.settings.redmine_text_formatting
+        if item.event is None:
+            text, blocks = personal_new_issue_message(issue, item.reason, base_url, formatting)
+        else:
+            text, blocks = personal_change_message(
+                issue,
+                item.event,
+                item.reason,
+                base_url,
+                formatting,
+                in_thread=thread_ts is not None,
+            )
+        message = await self.delivery.post(channel, text, blocks, thread_ts=thread_ts)
+        async with self.sessions() as session:
+            repo = PersonalRepository(session)
+            if thread_ts is None:
+                threads[issue.id] = message.ts
+                await repo.set_thread(slack_user, issue.id, channel, message.ts)
+            await repo.record_delivered(slack_user, issue.id, [item.key])
+            await session.commit()
 
     async def _visible_journals(self, recipient: Recipient, issue_id: int) -> set[int] | None:
         """The journal ids of the issue that the recipient's own account may read; None
@@ -278,3 +339,34 @@ class PersonalNotifier:
         async with self.sessions() as session:
             await PersonalRepository(session).record_delivered(slack_user, issue_id, keys)
             await session.commit()
+
+
+class DMOutbox:
+    """Per person, a queue of prepared DMs and a task that sends them; `close` waits."""
+
+    def __init__(self, notifier: PersonalNotifier) -> None:
+        self._notifier = notifier
+        self._queues: dict[str, asyncio.Queue[Outgoing | None]] = {}
+        self._senders: list[asyncio.Task[tuple[int, set[int]]]] = []
+
+    def add(self, items: Sequence[Outgoing]) -> None:
+        for item in items:
+            queue = self._queues.get(item.slack_user)
+            if queue is None:
+                queue = self._queues[item.slack_user] = asyncio.Queue()
+                self._senders.append(
+                    asyncio.create_task(self._notifier.drain(item.slack_user, queue))
+                )
+            queue.put_nowait(item)
+
+    def abort(self) -> None:
+        """The cycle was cancelled: stop sending (what was sent is recorded)."""
+        for sender in self._senders:
+            sender.cancel()
+
+    async def close(self) -> tuple[int, set[int]]:
+        """Wait until every queued DM was sent or given up; (posted, undelivered issues)."""
+        for queue in self._queues.values():
+            queue.put_nowait(None)
+        outcomes = await asyncio.gather(*self._senders)
+        return sum(n for n, _ in outcomes), {i for _, failed in outcomes for i in failed}

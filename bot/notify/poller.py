@@ -30,7 +30,7 @@ from bot.notify.delivery import ChannelUnavailable, DeliveryFailed, SlackDeliver
 from bot.notify.events import is_closing, journal_event, tracker_matches
 from bot.notify.lease import NotifyLeaseHolder
 from bot.notify.names import RedmineNames
-from bot.notify.personal import PersonalNotifier
+from bot.notify.personal import DMOutbox, PersonalNotifier
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
 from bot.redmine.errors import RedmineError, RedmineUnavailable
@@ -240,6 +240,8 @@ class Poller:
                 )  # no subscriber: never fetch
         gate = asyncio.Semaphore(self.concurrency)
         redmine_gone, lease_lost = asyncio.Event(), asyncio.Event()
+        # Personal DMs go out while the other issues are read, each person at Slack's pace.
+        outbox = self.personal.outbox() if self.personal is not None else None
 
         async def handle(issue: Issue, matching: list[Subscription]) -> None:
             async with gate:
@@ -252,7 +254,7 @@ class Poller:
                     report.failed_issues.append(issue.id)
                     return
                 try:
-                    posted, served_at = await self._process(issue.id, matching)
+                    posted, served_at = await self._process(issue.id, matching, outbox)
                     report.posted += posted  # after the await: no lost update between tasks
                     report.fetched += 1
                     self._remember(issue, served_at)
@@ -264,7 +266,18 @@ class Poller:
                     if isinstance(error, RedmineUnavailable):
                         redmine_gone.set()
 
-        await asyncio.gather(*(handle(issue, matching) for issue, matching in work))
+        try:
+            await asyncio.gather(*(handle(issue, matching) for issue, matching in work))
+        except BaseException:
+            if outbox is not None:
+                outbox.abort()
+            raise
+        if outbox is not None:
+            posted, undelivered = await outbox.close()
+            report.posted += posted
+            report.failed_issues += sorted(undelivered - set(report.failed_issues))
+            for issue_id in undelivered:
+                self._seen.pop(issue_id, None)  # fetch it again next cycle
         if lease_lost.is_set():
             return report  # the cursor is the new holder's now; ours could skip its work
         failed = [i.updated_on for i in changed if i.id in report.failed_issues and i.updated_on]
@@ -342,7 +355,10 @@ class Poller:
         return issue, served_at
 
     async def _process(
-        self, issue_id: int, subscriptions: Sequence[Subscription]
+        self,
+        issue_id: int,
+        subscriptions: Sequence[Subscription],
+        outbox: DMOutbox | None = None,
     ) -> tuple[int, datetime]:
         lock = self._issue_locks.setdefault(issue_id, asyncio.Lock())
         async with lock:  # poller and webhook never work on one issue at once
@@ -354,9 +370,12 @@ class Poller:
                     posted += await self._deliver(subscription, issue)
                 except ChannelUnavailable as error:
                     await self._pause(subscription, error.error)
-            if self.personal is not None:
+            if self.personal is not None:  # personal DMs: sent by the cycle, else now
                 since = self._window_start or self.clock() - OVERLAP
-                posted += await self.personal.deliver(issue, self.names, since=since)
+                if outbox is None:
+                    posted += await self.personal.deliver(issue, self.names, since=since)
+                else:
+                    outbox.add(await self.personal.prepare(issue, self.names, since=since))
             return posted, served_at
 
     async def _deliver(self, sub: Subscription, issue: Issue) -> int:
