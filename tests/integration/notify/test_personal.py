@@ -200,3 +200,16 @@ async def test_a_kind_switched_off_in_app_home_is_not_told(personal: Notifier) -
     await cycle(personal)
     [told] = dms(personal, "UBOB", issue["id"])  # the assignment, not the note
     assert told["text"].startswith("Assigned to you")
+
+
+async def test_a_webhook_nudge_tells_at_once_and_the_next_cycle_not_again(
+    personal: Notifier,
+) -> None:
+    seed = personal.seed
+    issue = rm.create_issue(seed, as_login="alice", subject=title())
+    rm.update_issue(seed, issue["id"], as_login="alice", assigned_to_id=seed.users["erin"].id)
+    await personal.poller.process_queued(issue["id"])  # what POST /webhooks/redmine queues
+    [told] = dms(personal, "UERIN", issue["id"])
+    assert told["text"].startswith("Assigned to you")
+    await cycle(personal)
+    assert len(dms(personal, "UERIN", issue["id"])) == 1
