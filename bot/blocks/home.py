@@ -64,13 +64,15 @@ def _notify_checkboxes(preferences: Preferences) -> Block:
         "options": options,
     }
     chosen = [o for o, kind in zip(options, NOTIFY_KINDS, strict=True) if preferences.wants(kind)]
-    if chosen:  # Slack refuses an empty initial_options
+    # initial_options is "one or more" options (checkboxes element reference), and
+    # python-slack-sdk's CheckboxesElement drops an empty one too: none ticked, none sent.
+    if chosen:
         element["initial_options"] = chosen
     return {"type": "actions", "block_id": "home_notify", "elements": [element]}
 
 
 def _header(text: str) -> Block:
-    return {"type": "header", "text": plain(text, 150)}
+    return {"type": "header", "text": plain(text)}
 
 
 def _subscription_lines(subscriptions: list[tuple[str, str, str | None]]) -> Block:

@@ -163,7 +163,7 @@ def test_notification_toggles_are_saved_and_redrawn(service: RunningService) -> 
         "assigned",
         "mentions",
     ]
-    # Everything off: Slack refuses an empty initial_options, so the key is left out.
+    # Everything off: initial_options takes "one or more" options, so it is left out.
     home_action(
         service,
         "UBOB",

@@ -85,7 +85,7 @@ def test_the_whole_home_of_a_person_with_no_issues_and_everything_off() -> None:
             section("• *Alpha &lt;x&gt;* in <#C1>\n• *Beta* in <#C2> (paused: `not_in_channel`)"),
             {"type": "divider"},
             header("Tell me in a direct message when"),
-            # Every box unticked: Slack refuses an empty initial_options, so none is sent.
+            # Every box unticked: initial_options takes "one or more", so none is sent.
             {
                 "type": "actions",
                 "block_id": "home_notify",
@@ -144,3 +144,24 @@ def test_an_unmapped_person_is_told_why_and_how_to_connect() -> None:
             section(HOW_TO_CONNECT),
         ],
     }
+
+
+def test_python_slack_sdk_takes_the_home_view_as_valid() -> None:
+    # slack_sdk.models.views.View checks Slack's view rules (type, block count, each
+    # block's and element's limits) as Slack documents them.
+    from slack_sdk.models.views import View
+
+    for preferences in (Preferences(), Preferences(False, False, False, False)):
+        built = home_view(
+            who="who",
+            list_key="watched",
+            issues=issues("issues__alpha") * 10,
+            total=200,
+            subscriptions=[("C1", "Alpha", None)],
+            preferences=preferences,
+            base_url=BASE_URL,
+        )
+        view = View(**built)  # type: ignore[arg-type]
+        view.validate_json()
+        assert view.to_dict()["blocks"] == built["blocks"]
+    View(**unlinked_home_view(HOW_TO_CONNECT)).validate_json()  # type: ignore[arg-type]
