@@ -89,9 +89,9 @@ def plan(
 
     `mentioned` maps a journal id to the users its note mentions.
     """
-    assignee = issue.assigned_to.id if issue.assigned_to else None
     author = issue.author.id if issue.author else None
     watchers = {w.id for w in issue.watchers}
+    assigned_before = _assignee_before_each(issue)
     told: dict[int, list[Tell]] = {}
     for journal in sorted(journals, key=lambda j: j.id):
         by = journal.user.id if journal.user else None
@@ -99,8 +99,8 @@ def plan(
             d for d in journal.details if d.property == "attr" and d.name == "assigned_to_id"
         ]
         newly_assigned = _ids([d.new_value for d in assigning])
-        # Whoever was assigned when the change was made is concerned by it too.
-        assignees = _present(assignee) | _ids([d.old_value for d in assigning]) | newly_assigned
+        # Who was assigned when the change was made, and who it assigns, are concerned.
+        assignees = _present(assigned_before.get(journal.id)) | newly_assigned
         status_changed = any(
             d.property == "attr" and d.name == "status_id" for d in journal.details
         )
@@ -142,6 +142,18 @@ def assignee_at_creation(issue: Issue) -> int | None:
             if d.property == "attr" and d.name == "assigned_to_id":
                 return int(d.old_value) if d.old_value and d.old_value.isdigit() else None
     return issue.assigned_to.id if issue.assigned_to else None
+
+
+def _assignee_before_each(issue: Issue) -> dict[int, int | None]:
+    """Journal id -> who was assigned just before that journal, from all the journals."""
+    current = assignee_at_creation(issue)
+    before: dict[int, int | None] = {}
+    for journal in sorted(issue.journals, key=lambda j: j.id):
+        before[journal.id] = current
+        for d in journal.details:
+            if d.property == "attr" and d.name == "assigned_to_id":
+                current = int(d.new_value) if d.new_value and d.new_value.isdigit() else None
+    return before
 
 
 def reason(tell: Tell, preferences: Preferences) -> str | None:

@@ -64,3 +64,19 @@ def test_mentions_are_at_login_or_the_full_name_as_whole_words() -> None:
     assert not mentions("@alicex and alice", alice)
     assert not mentions("mail me at bob@alice.example", alice)  # an address, not a mention
     assert not mentions("Alice Archery", alice)
+
+
+def test_a_note_made_before_the_assignment_is_not_told_as_the_assignees() -> None:
+    from bot.redmine.models import Journal, JournalDetail
+
+    found = issue("issue__with_journals")
+    note = Journal(id=20, user=Ref(id=BOB), notes="Before anyone took it")
+    assign = Journal(
+        id=21,
+        user=Ref(id=BOB),
+        details=[JournalDetail(property="attr", name="assigned_to_id", new_value=str(ERIN))],
+    )
+    later = found.model_copy(update={"journals": [note, assign], "assigned_to": Ref(id=ERIN)})
+    told = plan(later, later.journals, {})
+    assert [(t.key, t.kinds) for t in told[ERIN]] == [(21, ("assigned", "involved"))]
+    assert assignee_at_creation(later) is None
