@@ -119,6 +119,7 @@ class Poller:
         # subscribed or not; journals are told from the start of the cycle's window.
         self.personal = personal
         self._window_start: datetime | None = None
+        self._outbox: DMOutbox | None = None  # the running cycle's, else None: send at once
 
     # -- running ---------------------------------------------------------------------
 
@@ -241,7 +242,7 @@ class Poller:
         gate = asyncio.Semaphore(self.concurrency)
         redmine_gone, lease_lost = asyncio.Event(), asyncio.Event()
         # Personal DMs go out while the other issues are read, each person at Slack's pace.
-        outbox = self.personal.outbox() if self.personal is not None else None
+        outbox = self._outbox = self.personal.outbox() if self.personal is not None else None
 
         async def handle(issue: Issue, matching: list[Subscription]) -> None:
             async with gate:
@@ -254,7 +255,7 @@ class Poller:
                     report.failed_issues.append(issue.id)
                     return
                 try:
-                    posted, served_at = await self._process(issue.id, matching, outbox)
+                    posted, served_at = await self._process(issue.id, matching)
                     report.posted += posted  # after the await: no lost update between tasks
                     report.fetched += 1
                     self._remember(issue, served_at)
@@ -272,6 +273,8 @@ class Poller:
             if outbox is not None:
                 outbox.abort()
             raise
+        finally:
+            self._outbox = None
         if outbox is not None:
             posted, undelivered = await outbox.close()
             report.posted += posted
@@ -355,10 +358,7 @@ class Poller:
         return issue, served_at
 
     async def _process(
-        self,
-        issue_id: int,
-        subscriptions: Sequence[Subscription],
-        outbox: DMOutbox | None = None,
+        self, issue_id: int, subscriptions: Sequence[Subscription]
     ) -> tuple[int, datetime]:
         lock = self._issue_locks.setdefault(issue_id, asyncio.Lock())
         async with lock:  # poller and webhook never work on one issue at once
@@ -372,10 +372,10 @@ class Poller:
                     await self._pause(subscription, error.error)
             if self.personal is not None:  # personal DMs: sent by the cycle, else now
                 since = self._window_start or self.clock() - OVERLAP
-                if outbox is None:
+                if self._outbox is None:
                     posted += await self.personal.deliver(issue, self.names, since=since)
                 else:
-                    outbox.add(await self.personal.prepare(issue, self.names, since=since))
+                    self._outbox.add(await self.personal.prepare(issue, self.names, since=since))
             return posted, served_at
 
     async def _deliver(self, sub: Subscription, issue: Issue) -> int:
