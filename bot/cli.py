@@ -15,6 +15,8 @@ from bot.logging import configure_logging
 if TYPE_CHECKING:
     import uvicorn
 
+    from bot.notify.delivery import SlackDelivery
+    from bot.notify.personal import PersonalNotifier
     from bot.notify.poller import Poller
     from bot.services import Services
 
@@ -57,6 +59,8 @@ def build_poller(services: Services, **options: Any) -> Poller:
     it drains the same webhook queue the web app fills."""
     from bot.notify.poller import Poller
 
+    if "personal" not in options:
+        options["personal"] = build_personal(services, options.get("delivery"))
     return Poller(
         settings=services.settings,
         redmine=services.redmine,
@@ -66,6 +70,26 @@ def build_poller(services: Services, **options: Any) -> Poller:
         slack_limits=services.slack_limits,
         metrics=services.metrics,
         **options,
+    )
+
+
+def build_personal(
+    services: Services, delivery: SlackDelivery | None = None
+) -> PersonalNotifier | None:
+    """Personal DMs need the admin key: they read each recipient's issue as that person
+    and match Redmine users by mail. Without it (or when switched off) there are none."""
+    from bot.notify.delivery import SlackDelivery
+    from bot.notify.personal import PersonalNotifier
+
+    if not (services.admin_mode and services.settings.personal_notifications):
+        return None
+    return PersonalNotifier(
+        settings=services.settings,
+        redmine=services.redmine,
+        slack=services.slack,
+        sessions=services.sessions,
+        delivery=delivery
+        or SlackDelivery(services.slack, limits=services.slack_limits, metrics=services.metrics),
     )
 
 

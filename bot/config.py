@@ -65,6 +65,9 @@ class Settings(BaseSettings):
 
     database_url: str = DEFAULT_DATABASE_URL
     poll_interval: Annotated[float, Field(gt=0)] = 60.0
+    # Personal DMs about one's own issues (bot/notify/personal.py); each person can
+    # switch each kind off in App Home.
+    personal_notifications: bool = True
     host: str = "0.0.0.0"
     port: Annotated[int, Field(ge=1, le=65535)] = 3000
     log_level: str = "INFO"

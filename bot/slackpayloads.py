@@ -190,6 +190,17 @@ class LinkShared(_Shape):
     source: str | None = None
 
 
+class AppHomeOpened(_Shape):
+    """docs.slack.dev/reference/events/app_home_opened: `tab` is "home" or "messages";
+    `view` comes only once a Home tab was published for the person."""
+
+    type: str
+    user: str
+    channel: str = ""
+    tab: str | None = None
+    view: View | None = None
+
+
 class Event(_Shape):
     type: str
 
@@ -220,7 +231,10 @@ MODELS: dict[str, type[_Payload]] = {
     "url_verification": UrlVerification,
 }
 
-EVENT_MODELS: dict[str, type[_Shape]] = {"link_shared": LinkShared}
+EVENT_MODELS: dict[str, type[_Shape]] = {
+    "link_shared": LinkShared,
+    "app_home_opened": AppHomeOpened,
+}
 
 
 @dataclass(frozen=True)

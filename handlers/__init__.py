@@ -5,7 +5,17 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.services import Services
-from handlers import actions, commands, errors, events, form_changes, options, shortcuts, views
+from handlers import (
+    actions,
+    commands,
+    errors,
+    events,
+    form_changes,
+    home,
+    options,
+    shortcuts,
+    views,
+)
 
 
 def register_all(app: AsyncApp, services: Services) -> None:
@@ -16,4 +26,5 @@ def register_all(app: AsyncApp, services: Services) -> None:
     form_changes.register(app, services)
     shortcuts.register(app, services)
     events.register(app, services)
+    home.register(app, services)
     errors.register(app, services)

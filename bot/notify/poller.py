@@ -30,6 +30,7 @@ from bot.notify.delivery import ChannelUnavailable, DeliveryFailed, SlackDeliver
 from bot.notify.events import is_closing, journal_event, tracker_matches
 from bot.notify.lease import NotifyLeaseHolder
 from bot.notify.names import RedmineNames
+from bot.notify.personal import DMOutbox, PersonalNotifier
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
 from bot.redmine.errors import RedmineError, RedmineUnavailable
@@ -88,6 +89,7 @@ class Poller:
         delivery: SlackDelivery | None = None,
         lease: NotifyLeaseHolder | None = None,
         metrics: Metrics | None = None,
+        personal: PersonalNotifier | None = None,
     ) -> None:
         self.settings = settings
         self.redmine = redmine  # admin view: it must see everything to filter it
@@ -113,6 +115,11 @@ class Poller:
         self._seen: dict[int, tuple[datetime, datetime]] = {}
         self._mentions = TTLCache(3600)
         self._failing = False
+        # Personal DMs (bot.notify.personal): every changed issue may concern someone,
+        # subscribed or not; journals are told from the start of the cycle's window.
+        self.personal = personal
+        self._window_start: datetime | None = None
+        self._outbox: DMOutbox | None = None  # the running cycle's, else None: send at once
 
     # -- running ---------------------------------------------------------------------
 
@@ -204,7 +211,7 @@ class Poller:
             cursor = await state.cursor()
             if cursor is None and self.since is not None:
                 cursor = self.since  # `poll --since`: deliver history from then on
-            elif cursor is None or not subscriptions:
+            elif cursor is None or not (subscriptions or self.personal):
                 # First start begins now (no flood of history); with no subscription
                 # there is nothing to ask Redmine, and nothing to catch up on later.
                 await state.set_cursor(self.clock())
@@ -219,13 +226,14 @@ class Poller:
             )
         ]
         report.listed = len(changed)
+        self._window_start = cursor - OVERLAP
         parents = await self._project_parents(subscriptions)
         work: list[tuple[Issue, list[Subscription]]] = []
         for issue in changed:
             if self._already_complete(issue):
                 continue
             matching = [s for s in subscriptions if _covers(s, issue.project.id, parents)]
-            if matching:
+            if matching or self.personal is not None:
                 work.append((issue, matching))
             else:
                 self._remember(
@@ -233,6 +241,8 @@ class Poller:
                 )  # no subscriber: never fetch
         gate = asyncio.Semaphore(self.concurrency)
         redmine_gone, lease_lost = asyncio.Event(), asyncio.Event()
+        # Personal DMs go out while the other issues are read, each person at Slack's pace.
+        outbox = self._outbox = self.personal.outbox() if self.personal is not None else None
 
         async def handle(issue: Issue, matching: list[Subscription]) -> None:
             async with gate:
@@ -257,7 +267,20 @@ class Poller:
                     if isinstance(error, RedmineUnavailable):
                         redmine_gone.set()
 
-        await asyncio.gather(*(handle(issue, matching) for issue, matching in work))
+        try:
+            await asyncio.gather(*(handle(issue, matching) for issue, matching in work))
+        except BaseException:
+            if outbox is not None:
+                outbox.abort()
+            raise
+        finally:
+            self._outbox = None
+        if outbox is not None:
+            posted, undelivered = await outbox.close()
+            report.posted += posted
+            report.failed_issues += sorted(undelivered - set(report.failed_issues))
+            for issue_id in undelivered:
+                self._seen.pop(issue_id, None)  # fetch it again next cycle
         if lease_lost.is_set():
             return report  # the cursor is the new holder's now; ours could skip its work
         failed = [i.updated_on for i in changed if i.id in report.failed_issues and i.updated_on]
@@ -306,12 +329,12 @@ class Poller:
         try:
             async with self.sessions() as session:
                 subscriptions = list(await SubscriptionRepository(session).active())
-            if not subscriptions:
+            if not subscriptions and self.personal is None:
                 return
             issue = await self.redmine.issues.get(issue_id)
             parents = await self._project_parents(subscriptions)
             matching = [s for s in subscriptions if _covers(s, issue.project.id, parents)]
-            if matching:
+            if matching or self.personal is not None:
                 await self.process_issue(issue_id, matching)
         except (RedmineError, DeliveryFailed) as error:
             log.info("webhook issue #%s left to the poller: %s", issue_id, error)
@@ -325,9 +348,9 @@ class Poller:
 
     async def _fetch(self, issue_id: int) -> tuple[Issue, datetime]:
         """The issue with journals, and when Redmine served it (its Date header)."""
-        issue, served_at = await self.redmine.issues.get_served(
-            issue_id, include=("journals", "attachments")
-        )
+        # Watchers only for personal DMs: the admin key reads them (REDMINE-FACTS).
+        include = ("journals", "attachments") + (("watchers",) if self.personal else ())
+        issue, served_at = await self.redmine.issues.get_served(issue_id, include=include)
         if served_at is None:
             # Redmine's own server (thin) sends no Date; proxies in front of it do. Our
             # clock then stands in, less an allowance for the two clocks differing.
@@ -347,6 +370,12 @@ class Poller:
                     posted += await self._deliver(subscription, issue)
                 except ChannelUnavailable as error:
                     await self._pause(subscription, error.error)
+            if self.personal is not None:  # personal DMs: sent by the cycle, else now
+                since = self._window_start or self.clock() - OVERLAP
+                if self._outbox is None:
+                    posted += await self.personal.deliver(issue, self.names, since=since)
+                else:
+                    self._outbox.add(await self.personal.prepare(issue, self.names, since=since))
             return posted, served_at
 
     async def _deliver(self, sub: Subscription, issue: Issue) -> int:

@@ -119,3 +119,45 @@ class SeenSlackRequest(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class PersonalSettings(Base):
+    """What a person wants to be told in a DM, and which list their App Home shows.
+
+    No row means every notification is on (the default) and the first list is shown.
+    """
+
+    __tablename__ = "personal_settings"
+
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    assigned: Mapped[bool] = mapped_column(Boolean, default=True)
+    involved: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[bool] = mapped_column(Boolean, default=True)
+    mentions: Mapped[bool] = mapped_column(Boolean, default=True)
+    home_list: Mapped[str] = mapped_column(String(16), default="assigned")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class DeliveredDM(Base):
+    """A journal already told to a person in a DM: once per person and journal."""
+
+    __tablename__ = "delivered_dms"
+
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    journal_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True
+    )
+    issue_id: Mapped[int] = mapped_column(Integer)
+    delivered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DMThread(Base):
+    """The message in a person's DM whose thread gathers everything about one issue."""
+
+    __tablename__ = "dm_threads"
+
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    issue_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

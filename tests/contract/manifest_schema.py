@@ -110,9 +110,19 @@ UNFURL_DOMAINS = {
     "items": {"type": "string", "maxLength": 255, "pattern": "^(?![.-])[-a-z0-9.]+[a-z0-9]$"},
 }
 
+# features.app_home: three optional booleans, nothing else.
+APP_HOME = _closed(
+    {
+        "home_tab_enabled": {"type": "boolean"},
+        "messages_tab_enabled": {"type": "boolean"},
+        "messages_tab_read_only_enabled": {"type": "boolean"},
+    }
+)
+
 # features.schema
 FEATURES = _closed(
     {
+        "app_home": APP_HOME,
         "bot_user": BOT_USER,
         "slash_commands": SLASH_COMMANDS,
         "shortcuts": SHORTCUTS,

@@ -88,3 +88,13 @@ def test_every_shortcut_callback_the_app_listens_for_is_declared(
         (shortcuts.CREATE_ISSUE_GLOBAL, "global"),
     }
     assert all(len(s["name"]) <= 24 for s in manifest["features"]["shortcuts"])
+
+
+def test_app_home_is_declared_with_its_event_and_the_dm_scope(manifest: dict[str, Any]) -> None:
+    # App Home needs the Home tab and the app_home_opened event (docs.slack.dev/reference/
+    # events/app_home_opened); personal notifications open a DM with conversations.open,
+    # which needs im:write (docs.slack.dev/reference/methods/conversations.open).
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
+    assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert {"im:write", "users:read.email"} <= set(manifest["oauth_config"]["scopes"]["bot"])

@@ -126,7 +126,7 @@ def test_link_shared_links_are_found_in_both_shapes(name: str) -> None:
 # field overview"): token, team_id, api_app_id, event, type, event_id, event_time.
 def _as_slack_sends(name: str) -> dict[str, Any]:
     body = load(name)
-    if body.get("type") == "link_shared":
+    if body.get("type") in {"link_shared", "app_home_opened"}:
         return {
             "token": "XXYYZZ",
             "team_id": "T1",

@@ -49,3 +49,17 @@ def count_issues(seed: Seed) -> int:
 
 def count_time_entries(seed: Seed) -> int:
     return int(get(seed, "/time_entries.json", limit=1)["total_count"])
+
+
+def update_issue(seed: Seed, issue_id: int, *, as_login: str | None = None, **fields: Any) -> None:
+    """Change an issue (fields, `notes`, `private_notes`) as the admin or as `as_login`."""
+    headers = {"X-Redmine-Switch-User": as_login} if as_login else {}
+    with admin(seed) as http:
+        response = http.put(f"/issues/{issue_id}.json", json={"issue": fields}, headers=headers)
+        response.raise_for_status()
+
+
+def add_watcher(seed: Seed, issue_id: int, user_id: int) -> None:
+    with admin(seed) as http:
+        response = http.post(f"/issues/{issue_id}/watchers.json", json={"user_id": user_id})
+        response.raise_for_status()

@@ -49,6 +49,9 @@ def settings_for(seed: Seed, fake: FakeSlack, db_path: Path, **overrides: Any) -
         "database_url": f"sqlite+aiosqlite:///{db_path}",
         "secret_key": SECRET_KEY,
         "poll_interval": 3600,
+        # Personal DMs would add posts to every poller test; the tests about them
+        # (tests/integration/notify/test_personal.py) turn them on.
+        "personal_notifications": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

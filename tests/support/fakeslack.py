@@ -78,6 +78,9 @@ METHOD_SCOPES: dict[str, str] = {
     "conversations.info": "{kind}:read",
     "conversations.replies": "{kind}:history",
     "conversations.history": "{kind}:history",
+    # api.slack.com/methods/conversations.open: im:write (mpim:write for group DMs);
+    # views.publish needs no scope beyond the bot token (api.slack.com/methods/views.publish).
+    "conversations.open": "im:write",
 }
 CONVERSATION_KIND = {"C": "channels", "G": "groups", "D": "im"}
 
@@ -123,6 +126,8 @@ class FakeSlack:
     entered: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     # trigger_id -> when Slack issued it (the harness records it as it sends a payload)
     triggers: dict[str, float] = field(default_factory=dict)
+    # user id -> their Home tab as last published (views.publish)
+    homes: dict[str, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -148,6 +153,7 @@ class FakeSlack:
             self.views.clear()
             self.entered.clear()
             self.triggers.clear()
+            self.homes.clear()
 
     def add_user(
         self, user_id: str, email: str | None, *, name: str = "", tz: str = "Europe/Berlin"
@@ -414,6 +420,8 @@ class FakeSlack:
             user = self.users.get(str(args.get("user")))
             return {**ok, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "users.lookupByEmail":
+            # api.slack.com/methods/users.lookupByEmail: an unknown address answers
+            # `users_not_found`.
             email = str(args.get("email", "")).lower()
             for user in self.users.values():
                 if user["profile"].get("email", "").lower() == email:
@@ -455,6 +463,26 @@ class FakeSlack:
                     self._keep_entered(view_id, view)
                 self.views[view_id] = {**view, "id": view_id}
             return {**ok, "view": {**view, "id": view_id, "hash": "h1"}}
+        if method == "views.publish":
+            # api.slack.com/methods/views.publish: `user_id` must be a user of the
+            # workspace (else `user_not_found`); the answer carries the view with its id.
+            user_id = str(args.get("user_id"))
+            if user_id not in self.users:
+                return {"ok": False, "error": "user_not_found"}
+            view = args.get("view") if isinstance(args.get("view"), dict) else {}
+            with self._lock:
+                view_id = self.homes.get(user_id, {}).get("id") or f"VHOME{next(self._ts)}"
+                self.homes[user_id] = {**view, "id": view_id}
+            return {**ok, "view": {**view, "id": view_id, "hash": f"h{next(self._ts)}"}}
+        if method == "conversations.open":
+            # api.slack.com/methods/conversations.open: `users` opens (or finds) the DM
+            # with that person; the same person always gets the same D... id.
+            user_id = str(args.get("users", ""))
+            if "," in user_id:
+                return {"ok": False, "error": "not_implemented_by_fake"}
+            if user_id not in self.users:
+                return {"ok": False, "error": "user_not_found"}
+            return {**ok, "channel": {"id": dm_channel(user_id)}}
         if method == "files.info":
             file = self.files.get(str(args.get("file")))
             return {**ok, "file": file} if file else {"ok": False, "error": "file_not_found"}
@@ -508,6 +536,11 @@ _INITIAL_TO_STATE = {
     "initial_options": "selected_options",
     "initial_date": "selected_date",
 }
+
+
+def dm_channel(user_id: str) -> str:
+    """The id of the bot's DM with `user_id` in this fake (Slack's DM ids start with D)."""
+    return "D" + user_id.removeprefix("U")
 
 
 def _initial_state(element: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,151 @@
+"""The App Home tab: pure builders, data in, a `home` view out."""
+
+from __future__ import annotations
+
+from bot import limits
+from bot.blocks.common import Block, context, option, plain, section
+from bot.blocks.issues import issue_summary_line
+from bot.redmine.models import Issue
+from bot.store.personal import HOME_LISTS, NOTIFY_KINDS, Preferences
+from bot.text import escape_mrkdwn
+
+HOME_LIST_ACTION = "home_list"
+HOME_NOTIFY_ACTION = "home_notify"
+
+LIST_LABELS = {
+    "assigned": "Open issues assigned to me",
+    "reported": "Open issues I reported",
+    "watched": "Open issues I watch",
+    "due": "Due or overdue this week",
+}
+LIST_EMPTY = {
+    "assigned": "Nothing open is assigned to you.",
+    "reported": "No open issue you reported.",
+    "watched": "You watch no open issue.",
+    "due": "Nothing of yours is due this week.",
+}
+NOTIFY_LABELS = {
+    "assigned": "An issue is assigned to me",
+    "involved": "A note or change on an issue I am assigned to, reported or watch",
+    "status": "The status of my issue changes",
+    "mentions": "A note mentions my Redmine login or name",
+}
+NO_SUBSCRIPTIONS = "You have not subscribed a channel. Run `/redmine subscribe <project>` in one."
+NOT_CONNECTED_TITLE = "*You are not connected to Redmine yet.*"
+NOTIFY_HELP = "I send these as direct messages, never about your own changes."
+
+
+def home_row(issue: Issue, base_url: str) -> list[Block]:
+    """One issue in a list. The lead wires this to the issue card's actions (issue 11 part A)."""
+    return [section(issue_summary_line(issue, base_url))]
+
+
+def _list_select(chosen: str) -> Block:
+    options = [option(LIST_LABELS[key], key) for key in HOME_LISTS]
+    return {
+        "type": "actions",
+        "block_id": "home_list",
+        "elements": [
+            {
+                "type": "static_select",
+                "action_id": HOME_LIST_ACTION,
+                "options": options,
+                "initial_option": options[HOME_LISTS.index(chosen)],
+            }
+        ],
+    }
+
+
+def _notify_checkboxes(preferences: Preferences) -> Block:
+    options = [option(NOTIFY_LABELS[kind], kind) for kind in NOTIFY_KINDS]
+    element: dict[str, object] = {
+        "type": "checkboxes",
+        "action_id": HOME_NOTIFY_ACTION,
+        "options": options,
+    }
+    chosen = [o for o, kind in zip(options, NOTIFY_KINDS, strict=True) if preferences.wants(kind)]
+    # initial_options is "one or more" options (checkboxes element reference), and
+    # python-slack-sdk's CheckboxesElement drops an empty one too: none ticked, none sent.
+    if chosen:
+        element["initial_options"] = chosen
+    return {"type": "actions", "block_id": "home_notify", "elements": [element]}
+
+
+def _header(text: str) -> Block:
+    return {"type": "header", "text": plain(text)}
+
+
+def _subscription_lines(subscriptions: list[tuple[str, str, str | None]]) -> Block:
+    if not subscriptions:
+        return section(NO_SUBSCRIPTIONS)
+    lines = []
+    for channel_id, project_name, paused_reason in subscriptions:
+        line = f"• *{escape_mrkdwn(project_name)}* in <#{channel_id}>"
+        if paused_reason:
+            line += f" (paused: `{escape_mrkdwn(paused_reason)}`)"
+        lines.append(line)
+    return section("\n".join(lines))
+
+
+def home_view(
+    *,
+    who: str,
+    list_key: str,
+    issues: list[Issue],
+    total: int,
+    subscriptions: list[tuple[str, str, str | None]],
+    preferences: Preferences,
+    base_url: str,
+) -> dict[str, object]:
+    """The Home tab of a person Redmine knows: who they act as, a list, subscriptions, settings."""
+    blocks: list[Block] = [
+        _header("Your Redmine"),
+        section(who),
+        {"type": "divider"},
+        _list_select(list_key),
+    ]
+    if issues:
+        for issue in issues:
+            blocks.extend(home_row(issue, base_url))
+        if total > len(issues):
+            blocks.append(
+                context(
+                    f"Showing {len(issues)} of {total}. <{base_url}/issues|All issues in Redmine>"
+                )
+            )
+    else:
+        blocks.append(section(LIST_EMPTY[list_key]))
+    blocks += [
+        {"type": "divider"},
+        _header("Channel subscriptions you created"),
+        _subscription_lines(subscriptions),
+        {"type": "divider"},
+        _header("Tell me in a direct message when"),
+        _notify_checkboxes(preferences),
+        context(NOTIFY_HELP),
+    ]
+    return {"type": "home", "blocks": blocks[: limits.VIEW_BLOCKS]}
+
+
+def unlinked_home_view(reason: str) -> dict[str, object]:
+    """The Home tab of a person Redmine does not know: why, and how to connect."""
+    return {
+        "type": "home",
+        "blocks": [
+            _header("Your Redmine"),
+            section(NOT_CONNECTED_TITLE),
+            section(reason),  # our own words (bot.identity), not Redmine's
+        ],
+    }
+
+
+def home_error_view(message: str) -> dict[str, object]:
+    """When Redmine could not be read: say so, keep the tab usable."""
+    return {
+        "type": "home",
+        "blocks": [
+            _header("Your Redmine"),
+            section(message),
+            context("Open this tab again to retry."),
+        ],
+    }

@@ -1,0 +1,42 @@
+"""Personal notifications in a DM: the channel builders, with a line saying why you're told."""
+
+from __future__ import annotations
+
+from bot.blocks.common import Block, context
+from bot.blocks.notifications import change_message, new_issue_message
+from bot.config import TextFormatting
+from bot.journalevent import JournalEvent
+from bot.redmine.models import Issue
+
+# Why a person is told, by the kind of notification (the App Home toggles); for
+# "involved" the words say how the person is involved.
+REASONS = {
+    "assigned": "Assigned to you",
+    "mentions": "You were mentioned",
+    "status": "The status of your issue changed",
+    "assignee": "On an issue assigned to you",
+    "author": "On an issue you reported",
+    "watcher": "On an issue you watch",
+}
+
+
+def personal_new_issue_message(
+    issue: Issue, reason: str, base_url: str, formatting: TextFormatting
+) -> tuple[str, list[Block]]:
+    text, blocks = new_issue_message(issue, base_url, formatting)
+    return f"{reason}: {text}", [context(reason), *blocks]
+
+
+def personal_change_message(
+    issue: Issue,
+    event: JournalEvent,
+    reason: str,
+    base_url: str,
+    formatting: TextFormatting,
+    *,
+    in_thread: bool,
+) -> tuple[str, list[Block]]:
+    """The first message about an issue names it (it starts the issue's DM thread);
+    replies in that thread do not repeat it."""
+    text, blocks = change_message(issue, event, base_url, formatting, in_thread=in_thread)
+    return f"{reason}: {text}", [context(reason), *blocks]

@@ -1,0 +1,113 @@
+"""App Home: the person's own Redmine on the Home tab, redrawn when opened and after a
+change made in it (the list switch, the notification toggles)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.actions.errors import UserFacingError, describe
+from bot.actions.home import choose_home_list, my_home, set_notifications
+from bot.blocks.home import (
+    HOME_LIST_ACTION,
+    HOME_NOTIFY_ACTION,
+    home_error_view,
+    home_view,
+    unlinked_home_view,
+)
+from bot.identity import NotLinked
+from bot.redmine.errors import ImpersonationError, RedmineError
+from bot.services import Services
+from handlers.common import acting_as, tell
+
+log = logging.getLogger("redmine_slack.handlers")
+
+
+async def publish_home(services: Services, client: AsyncWebClient, user_id: str) -> None:
+    """Read the person's Redmine as them and publish their Home tab."""
+    view: dict[str, Any]
+    try:
+        identity, redmine = await acting_as(services, user_id)
+        home = await my_home(
+            redmine,
+            slack_user_id=user_id,
+            sessions=services.sessions,
+            today=datetime.now(UTC).date(),
+        )
+    except NotLinked as error:
+        view = unlinked_home_view(error.message)
+    except RedmineError as error:
+        if isinstance(error, ImpersonationError):
+            services.identity.forget(user_id)  # locked meanwhile: ask again next time
+        view = home_error_view(describe(error))
+    else:
+        view = home_view(
+            who=identity.describe(),
+            list_key=home.list_key,
+            issues=home.issues,
+            total=home.total,
+            subscriptions=[
+                (s.channel_id, s.project_name, s.paused_reason) for s in home.subscriptions
+            ],
+            preferences=home.preferences,
+            base_url=services.settings.redmine_base_url,
+        )
+    try:
+        await client.views_publish(user_id=user_id, view=view)
+    except SlackApiError as error:
+        log.info("views.publish refused: %s", error.response.get("error"))
+
+
+async def on_home_opened(services: Services, event: dict[str, Any], client: AsyncWebClient) -> None:
+    # The event also comes for the Messages tab, which has nothing to publish.
+    if event.get("tab", "home") == "home":
+        await publish_home(services, client, str(event.get("user", "")))
+
+
+async def on_home_list(
+    services: Services, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+) -> None:
+    user_id = body["user"]["id"]
+    chosen = str((action.get("selected_option") or {}).get("value", ""))
+    try:
+        await choose_home_list(chosen, slack_user_id=user_id, sessions=services.sessions)
+    except UserFacingError as error:
+        await tell(client, None, user_id, error.message)
+    await publish_home(services, client, user_id)
+
+
+async def on_home_notify(
+    services: Services, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+) -> None:
+    user_id = body["user"]["id"]
+    ticked = [str(o.get("value", "")) for o in action.get("selected_options") or []]
+    try:
+        await set_notifications(ticked, slack_user_id=user_id, sessions=services.sessions)
+    except UserFacingError as error:
+        await tell(client, None, user_id, error.message)
+    await publish_home(services, client, user_id)
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    @app.event("app_home_opened")
+    async def home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
+        await on_home_opened(services, event, client)
+
+    @app.action(HOME_LIST_ACTION)
+    async def home_list(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        await on_home_list(services, body, action, client)
+
+    @app.action(HOME_NOTIFY_ACTION)
+    async def home_notify(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        await on_home_notify(services, body, action, client)

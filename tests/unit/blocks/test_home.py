@@ -1,0 +1,167 @@
+"""bot.blocks.home: the Home tab as whole dicts.
+
+Shapes: a `home` view (docs.slack.dev/surfaces/app-home, views.publish), header,
+section, divider, context and actions blocks, a static_select with `initial_option` and
+checkboxes with `initial_options` (docs.slack.dev/reference/block-kit/block-elements/
+checkboxes-element: options that exactly match ones in `options`).
+"""
+
+from __future__ import annotations
+
+from bot.blocks.home import home_row, home_view, unlinked_home_view
+from bot.identity import HOW_TO_CONNECT
+from bot.store.personal import Preferences
+from tests.support.redmine_fixtures import BASE_URL, issues
+
+
+def section(text: str) -> dict[str, object]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def header(text: str) -> dict[str, object]:
+    return {"type": "header", "text": {"type": "plain_text", "text": text, "emoji": True}}
+
+
+def option(text: str, value: str) -> dict[str, object]:
+    return {"text": {"type": "plain_text", "text": text, "emoji": True}, "value": value}
+
+
+LISTS = [
+    option("Open issues assigned to me", "assigned"),
+    option("Open issues I reported", "reported"),
+    option("Open issues I watch", "watched"),
+    option("Due or overdue this week", "due"),
+]
+KINDS = [
+    option("An issue is assigned to me", "assigned"),
+    option("A note or change on an issue I am assigned to, reported or watch", "involved"),
+    option("The status of my issue changes", "status"),
+    option("A note mentions my Redmine login or name", "mentions"),
+]
+
+
+def test_a_row_is_the_issue_summary_line_escaped() -> None:
+    first = issues("issues__alpha")[0]
+    [row] = home_row(first, BASE_URL)
+    assert row == section(
+        "*<https://redmine.example.test/issues/1|#1 Release &lt;!channel&gt; notes &amp; "
+        "*bold* claims>*  Bug · Closed · → Alice Archer"
+    )
+    assert "<!channel>" not in str(row)
+
+
+def test_the_whole_home_of_a_person_with_no_issues_and_everything_off() -> None:
+    off = Preferences(False, False, False, False, "due")
+    view = home_view(
+        who="You act in Redmine as `alice`.",
+        list_key="due",
+        issues=[],
+        total=0,
+        subscriptions=[("C1", "Alpha <x>", None), ("C2", "Beta", "not_in_channel")],
+        preferences=off,
+        base_url=BASE_URL,
+    )
+    assert view == {
+        "type": "home",
+        "blocks": [
+            header("Your Redmine"),
+            section("You act in Redmine as `alice`."),
+            {"type": "divider"},
+            {
+                "type": "actions",
+                "block_id": "home_list",
+                "elements": [
+                    {
+                        "type": "static_select",
+                        "action_id": "home_list",
+                        "options": LISTS,
+                        "initial_option": LISTS[3],
+                    }
+                ],
+            },
+            section("Nothing of yours is due this week."),
+            {"type": "divider"},
+            header("Channel subscriptions you created"),
+            section("• *Alpha &lt;x&gt;* in <#C1>\n• *Beta* in <#C2> (paused: `not_in_channel`)"),
+            {"type": "divider"},
+            header("Tell me in a direct message when"),
+            # Every box unticked: initial_options takes "one or more", so none is sent.
+            {
+                "type": "actions",
+                "block_id": "home_notify",
+                "elements": [{"type": "checkboxes", "action_id": "home_notify", "options": KINDS}],
+            },
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": "I send these as direct messages, never about your own changes.",
+                    }
+                ],
+            },
+        ],
+    }
+
+
+def test_a_long_list_says_how_many_are_not_shown_and_ticks_the_wanted_kinds() -> None:
+    shown = issues("issues__alpha")
+    view = home_view(
+        who="who",
+        list_key="assigned",
+        issues=shown,
+        total=200,
+        subscriptions=[],
+        preferences=Preferences(involved=False),
+        base_url=BASE_URL,
+    )
+    blocks = view["blocks"]
+    assert isinstance(blocks, list)
+    rows = blocks[4:6]
+    assert rows == [home_row(shown[0], BASE_URL)[0], home_row(shown[1], BASE_URL)[0]]
+    assert blocks[6] == {
+        "type": "context",
+        "elements": [
+            {
+                "type": "mrkdwn",
+                "text": "Showing 2 of 200. <https://redmine.example.test/issues|All issues in Redmine>",
+            }
+        ],
+    }
+    assert blocks[9] == section(
+        "You have not subscribed a channel. Run `/redmine subscribe <project>` in one."
+    )
+    checkboxes = blocks[12]["elements"][0]
+    assert checkboxes["initial_options"] == [KINDS[0], KINDS[2], KINDS[3]]
+
+
+def test_an_unmapped_person_is_told_why_and_how_to_connect() -> None:
+    assert unlinked_home_view(HOW_TO_CONNECT) == {
+        "type": "home",
+        "blocks": [
+            header("Your Redmine"),
+            section("*You are not connected to Redmine yet.*"),
+            section(HOW_TO_CONNECT),
+        ],
+    }
+
+
+def test_python_slack_sdk_takes_the_home_view_as_valid() -> None:
+    # slack_sdk.models.views.View checks Slack's view rules (type, block count, each
+    # block's and element's limits) as Slack documents them.
+    from slack_sdk.models.views import View
+
+    for preferences in (Preferences(), Preferences(False, False, False, False)):
+        built = home_view(
+            who="who",
+            list_key="watched",
+            issues=issues("issues__alpha") * 10,
+            total=200,
+            subscriptions=[("C1", "Alpha", None)],
+            preferences=preferences,
+            base_url=BASE_URL,
+        )
+        view = View(**built)  # type: ignore[arg-type]
+        view.validate_json()
+        assert view.to_dict()["blocks"] == built["blocks"]
+    View(**unlinked_home_view(HOW_TO_CONNECT)).validate_json()  # type: ignore[arg-type]
