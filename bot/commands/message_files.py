@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.actions.reply_to_note import UploadedFiles, UploadFiles
 from bot.commands.attach import AttachOutcome, attach_files
 from bot.redmine import Redmine
 from bot.redmine.attachments import attachment_spec
@@ -101,3 +102,14 @@ async def attach_message_files(
     outcome = await attach_files(redmine, files, issue_id, found, note=note)
     outcome.refused.extend(missing)
     return _readable(outcome)
+
+
+def reply_file_uploader(files: SlackFiles, reads: SlackReads) -> UploadFiles:
+    """The upload step of a thread reply (bot.actions.reply_to_note), from the code above."""
+
+    async def upload(redmine: Redmine, file_ids: Sequence[str]) -> UploadedFiles:
+        found, missing = await look_up(reads, file_ids)
+        uploaded = await upload_all(redmine, files, found)
+        return UploadedFiles(uploaded.specs, [*uploaded.outcome.refused, *missing])
+
+    return upload

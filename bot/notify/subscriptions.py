@@ -108,6 +108,7 @@ async def subscribe(
             include_subprojects=options.include_subprojects,
             threads=options.threads,
             private=options.private,
+            replies=options.replies,
             created_by_slack_user=identity.slack_user_id,
             created_by_login=identity.login,
         )
@@ -152,7 +153,7 @@ async def list_subscriptions(services: Services, channel_id: str) -> str:
     for s in subscriptions:
         options = parse_filters([])
         options = type(options)(
-            list(s.trackers), list(s.events), s.include_subprojects, s.threads, s.private
+            list(s.trackers), list(s.events), s.include_subprojects, s.threads, s.private, s.replies
         )
         state = (
             f" — :double_vertical_bar: paused: `{escape_mrkdwn(s.paused_reason or '')}`"
