@@ -14,7 +14,7 @@ from bot.identity import NotLinked
 from bot.redmine.errors import RedmineError
 from bot.services import Services
 from handlers.common import acting_as
-from handlers.thread_replies import import_reply
+from handlers.thread_replies import on_message
 
 log = logging.getLogger("redmine_slack.handlers")
 
@@ -24,7 +24,7 @@ def register(app: AsyncApp, services: Services) -> None:
 
     @app.event("message")  # every subtype: replies, edits and deletions in issue threads
     async def message_in_a_thread(event: dict[str, Any], client: AsyncWebClient) -> None:
-        await import_reply(services, client, event)
+        await on_message(services, client, event)
 
     @app.event("link_shared")
     async def unfurl_issue_links(event: dict[str, Any], client: AsyncWebClient) -> None:

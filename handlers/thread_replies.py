@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.actions.follow_reply_edits import ReplyChange, follow_reply_change, imported_reply
 from bot.actions.reply_to_note import (
     SUCCESS_REACTION,
     SlackReply,
@@ -58,6 +59,65 @@ def parse_reply(event: dict[str, Any]) -> SlackReply | None:
         text=str(event.get("text") or ""),
         file_ids=file_ids,
     )
+
+
+def parse_change(event: dict[str, Any]) -> ReplyChange | None:
+    """A person's edit (`message_changed`) or deletion (`message_deleted`) of a message.
+
+    Shapes after slackapi/java-slack-sdk json-logs/samples/events/MessageChangedPayload.json
+    (`message` now, `previous_message` before) and MessageDeletedPayload.json
+    (`deleted_ts`, `previous_message`). Slack also sends message_changed when it adds an
+    unfurl to a message: the text is then unchanged and there is nothing to follow.
+    """
+    channel = event.get("channel")
+    subtype = event.get("subtype")
+    before = (
+        event.get("previous_message") if isinstance(event.get("previous_message"), dict) else {}
+    )
+    if not channel or is_from_a_bot(before or {}):
+        return None
+    if subtype == "message_changed":
+        after = event.get("message")
+        if not isinstance(after, dict) or is_from_a_bot(after) or not after.get("ts"):
+            return None
+        if after.get("text") == (before or {}).get("text"):
+            return None
+        return ReplyChange(str(channel), str(after["ts"]), str(after.get("text") or ""))
+    if subtype == "message_deleted" and event.get("deleted_ts"):
+        return ReplyChange(str(channel), str(event["deleted_ts"]), None)
+    return None
+
+
+async def on_message(services: Services, client: AsyncWebClient, event: dict[str, Any]) -> None:
+    if event.get("subtype") in {"message_changed", "message_deleted"}:
+        await follow_change(services, client, event)
+    else:
+        await import_reply(services, client, event)
+
+
+async def follow_change(services: Services, client: AsyncWebClient, event: dict[str, Any]) -> None:
+    change = parse_change(event)
+    if change is None:
+        return
+    record = await imported_reply(services.sessions, change.channel_id, change.ts)
+    if record is None:
+        return  # not a reply we imported
+    thread_ts = str(
+        (event.get("message") or event.get("previous_message") or {}).get("thread_ts") or ""
+    )
+    context = MessageContext(change.channel_id, change.ts, thread_ts or None)
+    say = thread_teller(client, context, record.slack_user_id)
+    reads = SlackReads(client, services.slack_users)
+    async with answering_failures(services, record.slack_user_id, say):
+        _, redmine = await acting_as(services, record.slack_user_id)  # the author, always
+        names = await reads.names(mentioned_user_ids([change.text or ""]))
+        await follow_reply_change(
+            replace(change, names=names),
+            record,
+            redmine=redmine,
+            sessions=services.sessions,
+            formatting=services.settings.redmine_text_formatting,
+        )
 
 
 async def import_reply(services: Services, client: AsyncWebClient, event: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.actions.follow_reply_edits import CHANGE_REFUSED
 from bot.app import create_app
 from bot.cli import webhook_jobs
 from bot.identity import NO_MATCH
@@ -269,3 +270,136 @@ def test_replies_in_a_private_on_channel_become_private_notes(
     send_event(synced, message_event("CPRIVATE", "UALICE", f"secret {marker}", thread_ts))
     [note] = wait_notes(synced.seed, issue_id, marker)
     assert note["private_notes"] is True
+
+
+def changed_event(channel: str, user: str, before: dict[str, Any], text: str) -> dict[str, Any]:
+    """message_changed after java-slack-sdk json-logs/samples/events/MessageChangedPayload.json."""
+    edited_ts = f"{time.time():.6f}"
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": channel,
+        "ts": edited_ts,
+        "event_ts": edited_ts,
+        "message": {**before, "text": text, "edited": {"user": user, "ts": edited_ts}},
+        "previous_message": before,
+    }
+
+
+def deleted_event(channel: str, before: dict[str, Any]) -> dict[str, Any]:
+    """message_deleted after java-slack-sdk json-logs/samples/events/MessageDeletedPayload.json."""
+    now = f"{time.time():.6f}"
+    return {
+        "type": "message",
+        "subtype": "message_deleted",
+        "hidden": True,
+        "channel": channel,
+        "ts": now,
+        "event_ts": now,
+        "deleted_ts": before["ts"],
+        "previous_message": before,
+    }
+
+
+def wait_until(check: Any, what: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError(what)
+
+
+def test_an_edit_and_a_delete_in_slack_follow_the_note(
+    synced: RunningService, tmp_path: Path
+) -> None:
+    synced.command("subscribe alpha replies:on")
+    synced.wait_response()
+    issue_id, thread_ts = issue_with_thread(synced, tmp_path)
+    marker = uuid.uuid4().hex[:8]
+    # alice is a Manager in alpha: her role may edit notes (see the refusal test for bob).
+    reply = message_event("CPUBLIC", "UALICE", f"first {marker}", thread_ts)
+    send_event(synced, reply)
+    [note] = wait_notes(synced.seed, issue_id, marker)
+    send_event(synced, changed_event("CPUBLIC", "UALICE", reply, f"second _{marker}_"))
+    wait_until(
+        lambda: (
+            [j["notes"] for j in rm.journals(synced.seed, issue_id) if j["id"] == note["id"]]
+            == [f"second _{marker}_"]
+        ),
+        "the edit did not follow",
+    )
+    send_event(synced, deleted_event("CPUBLIC", {**reply, "text": f"second _{marker}_"}))
+    wait_until(
+        lambda: all(j["id"] != note["id"] for j in rm.journals(synced.seed, issue_id)),
+        "the deleted reply's journal is still there",
+    )
+    assert synced.fake.of("chat.postEphemeral") == []
+
+
+def test_deleting_a_reply_whose_note_carries_a_file_marks_it(
+    synced: RunningService, tmp_path: Path
+) -> None:
+    synced.command("subscribe alpha replies:on")
+    synced.wait_response()
+    issue_id, thread_ts = issue_with_thread(synced, tmp_path)
+    synced.fake.add_file("F0KEEP1", "keep.txt", b"kept in Redmine\n")
+    marker = uuid.uuid4().hex[:8]
+    reply = message_event(
+        "CPUBLIC",
+        "UALICE",
+        f"with file {marker}",
+        thread_ts,
+        subtype="file_share",
+        files=[{"id": "F0KEEP1"}],
+    )
+    send_event(synced, reply)
+    [note] = wait_notes(synced.seed, issue_id, marker)
+    send_event(synced, deleted_event("CPUBLIC", reply))
+    wait_until(
+        lambda: (
+            [j["notes"] for j in rm.journals(synced.seed, issue_id) if j["id"] == note["id"]]
+            == ["(deleted in Slack)"]
+        ),
+        "the journal with a file was not marked",
+    )
+
+
+def test_an_edit_redmine_refuses_is_told_to_the_author_and_the_note_stays(
+    synced: RunningService, tmp_path: Path
+) -> None:
+    synced.command("subscribe alpha replies:on")
+    synced.wait_response()
+    issue_id, thread_ts = issue_with_thread(synced, tmp_path)
+    marker = uuid.uuid4().hex[:8]
+    # bob is a Developer: Redmine 5's default Developer role may add notes but not edit
+    # them (PUT /journals/:id.json answers 403 for him).
+    reply = message_event("CPUBLIC", "UBOB", f"kept {marker}", thread_ts)
+    send_event(synced, reply)
+    wait_notes(synced.seed, issue_id, marker)
+    send_event(synced, changed_event("CPUBLIC", "UBOB", reply, f"changed {marker}"))
+    [told] = synced.fake.wait_for("chat.postEphemeral")
+    assert told.args["user"] == "UBOB" and told.args["thread_ts"] == thread_ts
+    assert told.args["text"] == CHANGE_REFUSED.format(what="edit", issue_id=issue_id, fix="change")
+    assert [n["notes"] for n in notes_on(synced.seed, issue_id, marker)] == [f"kept {marker}"]
+
+
+def test_an_edit_of_a_note_deleted_in_redmine_is_told_to_the_author(
+    synced: RunningService, tmp_path: Path
+) -> None:
+    synced.command("subscribe alpha replies:on")
+    synced.wait_response()
+    issue_id, thread_ts = issue_with_thread(synced, tmp_path)
+    marker = uuid.uuid4().hex[:8]
+    reply = message_event("CPUBLIC", "UALICE", f"to be refused {marker}", thread_ts)
+    send_event(synced, reply)
+    [note] = wait_notes(synced.seed, issue_id, marker)
+    # Meanwhile the note goes away in Redmine (deleted there by the admin).
+    with rm.admin(synced.seed) as http:
+        http.put(f"/journals/{note['id']}.json", json={"journal": {"notes": ""}}).raise_for_status()
+    send_event(synced, changed_event("CPUBLIC", "UALICE", reply, f"edited {marker}"))
+    [told] = synced.fake.wait_for("chat.postEphemeral")
+    assert told.args["user"] == "UALICE" and told.args["thread_ts"] == thread_ts
+    assert f"Your note on #{issue_id} no longer exists in Redmine" in told.args["text"]
+    assert notes_on(synced.seed, issue_id, marker) == []

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 
 from bot.actions.errors import UserFacingError
+from bot.actions.follow_reply_edits import ReplyChange
 from bot.actions.reply_to_note import SlackReply, note_text, refused_files_text
 from bot.config import TextFormatting
 from bot.notify.filters import parse_filters
-from handlers.thread_replies import parse_reply
+from handlers.thread_replies import parse_change, parse_reply
 
 REPLY: dict[str, Any] = {
     "type": "message",
@@ -74,3 +75,27 @@ def test_refused_files_are_named_with_what_to_do() -> None:
         "• `big.bin`: Redmine refused it: too large (5 MB)",
         "Attach them in Redmine, or make them smaller and reply again.",
     ]
+
+
+def test_edits_and_deletions_are_parsed_and_unfurls_ignored() -> None:
+    changed = {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel": "C1",
+        "message": {**REPLY, "text": "new words", "edited": {"user": "UBOB", "ts": "1.9"}},
+        "previous_message": REPLY,
+    }
+    assert parse_change(changed) == ReplyChange("C1", REPLY["ts"], "new words")
+    unfurled = {**changed, "message": {**REPLY, "attachments": [{"id": 1}]}}
+    assert parse_change(unfurled) is None  # Slack added a preview; the text is the same
+    by_bot = {**changed, "message": {**changed["message"], "bot_id": "B1"}}
+    assert parse_change(by_bot) is None
+    deleted = {
+        "type": "message",
+        "subtype": "message_deleted",
+        "channel": "C1",
+        "deleted_ts": REPLY["ts"],
+        "previous_message": REPLY,
+    }
+    assert parse_change(deleted) == ReplyChange("C1", REPLY["ts"], None)
+    assert parse_change({**REPLY}) is None
