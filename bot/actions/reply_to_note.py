@@ -81,9 +81,14 @@ class ReplyImported:
 async def synced_thread(
     sessions: async_sessionmaker[AsyncSession], channel_id: str, thread_ts: str
 ) -> SyncedThread | None:
-    """The thread's issue when the channel syncs replies; None for any other thread."""
+    """The thread's issue when its replies become notes (a thread linked with the
+    `connect_thread` shortcut, or an issue's notification thread in a channel with
+    `replies:on`); None for any other thread."""
     async with sessions() as session:
         replies = ImportedReplyRepository(session)
+        link = await replies.linked(channel_id, thread_ts)
+        if link is not None:  # linked by hand: synced whatever the subscriptions say
+            return SyncedThread(channel_id, link.issue_id, private_channel=link.private)
         issue_id = await replies.issue_for_thread(channel_id, thread_ts)
         if issue_id is None or not await replies.reply_subscriptions(channel_id):
             return None

@@ -122,6 +122,20 @@ class ImportedReply(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class LinkedThread(Base):
+    """A Slack thread someone linked to an existing issue: its replies become notes
+    until someone unlinks it (the `connect_thread` shortcut)."""
+
+    __tablename__ = "linked_threads"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    thread_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
+    issue_id: Mapped[int] = mapped_column(Integer)
+    private: Mapped[bool] = mapped_column(Boolean, default=False)  # notes from it are private
+    linked_by_slack_user: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class NotifyLease(Base):
     """Who may deliver notifications right now: one row, taken and renewed atomically."""
 

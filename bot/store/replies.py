@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.redmine.models import Journal
-from bot.store.models import ImportedReply, IssueThread, Subscription, utcnow
+from bot.store.models import ImportedReply, IssueThread, LinkedThread, Subscription, utcnow
 from bot.store.repositories import _insert_ignoring_duplicates
 
 
@@ -47,6 +47,36 @@ class ImportedReplyRepository:
             )
         )
         return found.scalars().first()
+
+    async def linked(self, channel_id: str, thread_ts: str) -> LinkedThread | None:
+        return await self.session.get(LinkedThread, (channel_id, thread_ts))
+
+    async def link_thread(
+        self, channel_id: str, thread_ts: str, issue_id: int, *, private: bool, by: str
+    ) -> None:
+        row = await self.linked(channel_id, thread_ts)
+        if row is None:
+            self.session.add(
+                LinkedThread(
+                    channel_id=channel_id,
+                    thread_ts=thread_ts,
+                    issue_id=issue_id,
+                    private=private,
+                    linked_by_slack_user=by,
+                    created_at=utcnow(),
+                )
+            )
+        else:
+            row.issue_id, row.private, row.linked_by_slack_user = issue_id, private, by
+        await self.session.flush()
+
+    async def unlink_thread(self, channel_id: str, thread_ts: str) -> bool:
+        removed = await self.session.execute(
+            delete(LinkedThread).where(
+                LinkedThread.channel_id == channel_id, LinkedThread.thread_ts == thread_ts
+            )
+        )
+        return bool(getattr(removed, "rowcount", 0))
 
     async def reply_subscriptions(self, channel_id: str) -> Sequence[Subscription]:
         """The channel's live subscriptions with `replies:on`."""

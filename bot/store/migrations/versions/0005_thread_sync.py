@@ -1,4 +1,5 @@
-"""Two-way threads: `replies:on` subscriptions and the Slack replies imported as notes.
+"""Two-way threads: `replies:on` subscriptions, the Slack replies imported as notes, and
+threads linked to an existing issue.
 
 Revision ID: 0005
 Revises: 0003
@@ -35,9 +36,19 @@ def upgrade() -> None:
     )
     op.create_index("ix_imported_replies_issue_id", "imported_replies", ["issue_id"])
     op.create_index("ix_imported_replies_journal_id", "imported_replies", ["journal_id"])
+    op.create_table(
+        "linked_threads",
+        sa.Column("channel_id", sa.String(32), primary_key=True),
+        sa.Column("thread_ts", sa.String(32), primary_key=True),
+        sa.Column("issue_id", sa.Integer(), nullable=False),
+        sa.Column("private", sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column("linked_by_slack_user", sa.String(32), nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("linked_threads")
     op.drop_index("ix_imported_replies_journal_id", "imported_replies")
     op.drop_index("ix_imported_replies_issue_id", "imported_replies")
     op.drop_table("imported_replies")
