@@ -403,3 +403,31 @@ def test_an_edit_of_a_note_deleted_in_redmine_is_told_to_the_author(
     assert told.args["user"] == "UALICE" and told.args["thread_ts"] == thread_ts
     assert f"Your note on #{issue_id} no longer exists in Redmine" in told.args["text"]
     assert notes_on(synced.seed, issue_id, marker) == []
+
+
+def test_a_file_over_redmines_limit_is_named_to_the_author_and_the_note_still_goes_in(
+    synced: RunningService, tmp_path: Path
+) -> None:
+    synced.command("subscribe alpha replies:on")
+    synced.wait_response()
+    issue_id, thread_ts = issue_with_thread(synced, tmp_path)
+    # Redmine's default attachment_max_size is 5 MB (REDMINE-FACTS, Uploads).
+    synced.fake.add_file(
+        "F0HUGE1", "huge.bin", b"\0" * (5 * 1024 * 1024 + 1), "application/octet-stream"
+    )
+    marker = uuid.uuid4().hex[:8]
+    reply = message_event(
+        "CPUBLIC",
+        "UBOB",
+        f"too big {marker}",
+        thread_ts,
+        subtype="file_share",
+        files=[{"id": "F0HUGE1"}],
+    )
+    send_event(synced, reply)
+    [note] = wait_notes(synced.seed, issue_id, marker)
+    assert not any(d["property"] == "attachment" for d in note["details"])
+    [told] = synced.fake.wait_for("chat.postEphemeral", timeout=30)
+    assert told.args["user"] == "UBOB" and told.args["thread_ts"] == thread_ts
+    assert told.args["text"].startswith(f"Your reply is a note on #{issue_id}, but some files")
+    assert "`huge.bin`" in told.args["text"] and "5 MB" in told.args["text"]
