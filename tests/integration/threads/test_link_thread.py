@@ -112,3 +112,24 @@ def test_linking_to_an_issue_the_person_cannot_see_is_refused_to_them(
     assert told.args["text"] == CANNOT_SEE.format(issue_id=hidden["id"])
     assert notes_on(service.seed, hidden["id"], marker) == []
     assert not [c for c in service.fake.of("chat.postMessage") if "linked" in str(c.args)]
+
+
+def test_a_thread_linked_to_a_private_issue_writes_private_notes_even_in_a_public_channel(
+    service: RunningService,
+) -> None:
+    marker = uuid.uuid4().hex[:8]
+    thread_in_slack(service, marker)
+    issue = rm.create_issue(
+        service.seed, as_login="alice", subject=f"Private {marker}", is_private=True
+    )
+    service.interaction(shortcut())
+    view_id = service.fake.view_id(LINK_VIEW)
+    service.fake.enter(
+        view_id, ISSUE_BLOCK, {"type": "plain_text_input", "value": str(issue["id"])}
+    )
+    service.submit(view_id, user="UALICE")
+    [copied] = wait_notes(service.seed, issue["id"], f"keep {marker}")
+    assert copied["private_notes"] is True
+    send_event(service, message_event("CPUBLIC", "UALICE", f"reply {marker}", PARENT_TS))
+    [reply] = wait_notes(service.seed, issue["id"], f"reply {marker}")
+    assert reply["private_notes"] is True
