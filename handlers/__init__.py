@@ -14,6 +14,7 @@ from handlers import (
     home,
     options,
     shortcuts,
+    threads,
     views,
 )
 
@@ -27,4 +28,5 @@ def register_all(app: AsyncApp, services: Services) -> None:
     shortcuts.register(app, services)
     events.register(app, services)
     home.register(app, services)
+    threads.register(app, services)
     errors.register(app, services)

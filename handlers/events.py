@@ -1,4 +1,4 @@
-"""Events API: unfurl Redmine issue links (`link_shared`)."""
+"""Events API: unfurl Redmine issue links (`link_shared`); thread replies (`message`)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,17 @@ from bot.identity import NotLinked
 from bot.redmine.errors import RedmineError
 from bot.services import Services
 from handlers.common import acting_as
+from handlers.thread_replies import on_message
 
 log = logging.getLogger("redmine_slack.handlers")
 
 
 def register(app: AsyncApp, services: Services) -> None:
     settings = services.settings
+
+    @app.event("message")  # every subtype: replies, edits and deletions in issue threads
+    async def message_in_a_thread(event: dict[str, Any], client: AsyncWebClient) -> None:
+        await on_message(services, client, event)
 
     @app.event("link_shared")
     async def unfurl_issue_links(event: dict[str, Any], client: AsyncWebClient) -> None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.actions.attach_files import FILE_UNREADABLE, FoundFiles
+from bot.actions.attach_files import FILE_UNREADABLE, FoundFiles, upload_each
 from bot.actions.create_from_message import MessageSource, MessageThread
+from bot.actions.reply_to_note import UploadedFiles, UploadFiles
 from bot.blocks.metadata import ModalContext
 from bot.forms import IssueForm
 from bot.messagetext import mentioned_user_ids
-from bot.slackfiles import SlackFile
+from bot.redmine import Redmine
+from bot.slackfiles import SlackFile, SlackFiles
 from bot.slackreads import SlackReads, ThreadUnreadable
 
 
@@ -57,3 +59,15 @@ async def message_source(reads: SlackReads, form: IssueForm) -> MessageSource:
     if form.attach_message_files and context.file_ids:
         files = await find_files(reads, context.file_ids)
     return MessageSource(permalink, thread, files)
+
+
+def reply_file_uploader(files: SlackFiles, reads: SlackReads) -> UploadFiles:
+    """The upload step of a thread reply (bot.actions.reply_to_note): find the files with
+    Slack, then the one upload loop; what was not attached is named with why."""
+
+    async def upload(redmine: Redmine, file_ids: Sequence[str]) -> UploadedFiles:
+        found = await find_files(reads, file_ids)
+        uploaded = await upload_each(redmine, files, found.files)
+        return UploadedFiles(uploaded.specs, [*uploaded.outcome.refused, *found.unreadable])
+
+    return upload

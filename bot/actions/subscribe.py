@@ -102,6 +102,7 @@ async def subscribe(
             include_subprojects=options.include_subprojects,
             threads=options.threads,
             private=options.private,
+            replies=options.replies,
             created_by_slack_user=identity.slack_user_id,
             created_by_login=identity.login,
         )
@@ -151,7 +152,12 @@ async def list_subscriptions(
             s.project_name,
             s.project_identifier,
             SubscriptionOptions(
-                list(s.trackers), list(s.events), s.include_subprojects, s.threads, s.private
+                list(s.trackers),
+                list(s.events),
+                s.include_subprojects,
+                s.threads,
+                s.private,
+                s.replies,
             ).describe(),
             s.created_by_slack_user,
             (s.paused_reason or "") if s.paused else None,

@@ -1,4 +1,5 @@
-"""Subscription filters, as a person types them: `trackers:Bug,Feature events:notes,status subprojects:on threads:off private:on`."""
+"""Subscription filters, as a person types them: `trackers:Bug,Feature events:notes,status
+subprojects:on threads:off private:on replies:on`."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class SubscriptionOptions:
     include_subprojects: bool = False
     threads: bool = True
     private: bool = False
+    replies: bool = False  # `replies:on`: thread replies become notes
 
     def describe(self) -> str:
         parts = [
@@ -29,6 +31,8 @@ class SubscriptionOptions:
             parts.append("no threads")
         if self.private:
             parts.append("private notes and issues included")
+        if self.replies:
+            parts.append("thread replies become Redmine notes")
         return "; ".join(parts)
 
 
@@ -49,7 +53,7 @@ def parse_filters(words: tuple[str, ...] | list[str]) -> SubscriptionOptions:
         if not sep or not value:
             raise UserFacingError(
                 f"I don't understand the filter `{word}`. Filters look like `trackers:Bug,Feature`, "
-                "`events:notes,status`, `subprojects:on`, `threads:off`, `private:on`."
+                "`events:notes,status`, `subprojects:on`, `threads:off`, `private:on`, `replies:on`."
             )
         if name == "trackers":
             trackers = [t.strip() for t in value.split(",") if t.strip()]
@@ -62,11 +66,12 @@ def parse_filters(words: tuple[str, ...] | list[str]) -> SubscriptionOptions:
                     + ", ".join(f"`{k}`" for k in EVENT_KINDS)
                     + "."
                 )
-        elif name in {"subprojects", "threads", "private"}:
+        elif name in {"subprojects", "threads", "private", "replies"}:
             switches[name] = _switch(name, value)
         else:
             raise UserFacingError(
-                f"Unknown filter `{name}`. Filters: `trackers`, `events`, `subprojects`, `threads`, `private`."
+                f"Unknown filter `{name}`. Filters: `trackers`, `events`, `subprojects`, `threads`, "
+                "`private`, `replies`."
             )
     return SubscriptionOptions(
         trackers=trackers,
@@ -74,4 +79,5 @@ def parse_filters(words: tuple[str, ...] | list[str]) -> SubscriptionOptions:
         include_subprojects=switches.get("subprojects", False),
         threads=switches.get("threads", True),
         private=switches.get("private", False),
+        replies=switches.get("replies", False),
     )

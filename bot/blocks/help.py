@@ -13,7 +13,8 @@ CREATE_HINT = (
 )
 SUBSCRIBE_HINT = (
     "Filters: `trackers:Bug,Feature` `events:created,notes,status,assignee,priority,"
-    "attachments,closed` `subprojects:on` `threads:off` `private:on` (private channels only)."
+    "attachments,closed` `subprojects:on` `threads:off` `private:on` (private channels only) "
+    "`replies:on` (replies in issue threads become notes)."
 )
 
 

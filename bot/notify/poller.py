@@ -38,6 +38,7 @@ from bot.redmine.issues import date_filter
 from bot.redmine.models import Issue, Journal
 from bot.slackpace import SlackRateLimits
 from bot.store.models import Subscription
+from bot.store.replies import ImportedReplyRepository, JournalSeen
 from bot.store.repositories import DeliveryRepository, PollerStateRepository, SubscriptionRepository
 from bot.webhookqueue import WebhookQueue
 
@@ -392,6 +393,9 @@ class Poller:
             repo = DeliveryRepository(session)
             delivered = await repo.delivered_journal_ids(channel, [j.id for j in journals])
             thread_ts = await repo.get_thread(channel, issue.id)
+            from_here = await ImportedReplyRepository(session).came_from(
+                channel, issue.id, [JournalSeen.of(j) for j in journals]
+            )  # replies imported from this channel: never echoed back into it
         pending = sorted((j for j in journals if j.id not in delivered), key=lambda j: j.id)
         self.metrics.journals_seen.inc(len(pending))
         to_post: list[tuple[Journal, JournalEvent]] = []
@@ -400,7 +404,7 @@ class Poller:
             event = journal_event(journal, self.names)
             kept = (
                 None
-                if (journal.private_notes and not sub.private)
+                if (journal.private_notes and not sub.private) or journal.id in from_here
                 else event.keep(list(sub.events))
             )
             if kept is None:

@@ -15,6 +15,7 @@ from bot.redmine.errors import RedmineError, user_message
 from bot.redmine.files import Files, Queries
 from bot.redmine.groups import Groups
 from bot.redmine.issues import Issues
+from bot.redmine.journals import Journals
 from bot.redmine.news import News
 from bot.redmine.projects import Memberships, Projects
 from bot.redmine.relations import IssueRelations
@@ -97,6 +98,10 @@ class Redmine:
     @cached_property
     def uploads(self) -> Uploads:
         return Uploads(self.client)
+
+    @cached_property
+    def journals(self) -> Journals:
+        return Journals(self.client)
 
     @cached_property
     def news(self) -> News:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -63,6 +64,8 @@ class Subscription(Base):
     include_subprojects: Mapped[bool] = mapped_column(Boolean, default=False)
     threads: Mapped[bool] = mapped_column(Boolean, default=True)
     private: Mapped[bool] = mapped_column(Boolean, default=False)
+    # `replies:on`: replies in the channel's issue threads become notes, as their authors.
+    replies: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     created_by_slack_user: Mapped[str] = mapped_column(String(32))
     created_by_login: Mapped[str] = mapped_column(String(255))
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -95,6 +98,41 @@ class IssueThread(Base):
     channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     issue_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     thread_ts: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ImportedReply(Base):
+    """A Slack reply taken into Redmine as a note: one row per message, ever.
+
+    The primary key is the claim: whoever inserts (channel, ts) first imports the message,
+    in any replica, after any restart. `journal_id` is filled once Redmine has the note;
+    until then `redmine_user_id` and `note_digest` let the poller recognise the journal
+    (Redmine's PUT answers 204 with no journal id), so it is never echoed back.
+    """
+
+    __tablename__ = "imported_replies"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    message_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
+    issue_id: Mapped[int] = mapped_column(Integer, index=True)
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    redmine_user_id: Mapped[int] = mapped_column(Integer)
+    note_digest: Mapped[str] = mapped_column(String(64))
+    journal_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LinkedThread(Base):
+    """A Slack thread someone linked to an existing issue: its replies become notes
+    until someone unlinks it (the `connect_thread` shortcut)."""
+
+    __tablename__ = "linked_threads"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    thread_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
+    issue_id: Mapped[int] = mapped_column(Integer)
+    private: Mapped[bool] = mapped_column(Boolean, default=False)  # notes from it are private
+    linked_by_slack_user: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

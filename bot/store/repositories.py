@@ -92,6 +92,7 @@ class SubscriptionRepository:
                 include_subprojects=False,
                 threads=True,
                 private=False,
+                replies=False,
             )
             self.session.add(subscription)
         for name, value in fields.items():

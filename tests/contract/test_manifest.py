@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from bot.check import REQUIRED_SCOPES
-from handlers import shortcuts
+from handlers import shortcuts, threads
 from tests.contract.manifest_schema import MANIFEST_SCHEMA
 
 MANIFEST = Path(__file__).resolve().parents[2] / "slack-manifest.yml"
@@ -86,6 +86,7 @@ def test_every_shortcut_callback_the_app_listens_for_is_declared(
         (shortcuts.LOG_TIME, "message"),
         (shortcuts.ATTACH_FILES, "message"),
         (shortcuts.CREATE_ISSUE_GLOBAL, "global"),
+        (threads.SHORTCUT, "message"),
     }
     assert all(len(s["name"]) <= 24 for s in manifest["features"]["shortcuts"])
 

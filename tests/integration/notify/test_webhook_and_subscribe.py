@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
+import json
 import time
 import uuid
 from collections.abc import Iterator
@@ -168,3 +171,73 @@ def test_subscribing_in_a_direct_message_says_subscriptions_live_in_channels(
     service.command("subscriptions", channel=channel)
     listed = service.fake.wait_for("response_url", count=2)[-1].args["text"]
     assert "Alpha" not in listed
+
+
+def redmine7_body(issue_id: int, subject: str, event: str = "issue.created") -> bytes:
+    """A Redmine 7 webhook body, shaped after redmine/redmine app/models/webhook_payload.rb
+    (`type`, `timestamp`, `data.issue` as issues/show.api.rsb renders it)."""
+    issue = {"id": issue_id, "project": {"id": 1, "name": "Alpha"}, "subject": subject}
+    payload = {"type": event, "timestamp": "2026-11-23T21:00:00Z", "data": {"issue": issue}}
+    return json.dumps(payload).encode()
+
+
+def test_signed_redmine7_webhook_posts_the_issue_without_a_token(hooked: RunningService) -> None:
+    hooked.command("subscribe alpha")
+    hooked.wait_response()
+    title = f"Signed {uuid.uuid4().hex[:8]}"
+    issue = rm.create_issue(hooked.seed, as_login="bob", subject=title)
+    body = redmine7_body(issue["id"], title)
+    # redmine/redmine app/models/webhook.rb, Executor#compute_signature.
+    signature = "sha256=" + hmac.new(WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    answer = hooked.http.post(
+        f"{hooked.url}/webhooks/redmine",
+        content=body,
+        headers={"Content-Type": "application/json", "X-Redmine-Signature-256": signature},
+    )
+    assert answer.status_code == 202 and answer.json() == {"queued": issue["id"]}
+    [card] = hooked.fake.wait_for("chat.postMessage", lambda c: title in c.args["text"], timeout=20)
+    assert card.args["channel"] == "CPUBLIC"
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [None, "sha256=" + "0" * 64, "sha256=forged"],
+    ids=["unsigned", "forged", "malformed"],
+)
+def test_unsigned_or_forged_redmine7_webhooks_get_401_and_post_nothing(
+    hooked: RunningService, signature: str | None
+) -> None:
+    hooked.command("subscribe alpha")
+    hooked.wait_response()
+    title = f"Forged {uuid.uuid4().hex[:8]}"
+    issue = rm.create_issue(hooked.seed, as_login="bob", subject=title)
+    headers = {"Content-Type": "application/json"}
+    if signature is not None:
+        headers["X-Redmine-Signature-256"] = signature
+    # Even with the plugin token in the URL: a body that claims to be Redmine 7's must be signed.
+    answer = hooked.http.post(
+        f"{hooked.url}/webhooks/redmine?token={WEBHOOK_SECRET}",
+        content=redmine7_body(issue["id"], title),
+        headers=headers,
+    )
+    assert answer.status_code == 401
+    time.sleep(1.0)
+    assert [c for c in hooked.fake.of("chat.postMessage") if title in c.args["text"]] == []
+
+
+def test_signed_redmine7_events_about_other_things_are_acknowledged(hooked: RunningService) -> None:
+    # redmine/redmine app/models/webhook_payload.rb EVENTS: wiki_page, time_entry, news, version.
+    body = json.dumps(
+        {
+            "type": "time_entry.created",
+            "timestamp": "2026-11-23T21:00:00Z",
+            "data": {"time_entry": {"id": 3}},
+        }
+    ).encode()
+    signature = "sha256=" + hmac.new(WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    answer = hooked.http.post(
+        f"{hooked.url}/webhooks/redmine",
+        content=body,
+        headers={"Content-Type": "application/json", "X-Redmine-Signature-256": signature},
+    )
+    assert answer.status_code == 202 and answer.json() == {"ignored": "time_entry.created"}

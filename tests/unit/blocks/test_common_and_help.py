@@ -109,7 +109,8 @@ def test_help_for_subscribe_lists_the_filters() -> None:
                 "post a project's changes in this channel\n"
                 "Filters: `trackers:Bug,Feature` `events:created,notes,status,assignee,"
                 "priority,attachments,closed` `subprojects:on` `threads:off` "
-                "`private:on` (private channels only).",
+                "`private:on` (private channels only) "
+                "`replies:on` (replies in issue threads become notes).",
             },
         },
         FOOTER,

@@ -1,0 +1,106 @@
+"""A reply imported as a note follows its Slack message: edited there, edited here;
+deleted there, emptied here (or marked, where Redmine keeps the journal for its changes).
+
+Always as the reply's author, never as the admin. Where Redmine refuses (the note was
+edited in Redmine meanwhile and the role may not edit it, or permissions changed), the
+author is told: the two copies differ and nothing is silently lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.actions.errors import UserFacingError
+from bot.config import TextFormatting
+from bot.redmine import Redmine
+from bot.redmine.errors import ForbiddenError, NotFoundError
+from bot.store.models import ImportedReply
+from bot.store.replies import ImportedReplyRepository
+from bot.text import slack_to_redmine
+
+DELETED_IN_SLACK = "(deleted in Slack)"
+CHANGE_REFUSED = (
+    "Redmine did not let you {what} your note on #{issue_id} (your role may not edit notes "
+    "there any more). Your Slack message and the note now differ: {fix} it in Redmine."
+)
+NOTE_GONE = (
+    "Your note on #{issue_id} no longer exists in Redmine, so your Slack {what} was not "
+    "copied there. Reply again in the thread to add it as a new note."
+)
+
+
+class Followed(StrEnum):
+    edited = "edited"
+    deleted = "deleted"  # Redmine dropped the journal
+    marked = "marked"  # the journal had changes: its text now says it was deleted
+
+
+@dataclass(frozen=True)
+class ReplyChange:
+    """A Slack edit (new text) or deletion (text None) of a message."""
+
+    channel_id: str
+    ts: str
+    text: str | None
+    names: Mapping[str, str] = field(default_factory=dict)
+
+
+async def imported_reply(
+    sessions: async_sessionmaker[AsyncSession], channel_id: str, ts: str
+) -> ImportedReply | None:
+    """The note this Slack message became, when it became one we know the journal of."""
+    async with sessions() as session:
+        record = await ImportedReplyRepository(session).get(channel_id, ts)
+    return record if record is not None and record.journal_id is not None else None
+
+
+async def _has_details(redmine: Redmine, issue_id: int, journal_id: int) -> bool | None:
+    """Whether the journal records field changes or files; None when it is gone."""
+    issue = await redmine.issues.get(issue_id, include=("journals",))
+    journal = next((j for j in issue.journals if j.id == journal_id), None)
+    return None if journal is None else bool(journal.details)
+
+
+async def follow_reply_change(
+    change: ReplyChange,
+    record: ImportedReply,
+    *,
+    redmine: Redmine,
+    sessions: async_sessionmaker[AsyncSession],
+    formatting: TextFormatting,
+) -> Followed:
+    """Apply the Slack change to the note, as its author (`redmine` acts as them)."""
+    journal_id = record.journal_id
+    if journal_id is None:  # imported_reply() hands over linked replies only
+        raise UserFacingError(NOTE_GONE.format(issue_id=record.issue_id, what="change"))
+    what, fix = ("edit", "change") if change.text is not None else ("delete", "delete")
+    if change.text is not None:
+        notes, outcome = (
+            slack_to_redmine(change.text, formatting, names=change.names).strip(),
+            Followed.edited,
+        )
+    else:
+        details = await _has_details(redmine, record.issue_id, journal_id)
+        if details is None:
+            raise UserFacingError(NOTE_GONE.format(issue_id=record.issue_id, what="deletion"))
+        notes, outcome = (DELETED_IN_SLACK, Followed.marked) if details else ("", Followed.deleted)
+    try:
+        await redmine.journals.update_notes(journal_id, notes)
+    except ForbiddenError:
+        raise UserFacingError(
+            CHANGE_REFUSED.format(what=what, issue_id=record.issue_id, fix=fix)
+        ) from None
+    except NotFoundError:
+        raise UserFacingError(
+            NOTE_GONE.format(
+                issue_id=record.issue_id, what="edit" if what == "edit" else "deletion"
+            )
+        ) from None
+    async with sessions() as session:
+        await ImportedReplyRepository(session).link(change.channel_id, change.ts, journal_id, notes)
+        await session.commit()
+    return outcome

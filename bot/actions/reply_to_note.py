@@ -1,0 +1,195 @@
+"""A reply in an issue's Slack thread becomes a note on that issue, written as its author.
+
+Only in channels subscribed with `replies:on`, only in the notification thread of an
+issue, only once per Slack message (the database claim holds across retries, restarts
+and replicas). The note is never more visible than the reply: a channel with any
+`private:on` subscription, or a private issue, gets a private note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.actions.errors import UserFacingError
+from bot.config import TextFormatting
+from bot.identity import Identity
+from bot.redmine import Redmine
+from bot.redmine.errors import ForbiddenError, RedmineError
+from bot.store.replies import ImportedReplyRepository, note_digest
+from bot.store.repositories import SubscriptionRepository
+from bot.text import slack_to_redmine
+
+SUCCESS_REACTION = "white_check_mark"
+NOTHING_TO_IMPORT = (
+    "Your reply in the thread of #{issue_id} has no text, and none of its files could be "
+    "attached, so nothing went to Redmine:\n{why}"
+)
+NOT_ALLOWED = (
+    "Redmine did not let you add a note to #{issue_id}: you may lack the permission to add "
+    "notes in its project, or the project is closed or archived. Ask a project manager."
+)
+
+
+@dataclass(frozen=True)
+class SlackReply:
+    """A person's message in a thread, as the Events API delivered it."""
+
+    channel_id: str
+    thread_ts: str
+    ts: str
+    slack_user_id: str
+    text: str
+    file_ids: tuple[str, ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)  # mentioned Slack ids -> names
+
+
+@dataclass
+class UploadedFiles:
+    """The message's files in Redmine's uploads, ready for `uploads` on the update."""
+
+    specs: list[dict[str, Any]] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (file name, why)
+
+
+# Streams the message's files (by Slack file id) into uploads as the person. Handed in by
+# the listener (handlers/message_reads.reply_file_uploader): finding the files takes
+# Slack's files.info, a Slack read no action makes; the upload is the one upload loop,
+# bot.actions.attach_files.upload_each.
+UploadFiles = Callable[[Redmine, Sequence[str]], Awaitable[UploadedFiles]]
+
+
+@dataclass(frozen=True)
+class SyncedThread:
+    """An issue's notification thread in a channel whose replies become notes."""
+
+    channel_id: str
+    issue_id: int
+    private_channel: bool  # the channel takes private notes (`private:on`)
+
+
+@dataclass
+class ReplyImported:
+    issue_id: int
+    private: bool
+    journal_id: int | None
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (file name, why)
+
+
+async def synced_thread(
+    sessions: async_sessionmaker[AsyncSession], channel_id: str, thread_ts: str
+) -> SyncedThread | None:
+    """The thread's issue when its replies become notes (a thread linked with the
+    `connect_thread` shortcut, or an issue's notification thread in a channel with
+    `replies:on`); None for any other thread."""
+    async with sessions() as session:
+        replies = ImportedReplyRepository(session)
+        link = await replies.linked(channel_id, thread_ts)
+        if link is not None:  # linked by hand: synced whatever the subscriptions say
+            return SyncedThread(channel_id, link.issue_id, private_channel=link.private)
+        issue_id = await replies.issue_for_thread(channel_id, thread_ts)
+        if issue_id is None or not await replies.reply_subscriptions(channel_id):
+            return None
+        subscriptions = await SubscriptionRepository(session).for_channel(channel_id)
+    return SyncedThread(
+        channel_id=channel_id,
+        issue_id=issue_id,
+        private_channel=any(s.private for s in subscriptions),
+    )
+
+
+def note_text(reply: SlackReply, formatting: TextFormatting) -> str:
+    return slack_to_redmine(reply.text, formatting, names=reply.names).strip()
+
+
+async def _journal_of(
+    redmine: Redmine, issue_id: int, redmine_user_id: int, notes: str
+) -> int | None:
+    """The journal the note became: Redmine answers the update with 204 and no id."""
+    issue = await redmine.issues.get(issue_id, include=("journals",))
+    digest = note_digest(notes)
+    for journal in reversed(issue.journals):
+        author = journal.user.id if journal.user else None
+        if author == redmine_user_id and note_digest(journal.notes or "") == digest:
+            return journal.id
+    return None
+
+
+async def reply_to_note(
+    thread: SyncedThread,
+    reply: SlackReply,
+    *,
+    identity: Identity,
+    redmine: Redmine,
+    sessions: async_sessionmaker[AsyncSession],
+    upload_files: UploadFiles,
+    formatting: TextFormatting,
+) -> ReplyImported | None:
+    """Write the reply as a note; None when this message was already imported."""
+    issue = await redmine.issues.get(thread.issue_id)  # as the person: can they see it?
+    private = thread.private_channel or bool(issue.is_private)
+    notes = note_text(reply, formatting)
+    async with sessions() as session:
+        claimed = await ImportedReplyRepository(session).claim(
+            reply.channel_id,
+            reply.ts,
+            issue_id=thread.issue_id,
+            slack_user_id=reply.slack_user_id,
+            redmine_user_id=identity.redmine_user_id,
+            notes=notes,
+        )
+        await session.commit()
+    if not claimed:
+        return None
+    try:
+        result = await _write(
+            thread.issue_id, notes, private, reply.file_ids, redmine, upload_files
+        )
+    except (RedmineError, UserFacingError):
+        async with sessions() as session:
+            await ImportedReplyRepository(session).release(reply.channel_id, reply.ts)
+            await session.commit()
+        raise
+    journal_id = await _journal_of(redmine, thread.issue_id, identity.redmine_user_id, notes)
+    if journal_id is not None:
+        async with sessions() as session:
+            await ImportedReplyRepository(session).link(
+                reply.channel_id, reply.ts, journal_id, notes
+            )
+            await session.commit()
+    result.journal_id = journal_id
+    return result
+
+
+async def _write(
+    issue_id: int,
+    notes: str,
+    private: bool,
+    file_ids: Sequence[str],
+    redmine: Redmine,
+    upload_files: UploadFiles,
+) -> ReplyImported:
+    uploaded = await upload_files(redmine, file_ids) if file_ids else UploadedFiles()
+    refused = list(uploaded.refused)
+    if not notes and not uploaded.specs:
+        why = "\n".join(f"• `{name}`: {reason}" for name, reason in refused)
+        raise UserFacingError(NOTHING_TO_IMPORT.format(issue_id=issue_id, why=why))
+    fields: dict[str, object] = {"notes": notes, "private_notes": private}
+    if uploaded.specs:
+        fields["uploads"] = uploaded.specs
+    try:
+        await redmine.issues.update(issue_id, **fields)
+    except ForbiddenError:
+        raise UserFacingError(NOT_ALLOWED.format(issue_id=issue_id)) from None
+    return ReplyImported(issue_id=issue_id, private=private, journal_id=None, refused=refused)
+
+
+def refused_files_text(issue_id: int, refused: Sequence[tuple[str, str]]) -> str:
+    """What to tell the author when some files did not go with the note."""
+    lines = [f"Your reply is a note on #{issue_id}, but some files were not attached:"]
+    lines += [f"• `{name}`: {why}" for name, why in refused]
+    lines.append("Attach them in Redmine, or make them smaller and reply again.")
+    return "\n".join(lines)
