@@ -29,6 +29,7 @@ from typing import Any
 import aiohttp
 import httpx
 
+from bench.stats import percentile
 from tests.integration.slack_harness import SECRET_KEY
 from tests.redmine_server import seed, start_redmine
 from tests.support.fakeslack import BOT_TOKEN, free_port
@@ -84,11 +85,6 @@ async def load(
         await asyncio.gather(*(one(warm_up(), record=False) for _ in range(concurrency)))
         await asyncio.gather(*(one(b) for b in bodies))
     return latencies
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
 
 
 def report(name: str, latencies: list[float]) -> float:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.stats import percentile
 from bot.app import open_services
 from handlers.home import on_home_opened
 from tests.integration.slack_harness import add_slack_users, settings_for
@@ -41,11 +42,6 @@ def create_assigned(url: str, key: str, project_id: int, user_id: int, count: in
                     }
                 },
             ).raise_for_status()
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 async def run(args: argparse.Namespace) -> None:

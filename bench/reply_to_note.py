@@ -25,6 +25,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.stats import percentile
 from bot.app import create_app
 from bot.cli import webhook_jobs
 from handlers import register_all
@@ -35,11 +36,6 @@ from tests.support.fakeslack import FakeSlack, ServerThread, start_fake_slack
 from tests.support.signing import command_body, signed_headers
 
 SECRET = "bench-webhook-secret"
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def wait_reaction(fake: FakeSlack, ts: str, timeout: float = 30) -> None:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.stats import percentile
 from bot.app import create_app
 from bot.cli import webhook_jobs
 from bot.notify.webhook import signature_for
@@ -37,11 +38,6 @@ from tests.support.fakeslack import FakeSlack, ServerThread, start_fake_slack
 from tests.support.signing import command_body, signed_headers
 
 SECRET = "bench-webhook-secret"
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def wait_post(fake: FakeSlack, title: str, timeout: float = 30) -> None:
