@@ -23,6 +23,7 @@ from bot.services import Services
 from bot.slackreads import SlackReads
 from bot.text import escape_mrkdwn, slack_to_redmine
 from handlers.common import acting_as, answering_failures, ephemeral
+from handlers.time_reports import answer_time
 
 Handler = Callable[..., Awaitable[None]]
 
@@ -88,6 +89,9 @@ def register(app: AsyncApp, services: Services, time_logger: TimeLogger | None =
                 ),
             )
             await refuse_in_view_if_unlinked(client, view_id, user_id)
+            return
+        if isinstance(parsed, grammar.Time):
+            await answer_time(services, client, user_id, parsed, respond)
             return
         if isinstance(parsed, grammar.Disconnect):
             existed = await services.identity.disconnect(user_id)

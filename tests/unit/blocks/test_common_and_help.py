@@ -83,7 +83,7 @@ def test_option_label_is_cut_at_75() -> None:
 
 
 def test_help_for_one_command_with_the_problem_first() -> None:
-    assert help_blocks("I did not understand `lgo`.", "time") == [
+    assert help_blocks("I did not understand `lgo`.", "log") == [
         {
             "type": "section",
             "text": {
@@ -91,7 +91,7 @@ def test_help_for_one_command_with_the_problem_first() -> None:
                 "text": ":warning: I did not understand `lgo`.\n"
                 "`/redmine log <id> <hours> [activity] [comment]`: "
                 "log time, e.g. `log 42 1h30 development fixed it`\n"
-                "Also: `time`, `spent`\n"
+                "Also: `spent`\n"
                 "Hours: `1.5`, `1h30`, `1:30`, `90m` or `1h 30min`. Issues: `123` or `#123`.",
             },
         },
@@ -131,6 +131,8 @@ def test_whole_help_lists_every_command() -> None:
                         "• `/redmine note <id> <text>`: add a note to an issue",
                         "• `/redmine log <id> <hours> [activity] [comment]`: "
                         "log time, e.g. `log 42 1h30 development fixed it`",
+                        "• `/redmine time [today|week|month|last week|YYYY-MM-DD..YYYY-MM-DD] "
+                        "[@person]`: spent time, yours or a colleague's (default: this week)",
                         "• `/redmine search <words>`: search issues",
                         "• `/redmine mine`: your open assigned issues",
                         "• `/redmine attach <id>`: upload files to an issue",
