@@ -14,7 +14,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -150,6 +150,11 @@ class Poller:
             log.info("notification cycle works again")
         self._failing = False
         return report
+
+    def exclusive(self) -> AbstractAsyncContextManager[bool]:
+        """This worker's hold on the notification lease, for other work that must run
+        where notifications are delivered (bot.notify.scheduler's sends)."""
+        return self._exclusive()
 
     @asynccontextmanager
     async def _exclusive(self, wait: float = 0.0) -> AsyncIterator[bool]:

@@ -119,3 +119,25 @@ class SeenSlackRequest(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ScheduledSend(Base):
+    """A send that recurs at a local time of day: a reminder, a weekly summary, a digest.
+
+    `last_key` is the local date (YYYY-MM-DD) of the last occurrence taken, sent or
+    skipped; a worker takes an occurrence by moving it forward in one conditional UPDATE,
+    so of several replicas one sends, and a restart finds what was done.
+    """
+
+    __tablename__ = "scheduled_sends"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)  # "reminder:U123", ...
+    kind: Mapped[str] = mapped_column(String(16))  # reminder | weekly | digest
+    owner: Mapped[str] = mapped_column(String(32))  # the Slack user or channel it goes to
+    minute_of_day: Mapped[int] = mapped_column(Integer)  # local time, minutes after 00:00
+    timezone: Mapped[str] = mapped_column(String(64))  # IANA name, or "UTC+HH:MM"
+    weekdays: Mapped[str] = mapped_column(String(7))  # ISO weekdays: "12345" Mon-Fri
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    last_key: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
