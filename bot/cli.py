@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import uvicorn
 
     from bot.notify.poller import Poller
+    from bot.notify.scheduler import Scheduler
     from bot.services import Services
 
 
@@ -69,9 +70,25 @@ def build_poller(services: Services, **options: Any) -> Poller:
     )
 
 
+def build_scheduler(services: Services, poller: Poller, **options: Any) -> Scheduler:
+    """The one scheduler (reminders, weekly summaries), sending only while `poller`'s
+    worker holds the notification lease."""
+    from bot.actions.remind import REMINDER, WEEKLY
+    from bot.notify.reminders import ReminderSender
+    from bot.notify.scheduler import Scheduler
+
+    reminders = ReminderSender(
+        services.identity, services.slack, services.settings.redmine_base_url
+    )
+    senders = {REMINDER: reminders.reminder, WEEKLY: reminders.weekly}
+    return Scheduler(services.sessions, senders, poller.exclusive, **options)
+
+
 def poller_jobs(services: Services) -> list[Coroutine[Any, Any, None]]:
-    """For `serve`: the poller runs beside the web app and takes the webhook's queue."""
-    return [build_poller(services).run_forever()]
+    """For `serve`: the poller runs beside the web app and takes the webhook's queue;
+    the scheduler shares its hold on the notification lease."""
+    poller = build_poller(services)
+    return [poller.run_forever(), build_scheduler(services, poller).run_forever()]
 
 
 def webhook_jobs(services: Services) -> list[Coroutine[Any, Any, None]]:
@@ -90,7 +107,9 @@ async def run_poller(settings: Settings, *, once: bool, since: str | None) -> in
         return 2
     async with open_services(settings) as services:
         poller = build_poller(services, since=start)
+        scheduler = build_scheduler(services, poller)
         if once:
+            await scheduler.tick()
             report = await poller.run_cycle_logged()
             if report is None:
                 return 1
@@ -102,7 +121,7 @@ async def run_poller(settings: Settings, *, once: bool, since: str | None) -> in
                 f"posted {report.posted} messages, {len(report.failed_issues)} left for next time"
             )
             return 0 if not report.failed_issues else 1
-        await poller.run_forever()
+        await asyncio.gather(poller.run_forever(), scheduler.run_forever())
     return 0
 
 

@@ -169,6 +169,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "spent time, yours or a colleague's (default: this week)",
         ("timesheet",),
     ),
+    Subcommand(
+        "remind",
+        "remind <HH:MM> [hours] | remind off",
+        "a workday DM when you logged less than `hours` (default 8)",
+    ),
     Subcommand("search", "search <words>", "search issues", ("find",)),
     Subcommand("mine", "mine", "your open assigned issues", ("my",)),
     Subcommand("attach", "attach <id>", "upload files to an issue"),

@@ -63,6 +63,7 @@ class IssueHours:
     subject: str | None  # None when the issue itself cannot be read
     project: str
     hours: Decimal
+    project_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -97,3 +98,25 @@ def entry_issue_id(entry: TimeEntry) -> int | None:
     issue = entry.issue or {}
     value = issue.get("id")
     return value if isinstance(value, int) else None
+
+
+@dataclass(frozen=True)
+class TouchedIssue:
+    """An issue the person worked on today: assigned and changed, changed by them, or
+    logged on. `project_id` lets the log-time form offer that project's activities."""
+
+    issue_id: int
+    subject: str | None
+    project_id: int | None
+    project: str
+
+
+@dataclass(frozen=True)
+class DayReview:
+    report: TimeReport
+    touched: tuple[TouchedIssue, ...]
+    target: Decimal
+
+    @property
+    def short(self) -> bool:
+        return self.report.total < self.target

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.services import Services
-from handlers import actions, commands, errors, events, options, shortcuts, views
+from handlers import actions, commands, errors, events, options, reminders, shortcuts, views
 
 
 def register_all(app: AsyncApp, services: Services) -> None:
@@ -15,4 +15,5 @@ def register_all(app: AsyncApp, services: Services) -> None:
     actions.register(app, services)
     shortcuts.register(app, services)
     events.register(app, services)
+    reminders.register(app, services)
     errors.register(app, services)

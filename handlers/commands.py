@@ -23,6 +23,7 @@ from bot.services import Services
 from bot.slackreads import SlackReads
 from bot.text import escape_mrkdwn, slack_to_redmine
 from handlers.common import acting_as, answering_failures, ephemeral
+from handlers.reminders import answer_remind
 from handlers.time_reports import answer_time
 
 Handler = Callable[..., Awaitable[None]]
@@ -92,6 +93,9 @@ def register(app: AsyncApp, services: Services, time_logger: TimeLogger | None =
             return
         if isinstance(parsed, grammar.Time):
             await answer_time(services, client, user_id, parsed, respond)
+            return
+        if isinstance(parsed, grammar.Remind):
+            await answer_remind(services, client, user_id, parsed, say)
             return
         if isinstance(parsed, grammar.Disconnect):
             existed = await services.identity.disconnect(user_id)

@@ -63,7 +63,7 @@ async def summarize(
     entries = tuple(entries)
     per_day: dict[date, Decimal] = defaultdict(Decimal)
     per_issue: dict[int, Decimal] = defaultdict(Decimal)
-    issue_project: dict[int, str] = {}
+    issue_project: dict[int, tuple[int, str]] = {}
     per_project: dict[int, Decimal] = defaultdict(Decimal)
     project_names: dict[int, str] = {}
     without_issue = Decimal(0)
@@ -78,7 +78,7 @@ async def summarize(
             without_issue += hours
         else:
             per_issue[issue_id] += hours
-            issue_project[issue_id] = entry.project.name
+            issue_project[issue_id] = (entry.project.id, entry.project.name)
     subjects = {issue.id: issue.subject for issue in await redmine.issues.by_ids(per_issue)}
     return TimeReport(
         period=period,
@@ -86,7 +86,13 @@ async def summarize(
         total=sum((hours_of(e) for e in entries), Decimal(0)),
         per_day=tuple(sorted(per_day.items())),
         per_issue=tuple(
-            IssueHours(issue_id, subjects.get(issue_id), issue_project[issue_id], hours)
+            IssueHours(
+                issue_id,
+                subjects.get(issue_id),
+                issue_project[issue_id][1],
+                hours,
+                issue_project[issue_id][0],
+            )
             for issue_id, hours in _most_first(per_issue)
         ),
         per_project=tuple(

@@ -76,6 +76,7 @@ METHOD_SCOPES: dict[str, str] = {
     "files.info": "files:read",
     "reactions.add": "reactions:write",
     "conversations.join": "channels:join",
+    "conversations.open": "im:write",
     "conversations.info": "{kind}:read",
     "conversations.replies": "{kind}:history",
     "conversations.history": "{kind}:history",
@@ -410,6 +411,13 @@ class FakeSlack:
                 if channel
                 else {"ok": False, "error": "channel_not_found"}
             )
+        if method == "conversations.open":
+            # A 1:1 DM with the one user in `users` (api.slack.com/methods/conversations.open,
+            # "Example response": {"ok": true, "channel": {"id": "D..."}}).
+            users = str(args.get("users") or "")
+            if "," in users or users not in self.users:
+                return {"ok": False, "error": "user_not_found"}
+            return {**ok, "channel": {"id": f"D{users}"}}
         if method == "conversations.join":
             channel = self.channels.get(str(args.get("channel")))
             if channel is None:

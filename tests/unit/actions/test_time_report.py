@@ -105,8 +105,8 @@ async def test_the_report_pages_through_every_entry_and_adds_exactly(redmine: Re
         (date(2026, 11, 24), Decimal("1.7")),
     )
     assert report.per_issue == (
-        IssueHours(7, "Seven", "Alpha", Decimal("10.0")),
-        IssueHours(8, None, "Beta", Decimal("0.2")),  # not visible to the asker: no subject
+        IssueHours(7, "Seven", "Alpha", Decimal("10.0"), 1),
+        IssueHours(8, None, "Beta", Decimal("0.2"), 2),  # not visible to the asker: no subject
     )
     assert report.per_project == (
         ProjectHours(1, "Alpha", Decimal("11.5")),

@@ -1,13 +1,14 @@
-"""`time` in the /redmine grammar: periods and people."""
+"""`time` and `remind` in the /redmine grammar: periods, people, clock times, hours."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from bot import grammar
-from bot.grammar import Period, Time, UsageError, parse
+from bot.grammar import Period, Remind, Time, UsageError, parse
 
 
 @pytest.mark.parametrize(
@@ -49,3 +50,35 @@ def test_a_bad_time_request_says_what_is_wrong(text: str, says: str) -> None:
 def test_log_keeps_spent_but_gives_time_to_the_report() -> None:
     assert isinstance(parse("spent 4 1h"), grammar.Log)
     assert isinstance(parse("time week"), Time)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("remind 17:30 8", Remind((17, 30), Decimal("8.00"))),
+        ("remind 9:05", Remind((9, 5), Decimal("8.00"))),
+        ("remind 17:30 6,5", Remind((17, 30), Decimal("6.50"))),
+        ("remind off", Remind(None)),
+    ],
+)
+def test_remind_reads_a_clock_time_and_hours(text: str, expected: Remind) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("remind", "When?"),
+        ("remind 25:00", "`25:00` is not a time of day"),
+        ("remind 17:60", "`17:60` is not a time of day"),
+        ("remind 5pm", "`5pm` is not a time of day"),
+        ("remind 17:30 30", "`30` is not a number of hours"),
+        ("remind 17:30 abc", "`abc` is not a number of hours"),
+        ("remind 17:30 NaN", "`NaN` is not a number of hours"),
+        ("remind 17:30 8 now", "When?"),
+    ],
+)
+def test_a_bad_reminder_says_what_is_wrong(text: str, says: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        parse(text)
+    assert says in raised.value.message and raised.value.subcommand == "remind"

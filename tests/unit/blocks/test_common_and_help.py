@@ -133,6 +133,8 @@ def test_whole_help_lists_every_command() -> None:
                         "log time, e.g. `log 42 1h30 development fixed it`",
                         "• `/redmine time [today|week|month|last week|YYYY-MM-DD..YYYY-MM-DD] "
                         "[@person]`: spent time, yours or a colleague's (default: this week)",
+                        "• `/redmine remind <HH:MM> [hours] | remind off`: "
+                        "a workday DM when you logged less than `hours` (default 8)",
                         "• `/redmine search <words>`: search issues",
                         "• `/redmine mine`: your open assigned issues",
                         "• `/redmine attach <id>`: upload files to an issue",
