@@ -57,7 +57,9 @@ def build_poller(services: Services, **options: Any) -> Poller:
     """The poller, given what it needs from the running service (not the whole bag);
     it drains the same webhook queue the web app fills."""
     from bot.notify.poller import Poller
+    from bot.notify.query_matches import QueryMatcher
 
+    options.setdefault("query_matcher", QueryMatcher(services.identity, services.redmine))
     return Poller(
         settings=services.settings,
         redmine=services.redmine,

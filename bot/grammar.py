@@ -325,6 +325,10 @@ def parse(text: str) -> Command:
         if not rest:
             raise UsageError("Which project? Give its identifier, e.g. `my-project`.", name)
         project, *filters = rest.split()
+        if project.lower().startswith("query:"):
+            # A query's name may hold spaces: the words up to the first filter (`x:y`).
+            while filters and ":" not in filters[0]:
+                project = f"{project} {filters.pop(0)}"
         if name == "unsubscribe":
             if filters:
                 raise UsageError("`unsubscribe` takes only the project.", name)

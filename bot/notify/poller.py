@@ -30,6 +30,7 @@ from bot.notify.delivery import ChannelUnavailable, DeliveryFailed, SlackDeliver
 from bot.notify.events import is_closing, journal_event, tracker_matches
 from bot.notify.lease import NotifyLeaseHolder
 from bot.notify.names import RedmineNames
+from bot.notify.query_matches import QueryMatcher
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
 from bot.redmine.errors import RedmineError, RedmineUnavailable
@@ -88,6 +89,7 @@ class Poller:
         delivery: SlackDelivery | None = None,
         lease: NotifyLeaseHolder | None = None,
         metrics: Metrics | None = None,
+        query_matcher: QueryMatcher | None = None,
     ) -> None:
         self.settings = settings
         self.redmine = redmine  # admin view: it must see everything to filter it
@@ -113,6 +115,8 @@ class Poller:
         self._seen: dict[int, tuple[datetime, datetime]] = {}
         self._mentions = TTLCache(3600)
         self._failing = False
+        # Saved-query subscriptions, evaluated by Redmine as their subscribers.
+        self.query_matcher = query_matcher
 
     # -- running ---------------------------------------------------------------------
 
@@ -225,11 +229,16 @@ class Poller:
         ]
         report.listed = len(changed)
         parents = await self._project_parents(subscriptions)
+        in_queries = await self._query_hits(subscriptions, changed)
         work: list[tuple[Issue, list[Subscription]]] = []
         for issue in changed:
             if self._already_complete(issue):
                 continue
-            matching = [s for s in subscriptions if _covers(s, issue.project.id, parents)]
+            matching = [
+                s
+                for s in subscriptions
+                if _covers(s, issue.project.id, parents) or issue.id in in_queries.get(s.id, ())
+            ]
             if matching:
                 work.append((issue, matching))
             else:
@@ -275,6 +284,13 @@ class Poller:
             await session.commit()
         self._forget_old(new_cursor)
         return report
+
+    async def _query_hits(
+        self, subscriptions: Sequence[Subscription], changed: Sequence[Issue]
+    ) -> dict[int, set[int]]:
+        if self.query_matcher is None:
+            return {}
+        return await self.query_matcher.matches(subscriptions, changed)
 
     def _remember(self, issue: Issue, served_at: datetime) -> None:
         if issue.updated_on is not None:
@@ -477,6 +493,8 @@ class Poller:
 
 
 def _covers(sub: Subscription, project_id: int, parents: dict[int, int | None]) -> bool:
+    if sub.query_id or sub.digest_minute is not None:
+        return False  # a saved query's issues come from Redmine; digests come once a day
     if project_id == sub.project_id:
         return True
     if not sub.include_subprojects:

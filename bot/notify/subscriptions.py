@@ -7,11 +7,14 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from bot.actions.errors import UserFacingError
+from bot.actions.saved_queries import find_query, is_query_word
 from bot.commands.projects import find_project
 from bot.identity import Identity
 from bot.notify.filters import parse_filters
 from bot.redmine import Redmine
+from bot.redmine.models import Project
 from bot.services import Services
+from bot.store.models import Subscription
 from bot.store.repositories import SubscriptionRepository
 from bot.text import escape_mrkdwn
 
@@ -25,6 +28,13 @@ NO_PRIVATE_NOTES = (
     "You can't see private notes in {project}, so this channel can't get them through you. "
     "Subscribe without `private:on`, or ask someone who can see them."
 )
+
+
+QUERY_PRIVATE_NEEDS_PROJECT = (
+    "`private:on` needs a query of one project, since private notes are allowed per "
+    "project. Follow a project's query, or leave out `private:on`."
+)
+ALL_PROJECTS = "all projects"
 
 
 NOT_IN_DMS = (
@@ -62,7 +72,15 @@ async def subscribe(
     options = parse_filters(filters)
     if channel_id.startswith("D"):  # a direct message: Slack's DM ids start with D
         raise UserFacingError(NOT_IN_DMS)
-    project = await find_project(redmine, project_word)  # as the person: they must see it
+    # As the person: they must see the project, or the saved query (public, or theirs).
+    query = await find_query(redmine, project_word) if is_query_word(project_word) else None
+    if query is not None and query.project_id is None:
+        if options.private:
+            raise UserFacingError(QUERY_PRIVATE_NEEDS_PROJECT)
+        project = Project(id=0, name=ALL_PROJECTS, identifier="*")
+    else:
+        where = str(query.project_id) if query is not None else project_word
+        project = await find_project(redmine, where)
     try:
         info = await services.slack.conversations_info(channel=channel_id)
         channel = info.get("channel") or {}
@@ -101,6 +119,8 @@ async def subscribe(
         await SubscriptionRepository(session).save(
             channel_id,
             project.id,
+            query_id=query.id if query else 0,
+            query_name=query.name if query else None,
             project_identifier=project.identifier,
             project_name=project.name,
             trackers=options.trackers,
@@ -112,8 +132,11 @@ async def subscribe(
             created_by_login=identity.login,
         )
         await session.commit()
+    what = f"*{escape_mrkdwn(project.name)}*"
+    if query is not None:
+        what = f"issues of the saved query *{escape_mrkdwn(query.name)}* ({escape_mrkdwn(project.name)}), as you see them,"
     return (
-        f"This channel now gets changes to *{escape_mrkdwn(project.name)}* "
+        f"This channel now gets changes to {what} "
         f"({escape_mrkdwn(options.describe())})." + joined_note
     )
 
@@ -128,19 +151,39 @@ async def unsubscribe(
             (
                 s
                 for s in subscriptions
-                if wanted
-                in (s.project_identifier.lower(), str(s.project_id), s.project_name.lower())
+                if (not s.query_id and wanted in _project_names(s))
+                or (s.query_id and wanted in _query_names(s))
             ),
             None,
         )
         if match is None:
-            names = ", ".join(f"`{s.project_identifier}`" for s in subscriptions) or "none"
+            names = ", ".join(f"`{_handle(s)}`" for s in subscriptions) or "none"
             raise UserFacingError(
                 f"This channel has no subscription to `{project_word}`. Its subscriptions: {names}."
             )
-        await SubscriptionRepository(session).remove(channel_id, match.project_id)
+        await SubscriptionRepository(session).remove(channel_id, match.project_id, match.query_id)
         await session.commit()
-    return f"This channel no longer gets changes to *{escape_mrkdwn(match.project_name)}*."
+    return f"This channel no longer gets changes to *{escape_mrkdwn(_followed(match))}*."
+
+
+def _project_names(s: Subscription) -> tuple[str, ...]:
+    return (s.project_identifier.lower(), str(s.project_id), s.project_name.lower())
+
+
+def _query_names(s: Subscription) -> tuple[str, ...]:
+    return (f"query:{s.query_id}", f"query:{(s.query_name or '').lower()}")
+
+
+def _handle(s: Subscription) -> str:
+    """How to name the subscription in `/redmine unsubscribe`."""
+    return f"query:{s.query_id}" if s.query_id else s.project_identifier
+
+
+def _followed(s: Subscription) -> str:
+    """What a subscription follows, as people name it."""
+    if s.query_id:
+        return f"query {s.query_name} ({s.project_name})"
+    return s.project_name
 
 
 async def list_subscriptions(services: Services, channel_id: str) -> str:
@@ -160,7 +203,7 @@ async def list_subscriptions(services: Services, channel_id: str) -> str:
             else ""
         )
         lines.append(
-            f"• *{escape_mrkdwn(s.project_name)}* (`{escape_mrkdwn(s.project_identifier)}`): "
+            f"• *{escape_mrkdwn(_followed(s))}* (`{escape_mrkdwn(_handle(s))}`): "
             f"{escape_mrkdwn(options.describe())}; by <@{s.created_by_slack_user}>{state}"
         )
     return "\n".join(lines)

@@ -50,7 +50,9 @@ class UserLink(Base):
 class Subscription(Base):
     __tablename__ = "subscriptions"
     __table_args__ = (
-        UniqueConstraint("channel_id", "project_id", name="uq_subscription_channel_project"),
+        UniqueConstraint(
+            "channel_id", "project_id", "query_id", name="uq_subscription_channel_project_query"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -68,6 +70,11 @@ class Subscription(Base):
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     paused_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A saved query's id (0: the whole project), evaluated by Redmine as the subscriber.
+    query_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    query_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # Set for a daily digest (local minutes after midnight) instead of real-time messages.
+    digest_minute: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class PollerState(Base):

@@ -1,4 +1,5 @@
-"""Scheduled sends: reminders, weekly summaries and digests, with the last one taken.
+"""Scheduled sends (reminders, weekly summaries, digests) with the last one taken; and
+subscriptions to a saved query or as a daily digest.
 
 Revision ID: 0006
 Revises: 0003 (re-chained at merge after 0004 and 0005)
@@ -31,7 +32,24 @@ def upgrade() -> None:
         sa.Column("last_key", sa.String(10), nullable=True),
         sa.Column("created_at", UTCDateTime, nullable=False),
     )
+    # A channel may follow a project and, besides, saved queries in it: 0 is no query.
+    with op.batch_alter_table("subscriptions") as batch:
+        batch.add_column(sa.Column("query_id", sa.Integer, nullable=False, server_default="0"))
+        batch.add_column(sa.Column("query_name", sa.String(255), nullable=True))
+        batch.add_column(sa.Column("digest_minute", sa.Integer, nullable=True))
+        batch.drop_constraint("uq_subscription_channel_project", type_="unique")
+        batch.create_unique_constraint(
+            "uq_subscription_channel_project_query", ["channel_id", "project_id", "query_id"]
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("subscriptions") as batch:
+        batch.drop_constraint("uq_subscription_channel_project_query", type_="unique")
+        batch.create_unique_constraint(
+            "uq_subscription_channel_project", ["channel_id", "project_id"]
+        )
+        batch.drop_column("digest_minute")
+        batch.drop_column("query_name")
+        batch.drop_column("query_id")
     op.drop_table("scheduled_sends")
