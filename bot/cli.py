@@ -73,16 +73,22 @@ def build_poller(services: Services, **options: Any) -> Poller:
 
 
 def build_scheduler(services: Services, poller: Poller, **options: Any) -> Scheduler:
-    """The one scheduler (reminders, weekly summaries), sending only while `poller`'s
+    """The one scheduler (reminders, weekly summaries, digests), sending only while `poller`'s
     worker holds the notification lease."""
+    from bot.actions.digests import DIGEST
     from bot.actions.remind import REMINDER, WEEKLY
+    from bot.notify.digests import DigestSender
     from bot.notify.reminders import ReminderSender
     from bot.notify.scheduler import Scheduler
 
-    reminders = ReminderSender(
-        services.identity, services.slack, services.settings.redmine_base_url
-    )
-    senders = {REMINDER: reminders.reminder, WEEKLY: reminders.weekly}
+    base_url = services.settings.redmine_base_url
+    reminders = ReminderSender(services.identity, services.slack, base_url)
+    digests = DigestSender(services.sessions, services.identity, services.slack, base_url)
+    senders = {
+        REMINDER: reminders.reminder,
+        WEEKLY: reminders.weekly,
+        DIGEST: digests.digest,
+    }
     return Scheduler(services.sessions, senders, poller.exclusive, **options)
 
 

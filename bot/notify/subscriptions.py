@@ -6,16 +6,20 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
+from bot.actions.digests import digest_name, schedule_digest
 from bot.actions.errors import UserFacingError
 from bot.actions.saved_queries import find_query, is_query_word
 from bot.commands.projects import find_project
 from bot.identity import Identity
 from bot.notify.filters import parse_filters
+from bot.recurrence import zone_name
 from bot.redmine import Redmine
 from bot.redmine.models import Project
 from bot.services import Services
-from bot.store.models import Subscription
+from bot.slackreads import SlackReads
+from bot.store.models import Subscription, utcnow
 from bot.store.repositories import SubscriptionRepository
+from bot.store.schedules import ScheduleRepository
 from bot.text import escape_mrkdwn
 
 log = logging.getLogger(__name__)
@@ -115,12 +119,14 @@ async def subscribe(
                     f"\n:warning: I couldn't join this channel ({error.response.get('error')}): "
                     "invite me with `/invite @Redmine`."
                 )
+    zone = await SlackReads(services.slack, services.slack_users).zone(identity.slack_user_id)
     async with services.sessions() as session:
-        await SubscriptionRepository(session).save(
+        saved = await SubscriptionRepository(session).save(
             channel_id,
             project.id,
             query_id=query.id if query else 0,
             query_name=query.name if query else None,
+            digest_minute=options.digest_minute,
             project_identifier=project.identifier,
             project_name=project.name,
             trackers=options.trackers,
@@ -131,7 +137,10 @@ async def subscribe(
             created_by_slack_user=identity.slack_user_id,
             created_by_login=identity.login,
         )
+        await schedule_digest(session, saved, zone, utcnow())
         await session.commit()
+    if options.digest_minute is not None:
+        joined_note += f"\nTimes are in {zone_name(zone)}, your Slack time zone."
     what = f"*{escape_mrkdwn(project.name)}*"
     if query is not None:
         what = f"issues of the saved query *{escape_mrkdwn(query.name)}* ({escape_mrkdwn(project.name)}), as you see them,"
@@ -162,6 +171,7 @@ async def unsubscribe(
                 f"This channel has no subscription to `{project_word}`. Its subscriptions: {names}."
             )
         await SubscriptionRepository(session).remove(channel_id, match.project_id, match.query_id)
+        await ScheduleRepository(session).remove(digest_name(match.id))
         await session.commit()
     return f"This channel no longer gets changes to *{escape_mrkdwn(_followed(match))}*."
 
@@ -195,7 +205,12 @@ async def list_subscriptions(services: Services, channel_id: str) -> str:
     for s in subscriptions:
         options = parse_filters([])
         options = type(options)(
-            list(s.trackers), list(s.events), s.include_subprojects, s.threads, s.private
+            list(s.trackers),
+            list(s.events),
+            s.include_subprojects,
+            s.threads,
+            s.private,
+            s.digest_minute,
         )
         state = (
             f" — :double_vertical_bar: paused: `{escape_mrkdwn(s.paused_reason or '')}`"
