@@ -254,3 +254,28 @@ def test_remind_off_and_bad_times(service: RunningService, tina: Member) -> None
     service.fake.calls.clear()
     service.command("remind 17:30", user="USTRANGER")
     assert "stranger@example.com" in service.wait_response()["text"]
+
+
+async def test_a_restart_across_the_reminder_time_makes_it_up_once(
+    service: RunningService, tina: Member, tmp_path: Path
+) -> None:
+    at = soon_in_berlin()
+    service.command(f"remind {at:%H:%M} 8", user=tina.slack_id)
+    service.wait_response(lambda a: "DM you" in response_text(a))
+    log_time(service.seed, "tina", 1.0, at.date())
+    settings = settings_for(service.seed, service.fake, tmp_path / "service.sqlite3")
+    # The service is down over the reminder's time and comes back 1 h 50 min later.
+    async with open_services(settings) as services:
+        restarted = build_scheduler(services, make_poller(services), clock=Clock(at))
+        await any_weekday_for_today(restarted, tina.slack_id)
+        clock: Any = restarted.clock
+        clock.now = at.astimezone(UTC) + timedelta(hours=1, minutes=50)
+        assert (await restarted.tick()).sent == [reminder_name(tina.slack_id)]
+    # Restarted once more, a minute later: nothing is sent again.
+    async with open_services(settings) as services:
+        again = build_scheduler(services, make_poller(services), clock=Clock(clock.now))
+        again_clock: Any = again.clock
+        again_clock.now += timedelta(minutes=1)
+        assert (await again.tick()).sent == []
+    [dm] = dms(service, tina.slack_id)
+    assert dm["text"] == "You logged 1 h today, under your 8 h."
