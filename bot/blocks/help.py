@@ -13,7 +13,9 @@ CREATE_HINT = (
 )
 SUBSCRIBE_HINT = (
     "Filters: `trackers:Bug,Feature` `events:created,notes,status,assignee,priority,"
-    "attachments,closed` `subprojects:on` `threads:off` `private:on` (private channels only)."
+    "attachments,closed` `subprojects:on` `threads:off` `private:on` (private channels only) "
+    "`digest:daily@09:00` (one message a day instead). Instead of a project, "
+    "`query:<id or name>` follows a saved Redmine query (public, or yours)."
 )
 
 

@@ -109,7 +109,9 @@ def test_help_for_subscribe_lists_the_filters() -> None:
                 "post a project's changes in this channel\n"
                 "Filters: `trackers:Bug,Feature` `events:created,notes,status,assignee,"
                 "priority,attachments,closed` `subprojects:on` `threads:off` "
-                "`private:on` (private channels only).",
+                "`private:on` (private channels only) `digest:daily@09:00` (one message a "
+                "day instead). Instead of a project, `query:<id or name>` follows a saved "
+                "Redmine query (public, or yours).",
             },
         },
         FOOTER,
