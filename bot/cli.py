@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from bot.notify.delivery import SlackDelivery
     from bot.notify.personal import PersonalNotifier
     from bot.notify.poller import Poller
+    from bot.notify.scheduler import Scheduler
     from bot.services import Services
 
 
@@ -58,9 +59,11 @@ def build_poller(services: Services, **options: Any) -> Poller:
     """The poller, given what it needs from the running service (not the whole bag);
     it drains the same webhook queue the web app fills."""
     from bot.notify.poller import Poller
+    from bot.notify.query_matches import QueryMatcher
 
     if "personal" not in options:
         options["personal"] = build_personal(services, options.get("delivery"))
+    options.setdefault("query_matcher", QueryMatcher(services.identity, services.redmine))
     return Poller(
         settings=services.settings,
         redmine=services.redmine,
@@ -93,9 +96,31 @@ def build_personal(
     )
 
 
+def build_scheduler(services: Services, poller: Poller, **options: Any) -> Scheduler:
+    """The one scheduler (reminders, weekly summaries, digests), sending only while `poller`'s
+    worker holds the notification lease."""
+    from bot.actions.digests import DIGEST
+    from bot.actions.remind import REMINDER, WEEKLY
+    from bot.notify.digests import DigestSender
+    from bot.notify.reminders import ReminderSender
+    from bot.notify.scheduler import Scheduler
+
+    base_url = services.settings.redmine_base_url
+    reminders = ReminderSender(services.identity, services.slack, base_url)
+    digests = DigestSender(services.sessions, services.identity, services.slack, base_url)
+    senders = {
+        REMINDER: reminders.reminder,
+        WEEKLY: reminders.weekly,
+        DIGEST: digests.digest,
+    }
+    return Scheduler(services.sessions, senders, poller.exclusive, **options)
+
+
 def poller_jobs(services: Services) -> list[Coroutine[Any, Any, None]]:
-    """For `serve`: the poller runs beside the web app and takes the webhook's queue."""
-    return [build_poller(services).run_forever()]
+    """For `serve`: the poller runs beside the web app and takes the webhook's queue;
+    the scheduler shares its hold on the notification lease."""
+    poller = build_poller(services)
+    return [poller.run_forever(), build_scheduler(services, poller).run_forever()]
 
 
 def webhook_jobs(services: Services) -> list[Coroutine[Any, Any, None]]:
@@ -114,7 +139,9 @@ async def run_poller(settings: Settings, *, once: bool, since: str | None) -> in
         return 2
     async with open_services(settings) as services:
         poller = build_poller(services, since=start)
+        scheduler = build_scheduler(services, poller)
         if once:
+            await scheduler.tick()
             report = await poller.run_cycle_logged()
             if report is None:
                 return 1
@@ -126,7 +153,7 @@ async def run_poller(settings: Settings, *, once: bool, since: str | None) -> in
                 f"posted {report.posted} messages, {len(report.failed_issues)} left for next time"
             )
             return 0 if not report.failed_issues else 1
-        await poller.run_forever()
+        await asyncio.gather(poller.run_forever(), scheduler.run_forever())
     return 0
 
 

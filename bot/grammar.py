@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from bot.text.escape import unescape_mrkdwn
@@ -98,6 +99,27 @@ class Mine:
     pass
 
 
+@dataclass(frozen=True)
+class Period:
+    """A time range as asked: a named one (resolved against the person's today) or dates."""
+
+    name: str  # one of PERIOD_NAMES, or "between"
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class Time:
+    period: Period
+    person: str | None  # "@login" or "<@U123|name>" as typed; None is the asker
+
+
+@dataclass(frozen=True)
+class Remind:
+    at: tuple[int, int] | None  # (hour, minute); None turns reminders off
+    hours: Decimal | None = None
+
+
 Command = (
     Help
     | Create
@@ -113,6 +135,8 @@ Command = (
     | Disconnect
     | Whoami
     | Mine
+    | Time
+    | Remind
 )
 
 
@@ -137,7 +161,18 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "log",
         "log <id> <hours> [activity] [comment]",
         "log time, e.g. `log 42 1h30 development fixed it`",
-        ("time", "spent"),
+        ("spent",),
+    ),
+    Subcommand(
+        "time",
+        "time [today|week|month|last week|YYYY-MM-DD..YYYY-MM-DD] [@person]",
+        "spent time, yours or a colleague's (default: this week)",
+        ("timesheet",),
+    ),
+    Subcommand(
+        "remind",
+        "remind <HH:MM> [hours] | remind off",
+        "a workday DM when you logged less than `hours` (default 8)",
     ),
     Subcommand("search", "search <words>", "search issues", ("find",)),
     Subcommand("mine", "mine", "your open assigned issues", ("my",)),
@@ -301,6 +336,10 @@ def _parse_subscription(name: str, rest: str) -> Command:
     if not rest:
         raise UsageError("Which project? Give its identifier, e.g. `my-project`.", name)
     project, *filters = rest.split()
+    if project.lower().startswith("query:"):
+        # A query's name may hold spaces: the words up to the first filter (`x:y`).
+        while filters and ":" not in filters[0]:
+            project = f"{project} {filters.pop(0)}"
     if name == "subscribe":
         return Subscribe(project, tuple(filters))
     if filters:
@@ -338,6 +377,82 @@ def _parse_log(name: str, rest: str) -> Command:
     return Log(issue_id, parse_hours(hours_text), hours_text, unescape_mrkdwn(remainder))
 
 
+PERIOD_NAMES = ("today", "week", "month", "last week")
+# The longest range one `time` may cover: a year of entries is already thousands.
+MAX_PERIOD_DAYS = 366
+_BETWEEN = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})\.\.([0-9]{4}-[0-9]{2}-[0-9]{2})$")
+_PERSON = re.compile(r"^(?:<@[UW][A-Z0-9]+(?:\|[^>]*)?>|@[^\s@<>]+)$")
+_CLOCK = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
+DEFAULT_TARGET_HOURS = Decimal(8)
+
+
+def _iso_date(text: str, name: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"`{text}` is not a date; write it as YYYY-MM-DD.", name) from None
+
+
+def parse_period(words: list[str]) -> Period:
+    text = " ".join(words).lower()
+    if not text:
+        return Period("week")
+    if text in PERIOD_NAMES:
+        return Period(text)
+    between = _BETWEEN.match(text)
+    if between is None:
+        raise UsageError(
+            f"`{text}` is not a period. Use `today`, `week`, `month`, `last week` "
+            "or `2026-11-01..2026-11-15`.",
+            "time",
+        )
+    start, end = _iso_date(between.group(1), "time"), _iso_date(between.group(2), "time")
+    if end < start:
+        raise UsageError(f"The period ends ({end}) before it starts ({start}).", "time")
+    if (end - start).days + 1 > MAX_PERIOD_DAYS:
+        raise UsageError(f"A period covers at most {MAX_PERIOD_DAYS} days.", "time")
+    return Period("between", start, end)
+
+
+def parse_time(rest: str) -> Time:
+    words = rest.split()
+    people = [w for w in words if _PERSON.match(w)]
+    if len(people) > 1:
+        raise UsageError("Ask for one person at a time.", "time")
+    if any(w.startswith(("@", "<@")) for w in words if w not in people):
+        raise UsageError("Name the person as `@login`.", "time")
+    period = parse_period([w for w in words if w not in people])
+    return Time(period, people[0] if people else None)
+
+
+def parse_clock(text: str) -> tuple[int, int]:
+    match = _CLOCK.match(text)
+    hour, minute = (int(match.group(1)), int(match.group(2))) if match else (24, 60)
+    if hour > 23 or minute > 59:
+        raise UsageError(
+            f"`{text}` is not a time of day; write it as HH:MM, e.g. `17:30`.", "remind"
+        )
+    return hour, minute
+
+
+def parse_remind(rest: str) -> Remind:
+    words = rest.split()
+    if words == ["off"]:
+        return Remind(None)
+    if not words or len(words) > 2:
+        raise UsageError("When? e.g. `remind 17:30 8`, or `remind off`.", "remind")
+    at = parse_clock(words[0])
+    if len(words) == 1:
+        return Remind(at, DEFAULT_TARGET_HOURS)
+    try:
+        hours = Decimal(words[1].replace(",", "."))
+    except InvalidOperation:
+        hours = Decimal(-1)
+    if not hours.is_finite() or not 0 < hours <= 24:
+        raise UsageError(f"`{words[1]}` is not a number of hours between 0 and 24.", "remind")
+    return Remind(at, hours.quantize(Decimal("0.01")))
+
+
 # One parser per subcommand name (aliases are resolved to names first); a test checks
 # every name in SUBCOMMANDS has one.
 PARSERS: dict[str, Callable[[str, str], Command]] = {
@@ -351,6 +466,8 @@ PARSERS: dict[str, Callable[[str, str], Command]] = {
     "attach": _parse_issue_only,
     "note": _parse_note,
     "log": _parse_log,
+    "time": lambda name, rest: parse_time(rest),
+    "remind": lambda name, rest: parse_remind(rest),
 }
 
 

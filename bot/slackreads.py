@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Iterable
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -138,17 +138,25 @@ class SlackReads:
             )
         return names
 
-    async def today(self, user_id: str) -> date:
-        """Today's date where the person is (their Slack time zone), else in UTC."""
+    async def zone(self, user_id: str) -> tzinfo:
+        """The person's time zone: users.info `tz` (an IANA name such as "Europe/Berlin",
+        docs.slack.dev/reference/methods/users.info), else `tz_offset` (seconds east of
+        UTC) as a fixed offset, else UTC."""
         user = await self.user(user_id)
-        zone: tzinfo = UTC
         name = user.get("tz") if user else None
         if isinstance(name, str) and name:
             try:
-                zone = ZoneInfo(name)
+                return ZoneInfo(name)
             except (ZoneInfoNotFoundError, ValueError):
-                log.info("unknown time zone %r; using UTC", name)
-        return datetime.now(zone).date()
+                log.info("unknown time zone %r; using its offset", name)
+        offset = user.get("tz_offset") if user else None
+        if isinstance(offset, int) and abs(offset) < 86400:
+            return timezone(timedelta(seconds=offset))
+        return UTC
+
+    async def today(self, user_id: str) -> date:
+        """Today's date where the person is (their Slack time zone), else in UTC."""
+        return datetime.now(await self.zone(user_id)).date()
 
     async def thread(self, channel_id: str, thread_ts: str) -> list[ThreadMessage]:
         """The thread's messages, oldest first (the parent included), up to THREAD_LIMIT.

@@ -13,6 +13,7 @@ from handlers import (
     form_changes,
     home,
     options,
+    reminders,
     shortcuts,
     threads,
     views,
@@ -29,4 +30,5 @@ def register_all(app: AsyncApp, services: Services) -> None:
     events.register(app, services)
     home.register(app, services)
     threads.register(app, services)
+    reminders.register(app, services)
     errors.register(app, services)

@@ -43,6 +43,8 @@ from handlers.common import (
     providing,
     search_page_blocks,
 )
+from handlers.reminders import answer_remind
+from handlers.time_reports import answer_time
 
 MINE_HEADING = "*Your open issues*"
 MINE_EMPTY = "Nothing is assigned to you. :tada:"
@@ -135,6 +137,10 @@ async def dispatch(parsed: grammar.Command, asked: Asked) -> None:
             await on_whoami(parsed, asked)
         case grammar.Mine():
             await on_mine(parsed, asked)
+        case grammar.Time():
+            await on_time(parsed, asked)
+        case grammar.Remind():
+            await on_remind(parsed, asked)
         case _:
             assert_never(parsed)
 
@@ -198,8 +204,16 @@ async def on_subscribe(parsed: grammar.Subscribe, asked: Asked) -> None:
     identity, redmine = await acting_as(services, asked.command.user_id)
     options = parse_filters(parsed.filters)
     channel = await channel_facts(services.slack, asked.command.channel_id)
+    zone = await SlackReads(asked.client, services.slack_users).zone(asked.command.user_id)
     done = await subscribe.subscribe(
-        redmine, services.redmine, services.sessions, identity, channel, parsed.project, options
+        redmine,
+        services.redmine,
+        services.sessions,
+        identity,
+        channel,
+        parsed.project,
+        options,
+        zone,
     )
     join_error = await join_channel(services.slack, channel.channel_id) if done.must_join else None
     await asked.say(
@@ -209,6 +223,8 @@ async def on_subscribe(parsed: grammar.Subscribe, asked: Asked) -> None:
             must_invite=done.must_invite,
             must_join=done.must_join,
             join_error=join_error,
+            query_name=done.query_name,
+            digest_zone=done.digest_zone,
         )
     )
 
@@ -238,6 +254,16 @@ async def on_disconnect(_: grammar.Disconnect, asked: Asked) -> None:
 async def on_whoami(_: grammar.Whoami, asked: Asked) -> None:
     identity = await connect.whoami(asked.services.identity, asked.command.user_id)
     await asked.say(identity.describe())
+
+
+async def on_time(parsed: grammar.Time, asked: Asked) -> None:
+    command = asked.command
+    await answer_time(asked.services, asked.client, command.user_id, parsed, asked.respond)
+
+
+async def on_remind(parsed: grammar.Remind, asked: Asked) -> None:
+    command = asked.command
+    await answer_remind(asked.services, asked.client, command.user_id, parsed, asked.say)
 
 
 async def on_mine(_: grammar.Mine, asked: Asked) -> None:

@@ -8,16 +8,23 @@ says so. Saving happens only after every check passed, so nothing is half-writte
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.actions.digests import digest_name, schedule_digest
 from bot.actions.errors import UserFacingError
 from bot.actions.projects import find_project
+from bot.actions.saved_queries import find_query, is_query_word
 from bot.actions.subscription_filters import SubscriptionOptions
 from bot.blocks.answers import ListedSubscription
 from bot.identity import Identity
+from bot.recurrence import zone_name
 from bot.redmine import Redmine
+from bot.redmine.models import Project
+from bot.store.models import Subscription, utcnow
 from bot.store.repositories import SubscriptionRepository
+from bot.store.schedules import ScheduleRepository
 
 PRIVATE_IN_PUBLIC = (
     "`private:on` is only allowed in a private channel: private notes and issues must not "
@@ -27,6 +34,11 @@ NO_PRIVATE_NOTES = (
     "You can't see private notes in {project}, so this channel can't get them through you. "
     "Subscribe without `private:on`, or ask someone who can see them."
 )
+QUERY_PRIVATE_NEEDS_PROJECT = (
+    "`private:on` needs a query of one project, since private notes are allowed per "
+    "project. Follow a project's query, or leave out `private:on`."
+)
+ALL_PROJECTS = "all projects"
 NOT_IN_DMS = (
     "Subscriptions live in channels, not in direct messages: run `/redmine subscribe` in "
     "the channel that should get the project's updates."
@@ -46,6 +58,8 @@ class Subscribed:
     filters: str  # the options in words, as the person will read them
     must_join: bool  # public, and the bot is not in it yet: join to post there
     must_invite: bool  # private, and the bot is not in it: someone must invite it
+    query_name: str | None = None  # a saved query's subscription: the query followed
+    digest_zone: str | None = None  # a digest's times are in this zone (the subscriber's)
 
 
 @dataclass(frozen=True)
@@ -83,18 +97,32 @@ async def subscribe(
     channel: ChannelFacts,
     project_word: str,
     options: SubscriptionOptions,
+    zone: tzinfo = UTC,  # the subscriber's Slack time zone; only a digest reads it
 ) -> Subscribed:
-    """Save the subscription once the person may see the project (and its private notes)."""
-    project = await find_project(redmine, project_word)  # as the person: they must see it
+    """Save the subscription once the person may see the project (and its private notes),
+    or the saved query `query:<id or name>` (public, or theirs). `zone` is the person's
+    Slack time zone: a digest's time of day is read in it."""
+    # As the person: they must see the project, or the saved query.
+    query = await find_query(redmine, project_word) if is_query_word(project_word) else None
+    if query is not None and query.project_id is None:
+        if options.private:
+            raise UserFacingError(QUERY_PRIVATE_NEEDS_PROJECT)
+        project = Project(id=0, name=ALL_PROJECTS, identifier="*")
+    else:
+        where = str(query.project_id) if query is not None else project_word
+        project = await find_project(redmine, where)
     if options.private:
         if not channel.is_private:
             raise UserFacingError(PRIVATE_IN_PUBLIC)
         if not await can_see_private_notes(admin, identity.redmine_user_id, project.id):
             raise UserFacingError(NO_PRIVATE_NOTES.format(project=project.name))
     async with sessions() as session:
-        await SubscriptionRepository(session).save(
+        saved = await SubscriptionRepository(session).save(
             channel.channel_id,
             project.id,
+            query_id=query.id if query else 0,
+            query_name=query.name if query else None,
+            digest_minute=options.digest_minute,
             project_identifier=project.identifier,
             project_name=project.name,
             trackers=options.trackers,
@@ -106,6 +134,7 @@ async def subscribe(
             created_by_slack_user=identity.slack_user_id,
             created_by_login=identity.login,
         )
+        await schedule_digest(session, saved, zone, utcnow())
         await session.commit()
     absent = not channel.bot_is_member
     return Subscribed(
@@ -113,6 +142,8 @@ async def subscribe(
         options.describe(),
         must_join=absent and not channel.is_private,
         must_invite=absent and channel.is_private,
+        query_name=query.name if query else None,
+        digest_zone=zone_name(zone) if options.digest_minute is not None else None,
     )
 
 
@@ -127,19 +158,40 @@ async def unsubscribe(
             (
                 s
                 for s in subscriptions
-                if wanted
-                in (s.project_identifier.lower(), str(s.project_id), s.project_name.lower())
+                if (not s.query_id and wanted in _project_names(s))
+                or (s.query_id and wanted in _query_names(s))
             ),
             None,
         )
         if match is None:
-            names = ", ".join(f"`{s.project_identifier}`" for s in subscriptions) or "none"
+            names = ", ".join(f"`{_handle(s)}`" for s in subscriptions) or "none"
             raise UserFacingError(
                 f"This channel has no subscription to `{project_word}`. Its subscriptions: {names}."
             )
-        await SubscriptionRepository(session).remove(channel_id, match.project_id)
+        await SubscriptionRepository(session).remove(channel_id, match.project_id, match.query_id)
+        await ScheduleRepository(session).remove(digest_name(match.id))
         await session.commit()
-    return Unsubscribed(match.project_name)
+    return Unsubscribed(_followed(match))
+
+
+def _project_names(s: Subscription) -> tuple[str, ...]:
+    return (s.project_identifier.lower(), str(s.project_id), s.project_name.lower())
+
+
+def _query_names(s: Subscription) -> tuple[str, ...]:
+    return (f"query:{s.query_id}", f"query:{(s.query_name or '').lower()}")
+
+
+def _handle(s: Subscription) -> str:
+    """How to name the subscription in `/redmine unsubscribe`."""
+    return f"query:{s.query_id}" if s.query_id else s.project_identifier
+
+
+def _followed(s: Subscription) -> str:
+    """What a subscription follows, as people name it."""
+    if s.query_id:
+        return f"query {s.query_name} ({s.project_name})"
+    return s.project_name
 
 
 async def list_subscriptions(
@@ -149,8 +201,8 @@ async def list_subscriptions(
         subscriptions = await SubscriptionRepository(session).for_channel(channel_id)
     return [
         ListedSubscription(
-            s.project_name,
-            s.project_identifier,
+            _followed(s),
+            _handle(s),
             SubscriptionOptions(
                 list(s.trackers),
                 list(s.events),
@@ -158,6 +210,7 @@ async def list_subscriptions(
                 s.threads,
                 s.private,
                 s.replies,
+                s.digest_minute,
             ).describe(),
             s.created_by_slack_user,
             (s.paused_reason or "") if s.paused else None,

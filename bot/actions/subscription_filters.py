@@ -1,13 +1,17 @@
 """Subscription filters, as a person types them: `trackers:Bug,Feature events:notes,status
-subprojects:on threads:off private:on replies:on`."""
+subprojects:on threads:off private:on replies:on`, and `digest:daily@HH:MM` for one
+message a day instead of real-time ones."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.actions.errors import UserFacingError
 
 EVENT_KINDS = ("created", "notes", "status", "assignee", "priority", "attachments", "closed")
+_DIGEST = re.compile(r"^daily@([0-9]{1,2}):([0-9]{2})$", re.IGNORECASE)
+BAD_DIGEST = "`digest:{value}`: write it as `digest:daily@09:00` (a time of day, 24-hour clock)."
 _SWITCHES = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
 
 
@@ -19,6 +23,7 @@ class SubscriptionOptions:
     threads: bool = True
     private: bool = False
     replies: bool = False  # `replies:on`: thread replies become notes
+    digest_minute: int | None = None  # daily digest at this local minute after midnight
 
     def describe(self) -> str:
         parts = [
@@ -33,7 +38,18 @@ class SubscriptionOptions:
             parts.append("private notes and issues included")
         if self.replies:
             parts.append("thread replies become Redmine notes")
+        if self.digest_minute is not None:
+            hour, minute = divmod(self.digest_minute, 60)
+            parts.append(f"a daily digest at {hour:02d}:{minute:02d} instead of each change")
         return "; ".join(parts)
+
+
+def _digest(value: str) -> int:
+    match = _DIGEST.match(value)
+    hour, minute = (int(match.group(1)), int(match.group(2))) if match else (24, 60)
+    if hour > 23 or minute > 59:
+        raise UserFacingError(BAD_DIGEST.format(value=value))
+    return hour * 60 + minute
 
 
 def _switch(name: str, value: str) -> bool:
@@ -47,13 +63,15 @@ def parse_filters(words: tuple[str, ...] | list[str]) -> SubscriptionOptions:
     trackers: list[str] = []
     events: list[str] = []
     switches: dict[str, bool] = {}
+    digest_minute: int | None = None
     for word in words:
         name, sep, value = word.partition(":")
         name = name.lower()
         if not sep or not value:
             raise UserFacingError(
                 f"I don't understand the filter `{word}`. Filters look like `trackers:Bug,Feature`, "
-                "`events:notes,status`, `subprojects:on`, `threads:off`, `private:on`, `replies:on`."
+                "`events:notes,status`, `subprojects:on`, `threads:off`, `private:on`, `replies:on`, "
+                "`digest:daily@09:00`."
             )
         if name == "trackers":
             trackers = [t.strip() for t in value.split(",") if t.strip()]
@@ -66,12 +84,14 @@ def parse_filters(words: tuple[str, ...] | list[str]) -> SubscriptionOptions:
                     + ", ".join(f"`{k}`" for k in EVENT_KINDS)
                     + "."
                 )
+        elif name == "digest":
+            digest_minute = _digest(value)
         elif name in {"subprojects", "threads", "private", "replies"}:
             switches[name] = _switch(name, value)
         else:
             raise UserFacingError(
                 f"Unknown filter `{name}`. Filters: `trackers`, `events`, `subprojects`, `threads`, "
-                "`private`, `replies`."
+                "`private`, `replies`, `digest`."
             )
     return SubscriptionOptions(
         trackers=trackers,
@@ -80,4 +100,5 @@ def parse_filters(words: tuple[str, ...] | list[str]) -> SubscriptionOptions:
         threads=switches.get("threads", True),
         private=switches.get("private", False),
         replies=switches.get("replies", False),
+        digest_minute=digest_minute,
     )

@@ -56,6 +56,8 @@ def subscribed_text(
     must_invite: bool = False,
     must_join: bool = False,
     join_error: str | None = None,
+    query_name: str | None = None,
+    digest_zone: str | None = None,
 ) -> str:
     """What the channel now gets, and whether the bot is there to post it."""
     note = ""
@@ -68,10 +70,15 @@ def subscribed_text(
             else f"\n:warning: I couldn't join this channel ({join_error}): "
             "invite me with `/invite @Redmine`."
         )
-    return (
-        f"This channel now gets changes to *{escape_mrkdwn(project_name)}* "
-        f"({escape_mrkdwn(filters)})." + note
-    )
+    if digest_zone is not None:
+        note += f"\nTimes are in {digest_zone}, your Slack time zone."
+    what = f"*{escape_mrkdwn(project_name)}*"
+    if query_name is not None:
+        what = (
+            f"issues of the saved query *{escape_mrkdwn(query_name)}* "
+            f"({escape_mrkdwn(project_name)}), as you see them,"
+        )
+    return f"This channel now gets changes to {what} ({escape_mrkdwn(filters)})." + note
 
 
 def unsubscribed_text(project_name: str) -> str:

@@ -14,7 +14,9 @@ CREATE_HINT = (
 SUBSCRIBE_HINT = (
     "Filters: `trackers:Bug,Feature` `events:created,notes,status,assignee,priority,"
     "attachments,closed` `subprojects:on` `threads:off` `private:on` (private channels only) "
-    "`replies:on` (replies in issue threads become notes)."
+    "`replies:on` (replies in issue threads become notes) `digest:daily@09:00` (one "
+    "message a day instead). Instead of a project, `query:<id or name>` follows a saved "
+    "Redmine query (public, or yours)."
 )
 
 

@@ -469,11 +469,14 @@ def message_note_modal(context: ModalContext, note: str) -> dict[str, Any]:
     }
 
 
-def message_time_modal(context: ModalContext, *, today: date, comment: str) -> dict[str, Any]:
+def message_time_modal(
+    context: ModalContext, *, today: date, comment: str, issue_id: int | None = None
+) -> dict[str, Any]:
     """The log-time form. Naming the issue (Enter in the number, or a pick) sends an
     action; the form is then rebuilt with the issue's project in private_metadata and the
-    activity input scoped to it, so the activity options are that project's."""
-    issue_blocks = _issue_target_blocks()
+    activity input scoped to it, so the activity options are that project's. `issue_id`
+    prefills the number (a reminder's button; its project goes in `context`)."""
+    issue_blocks = _issue_target_blocks(str(issue_id) if issue_id else "")
     for issue_block in issue_blocks:
         issue_block["dispatch_action"] = True
     issue_blocks[0]["element"]["dispatch_action_config"] = {

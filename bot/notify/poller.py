@@ -14,7 +14,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -31,6 +31,7 @@ from bot.notify.events import is_closing, journal_event, tracker_matches
 from bot.notify.lease import NotifyLeaseHolder
 from bot.notify.names import RedmineNames
 from bot.notify.personal import DMOutbox, PersonalNotifier
+from bot.notify.query_matches import QueryMatcher
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
 from bot.redmine.errors import RedmineError, RedmineUnavailable
@@ -91,6 +92,7 @@ class Poller:
         lease: NotifyLeaseHolder | None = None,
         metrics: Metrics | None = None,
         personal: PersonalNotifier | None = None,
+        query_matcher: QueryMatcher | None = None,
     ) -> None:
         self.settings = settings
         self.redmine = redmine  # admin view: it must see everything to filter it
@@ -121,6 +123,8 @@ class Poller:
         self.personal = personal
         self._window_start: datetime | None = None
         self._outbox: DMOutbox | None = None  # the running cycle's, else None: send at once
+        # Saved-query subscriptions, evaluated by Redmine as their subscribers.
+        self.query_matcher = query_matcher
 
     # -- running ---------------------------------------------------------------------
 
@@ -158,6 +162,11 @@ class Poller:
             log.info("notification cycle works again")
         self._failing = False
         return report
+
+    def exclusive(self) -> AbstractAsyncContextManager[bool]:
+        """This worker's hold on the notification lease, for other work that must run
+        where notifications are delivered (bot.notify.scheduler's sends)."""
+        return self._exclusive()
 
     @asynccontextmanager
     async def _exclusive(self, wait: float = 0.0) -> AsyncIterator[bool]:
@@ -229,11 +238,16 @@ class Poller:
         report.listed = len(changed)
         self._window_start = cursor - OVERLAP
         parents = await self._project_parents(subscriptions)
+        in_queries = await self._query_hits(subscriptions, changed)
         work: list[tuple[Issue, list[Subscription]]] = []
         for issue in changed:
             if self._already_complete(issue):
                 continue
-            matching = [s for s in subscriptions if _covers(s, issue.project.id, parents)]
+            matching = [
+                s
+                for s in subscriptions
+                if _covers(s, issue.project.id, parents) or issue.id in in_queries.get(s.id, ())
+            ]
             if matching or self.personal is not None:
                 work.append((issue, matching))
             else:
@@ -294,6 +308,13 @@ class Poller:
             await session.commit()
         self._forget_old(new_cursor)
         return report
+
+    async def _query_hits(
+        self, subscriptions: Sequence[Subscription], changed: Sequence[Issue]
+    ) -> dict[int, set[int]]:
+        if self.query_matcher is None:
+            return {}
+        return await self.query_matcher.matches(subscriptions, changed)
 
     def _remember(self, issue: Issue, served_at: datetime) -> None:
         if issue.updated_on is not None:
@@ -505,6 +526,8 @@ class Poller:
 
 
 def _covers(sub: Subscription, project_id: int, parents: dict[int, int | None]) -> bool:
+    if sub.query_id or sub.digest_minute is not None:
+        return False  # a saved query's issues come from Redmine; digests come once a day
     if project_id == sub.project_id:
         return True
     if not sub.include_subprojects:

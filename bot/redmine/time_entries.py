@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 from bot.redmine.base import ResourceGroup
@@ -17,6 +18,16 @@ class TimeEntries(ResourceGroup):
         """Filters: `project_id`, `issue_id`, `user_id`, `spent_on`, `from`, `to`."""
         async for item in self.client.paginate(TIME_ENTRIES, "time_entries", filters):
             yield TimeEntry.model_validate(item)
+
+    async def spent_by(
+        self, user_id: int | str, start: date, end: date
+    ) -> AsyncIterator[TimeEntry]:
+        """One person's entries from `start` to `end` (inclusive), paged; `"me"` is the
+        acting user. Redmine lists only entries the acting user may see (view_time_entries
+        per project) and answers 403 when they may see time in no project at all."""
+        filters = {"user_id": user_id, "from": start.isoformat(), "to": end.isoformat()}
+        async for entry in self.all(**filters):
+            yield entry
 
     async def get(self, entry_id: int) -> TimeEntry:
         body = await self.client.get(TIME_ENTRY.format(id=entry_id))

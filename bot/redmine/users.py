@@ -68,6 +68,15 @@ class Users(ResourceGroup):
         ]
         return matches[0] if len(matches) == 1 else None
 
+    async def find_by_login(self, login: str) -> User | None:
+        """The active user whose login is exactly `login` (case-insensitive), else None.
+
+        Admin only, like every user listing: `name=` matches logins, names and mails
+        loosely, so the login is compared exactly here."""
+        wanted = login.strip().lower()
+        matches = [user async for user in self.all(name=wanted) if user.login.lower() == wanted]
+        return matches[0] if len(matches) == 1 else None
+
     async def create(self, **fields: Any) -> User:
         body = await self.client.post(USERS, {"user": fields})
         return User.model_validate(body["user"])

@@ -51,7 +51,9 @@ class UserLink(Base):
 class Subscription(Base):
     __tablename__ = "subscriptions"
     __table_args__ = (
-        UniqueConstraint("channel_id", "project_id", name="uq_subscription_channel_project"),
+        UniqueConstraint(
+            "channel_id", "project_id", "query_id", name="uq_subscription_channel_project_query"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -71,6 +73,11 @@ class Subscription(Base):
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     paused_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A saved query's id (0: the whole project), evaluated by Redmine as the subscriber.
+    query_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    query_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # Set for a daily digest (local minutes after midnight) instead of real-time messages.
+    digest_minute: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class PollerState(Base):
@@ -198,4 +205,26 @@ class DMThread(Base):
     issue_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel_id: Mapped[str] = mapped_column(String(32))
     thread_ts: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ScheduledSend(Base):
+    """A send that recurs at a local time of day: a reminder, a weekly summary, a digest.
+
+    `last_key` is the local date (YYYY-MM-DD) of the last occurrence taken, sent or
+    skipped; a worker takes an occurrence by moving it forward in one conditional UPDATE,
+    so of several replicas one sends, and a restart finds what was done.
+    """
+
+    __tablename__ = "scheduled_sends"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)  # "reminder:U123", ...
+    kind: Mapped[str] = mapped_column(String(16))  # reminder | weekly | digest
+    owner: Mapped[str] = mapped_column(String(32))  # the Slack user or channel it goes to
+    minute_of_day: Mapped[int] = mapped_column(Integer)  # local time, minutes after 00:00
+    timezone: Mapped[str] = mapped_column(String(64))  # IANA name, or "UTC+HH:MM"
+    weekdays: Mapped[str] = mapped_column(String(7))  # ISO weekdays: "12345" Mon-Fri
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    last_key: Mapped[str | None] = mapped_column(String(10), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -70,21 +70,27 @@ class SubscriptionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, channel_id: str, project_id: int) -> Subscription | None:
+    async def get(self, channel_id: str, project_id: int, query_id: int = 0) -> Subscription | None:
         found = await self.session.execute(
             select(Subscription).where(
-                Subscription.channel_id == channel_id, Subscription.project_id == project_id
+                Subscription.channel_id == channel_id,
+                Subscription.project_id == project_id,
+                Subscription.query_id == query_id,
             )
         )
         return found.scalar_one_or_none()
 
-    async def save(self, channel_id: str, project_id: int, **fields: Any) -> Subscription:
-        """Create the channel's subscription to the project, or update its filters."""
-        subscription = await self.get(channel_id, project_id)
+    async def save(
+        self, channel_id: str, project_id: int, *, query_id: int = 0, **fields: Any
+    ) -> Subscription:
+        """Create the channel's subscription to the project (or to one of its saved
+        queries), or update its filters."""
+        subscription = await self.get(channel_id, project_id, query_id)
         if subscription is None:
             subscription = Subscription(
                 channel_id=channel_id,
                 project_id=project_id,
+                query_id=query_id,
                 created_at=utcnow(),
                 paused=False,
                 trackers=[],
@@ -101,10 +107,12 @@ class SubscriptionRepository:
         await self.session.flush()
         return subscription
 
-    async def remove(self, channel_id: str, project_id: int) -> bool:
+    async def remove(self, channel_id: str, project_id: int, query_id: int = 0) -> bool:
         result = await self.session.execute(
             delete(Subscription).where(
-                Subscription.channel_id == channel_id, Subscription.project_id == project_id
+                Subscription.channel_id == channel_id,
+                Subscription.project_id == project_id,
+                Subscription.query_id == query_id,
             )
         )
         return bool(getattr(result, "rowcount", 0))

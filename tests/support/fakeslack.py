@@ -38,8 +38,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import uvicorn
 import yaml
@@ -161,11 +163,19 @@ class FakeSlack:
         profile: dict[str, Any] = {"real_name": name or user_id, "display_name": name or user_id}
         if email is not None:
             profile["email"] = email
+        # users.info answers the zone three ways: `tz` (IANA name), `tz_label` and
+        # `tz_offset` (seconds east of UTC, for now), as in api.slack.com/methods/users.info
+        # ("Example response": "America/Los_Angeles", "Pacific Daylight Time", -25200).
+        # Slack's label is the long name; the fake gives the abbreviation, which we never read.
+        now = datetime.now(UTC)
+        offset = ZoneInfo(tz).utcoffset(now) or timedelta(0)
         self.users[user_id] = {
             "id": user_id,
             "name": name or user_id,
             "real_name": name or user_id,
             "tz": tz,
+            "tz_label": ZoneInfo(tz).tzname(now) or tz,
+            "tz_offset": int(offset.total_seconds()),
             "deleted": False,
             "is_bot": False,
             "profile": profile,

@@ -13,7 +13,8 @@ from bot.grammar import UsageError, parse, parse_hours
     [
         ("", grammar.Help()),
         ("help log", grammar.Help("log")),
-        ("help time", grammar.Help("log")),
+        ("help spent", grammar.Help("log")),
+        ("help time", grammar.Help("time")),
         ("create", grammar.Create("")),
         ("new alpha Printer on fire", grammar.Create("alpha Printer on fire")),
         ("show #12", grammar.Show(12)),

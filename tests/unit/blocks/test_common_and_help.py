@@ -83,7 +83,7 @@ def test_option_label_is_cut_at_75() -> None:
 
 
 def test_help_for_one_command_with_the_problem_first() -> None:
-    assert help_blocks("I did not understand `lgo`.", "time") == [
+    assert help_blocks("I did not understand `lgo`.", "log") == [
         {
             "type": "section",
             "text": {
@@ -91,7 +91,7 @@ def test_help_for_one_command_with_the_problem_first() -> None:
                 "text": ":warning: I did not understand `lgo`.\n"
                 "`/redmine log <id> <hours> [activity] [comment]`: "
                 "log time, e.g. `log 42 1h30 development fixed it`\n"
-                "Also: `time`, `spent`\n"
+                "Also: `spent`\n"
                 "Hours: `1.5`, `1h30`, `1:30`, `90m` or `1h 30min`. Issues: `123` or `#123`.",
             },
         },
@@ -110,7 +110,9 @@ def test_help_for_subscribe_lists_the_filters() -> None:
                 "Filters: `trackers:Bug,Feature` `events:created,notes,status,assignee,"
                 "priority,attachments,closed` `subprojects:on` `threads:off` "
                 "`private:on` (private channels only) "
-                "`replies:on` (replies in issue threads become notes).",
+                "`replies:on` (replies in issue threads become notes) `digest:daily@09:00` "
+                "(one message a day instead). Instead of a project, `query:<id or name>` "
+                "follows a saved Redmine query (public, or yours).",
             },
         },
         FOOTER,
@@ -132,6 +134,10 @@ def test_whole_help_lists_every_command() -> None:
                         "• `/redmine note <id> <text>`: add a note to an issue",
                         "• `/redmine log <id> <hours> [activity] [comment]`: "
                         "log time, e.g. `log 42 1h30 development fixed it`",
+                        "• `/redmine time [today|week|month|last week|YYYY-MM-DD..YYYY-MM-DD] "
+                        "[@person]`: spent time, yours or a colleague's (default: this week)",
+                        "• `/redmine remind <HH:MM> [hours] | remind off`: "
+                        "a workday DM when you logged less than `hours` (default 8)",
                         "• `/redmine search <words>`: search issues",
                         "• `/redmine mine`: your open assigned issues",
                         "• `/redmine attach <id>`: upload files to an issue",

@@ -28,6 +28,9 @@ FIELD_SAMPLES: dict[str, object] = {
     "rest": "development",
     "project": "alpha",
     "filters": ("threads:off",),
+    "period": grammar.Period("week"),
+    "person": None,
+    "at": (17, 30),
 }
 
 
@@ -42,7 +45,7 @@ def listener_name(command_type: type[Any]) -> str:
 
 
 def test_every_command_type_has_a_module_level_listener() -> None:
-    assert len(COMMAND_TYPES) == 14
+    assert len(COMMAND_TYPES) == 16
     for command_type in COMMAND_TYPES:
         listener = getattr(commands, listener_name(command_type), None)
         assert inspect.iscoroutinefunction(listener), command_type.__name__

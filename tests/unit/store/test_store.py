@@ -51,6 +51,7 @@ async def test_migrate_creates_every_table_and_is_idempotent(engine: AsyncEngine
         "issue_threads",
         "notify_lease",
         "seen_slack_requests",
+        "scheduled_sends",
         "alembic_version",
     } <= tables
     assert await db.ping(engine)
