@@ -7,6 +7,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.services import Services
 from handlers import (
     actions,
+    cards,
     commands,
     errors,
     events,
@@ -25,6 +26,7 @@ def register_all(app: AsyncApp, services: Services) -> None:
     views.register(app, services)
     options.register(app, services)
     actions.register(app, services)
+    cards.register(app, services)
     form_changes.register(app, services)
     shortcuts.register(app, services)
     events.register(app, services)

@@ -161,14 +161,17 @@ async def on_create(parsed: grammar.Create, asked: Asked) -> None:
         response_type="in_channel",
         replace_original=False,
         text=f"<@{asked.command.user_id}> created {issue_card_text(issue)}",
-        blocks=issue_card(issue, asked.base_url, formatting, with_description=False),
+        blocks=issue_card(
+            issue, asked.base_url, formatting, with_description=False, with_actions=True
+        ),
     )
 
 
 async def on_show(parsed: grammar.Show, asked: Asked) -> None:
     issue = await show_issue(await asked.redmine(), parsed.issue_id)
     formatting = asked.services.settings.redmine_text_formatting
-    await asked.show(issue_card_text(issue), issue_card(issue, asked.base_url, formatting))
+    card = issue_card(issue, asked.base_url, formatting, with_actions=True)
+    await asked.show(issue_card_text(issue), card)
 
 
 async def on_note(parsed: grammar.Note, asked: Asked) -> None:

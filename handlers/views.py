@@ -132,7 +132,11 @@ async def announce_created(
         await say(created)
         return
     card = issue_card(
-        issue, settings.redmine_base_url, settings.redmine_text_formatting, with_description=False
+        issue,
+        settings.redmine_base_url,
+        settings.redmine_text_formatting,
+        with_description=False,
+        with_actions=True,
     )
     try:
         text = f"<@{user_id}> created {issue_card_text(issue)}"

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot import limits
+from bot.blocks.card_actions import card_actions
 from bot.blocks.common import Block, button, context, mrkdwn, section
 from bot.config import TextFormatting
 from bot.redmine.models import Issue, Ref, SearchResult
@@ -52,8 +53,10 @@ def issue_card(
     formatting: TextFormatting,
     *,
     with_description: bool = True,
+    with_actions: bool = False,
 ) -> list[Block]:
-    """The issue as Slack shows it: title link, key fields, a description excerpt."""
+    """The issue as Slack shows it: title link, key fields, a description excerpt, and
+    (`with_actions`) the buttons anyone may click to act on it as themselves."""
     title = f"*{issue_link(base_url, issue.id, issue.subject)}*"
     if issue.is_private:
         title += "  :lock: private"
@@ -79,6 +82,8 @@ def issue_card(
         )
         blocks.append(section(excerpt))
     blocks.append(context(f"Updated {_when(issue.updated_on)}"))
+    if with_actions:
+        blocks.append(card_actions(issue))
     return blocks
 
 

@@ -442,7 +442,9 @@ def context_block(text: str) -> Block:
     return {"type": "context", "elements": [mrkdwn(text[:SECTION_LIMIT])]}
 
 
-def message_note_modal(context: ModalContext, note: str) -> dict[str, Any]:
+def message_note_modal(
+    context: ModalContext, note: str, *, issue_id: int | None = None
+) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": MESSAGE_NOTE_VIEW,
@@ -451,7 +453,7 @@ def message_note_modal(context: ModalContext, note: str) -> dict[str, Any]:
         "close": plain("Cancel"),
         "private_metadata": context.encode(),
         "blocks": [
-            *_issue_target_blocks(),
+            *_issue_target_blocks(str(issue_id) if issue_id else ""),
             _input(
                 NOTE, "Note", text_input(NOTE, initial=note, multiline=True, max_length=NOTE_LIMIT)
             ),

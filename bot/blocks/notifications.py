@@ -18,7 +18,7 @@ def new_issue_message(
     """The first message about an issue in a channel: its card (the thread's root)."""
     author = escape_mrkdwn(issue.author.name) if issue.author else "Someone"
     text = f"{author}: {issue_card_text(issue)}"
-    return text, issue_card(issue, base_url, formatting, with_description=False)
+    return text, issue_card(issue, base_url, formatting, with_description=False, with_actions=True)
 
 
 def change_message(

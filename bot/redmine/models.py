@@ -86,6 +86,8 @@ class Issue(RedmineModel):
     journals: list[Journal] = Field(default_factory=list)
     attachments: list[Attachment] = Field(default_factory=list)
     watchers: list[Ref] = Field(default_factory=list)
+    # Only with include=allowed_statuses: where the reading user may move the issue.
+    allowed_statuses: list[Ref] = Field(default_factory=list)
     relations: list[dict[str, Any]] = Field(default_factory=list)
     children: list[dict[str, Any]] = Field(default_factory=list)
 

@@ -132,7 +132,16 @@ def test_change_with_an_author_and_subject_to_escape() -> None:
     ]
 
 
-def test_new_issue_message_is_the_card_without_description() -> None:
+def _button(text: str, action_id: str, value: str) -> dict[str, object]:
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text, "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
+
+
+def test_new_issue_message_is_the_card_without_description_with_its_actions() -> None:
     text, blocks = new_issue_message(issue("issue__private"), BASE_URL, TEXTILE)
     assert text == "Alice Archer: #2 Payroll export leaks salaries (New)"
     assert blocks == [
@@ -159,6 +168,22 @@ def test_new_issue_message_is_the_card_without_description() -> None:
                     "text": "Updated <!date^1772642730^{date_short_pretty} {time}"
                     "|2026-03-04 16:45 UTC>",
                 }
+            ],
+        },
+        {
+            "type": "actions",
+            "block_id": "card.2.1772642730",
+            "elements": [
+                _button("Assign to me", "issue_assign_me", "card.2.1772642730"),
+                {
+                    "type": "external_select",
+                    "action_id": "issue_status",
+                    "placeholder": {"type": "plain_text", "text": "Change status", "emoji": True},
+                    "min_query_length": 0,
+                },
+                _button("Add note", "issue_note", "card.2.1772642730"),
+                _button("Log time", "issue_log_time", "card.2.1772642730"),
+                _button("Watch / Unwatch", "issue_watch", "card.2.1772642730"),
             ],
         },
     ]

@@ -1,0 +1,97 @@
+"""What a person does from an issue card: assign it to themselves, move its status,
+watch or unwatch it. As the person who clicked, never as whoever posted the card.
+
+A card shows the issue as it was when drawn. Before writing, the issue is read again as
+the person; if it changed since the card was drawn (its `updated_on` moved), nothing is
+written and `StaleCard` carries the issue as it is now, for the card to be redrawn.
+Redmine 5's REST API does not expose `lock_version` in an issue's JSON (app/views/issues/
+show.api.rsb), so `updated_on` is the version a client can see; the window between that
+read and the write is one request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.actions.errors import UserFacingError
+from bot.actions.issue_form import no_such_issue
+from bot.blocks.card_actions import CardRef, card_ref
+from bot.redmine import Redmine
+from bot.redmine.errors import ForbiddenError, NotFoundError
+from bot.redmine.models import Issue, Ref
+
+
+class StaleCard(Exception):
+    """The card was drawn before the issue's last change: redraw it, write nothing."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(f"#{issue.id} changed since its card was drawn")
+        self.issue = issue
+
+
+@dataclass(frozen=True)
+class Watching:
+    issue: Issue
+    watching: bool  # after the click
+
+
+STALE = (
+    "#{id} changed since this card was drawn, so nothing was changed. "
+    "The card now shows it as it is; click again if you still want to."
+)
+
+
+def not_a_status_you_may_set(issue: Issue) -> UserFacingError:
+    return UserFacingError(
+        f"Redmine's workflow does not let you move #{issue.id} to that status from "
+        f"{issue.status.name if issue.status else 'its status'}; choose one the list offers."
+    )
+
+
+async def current(redmine: Redmine, ref: CardRef, *, include: tuple[str, ...] = ()) -> Issue:
+    """The issue as the person sees it now; StaleCard if it changed since the card."""
+    try:
+        issue = await redmine.issues.get(ref.issue_id, include=include)
+    except (NotFoundError, ForbiddenError):
+        raise UserFacingError(no_such_issue(ref.issue_id)) from None
+    if ref.drawn_at and card_ref(issue).drawn_at != ref.drawn_at:
+        raise StaleCard(issue)
+    return issue
+
+
+async def assign_to_me(redmine: Redmine, ref: CardRef) -> Issue:
+    await current(redmine, ref)
+    # Redmine takes "me" for the acting user (IssuesController#update_issue_from_params);
+    # it answers 403 where the person may not edit the issue, 422 where they may not be
+    # assigned: both become one sentence for them, and nothing is written.
+    await redmine.issues.update(ref.issue_id, assigned_to_id="me")
+    return await redmine.issues.get(ref.issue_id)
+
+
+async def allowed_statuses(redmine: Redmine, issue_id: int) -> list[Ref]:
+    """The statuses this person may move the issue to (Redmine's workflow for their
+    roles), without the one it has."""
+    issue = await redmine.issues.get(issue_id, include=("allowed_statuses",))
+    here = issue.status.id if issue.status else None
+    return [status for status in issue.allowed_statuses if status.id != here]
+
+
+async def set_status(redmine: Redmine, ref: CardRef, status_id: int) -> Issue:
+    issue = await current(redmine, ref, include=("allowed_statuses",))
+    # Redmine silently keeps the old status when the workflow refuses the new one
+    # (safe attributes): check first, so the person is told instead.
+    if status_id not in {status.id for status in issue.allowed_statuses}:
+        raise not_a_status_you_may_set(issue)
+    await redmine.issues.update(ref.issue_id, status_id=status_id)
+    return await redmine.issues.get(ref.issue_id)
+
+
+async def toggle_watch(redmine: Redmine, ref: CardRef, redmine_user_id: int) -> Watching:
+    """Watch the issue, or stop watching it if the person already does."""
+    issue = await current(redmine, ref, include=("watchers",))
+    watching = any(watcher.id == redmine_user_id for watcher in issue.watchers)
+    if watching:
+        await redmine.issues.remove_watcher(ref.issue_id, redmine_user_id)
+    else:
+        await redmine.issues.add_watcher(ref.issue_id, redmine_user_id)
+    return Watching(await redmine.issues.get(ref.issue_id), not watching)

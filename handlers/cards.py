@@ -1,0 +1,195 @@
+"""The buttons on issue cards: ack, act as the person who clicked, redraw the card.
+
+After an action the card the person clicked shows the issue as it is now: `chat.update`
+for a message the bot posted, the action's `response_url` with `replace_original` for an
+ephemeral one (Slack cannot chat.update an ephemeral message; interaction payloads'
+`container.is_ephemeral` says which). A failure is told to the clicker only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.actions import card
+from bot.blocks import card_actions as ids
+from bot.blocks import modals
+from bot.blocks.card_actions import CardRef
+from bot.blocks.common import option
+from bot.blocks.issues import issue_card, issue_card_text
+from bot.blocks.metadata import ModalContext
+from bot.redmine import Redmine
+from bot.redmine.models import Issue
+from bot.services import Services
+from bot.slackpayloads import BlockActions, BlockSuggestion
+from handlers.common import acting_as, answering_failures, open_form, providing, teller
+
+log = logging.getLogger(__name__)
+
+Act = Callable[[Redmine, CardRef], Awaitable[Issue]]
+OUT_OF_DATE = "That button is out of date; show the issue again with `/redmine show`."
+
+
+def card_of(body: dict[str, Any]) -> tuple[BlockActions, CardRef | None, dict[str, Any]]:
+    clicked = BlockActions.model_validate(body)
+    action = clicked.actions[0]
+    ref = CardRef.decode(action.value or "") or CardRef.decode(action.block_id or "")
+    container = body.get("container") if isinstance(body.get("container"), dict) else {}
+    return clicked, ref, container or {}
+
+
+async def redraw(
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    services: Services,
+    container: dict[str, Any],
+    issue: Issue,
+) -> None:
+    settings = services.settings
+    blocks = issue_card(
+        issue, settings.redmine_base_url, settings.redmine_text_formatting, with_actions=True
+    )
+    text = issue_card_text(issue)
+    channel_id, ts = container.get("channel_id"), container.get("message_ts")
+    if container.get("is_ephemeral") or not (channel_id and ts):
+        await respond(replace_original=True, text=text, blocks=blocks)
+        return
+    try:
+        await client.chat_update(channel=str(channel_id), ts=str(ts), text=text, blocks=blocks)
+    except SlackApiError as error:  # not the bot's message, or gone: the answer says it all
+        log.info("card %s not redrawn: %s", ts, error.response.get("error"))
+
+
+async def act(
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    services: Services,
+    do: Act,
+) -> None:
+    clicked, ref, container = card_of(body)
+    user_id = clicked.user.id
+    say = teller(client, container.get("channel_id") or None, user_id)
+    async with answering_failures(services, user_id, say):
+        if ref is None:
+            await say(OUT_OF_DATE)
+            return
+        _, redmine = await acting_as(services, user_id)
+        try:
+            issue = await do(redmine, ref)
+        except card.StaleCard as stale:
+            await redraw(client, respond, services, container, stale.issue)
+            await say(card.STALE.format(id=ref.issue_id))
+            return
+        await redraw(client, respond, services, container, issue)
+
+
+async def on_assign_me(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    services: Services,
+) -> None:
+    await ack()
+    await act(body, client, respond, services, card.assign_to_me)
+
+
+async def on_status(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    services: Services,
+) -> None:
+    await ack()
+    clicked = BlockActions.model_validate(body)
+    chosen = clicked.actions[0].selected_option
+    status_id = int(chosen.value) if chosen and chosen.value.isdigit() else 0
+
+    async def move(redmine: Redmine, ref: CardRef) -> Issue:
+        return await card.set_status(redmine, ref, status_id)
+
+    await act(body, client, respond, services, move)
+
+
+async def on_watch(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    services: Services,
+) -> None:
+    await ack()
+    user_id = BlockActions.model_validate(body).user.id
+    container = body.get("container") if isinstance(body.get("container"), dict) else {}
+    say = teller(client, (container or {}).get("channel_id") or None, user_id)
+
+    async def toggle(redmine: Redmine, ref: CardRef) -> Issue:
+        identity = await services.identity.resolve(user_id)
+        done = await card.toggle_watch(redmine, ref, identity.redmine_user_id)
+        await say(f"You {'now watch' if done.watching else 'no longer watch'} #{ref.issue_id}.")
+        return done.issue
+
+    await act(body, client, respond, services, toggle)
+
+
+async def on_status_options(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
+    """The clicking person's allowed statuses, read as them when they open the select."""
+    asked = BlockSuggestion.model_validate(body)
+    ref = CardRef.decode(asked.block_id)
+    statuses = []
+    if ref is not None:
+        try:
+            _, redmine = await acting_as(services, asked.user.id)
+            statuses = await card.allowed_statuses(redmine, ref.issue_id)
+        except Exception:
+            log.info("statuses for card %s not read", asked.block_id, exc_info=True)
+    await ack(options=[option(status.name, str(status.id)) for status in statuses])
+
+
+async def on_note(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, services: Services
+) -> None:
+    await ack()
+    clicked, ref, container = card_of(body)
+    context = thread_of(container)
+    view = modals.message_note_modal(context, "", issue_id=ref.issue_id if ref else None)
+    await open_form(client, services, clicked.trigger_id or "", clicked.user.id, view)
+
+
+async def on_log_time(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, services: Services
+) -> None:
+    await ack()
+    clicked, ref, container = card_of(body)
+    today = datetime.now(UTC).date()
+    view = modals.message_time_modal(
+        thread_of(container), today=today, comment="", issue_id=ref.issue_id if ref else None
+    )
+    await open_form(client, services, clicked.trigger_id or "", clicked.user.id, view)
+
+
+def thread_of(container: dict[str, Any]) -> ModalContext:
+    """Answers to a form opened from a card go into the card's thread (none if ephemeral)."""
+    if container.get("is_ephemeral") or not container.get("message_ts"):
+        return ModalContext(channel_id=str(container.get("channel_id") or ""))
+    # thread_ts only: the card is no message to quote, so no permalink goes into the note.
+    channel_id = str(container.get("channel_id") or "")
+    return ModalContext(channel_id=channel_id, thread_ts=str(container["message_ts"]))
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    provide = [providing(services)]
+    app.action(ids.ASSIGN_ME, middleware=provide)(on_assign_me)
+    app.action(ids.STATUS, middleware=provide)(on_status)
+    app.action(ids.WATCH, middleware=provide)(on_watch)
+    app.action(ids.NOTE, middleware=provide)(on_note)
+    app.action(ids.LOG_TIME, middleware=provide)(on_log_time)
+    app.options(ids.STATUS, middleware=provide)(on_status_options)
