@@ -32,7 +32,7 @@ from handlers.common import acting_as, answering_failures, open_form, providing,
 
 log = logging.getLogger(__name__)
 
-Act = Callable[[Redmine, CardRef], Awaitable[Issue]]
+Act = Callable[[Redmine, CardRef, int], Awaitable[Issue]]  # the person's Redmine id last
 OUT_OF_DATE = "That button is out of date; show the issue again with `/redmine show`."
 
 
@@ -80,9 +80,9 @@ async def act(
         if ref is None:
             await say(OUT_OF_DATE)
             return
-        _, redmine = await acting_as(services, user_id)
+        identity, redmine = await acting_as(services, user_id)
         try:
-            issue = await do(redmine, ref)
+            issue = await do(redmine, ref, identity.redmine_user_id)
         except card.StaleCard as stale:
             await redraw(client, respond, services, container, stale.issue)
             await say(card.STALE.format(id=ref.issue_id))
@@ -113,7 +113,7 @@ async def on_status(
     chosen = clicked.actions[0].selected_option
     status_id = int(chosen.value) if chosen and chosen.value.isdigit() else 0
 
-    async def move(redmine: Redmine, ref: CardRef) -> Issue:
+    async def move(redmine: Redmine, ref: CardRef, _: int) -> Issue:
         return await card.set_status(redmine, ref, status_id)
 
     await act(body, client, respond, services, move)
@@ -131,9 +131,8 @@ async def on_watch(
     container = body.get("container") if isinstance(body.get("container"), dict) else {}
     say = teller(client, (container or {}).get("channel_id") or None, user_id)
 
-    async def toggle(redmine: Redmine, ref: CardRef) -> Issue:
-        identity = await services.identity.resolve(user_id)
-        done = await card.toggle_watch(redmine, ref, identity.redmine_user_id)
+    async def toggle(redmine: Redmine, ref: CardRef, redmine_user_id: int) -> Issue:
+        done = await card.toggle_watch(redmine, ref, redmine_user_id)
         await say(f"You {'now watch' if done.watching else 'no longer watch'} #{ref.issue_id}.")
         return done.issue
 

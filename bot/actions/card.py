@@ -59,13 +59,20 @@ async def current(redmine: Redmine, ref: CardRef, *, include: tuple[str, ...] = 
     return issue
 
 
-async def assign_to_me(redmine: Redmine, ref: CardRef) -> Issue:
+async def assign_to_me(redmine: Redmine, ref: CardRef, redmine_user_id: int) -> Issue:
     await current(redmine, ref)
-    # Redmine takes "me" for the acting user (IssuesController#update_issue_from_params);
-    # it answers 403 where the person may not edit the issue, 422 where they may not be
-    # assigned: both become one sentence for them, and nothing is written.
+    # Redmine takes "me" for the acting user (IssuesController#update_issue_from_params).
+    # It answers 403 where the person may not edit the issue at all and 422 where they may
+    # not be its assignee; where their role may edit the issue but not its assignee it
+    # drops the field and answers 204 (safe attributes), so the result is read back.
     await redmine.issues.update(ref.issue_id, assigned_to_id="me")
-    return await redmine.issues.get(ref.issue_id)
+    issue = await redmine.issues.get(ref.issue_id)
+    if issue.assigned_to is None or issue.assigned_to.id != redmine_user_id:
+        raise UserFacingError(
+            f"Redmine did not let you take #{issue.id}: your role in "
+            f"{issue.project.name} may not change its assignee. Nothing was changed."
+        )
+    return issue
 
 
 async def allowed_statuses(redmine: Redmine, issue_id: int) -> list[Ref]:
