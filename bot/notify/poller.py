@@ -439,6 +439,7 @@ class Poller:
         posted = 0
         base_url = self.settings.redmine_base_url
         formatting = self.settings.redmine_text_formatting
+        parent_is_old = thread_ts is not None
         if thread_ts is None and ((created_here and wants_created) or (to_post and sub.threads)):
             text, blocks = new_issue_message(issue, base_url, formatting)
             thread_ts = (await self.delivery.post(channel, text, blocks)).ts
@@ -469,7 +470,24 @@ class Poller:
             async with self.sessions() as session:
                 await DeliveryRepository(session).record_delivered(channel, issue.id, silent)
                 await session.commit()
+        if to_post and parent_is_old and thread_ts is not None:
+            await self._redraw_parent(channel, thread_ts, issue)
         return posted
+
+    async def _redraw_parent(self, channel: str, thread_ts: str, issue: Issue) -> None:
+        """The card at the top of the issue's thread shows it as it is now (status,
+        assignee, its buttons' version). Silent: the change itself was the threaded reply,
+        and a redraw that fails (the message deleted, say) only leaves an older card."""
+        settings = self.settings
+        text, blocks = new_issue_message(
+            issue, settings.redmine_base_url, settings.redmine_text_formatting
+        )
+        try:
+            await self.slack.chat_update(channel=channel, ts=thread_ts, text=text, blocks=blocks)
+        except SlackApiError as error:
+            log.info(
+                "card of #%s in %s not redrawn: %s", issue.id, channel, error.response.get("error")
+            )
 
     async def _assignee_mentions(self, journal: Journal) -> dict[str, str]:
         """The new assignee's name -> `<@U…>` when a Slack user has the same email."""

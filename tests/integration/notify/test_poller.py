@@ -274,3 +274,21 @@ async def test_redmine_stopped_mid_cycle_loses_nothing(
     assert len(ours()) == 3 and all(any(t in p for p in ours()) for t in titles)
     await poller.run_cycle_logged()
     assert len(ours()) == 3
+
+
+async def test_a_change_redraws_the_card_at_the_top_of_its_thread(notifier: Notifier) -> None:
+    seed = notifier.seed
+    await notifier.subscribe()
+    issue = rm.create_issue(seed, as_login="alice", subject=subject())
+    await notifier.poller.run_cycle()
+    assert len(notifier.fake.of("chat.postMessage")) == 1
+    assert not notifier.fake.of("chat.update")  # a new card needs no redraw
+    update(notifier, issue["id"], "bob", status_id=seed.statuses["In Progress"])
+    await notifier.poller.run_cycle()
+    thread = notifier.posts()[1:]
+    assert len(thread) == 1 and thread[0].get("thread_ts")  # the change, said once
+    [redraw] = notifier.fake.of("chat.update")
+    assert redraw.args["channel"] == "CPUBLIC"
+    assert redraw.args["ts"] == thread[0]["thread_ts"]
+    assert "*Status*\\nIn Progress" in json.dumps(redraw.args["blocks"])
+    assert "issue_assign_me" in json.dumps(redraw.args["blocks"])  # still a card to act on
