@@ -29,6 +29,7 @@ from bot.redmine.models import Issue
 from bot.services import Services
 from bot.slackpayloads import BlockActions, BlockSuggestion
 from handlers.common import acting_as, answering_failures, open_form, providing, teller
+from handlers.home import publish_home
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,11 @@ async def redraw(
     services: Services,
     container: dict[str, Any],
     issue: Issue,
+    user_id: str,
 ) -> None:
+    if container.get("type") == "view":  # a row of the person's App Home: publish it anew
+        await publish_home(services, client, user_id)
+        return
     settings = services.settings
     blocks = issue_card(
         issue, settings.redmine_base_url, settings.redmine_text_formatting, with_actions=True
@@ -84,10 +89,10 @@ async def act(
         try:
             issue = await do(redmine, ref, identity.redmine_user_id)
         except card.StaleCard as stale:
-            await redraw(client, respond, services, container, stale.issue)
+            await redraw(client, respond, services, container, stale.issue, user_id)
             await say(card.STALE.format(id=ref.issue_id))
             return
-        await redraw(client, respond, services, container, issue)
+        await redraw(client, respond, services, container, issue, user_id)
 
 
 async def on_assign_me(

@@ -8,6 +8,7 @@ author is told: the two copies differ and nothing is silently lost.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -49,13 +50,33 @@ class ReplyChange:
     names: Mapping[str, str] = field(default_factory=dict)
 
 
+# How long an edit waits for its reply's import to finish: the note is written, then its
+# journal is looked up and linked; an edit made in that window must not be dropped.
+IMPORT_WAIT_SECONDS = 10.0
+
+
 async def imported_reply(
-    sessions: async_sessionmaker[AsyncSession], channel_id: str, ts: str
+    sessions: async_sessionmaker[AsyncSession],
+    channel_id: str,
+    ts: str,
+    *,
+    wait: float = IMPORT_WAIT_SECONDS,
 ) -> ImportedReply | None:
-    """The note this Slack message became, when it became one we know the journal of."""
-    async with sessions() as session:
-        record = await ImportedReplyRepository(session).get(channel_id, ts)
-    return record if record is not None and record.journal_id is not None else None
+    """The note this Slack message became, when it became one we know the journal of.
+
+    A reply still being imported (claimed, its journal not yet linked) is waited for up
+    to `wait` seconds; one that was never imported, or whose import gave up, is None.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while True:
+        async with sessions() as session:
+            record = await ImportedReplyRepository(session).get(channel_id, ts)
+        if record is None or record.journal_id is not None:
+            return record
+        if loop.time() >= deadline:
+            return None
+        await asyncio.sleep(0.2)
 
 
 async def _has_details(redmine: Redmine, issue_id: int, journal_id: int) -> bool | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import limits
+from bot.blocks.card_actions import card_actions
 from bot.blocks.common import Block, context, option, plain, section
 from bot.blocks.issues import issue_summary_line
 from bot.redmine.models import Issue
@@ -36,8 +37,8 @@ NOTIFY_HELP = "I send these as direct messages, never about your own changes."
 
 
 def home_row(issue: Issue, base_url: str) -> list[Block]:
-    """One issue in a list. The lead wires this to the issue card's actions (issue 11 part A)."""
-    return [section(issue_summary_line(issue, base_url))]
+    """One issue in a list, with the issue card's actions (bot/blocks/card_actions.py)."""
+    return [section(issue_summary_line(issue, base_url)), card_actions(issue)]
 
 
 def _list_select(chosen: str) -> Block:

@@ -19,6 +19,7 @@ from typing import Any
 
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService, response_text
+from tests.integration.test_app_home import open_home
 from tests.support.signing import interaction_body
 
 CHANNEL = "CPUBLIC"
@@ -50,6 +51,7 @@ def click(
     ephemeral: bool = True,
     message_ts: str = "1700000100.000100",
     selected: str | None = None,
+    container: dict[str, Any] | None = None,
 ) -> None:
     element = next(e for e in actions["elements"] if e["action_id"] == action_id)
     action: dict[str, Any] = {
@@ -70,7 +72,8 @@ def click(
         "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T1"},
         "api_app_id": "A1",
         "token": "legacy-unused",
-        "container": {
+        "container": container
+        or {
             "type": "message",
             "message_ts": message_ts,
             "channel_id": CHANNEL,
@@ -82,6 +85,15 @@ def click(
         "response_url": service.fake.response_url(f"card{uuid.uuid4().hex[:6]}"),
         "actions": [action],
     }
+    if payload["container"]["type"] == "view":  # App Home: the view instead of a message
+        del payload["response_url"], payload["message"], payload["channel"]
+        payload["view"] = {
+            "id": "VHOME1",
+            "type": "home",
+            "callback_id": "",
+            "blocks": [],
+            "state": {"values": {}},
+        }
     assert service.post(interaction_body(payload)).status_code == 200
 
 
@@ -253,3 +265,24 @@ def test_add_note_opens_the_note_form_for_that_issue(service: RunningService) ->
     view = opened.args["view"]
     assert view["callback_id"] == "message_note_modal"
     assert str(issue["id"]) in str(view["blocks"])
+
+
+def test_a_row_of_app_home_acts_and_the_home_is_published_anew(service: RunningService) -> None:
+    alice = service.seed.users["alice"].id
+    issue = new_issue(service, assigned_to_id=alice)
+    open_home(service, "UALICE")
+    [home] = service.fake.wait_for("views.publish", lambda c: c.args["user_id"] == "UALICE")
+    row = next(
+        b
+        for b in home.args["view"]["blocks"]
+        if b["type"] == "actions" and b["block_id"].startswith(f"card.{issue['id']}.")
+    )
+    # An action in a view comes without a response_url: container {type: "view", view_id}
+    # (java-slack-sdk json-logs/samples/app-backend/interactive-components/
+    # BlockActionPayload.json, the App Home variant).
+    click(
+        service, row, "issue_watch", user="UALICE", container={"type": "view", "view_id": "VHOME1"}
+    )
+    service.fake.wait_for("views.publish", lambda c: c.args["user_id"] == "UALICE", count=2)
+    watchers = rm.get(service.seed, f"/issues/{issue['id']}.json", include="watchers")
+    assert alice in [w["id"] for w in watchers["issue"]["watchers"]]

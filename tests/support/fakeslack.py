@@ -232,10 +232,18 @@ class FakeSlack:
         action_id = block["element"]["action_id"]
         self.entered.setdefault(view_id, {})[block_id] = {action_id: element}
 
-    def view_id(self, callback_id: str) -> str:
-        """The id of the view last opened with `callback_id`."""
-        with self._lock:
-            opened = [vid for vid, v in self.views.items() if v.get("callback_id") == callback_id]
+    def view_id(self, callback_id: str, *, timeout: float = 15.0) -> str:
+        """The id of the view last opened with `callback_id`, waiting for it: the app
+        opens a form after its ack, so under load it lands a little after the request."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                opened = [
+                    vid for vid, v in self.views.items() if v.get("callback_id") == callback_id
+                ]
+            if opened or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
         assert opened, f"no {callback_id} view is open; views: {list(self.views)}"
         return opened[-1]
 

@@ -51,6 +51,8 @@ def test_link_copies_the_chosen_messages_then_replies_sync_until_unlinked(
     thread_in_slack(service, marker)
     issue = rm.create_issue(service.seed, as_login="alice", subject=f"Linked {marker}")
     assert service.interaction(shortcut()).status_code == 200
+    # The form opens after the ack, once the thread is read: wait for it, as Slack would.
+    service.fake.wait_for("views.open", lambda c: c.args["view"].get("callback_id") == LINK_VIEW)
     view_id = service.fake.view_id(LINK_VIEW)
     service.fake.enter(view_id, ISSUE_BLOCK, {"type": "plain_text_input", "value": "not a number"})
     refused = service.submit(view_id, user="UALICE")
@@ -102,6 +104,7 @@ def test_linking_to_an_issue_the_person_cannot_see_is_refused_to_them(
         service.seed, subject=f"Hidden {marker}", project_id=service.seed.projects["secret"]
     )
     service.interaction(shortcut(user="UDAVE"))
+    service.fake.wait_for("views.open", lambda c: c.args["view"].get("callback_id") == LINK_VIEW)
     view_id = service.fake.view_id(LINK_VIEW)
     service.fake.enter(
         view_id, ISSUE_BLOCK, {"type": "plain_text_input", "value": str(hidden["id"])}
@@ -123,6 +126,7 @@ def test_a_thread_linked_to_a_private_issue_writes_private_notes_even_in_a_publi
         service.seed, as_login="alice", subject=f"Private {marker}", is_private=True
     )
     service.interaction(shortcut())
+    service.fake.wait_for("views.open", lambda c: c.args["view"].get("callback_id") == LINK_VIEW)
     view_id = service.fake.view_id(LINK_VIEW)
     service.fake.enter(
         view_id, ISSUE_BLOCK, {"type": "plain_text_input", "value": str(issue["id"])}

@@ -8,6 +8,7 @@ checkboxes-element: options that exactly match ones in `options`).
 
 from __future__ import annotations
 
+from bot.blocks.card_actions import card_actions
 from bot.blocks.home import home_row, home_view, unlinked_home_view
 from bot.identity import HOW_TO_CONNECT
 from bot.store.personal import Preferences
@@ -42,12 +43,13 @@ KINDS = [
 
 def test_a_row_is_the_issue_summary_line_escaped() -> None:
     first = issues("issues__alpha")[0]
-    [row] = home_row(first, BASE_URL)
+    [row, actions] = home_row(first, BASE_URL)
     assert row == section(
         "*<https://redmine.example.test/issues/1|#1 Release &lt;!channel&gt; notes &amp; "
         "*bold* claims>*  Bug · Closed · → Alice Archer"
     )
     assert "<!channel>" not in str(row)
+    assert actions == card_actions(first)  # the same buttons as on every card
 
 
 def test_the_whole_home_of_a_person_with_no_issues_and_everything_off() -> None:
@@ -117,9 +119,9 @@ def test_a_long_list_says_how_many_are_not_shown_and_ticks_the_wanted_kinds() ->
     )
     blocks = view["blocks"]
     assert isinstance(blocks, list)
-    rows = blocks[4:6]
-    assert rows == [home_row(shown[0], BASE_URL)[0], home_row(shown[1], BASE_URL)[0]]
-    assert blocks[6] == {
+    rows = blocks[4:8]
+    assert rows == [*home_row(shown[0], BASE_URL), *home_row(shown[1], BASE_URL)]
+    assert blocks[8] == {
         "type": "context",
         "elements": [
             {
@@ -128,10 +130,10 @@ def test_a_long_list_says_how_many_are_not_shown_and_ticks_the_wanted_kinds() ->
             }
         ],
     }
-    assert blocks[9] == section(
+    assert blocks[11] == section(
         "You have not subscribed a channel. Run `/redmine subscribe <project>` in one."
     )
-    checkboxes = blocks[12]["elements"][0]
+    checkboxes = blocks[14]["elements"][0]
     assert checkboxes["initial_options"] == [KINDS[0], KINDS[2], KINDS[3]]
 
 
