@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 log = logging.getLogger(__name__)
@@ -62,3 +64,13 @@ def key_at(now: datetime, minute_of_day: int, zone: tzinfo, weekdays: str) -> st
     """The key of the occurrence already past at `now`: a new schedule starts after it."""
     found = last_occurrence(now, minute_of_day, zone, weekdays)
     return found[0].isoformat() if found else None
+
+
+@dataclass(frozen=True)
+class ReminderSet:
+    """A person's workday reminder: local time, the hours they aim for, their zone."""
+
+    hour: int
+    minute: int
+    hours: Decimal
+    zone: str

@@ -8,11 +8,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import grammar
-from bot.actions.remind import clear_reminder, set_reminder
+from bot.actions.remind import clear_reminder, current_reminder, set_reminder
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import message_time_modal
 from bot.blocks.reminders import REMINDER_LOG_TIME, decode_log_time_target
 from bot.blocks.time_report import hours_text
+from bot.recurrence import ReminderSet
 from bot.services import Services
 from bot.slackreads import SlackReads
 from bot.store.models import utcnow
@@ -28,17 +29,28 @@ NO_REMINDER = "You had no reminder to turn off."
 BAD_BUTTON = "That button is not one of mine any more. Use `/redmine log <id> <hours>` instead."
 
 
+async def set_or_clear_reminder(
+    services: Services, client: AsyncWebClient, user_id: str, asked: grammar.Remind
+) -> ReminderSet | None:
+    """Save the reminder in the person's Slack zone, or remove it; None when it is off
+    (or there was none). The command and the Home tab both come here."""
+    await acting_as(services, user_id)  # only people I can act for get reminders
+    if asked.at is None:
+        await clear_reminder(services.sessions, user_id)
+        return None
+    zone = await SlackReads(client, services.slack_users).zone(user_id)
+    hours = asked.hours if asked.hours is not None else grammar.DEFAULT_TARGET_HOURS
+    return await set_reminder(services.sessions, user_id, asked.at, hours, zone, utcnow())
+
+
 async def answer_remind(
     services: Services, client: AsyncWebClient, user_id: str, asked: grammar.Remind, say: Say
 ) -> None:
-    await acting_as(services, user_id)  # only people I can act for get reminders
-    if asked.at is None:
-        removed = await clear_reminder(services.sessions, user_id)
-        await say(REMINDER_OFF if removed else NO_REMINDER)
+    had = await current_reminder(services.sessions, user_id) if asked.at is None else None
+    saved = await set_or_clear_reminder(services, client, user_id, asked)
+    if saved is None:
+        await say(REMINDER_OFF if asked.at is None and had is not None else NO_REMINDER)
         return
-    zone = await SlackReads(client, services.slack_users).zone(user_id)
-    hours = asked.hours if asked.hours is not None else grammar.DEFAULT_TARGET_HOURS
-    saved = await set_reminder(services.sessions, user_id, asked.at, hours, zone, utcnow())
     await say(
         REMINDER_SET.format(
             hour=saved.hour, minute=saved.minute, zone=saved.zone, hours=hours_text(saved.hours)

@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.actions.errors import UserFacingError
+from bot.actions.remind import current_reminder
+from bot.recurrence import ReminderSet
 from bot.redmine import Redmine
 from bot.redmine.issues import date_filter
 from bot.redmine.models import Issue
@@ -40,6 +42,7 @@ class HomeData:
     total: int
     subscriptions: list[SubscriptionSummary]
     preferences: Preferences
+    reminder: ReminderSet | None = None  # `/redmine remind`, also set from the Home tab
 
 
 def end_of_week(today: date) -> date:
@@ -82,7 +85,8 @@ async def my_home(
         ]
     list_key = preferences.home_list if preferences.home_list in HOME_LISTS else HOME_LISTS[0]
     issues, total = await redmine.issues.page(limit=HOME_ROWS, **list_query(list_key, today))
-    return HomeData(list_key, issues, total, subscriptions, preferences)
+    reminder = await current_reminder(sessions, slack_user_id)
+    return HomeData(list_key, issues, total, subscriptions, preferences, reminder)
 
 
 async def choose_home_list(

@@ -3,13 +3,12 @@ their weekly summary, two stored schedules (bot.notify.scheduler) in their time 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.recurrence import WORKDAYS, key_at, zone_name
+from bot.recurrence import WORKDAYS, ReminderSet, key_at, zone_name
 from bot.store.schedules import ScheduleRepository
 
 REMINDER = "reminder"
@@ -23,14 +22,6 @@ def reminder_name(slack_user_id: str) -> str:
 
 def weekly_name(slack_user_id: str) -> str:
     return f"{WEEKLY}:{slack_user_id}"
-
-
-@dataclass(frozen=True)
-class ReminderSet:
-    hour: int
-    minute: int
-    hours: Decimal
-    zone: str
 
 
 async def set_reminder(
@@ -62,6 +53,18 @@ async def set_reminder(
             )
         await session.commit()
     return ReminderSet(at[0], at[1], hours, stored_zone)
+
+
+async def current_reminder(
+    sessions: async_sessionmaker[AsyncSession], slack_user_id: str
+) -> ReminderSet | None:
+    """The person's workday reminder as stored, or None when they have none."""
+    async with sessions() as session:
+        row = await ScheduleRepository(session).get(reminder_name(slack_user_id))
+    if row is None:
+        return None
+    hour, minute = divmod(row.minute_of_day, 60)
+    return ReminderSet(hour, minute, Decimal(str(row.payload.get("hours", "8"))), row.timezone)
 
 
 async def clear_reminder(sessions: async_sessionmaker[AsyncSession], slack_user_id: str) -> bool:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from bot import limits
 from bot.blocks.card_actions import card_actions
-from bot.blocks.common import Block, context, option, plain, section
+from bot.blocks.common import Block, button, context, option, plain, section
 from bot.blocks.issues import issue_summary_line
+from bot.recurrence import ReminderSet
 from bot.redmine.models import Issue
 from bot.store.personal import HOME_LISTS, NOTIFY_KINDS, Preferences
 from bot.text import escape_mrkdwn
@@ -97,6 +98,7 @@ def home_view(
     subscriptions: list[tuple[str, str, str | None]],
     preferences: Preferences,
     base_url: str,
+    reminder: ReminderSet | None = None,
 ) -> dict[str, object]:
     """The Home tab of a person Redmine knows: who they act as, a list, subscriptions, settings."""
     blocks: list[Block] = [
@@ -124,8 +126,53 @@ def home_view(
         _header("Tell me in a direct message when"),
         _notify_checkboxes(preferences),
         context(NOTIFY_HELP),
+        {"type": "divider"},
+        _header("Remind me to log time"),
+        *reminder_blocks(reminder),
     ]
     return {"type": "home", "blocks": blocks[: limits.VIEW_BLOCKS]}
+
+
+HOME_REMIND_BLOCK = "home_remind"
+HOME_REMIND_TIME = "home_remind_time"
+HOME_REMIND_HOURS = "home_remind_hours"
+HOME_REMIND_OFF = "home_remind_off"
+NO_REMINDER = "No reminder. Pick a time: on workdays then I DM you if you logged too little."
+TARGET_HOURS = range(1, 13)
+
+
+def reminder_blocks(reminder: ReminderSet | None) -> list[Block]:
+    """What `/redmine remind` set, and the same setting here: a time (a timepicker sends
+    block_actions as soon as it is picked, Block Kit reference) and a target in hours."""
+    if reminder is None:
+        said, at, hours = NO_REMINDER, "17:30", "8"
+    else:
+        at = f"{reminder.hour:02d}:{reminder.minute:02d}"
+        hours = f"{reminder.hours.normalize():f}"  # "8", not "8.00": as the choices are
+        said = (
+            f"Weekdays at *{at}* ({reminder.zone}) when you logged under *{hours} h*, "
+            "and a summary of your week on Fridays."
+        )
+    choices = [option(f"{n} h", str(n)) for n in TARGET_HOURS]
+    chosen = next((o for o in choices if o["value"] == hours), choices[7])
+    elements: list[dict[str, object]] = [
+        {
+            "type": "timepicker",
+            "action_id": HOME_REMIND_TIME,
+            "initial_time": at,
+            "placeholder": plain("Time"),
+        },
+        {
+            "type": "static_select",
+            "action_id": HOME_REMIND_HOURS,
+            "placeholder": plain("Hours"),
+            "options": choices,
+            "initial_option": chosen,
+        },
+    ]
+    if reminder is not None:
+        elements.append(button("Turn off", HOME_REMIND_OFF, "off"))
+    return [section(said), {"type": "actions", "block_id": HOME_REMIND_BLOCK, "elements": elements}]
 
 
 def unlinked_home_view(reason: str) -> dict[str, object]:

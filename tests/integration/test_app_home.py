@@ -202,3 +202,20 @@ def test_the_messages_tab_publishes_nothing(service: RunningService) -> None:
     open_home(service, "UBOB")  # a later event that does publish, to wait on
     published(service, "UBOB", 1)
     assert [c.args["user_id"] for c in service.fake.of("views.publish")] == ["UBOB"]
+
+
+def test_the_reminder_is_set_and_turned_off_from_the_home_tab(service: RunningService) -> None:
+    open_home(service, "UBOB")
+    home = published(service, "UBOB", 1)
+    assert "No reminder" in texts(home)
+    # A timepicker sends block_actions with `selected_time` as soon as a time is picked
+    # (docs.slack.dev/reference/block-kit/block-elements/time-picker-element).
+    picked = {"type": "timepicker", "action_id": "home_remind_time", "block_id": "home_remind"}
+    home_action(service, "UBOB", {**picked, "selected_time": "09:15"})
+    home = published(service, "UBOB", 2)
+    assert "Weekdays at *09:15*" in texts(home) and "under *8 h*" in texts(home)
+    # The same reminder as `/redmine remind 09:15 8`: the command's `off` finds it.
+    assert service.command("remind off", user="UBOB").status_code == 200
+    assert "Reminders are off." in str(service.wait_response())
+    open_home(service, "UBOB")
+    assert "No reminder" in texts(published(service, "UBOB", 3))

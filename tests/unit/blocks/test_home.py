@@ -8,9 +8,12 @@ checkboxes-element: options that exactly match ones in `options`).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot.blocks.card_actions import card_actions
-from bot.blocks.home import home_row, home_view, unlinked_home_view
+from bot.blocks.home import NO_REMINDER, home_row, home_view, reminder_blocks, unlinked_home_view
 from bot.identity import HOW_TO_CONNECT
+from bot.recurrence import ReminderSet
 from bot.store.personal import Preferences
 from tests.support.redmine_fixtures import BASE_URL, issues
 
@@ -102,7 +105,54 @@ def test_the_whole_home_of_a_person_with_no_issues_and_everything_off() -> None:
                     }
                 ],
             },
+            {"type": "divider"},
+            {
+                "type": "header",
+                "text": {"type": "plain_text", "text": "Remind me to log time", "emoji": True},
+            },
+            *reminder_blocks(None),
         ],
+    }
+
+
+def _hours(n: int) -> dict[str, object]:
+    return {"text": {"type": "plain_text", "text": f"{n} h", "emoji": True}, "value": str(n)}
+
+
+def test_the_reminder_row_without_and_with_a_reminder() -> None:
+    [said, row] = reminder_blocks(None)
+    assert said == section(NO_REMINDER)
+    assert row == {
+        "type": "actions",
+        "block_id": "home_remind",
+        "elements": [
+            {
+                "type": "timepicker",
+                "action_id": "home_remind_time",
+                "initial_time": "17:30",
+                "placeholder": {"type": "plain_text", "text": "Time", "emoji": True},
+            },
+            {
+                "type": "static_select",
+                "action_id": "home_remind_hours",
+                "placeholder": {"type": "plain_text", "text": "Hours", "emoji": True},
+                "options": [_hours(n) for n in range(1, 13)],
+                "initial_option": _hours(8),
+            },
+        ],
+    }
+    [said, row] = reminder_blocks(ReminderSet(9, 5, Decimal("6.5"), "Europe/Berlin"))
+    assert said == section(
+        "Weekdays at *09:05* (Europe/Berlin) when you logged under *6.5 h*, "
+        "and a summary of your week on Fridays."
+    )
+    assert row["elements"][0]["initial_time"] == "09:05"
+    assert row["elements"][1]["initial_option"] == _hours(8)  # 6.5 is no choice: the default
+    assert row["elements"][2] == {
+        "type": "button",
+        "text": {"type": "plain_text", "text": "Turn off", "emoji": True},
+        "action_id": "home_remind_off",
+        "value": "off",
     }
 
 
