@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,8 +110,17 @@ class RunningService:
         choice in the view's state and sends block_actions with the whole view (shape as
         in java-slack-sdk json-logs/samples/api/block_actions... see
         tests/fixtures/block_actions__issue_project.json)."""
-        view = self.fake.views[view_id]
-        element = next(b for b in view["blocks"] if b.get("block_id") == block_id)["element"]
+        # The app redraws a form after its ack, and the fake records a views.update call a
+        # moment before it stores the view: wait for the block rather than race it.
+        deadline = time.monotonic() + 15
+        while True:
+            view = self.fake.views[view_id]
+            block = next((b for b in view["blocks"] if b.get("block_id") == block_id), None)
+            if block is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert block is not None, f"no block {block_id} in view {view_id}"
+        element = block["element"]
         chosen = {"text": {"type": "plain_text", "text": label}, "value": value}
         self.fake.enter(view_id, block_id, {"type": element["type"], "selected_option": chosen})
         payload: dict[str, Any] = load("block_actions__issue_project")

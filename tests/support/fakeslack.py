@@ -336,14 +336,21 @@ class FakeSlack:
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
         args = await self._args(request)
         token = token or args.pop("token", None)
+        response = self._response(method, args, token)
+        # Recorded once answered, so a test that sees the call also sees what it did
+        # (a view stored by views.update, a channel joined).
         with self._lock:
             self.calls.append(Call(method, args, token))
+        return response
+
+    def _response(self, method: str, args: dict[str, Any], token: str | None) -> Response:
+        with self._lock:
             queue = self.failures.get(method)
             failure = queue[0] if queue else None
             if failure is not None:
                 failure.times -= 1
                 if failure.times <= 0:
-                    queue.pop(0)  # type: ignore[union-attr]
+                    queue.pop(0)
         if failure is not None:
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
             return JSONResponse({"ok": False, "error": failure.error}, failure.status, headers)
