@@ -54,6 +54,12 @@ def answer(refused: Refusal) -> Response:
     return PlainTextResponse(refused.reason, status_code=refused.status)
 
 
+# Options requests only ask what a select offers; nothing is written. A person who opens
+# the same select twice within a second makes Slack send the same bytes twice, and the
+# second must be answered too, not refused as a replay.
+READ_ONLY = frozenset({"block_suggestion"})
+
+
 async def handle(
     request: Request, bolt: AsyncApp, signing_secret: str | None, replays: ReplayGuard
 ) -> Response:
@@ -67,9 +73,10 @@ async def handle(
     problem = check(verified.body)
     if problem is not None:
         return to_starlette_response(refusal(problem))
-    refused = await refuse_replay(replays, verified)
-    if refused is not None:
-        return answer(refused)
+    if verified.body.get("type") not in READ_ONLY:
+        refused = await refuse_replay(replays, verified)
+        if refused is not None:
+            return answer(refused)
     bolt_request = AsyncBoltRequest(body="", headers=dict(request.headers), mode="http")
     # Hand Bolt the checked dict in place of its own parse of the raw text.
     bolt_request.raw_body = body.decode("utf-8")

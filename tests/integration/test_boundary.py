@@ -108,6 +108,18 @@ def test_a_replayed_create_makes_one_issue(service: RunningService) -> None:
     assert len(rm.issues_with_subject(service.seed, subject)) == 1
 
 
+def test_the_same_options_request_twice_is_answered_twice(service: RunningService) -> None:
+    # Slack's block_suggestion carries no id of its own (bolt-python
+    # tests/scenario_tests_async/test_block_suggestion.py): opening a select again in the
+    # same second sends the same bytes with the same signature. It writes nothing.
+    body = interaction_body(load("block_suggestion__issue_project"))
+    headers = signed_headers(body)
+    answers = [service.post(body, headers=headers) for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[0].json() == answers[1].json()
+    assert "options" in answers[0].json()
+
+
 def _link_shared_body(service: RunningService, event_id: str) -> str:
     issue = rm.create_issue(service.seed, subject=f"Retried unfurl {uuid.uuid4().hex[:6]}")
     return json.dumps(
