@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot import limits
-from bot.blocks import modals
+from bot.blocks import edit_modal, modals
 from bot.blocks.metadata import ModalContext
 from bot.grammar import ISSUE_ID, UsageError, ascii_int, parse_hours
 from bot.slackfiles import SlackFile
@@ -343,3 +343,45 @@ class MessageAttachForm:
                 "This form lost track of the message's files; use the shortcut again."
             )
         return errors
+
+
+@dataclass(frozen=True)
+class EditForm:
+    """An issue card's Edit form as submitted: each field as the person left it (None
+    where Slack sent no choice; `assignee_id` 0 for "Nobody")."""
+
+    context: ModalContext
+    status_id: int | None
+    assignee_id: int | None
+    priority_id: int | None
+    due_date: date | None
+    no_due_date: bool
+    done_ratio: int | None
+
+    @classmethod
+    def from_view(cls, view: dict[str, Any]) -> EditForm:
+        chosen_date = selected_date(view, edit_modal.EDIT_DUE_DATE)
+        try:
+            due_date = date.fromisoformat(chosen_date) if chosen_date else None
+        except ValueError:
+            due_date = None
+        assignee = selected_value(view, edit_modal.EDIT_ASSIGNEE)
+        return cls(
+            context=ModalContext.decode(view.get("private_metadata")),
+            status_id=selected_int(view, edit_modal.EDIT_STATUS),
+            assignee_id=(
+                0
+                if assignee == edit_modal.NOBODY
+                else selected_int(view, edit_modal.EDIT_ASSIGNEE)
+                or selected_int(view, modals.ISSUE_ASSIGNEE)
+            ),
+            priority_id=selected_int(view, edit_modal.EDIT_PRIORITY),
+            due_date=due_date,
+            no_due_date=edit_modal.NO_DUE_DATE in checked_values(view, edit_modal.EDIT_NO_DUE_DATE),
+            done_ratio=_done_ratio(selected_value(view, edit_modal.EDIT_DONE_RATIO)),
+        )
+
+
+def _done_ratio(value: str | None) -> int | None:
+    number = ascii_int(value) if value else None
+    return number if number is not None and 0 <= number <= 100 else None

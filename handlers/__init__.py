@@ -7,6 +7,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.services import Services
 from handlers import (
     actions,
+    card_edit,
     cards,
     commands,
     errors,
@@ -27,6 +28,7 @@ def register_all(app: AsyncApp, services: Services) -> None:
     options.register(app, services)
     actions.register(app, services)
     cards.register(app, services)
+    card_edit.register(app, services)
     form_changes.register(app, services)
     shortcuts.register(app, services)
     events.register(app, services)

@@ -1,5 +1,6 @@
 """The actions on every issue card. Their action ids are public names (README):
-`issue_assign_me`, `issue_status`, `issue_note`, `issue_log_time`, `issue_watch`.
+`issue_assign_me`, `issue_status`, `issue_note`, `issue_log_time`, `issue_watch`,
+`issue_edit`.
 
 Whoever clicks acts, as themselves: the card carries only which issue it shows and when
 that issue was last updated as drawn (`CardRef`, in the actions block's block_id and in
@@ -20,7 +21,8 @@ STATUS = "issue_status"
 NOTE = "issue_note"
 LOG_TIME = "issue_log_time"
 WATCH = "issue_watch"
-CARD_ACTIONS = (ASSIGN_ME, STATUS, NOTE, LOG_TIME, WATCH)
+EDIT = "issue_edit"
+CARD_ACTIONS = (ASSIGN_ME, STATUS, NOTE, LOG_TIME, WATCH, EDIT)
 
 _REF = re.compile(r"^card\.([0-9]{1,10})\.([0-9]{1,12})$")
 
@@ -49,7 +51,7 @@ def card_actions(issue: Issue) -> Block:
     """One actions block: assign to me, a status select (its options are the clicking
     person's allowed statuses, asked for when they open it: an external select, since a
     card is seen by many people and a static list could only be one reader's), add note,
-    log time, watch or unwatch."""
+    log time, watch or unwatch, and edit (a form of the fields people change most)."""
     ref = card_ref(issue).encode()
     return {
         "type": "actions",
@@ -65,5 +67,6 @@ def card_actions(issue: Issue) -> Block:
             button("Add note", NOTE, ref),
             button("Log time", LOG_TIME, ref),
             button("Watch / Unwatch", WATCH, ref),
+            button("Edit", EDIT, ref),
         ],
     }

@@ -15,7 +15,15 @@ from typing import Any
 from bot.grammar import MAX_ID
 from bot.slackmessages import SlackMessage
 
-_TEXT_KEYS = ("channel_id", "message_ts", "thread_ts", "permalink")
+_TEXT_KEYS = (
+    "channel_id",
+    "message_ts",
+    "thread_ts",
+    "permalink",
+    "card",
+    "card_surface",
+    "response_url",
+)
 _ID_KEYS = ("issue_id", "project_id")
 
 
@@ -32,6 +40,13 @@ class ModalContext:
     # form state (Slack sends `view.state.values` empty in block_suggestion), so this,
     # written by the `views.update` that follows a project choice, is their only source.
     project_id: int | None = None
+    # A form opened from an issue card (its Edit button): the issue as the form drew it
+    # (an encoded CardRef, so a change made meanwhile is caught before writing), and the
+    # card to redraw afterwards: `card_surface` "message" (chat.update at channel_id and
+    # message_ts), "ephemeral" (response_url, replace_original) or "home".
+    card: str | None = None
+    card_surface: str | None = None
+    response_url: str | None = None
 
     @classmethod
     def of(cls, message: SlackMessage, permalink: str | None) -> ModalContext:
@@ -55,6 +70,9 @@ class ModalContext:
             "permalink": self.permalink,
             "file_ids": list(self.file_ids) or None,
             "project_id": self.project_id,
+            "card": self.card,
+            "card_surface": self.card_surface,
+            "response_url": self.response_url,
         }
         return json.dumps(
             {k: v for k, v in data.items() if v not in (None, "")}, separators=(",", ":")

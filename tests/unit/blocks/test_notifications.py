@@ -184,6 +184,7 @@ def test_new_issue_message_is_the_card_without_description_with_its_actions() ->
                 _button("Add note", "issue_note", "card.2.1772642730"),
                 _button("Log time", "issue_log_time", "card.2.1772642730"),
                 _button("Watch / Unwatch", "issue_watch", "card.2.1772642730"),
+                _button("Edit", "issue_edit", "card.2.1772642730"),
             ],
         },
     ]

@@ -1,0 +1,153 @@
+"""The Edit form of an issue card: status, assignee, priority, due date and % done.
+
+The form is drawn for the person who clicked, from the issue as they read it: the
+statuses Redmine's workflow lets them move it to, the project's assignable members, the
+active priorities. Each input starts at the issue's value, so a field left alone is not
+sent (bot/actions/edit_issue.py compares with the issue as it is on submission).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot import limits
+from bot.blocks.common import OPTIONS_LIMIT, option, plain
+from bot.blocks.metadata import ModalContext
+from bot.blocks.modals import ISSUE_ASSIGNEE, checkboxes, context_block, static_select
+from bot.redmine.models import EnumerationItem, Issue, Ref
+
+EDIT_ISSUE_VIEW = "issue_edit_modal"
+
+# block_id == action_id for every input, so a form reads `values[id][id]`.
+EDIT_STATUS = "edit_status"
+EDIT_ASSIGNEE = "edit_assignee"
+EDIT_PRIORITY = "edit_priority"
+EDIT_DUE_DATE = "edit_due_date"
+EDIT_NO_DUE_DATE = "edit_no_due_date"
+EDIT_DONE_RATIO = "edit_done_ratio"
+
+NOBODY = "0"  # the assignee option that unassigns the issue
+NO_DUE_DATE = "none"
+DONE_STEPS = tuple(range(0, 101, 10))  # Redmine's own % done select offers these
+
+
+@dataclass(frozen=True)
+class EditChoices:
+    """What the form offers, read as the person who clicked."""
+
+    issue: Issue
+    statuses: list[Ref] = field(default_factory=list)  # its own status first
+    priorities: list[EnumerationItem] = field(default_factory=list)
+    members: list[Ref] = field(default_factory=list)
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], *, hint: str = "") -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": element,
+        "optional": True,
+    }
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def _with(choices: list[tuple[str, str]], current: Ref | None) -> list[tuple[str, str]]:
+    """The choices, with the issue's current value among them even where it is no longer
+    offered (a locked assignee, an inactive priority), so the form starts where it is."""
+    if current is not None and str(current.id) not in {value for _, value in choices}:
+        return [(current.name, str(current.id)), *choices]
+    return choices
+
+
+def _assignee_input(choices: EditChoices) -> dict[str, Any]:
+    current = choices.issue.assigned_to
+    members = _with([(m.name, str(m.id)) for m in choices.members], current)
+    if len(members) + 1 > OPTIONS_LIMIT:
+        # Past 100 options a static select cannot hold them: the new-issue form's external
+        # select, answered from the project in private_metadata (handlers/options.py).
+        element: dict[str, Any] = {
+            "type": "external_select",
+            "action_id": ISSUE_ASSIGNEE,
+            "placeholder": plain("Type a name"),
+            "min_query_length": 0,
+        }
+        if current is not None:
+            element["initial_option"] = option(current.name, str(current.id))
+        return _input(ISSUE_ASSIGNEE, "Assignee", element)
+    element = static_select(
+        EDIT_ASSIGNEE,
+        "Nobody",
+        [("Nobody", NOBODY), *members],
+        str(current.id) if current else NOBODY,
+    )
+    return _input(EDIT_ASSIGNEE, "Assignee", element)
+
+
+def _done_choices(done_ratio: int | None) -> list[tuple[str, str]]:
+    steps = sorted({*DONE_STEPS, done_ratio or 0})
+    return [(f"{step} %", str(step)) for step in steps]
+
+
+def issue_edit_modal(choices: EditChoices, context: ModalContext) -> dict[str, Any]:
+    issue = choices.issue
+    statuses = _with([(s.name, str(s.id)) for s in choices.statuses], issue.status)
+    priorities = _with([(p.name, str(p.id)) for p in choices.priorities], issue.priority)
+    due: dict[str, Any] = {"type": "datepicker", "action_id": EDIT_DUE_DATE}
+    if issue.due_date:
+        due["initial_date"] = issue.due_date.isoformat()
+    blocks: list[dict[str, Any]] = [
+        context_block(f"#{issue.id} {issue.subject}"),
+        _input(
+            EDIT_STATUS,
+            "Status",
+            static_select(
+                EDIT_STATUS, "Status", statuses, str(issue.status.id) if issue.status else None
+            ),
+            hint="The statuses Redmine's workflow lets you move this issue to.",
+        ),
+        _assignee_input(choices),
+        _input(
+            EDIT_PRIORITY,
+            "Priority",
+            static_select(
+                EDIT_PRIORITY,
+                "Priority",
+                priorities,
+                str(issue.priority.id) if issue.priority else None,
+            ),
+        ),
+        _input(EDIT_DUE_DATE, "Due date", due),
+    ]
+    if issue.due_date:  # a datepicker cannot be emptied once a date is set
+        blocks.append(
+            _input(
+                EDIT_NO_DUE_DATE,
+                "No due date",
+                checkboxes(EDIT_NO_DUE_DATE, [("Remove the due date", NO_DUE_DATE)], set()),
+            )
+        )
+    blocks.append(
+        _input(
+            EDIT_DONE_RATIO,
+            "% done",
+            static_select(
+                EDIT_DONE_RATIO,
+                "% done",
+                _done_choices(issue.done_ratio),
+                str(issue.done_ratio or 0),
+            ),
+        )
+    )
+    return {
+        "type": "modal",
+        "callback_id": EDIT_ISSUE_VIEW,
+        "title": plain(f"Edit #{issue.id}", limits.VIEW_TITLE),
+        "submit": plain("Save"),
+        "close": plain("Cancel"),
+        "private_metadata": context.encode(),
+        "blocks": blocks,
+    }
