@@ -139,6 +139,7 @@ def test_every_card_carries_the_actions_with_their_public_ids(service: RunningSe
         "issue_note",
         "issue_log_time",
         "issue_watch",
+        "issue_edit",
     ]
 
 
