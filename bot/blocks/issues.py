@@ -69,6 +69,11 @@ def issue_card(
         ("Assignee", _name(issue.assigned_to, "nobody")),
         ("Author", _name(issue.author)),
     ]
+    # Shown once set, so a card edited from Slack shows what the Edit form changed.
+    if issue.due_date:
+        fields.append(("Due date", issue.due_date.isoformat()))
+    if issue.done_ratio:
+        fields.append(("Done", f"{issue.done_ratio} %"))
     blocks.append(
         {"type": "section", "fields": [mrkdwn(f"*{label}*\n{value}") for label, value in fields]}
     )

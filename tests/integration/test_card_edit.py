@@ -18,6 +18,7 @@ from typing import Any
 
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService
+from tests.integration.test_app_home import open_home
 from tests.integration.test_cards import actions_of, click, new_issue, redrawn, show_card, told
 
 
@@ -113,7 +114,8 @@ def test_only_the_changed_fields_are_written_as_the_clicker_and_the_card_redrawn
         "priority_id",
         "status_id",
     ]
-    assert "In Progress" in str(card["blocks"]) and "High" in str(card["blocks"])
+    shown = str(card["blocks"])
+    assert "In Progress" in shown and "High" in shown and "2027-01-15" in shown
 
 
 def test_nobody_unassigns_and_the_due_date_can_be_removed(service: RunningService) -> None:
@@ -200,3 +202,28 @@ def test_someone_without_a_redmine_account_is_told_how_to_connect(
     shown = str(update.args["view"]["blocks"])
     assert update.args["view"].get("callback_id") != "issue_edit_modal"
     assert "/redmine connect" in shown
+
+
+def test_an_edit_from_app_home_publishes_the_home_anew(service: RunningService) -> None:
+    alice = service.seed.users["alice"].id
+    issue = new_issue(service, assigned_to_id=alice)
+    open_home(service, "UALICE")
+    [home] = service.fake.wait_for("views.publish", lambda c: c.args["user_id"] == "UALICE")
+    row = next(
+        b
+        for b in home.args["view"]["blocks"]
+        if b["type"] == "actions" and b["block_id"].startswith(f"card.{issue['id']}.")
+    )
+    # An action in a view: container {type: "view", view_id}, no response_url
+    # (java-slack-sdk BlockActionPayload.json, the App Home variant).
+    container = {"type": "view", "view_id": "VHOME1"}
+    click(service, row, "issue_edit", user="UALICE", container=container)
+    view_id = service.fake.view_id("issue_edit_modal")
+    pick(service, view_id, "edit_status", service.seed.statuses["In Progress"])
+    assert service.submit(view_id, user="UALICE").status_code == 200
+    [_, again] = service.fake.wait_for(
+        "views.publish", lambda c: c.args["user_id"] == "UALICE", count=2
+    )
+    after = rm.get(service.seed, f"/issues/{issue['id']}.json")["issue"]
+    assert after["status"]["name"] == "In Progress"
+    assert "In Progress" in str(again.args["view"]["blocks"])

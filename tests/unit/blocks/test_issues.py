@@ -10,6 +10,8 @@ formatting-message-text.
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.blocks.issues import (
     DESCRIPTION_EXCERPT,
     TOO_LONG_TO_PAGE,
@@ -210,3 +212,13 @@ def test_no_search_results_says_so_escaped() -> None:
             "text": {"type": "mrkdwn", "text": "No issues found for “&lt;!channel&gt;”."},
         }
     ]
+
+
+def test_a_card_shows_a_due_date_and_progress_once_set() -> None:
+    planned = issue("issue__status_closed").model_copy(
+        update={"due_date": date(2026, 12, 24), "done_ratio": 40}
+    )
+    card = issue_card(planned, BASE_URL, TEXTILE)
+    texts = [f["text"] for f in card[1]["fields"]]
+    assert texts[-2:] == ["*Due date*\n2026-12-24", "*Done*\n40 %"]
+    assert len(texts) <= 10  # a section holds at most 10 fields (Block Kit reference)
