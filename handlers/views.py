@@ -19,7 +19,7 @@ from bot.actions.attach_files import FoundFiles, attach_files, attach_from_messa
 from bot.actions.connect import connect_in_time
 from bot.actions.create_from_message import CreatedFromMessage, create_from_message
 from bot.actions.errors import UserFacingError
-from bot.actions.issue_target import Target, check_activity, check_target
+from bot.actions.issue_target import Target, check_activity, check_private_note, check_target
 from bot.actions.message_note import add_message_note
 from bot.actions.message_time import log_message_time
 from bot.blocks import modals, replies
@@ -77,6 +77,8 @@ async def ack_with_target(
     errors = form.errors()
     budget = AckBudget.starting_now()
     target = await checked_target(services, user_id, form.issue_id, errors, budget)
+    if target is not None and isinstance(form, NoteForm) and form.private:
+        await check_private_note(target, errors, budget)
     if errors or target is None:
         await ack(response_action="errors", errors=errors)
         return None

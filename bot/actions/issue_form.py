@@ -14,6 +14,7 @@ import logging
 
 from bot.actions.choices import assignable_members
 from bot.actions.errors import UserFacingError
+from bot.actions.permissions import ADD_ISSUES, NON_MEMBER_ROLE_ID, my_roles, roles_allowing
 from bot.actions.projects import visible_projects
 from bot.issuefields import IssueFields
 from bot.redmine import Redmine
@@ -22,46 +23,18 @@ from bot.redmine.models import CustomField, Issue, Project, Version
 
 log = logging.getLogger(__name__)
 
-ADD_ISSUES = "add_issues"
-# Redmine's built-in "Non member" role (created by its first migrations, id 1): what a
-# person may do in a public project they are not a member of.
-NON_MEMBER_ROLE_ID = 1
 PICK_LIMIT = 25
-
-
-async def _role_allows(redmine: Redmine, role_id: int, permission: str) -> bool:
-    try:
-        role = await redmine.roles.get(role_id)
-    except RedmineHTTPError as error:
-        log.info("role %s unreadable: %s", role_id, error)
-        return False
-    return permission in role.permissions
 
 
 async def issue_projects(redmine: Redmine) -> list[Project]:
     """Visible projects where the acting user may add issues (all of them for an admin)."""
     projects = await visible_projects(redmine)
-    me = await redmine.users.current_with_memberships()
-    if me.admin:
+    roles = await my_roles(redmine)
+    if roles.admin:
         return projects
-    roles_by_project: dict[int, set[int]] = {}
-    for membership in me.memberships:
-        project_id = int(membership["project"]["id"])
-        roles_by_project.setdefault(project_id, set()).update(
-            int(r["id"]) for r in membership.get("roles") or []
-        )
-    role_ids = {r for roles in roles_by_project.values() for r in roles} | {NON_MEMBER_ROLE_ID}
-    allowed = await asyncio.gather(*(_role_allows(redmine, r, ADD_ISSUES) for r in role_ids))
-    may_add = {r for r, ok in zip(role_ids, allowed, strict=True) if ok}
-    result = []
-    for project in projects:
-        roles = roles_by_project.get(project.id)
-        if roles is not None:
-            if roles & may_add:
-                result.append(project)
-        elif project.is_public and NON_MEMBER_ROLE_ID in may_add:
-            result.append(project)
-    return result
+    every_role = {r for ids in roles.by_project.values() for r in ids} | {NON_MEMBER_ROLE_ID}
+    may_add = await roles_allowing(redmine, every_role, ADD_ISSUES)
+    return [project for project in projects if roles.in_project(project) & may_add]
 
 
 async def project_for_issues(redmine: Redmine, project_id: int) -> Project:

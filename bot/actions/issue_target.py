@@ -13,6 +13,7 @@ from bot.actions.ack_budget import REDMINE_SLOW, AckBudget
 from bot.actions.errors import UserFacingError, describe
 from bot.actions.issue_form import visible_issue
 from bot.actions.log_time import project_activities
+from bot.actions.permissions import SET_NOTES_PRIVATE, may
 from bot.blocks import modals
 from bot.identity import NotLinked
 from bot.redmine import Redmine
@@ -72,3 +73,25 @@ async def check_activity(
             f"That activity is not used in {target.issue.project.name}; choose another."
         )
     return activity
+
+
+def private_note_refused(project: str) -> str:
+    return (
+        f"Your role in {project} may not write private notes, and Redmine would save this "
+        "one for everyone to read. Untick it to add the note for everyone."
+    )
+
+
+async def check_private_note(target: Target, errors: dict[str, str], budget: AckBudget) -> None:
+    """An error on the private checkbox unless the person may write private notes in the
+    issue's project: Redmine would drop the flag and answer 204, publishing the note.
+    When Redmine cannot say in time, the note is held back too: a note is never made
+    public by not knowing."""
+    project = target.issue.project
+    try:
+        allowed = await budget.run(may(target.redmine, project.id, SET_NOTES_PRIVATE))
+    except (TimeoutError, RedmineError):
+        errors[modals.PRIVATE] = REDMINE_SLOW
+        return
+    if not allowed:
+        errors[modals.PRIVATE] = private_note_refused(project.name)

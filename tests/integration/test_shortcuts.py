@@ -594,6 +594,36 @@ def test_add_note_prefills_the_message_and_writes_a_private_note_as_the_user(
     assert journal["notes"] == note and journal["private_notes"] is True
 
 
+def test_a_private_note_from_someone_who_may_not_write_one_is_held_back(
+    service: RunningService,
+) -> None:
+    # Erin is a Reporter in alpha, a role without "Set notes as private" in Redmine's
+    # default roles. Redmine would drop the flag and save the note for everyone to read
+    # (safe attributes, 204), so the form refuses it and keeps her text.
+    seed = service.seed
+    issue = rm.create_issue(seed, subject=f"Private try {uuid.uuid4().hex[:6]}")
+    roles = rm.get(seed, f"/roles/{seed.roles['Reporter']}.json")["role"]
+    assert "set_notes_private" not in roles["permissions"]
+    metadata = json.dumps({"channel_id": "CPUBLIC", "message_ts": "8.8", "thread_ts": "8.8"})
+    values = {
+        **text("issue", str(issue["id"])),
+        **select("issue_pick", None),
+        **text("note", "Salary figures attached"),
+        **checked("private", "private_note"),
+    }
+    answer = service.interaction(
+        submission("message_note_modal", values, user="UERIN", metadata=metadata)
+    )
+    assert answer.json() == {
+        "response_action": "errors",
+        "errors": {
+            "private": "Your role in Alpha may not write private notes, and Redmine would "
+            "save this one for everyone to read. Untick it to add the note for everyone."
+        },
+    }
+    assert rm.journals(seed, issue["id"]) == []
+
+
 def test_a_picked_issue_gets_a_public_note_announced_in_the_thread(
     service: RunningService,
 ) -> None:
