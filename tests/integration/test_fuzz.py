@@ -132,9 +132,68 @@ def _link_shared() -> dict[str, Any]:
     }
 
 
+def _card_click(action_id: str) -> dict[str, Any]:
+    """A button on a card the bot posted (container.is_ephemeral false)."""
+    payload = load("block_actions__issue_project")
+    payload["container"] = {
+        "type": "message",
+        "message_ts": "1700000001.000100",
+        "channel_id": "CPUBLIC",
+        "is_ephemeral": False,
+    }
+    payload.pop("view", None)
+    payload["channel"] = {"id": "CPUBLIC", "name": "general"}
+    payload["actions"] = [
+        {
+            "type": "button",
+            "action_id": action_id,
+            "block_id": "card.1.1700000000",
+            "value": "card.1.1700000000",
+            "action_ts": "1700000000.1",
+        }
+    ]
+    payload["response_url"] = "https://hooks.slack.test/actions/T1/1/x"
+    return payload
+
+
+def _card_edit_submission() -> dict[str, Any]:
+    """The Edit form of a card, as the app draws it, submitted with a choice in each."""
+    payload = load("view_submission__message_form")
+    metadata = {
+        "channel_id": "CPUBLIC",
+        "issue_id": 1,
+        "project_id": 1,
+        "card": "card.1.1700000000",
+        "card_surface": "ephemeral",
+        "response_url": "https://hooks.slack.test/actions/T1/1/x",
+    }
+
+    def chosen(value: str) -> dict[str, Any]:
+        option = {"text": {"type": "plain_text", "text": value}, "value": value}
+        return {"type": "static_select", "selected_option": option}
+
+    payload["view"]["callback_id"] = "issue_edit_modal"
+    payload["view"]["private_metadata"] = json.dumps(metadata)
+    payload["view"]["state"] = {
+        "values": {
+            "edit_status": {"edit_status": chosen("2")},
+            "edit_assignee": {"edit_assignee": chosen("0")},
+            "edit_priority": {"edit_priority": chosen("3")},
+            "edit_due_date": {
+                "edit_due_date": {"type": "datepicker", "selected_date": "2027-01-15"}
+            },
+            "edit_done_ratio": {"edit_done_ratio": chosen("50")},
+        }
+    }
+    return payload
+
+
 INTERACTIONS = {
     "block_actions": lambda: load("block_actions__issue_project"),
     "block_actions_search_more": _search_more,
+    "block_actions_card_assign_me": lambda: _card_click("issue_assign_me"),
+    "block_actions_card_edit": lambda: _card_click("issue_edit"),
+    "view_submission_card_edit": _card_edit_submission,
     "block_suggestion": lambda: load("block_suggestion__issue_project"),
     "view_submission": lambda: load("view_submission__message_form"),
     "view_closed": _view_closed,
