@@ -9,6 +9,11 @@ options read as him, not timed) and picks a status other than the current one: a
 signed `block_actions` through /slack/events, timed until the redrawn card reaches the
 action's response_url (replace_original). Each click reads the issue as Bob, checks the
 card is current, writes the status and reads the issue back: 3 Redmine requests.
+
+Then `--edits` times Bob clicks the card's Edit button (timed until the form replaces
+the loading view: the issue with his allowed statuses, the priorities and the project's
+assignable members, read as him) and saves it with another priority (timed until the
+redrawn card reaches the response_url).
 """
 
 from __future__ import annotations
@@ -106,6 +111,62 @@ def click_status(
     assert service.post(body).status_code == 200
 
 
+def bob() -> dict[str, str]:
+    return {"id": USER, "username": "bob", "name": "bob", "team_id": "T1"}
+
+
+def click_edit(service: RunningService, actions: dict[str, Any], key: str) -> None:
+    ref = actions["block_id"]
+    trigger = f"T.edit.{uuid.uuid4().hex[:8]}"
+    service.fake.issue_trigger(trigger)
+    payload = {
+        "type": "block_actions",
+        "user": bob(),
+        "team": {"id": "T1"},
+        "api_app_id": "A1",
+        "token": "legacy-unused",
+        "trigger_id": trigger,
+        "container": {
+            "type": "message",
+            "message_ts": "1.1",
+            "channel_id": "CPUBLIC",
+            "is_ephemeral": True,
+        },
+        "channel": {"id": "CPUBLIC"},
+        "response_url": service.fake.response_url(key),
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "issue_edit",
+                "block_id": ref,
+                "value": ref,
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }
+    assert service.post(interaction_body(payload)).status_code == 200
+
+
+def form_shown(service: RunningService, count: int) -> str:
+    while True:
+        forms = [
+            c
+            for c in service.fake.of("views.update")
+            if c.args["view"].get("callback_id") == "issue_edit_modal"
+        ]
+        if len(forms) >= count:
+            return str(forms[count - 1].args["view_id"])
+        time.sleep(0.002)
+
+
+def save_edit(service: RunningService, view_id: str, priority_id: int) -> None:
+    chosen = {"text": {"type": "plain_text", "text": "p"}, "value": str(priority_id)}
+    service.fake.enter(
+        view_id, "edit_priority", {"type": "static_select", "selected_option": chosen}
+    )
+    assert service.submit(view_id, user=USER).status_code == 200
+
+
 def redrawn(service: RunningService, key: str) -> dict[str, Any]:
     while True:
         for call in service.fake.of("response_url"):
@@ -117,6 +178,7 @@ def redrawn(service: RunningService, key: str) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clicks", type=int, default=30)
+    parser.add_argument("--edits", type=int, default=30)
     args = parser.parse_args()
     os.environ.setdefault("REDMINE_PORT", "3195")
     url, key = start_redmine()
@@ -159,6 +221,27 @@ def main() -> None:
                 f"p50 {statistics.median(timings):.0f} ms, p95 {percentile(timings, 0.95):.0f} ms, "
                 f"max {max(timings):.0f} ms (3 Redmine requests each: read as him, write, read back)"
             )
+            opened, saved = [], []
+            priorities = list(data.priorities.values())
+            for n in range(args.edits):
+                key_n = f"edit{n}-{uuid.uuid4().hex[:6]}"
+                started = time.perf_counter()
+                click_edit(service, actions, key_n)
+                view_id = form_shown(service, n + 1)
+                opened.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                save_edit(service, view_id, priorities[n % len(priorities)])
+                answer = redrawn(service, key_n)
+                saved.append((time.perf_counter() - started) * 1000)
+                actions = card_actions(answer["blocks"])
+            for label, values in (
+                ("Edit click -> form shown", opened),
+                ("Save -> card redrawn", saved),
+            ):
+                print(
+                    f"{label}, {args.edits} edits as Bob: p50 {statistics.median(values):.0f} ms, "
+                    f"p95 {percentile(values, 0.95):.0f} ms, max {max(values):.0f} ms"
+                )
     finally:
         server.stop()
 
