@@ -122,7 +122,7 @@ async def on_edit_submit(
     budget = AckBudget.starting_now()
     stale: card.StaleCard | None = None
     try:
-        _, redmine = await budget.run(acting_as(services, user_id))
+        identity, redmine = await budget.run(acting_as(services, user_id))
         fields = await budget.run(edit_issue.check_edit(redmine, ref, form))
     except card.StaleCard as error:
         stale = error
@@ -146,7 +146,8 @@ async def on_edit_submit(
     say = teller(client, context.channel_id or None, user_id)
     async with answering_failures(services, user_id, say):
         edited = await edit_issue.apply_edit(redmine, ref.issue_id, fields)
-        await redraw(client, respond, services, container_of(context), edited.issue, user_id)
+        me = identity.redmine_user_id
+        await redraw(client, respond, services, container_of(context), edited.issue, user_id, me)
         if sentence := edit_issue.kept_sentence(edited):
             await say(sentence)
 

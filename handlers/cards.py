@@ -52,19 +52,23 @@ async def redraw(
     container: dict[str, Any],
     issue: Issue,
     user_id: str,
+    redmine_user_id: int | None = None,
 ) -> None:
+    """`redmine_user_id`: the clicker's account, for the Watch label of a card only they
+    see (an ephemeral one); a card in a channel keeps the label that fits everyone."""
     if container.get("type") == "view":  # a row of the person's App Home: publish it anew
         await publish_home(services, client, user_id)
         return
     settings = services.settings
-    blocks = issue_card(
-        issue, settings.redmine_base_url, settings.redmine_text_formatting, with_actions=True
-    )
+    base_url, formatting = settings.redmine_base_url, settings.redmine_text_formatting
     text = issue_card_text(issue)
     channel_id, ts = container.get("channel_id"), container.get("message_ts")
     if container.get("is_ephemeral") or not (channel_id and ts):
+        watching = card.watched_by(issue, redmine_user_id) if redmine_user_id else None
+        blocks = issue_card(issue, base_url, formatting, with_actions=True, watching=watching)
         await respond(replace_original=True, text=text, blocks=blocks)
         return
+    blocks = issue_card(issue, base_url, formatting, with_actions=True)
     try:
         await client.chat_update(channel=str(channel_id), ts=str(ts), text=text, blocks=blocks)
     except SlackApiError as error:  # not the bot's message, or gone: the answer says it all
@@ -92,7 +96,8 @@ async def act(
             await redraw(client, respond, services, container, stale.issue, user_id)
             await say(card.STALE.format(id=ref.issue_id))
             return
-        await redraw(client, respond, services, container, issue, user_id)
+        me = identity.redmine_user_id
+        await redraw(client, respond, services, container, issue, user_id, me)
 
 
 async def on_assign_me(

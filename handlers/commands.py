@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import grammar
 from bot.actions import connect, subscribe
 from bot.actions.add_note import add_slack_note
+from bot.actions.card import watched_by
 from bot.actions.create_issue import create_from_words
 from bot.actions.log_time import log_time_from_words
 from bot.actions.mine import my_open_issues
@@ -168,9 +169,11 @@ async def on_create(parsed: grammar.Create, asked: Asked) -> None:
 
 
 async def on_show(parsed: grammar.Show, asked: Asked) -> None:
-    issue = await show_issue(await asked.redmine(), parsed.issue_id)
+    identity, redmine = await acting_as(asked.services, asked.command.user_id)
+    issue = await show_issue(redmine, parsed.issue_id)
     formatting = asked.services.settings.redmine_text_formatting
-    card = issue_card(issue, asked.base_url, formatting, with_actions=True)
+    watching = watched_by(issue, identity.redmine_user_id)  # only the asker sees this card
+    card = issue_card(issue, asked.base_url, formatting, with_actions=True, watching=watching)
     await asked.show(issue_card_text(issue), card)
 
 

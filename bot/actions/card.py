@@ -20,6 +20,10 @@ from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, NotFoundError
 from bot.redmine.models import Issue, Ref
 
+# What an issue is read back with after an action, for its redrawn card: its watchers,
+# so a card only the clicker sees says Watch or Unwatch (`watched_by`).
+SHOWN = ("watchers",)
+
 
 class StaleCard(Exception):
     """The card was drawn before the issue's last change: redraw it, write nothing."""
@@ -48,6 +52,15 @@ def not_a_status_you_may_set(issue: Issue) -> UserFacingError:
     )
 
 
+def watched_by(issue: Issue, redmine_user_id: int) -> bool | None:
+    """Whether the person watches the issue; None where Redmine did not say: it lists
+    watchers only when asked (include=watchers) and only to people whose role may see
+    them (view_issue_watchers), and an absent list is not an empty one."""
+    if "watchers" not in issue.model_fields_set:
+        return None
+    return any(watcher.id == redmine_user_id for watcher in issue.watchers)
+
+
 async def current(redmine: Redmine, ref: CardRef, *, include: tuple[str, ...] = ()) -> Issue:
     """The issue as the person sees it now; StaleCard if it changed since the card."""
     try:
@@ -66,7 +79,7 @@ async def assign_to_me(redmine: Redmine, ref: CardRef, redmine_user_id: int) -> 
     # not be its assignee; where their role may edit the issue but not its assignee it
     # drops the field and answers 204 (safe attributes), so the result is read back.
     await redmine.issues.update(ref.issue_id, assigned_to_id="me")
-    issue = await redmine.issues.get(ref.issue_id)
+    issue = await redmine.issues.get(ref.issue_id, include=SHOWN)
     if issue.assigned_to is None or issue.assigned_to.id != redmine_user_id:
         raise UserFacingError(
             f"Redmine did not let you take #{issue.id}: your role in "
@@ -90,7 +103,7 @@ async def set_status(redmine: Redmine, ref: CardRef, status_id: int) -> Issue:
     if status_id not in {status.id for status in issue.allowed_statuses}:
         raise not_a_status_you_may_set(issue)
     await redmine.issues.update(ref.issue_id, status_id=status_id)
-    return await redmine.issues.get(ref.issue_id)
+    return await redmine.issues.get(ref.issue_id, include=SHOWN)
 
 
 async def toggle_watch(redmine: Redmine, ref: CardRef, redmine_user_id: int) -> Watching:
@@ -101,4 +114,4 @@ async def toggle_watch(redmine: Redmine, ref: CardRef, redmine_user_id: int) -> 
         await redmine.issues.remove_watcher(ref.issue_id, redmine_user_id)
     else:
         await redmine.issues.add_watcher(ref.issue_id, redmine_user_id)
-    return Watching(await redmine.issues.get(ref.issue_id), not watching)
+    return Watching(await redmine.issues.get(ref.issue_id, include=SHOWN), not watching)

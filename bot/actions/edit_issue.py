@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.actions.card import current, not_a_status_you_may_set
+from bot.actions.card import SHOWN, current, not_a_status_you_may_set
 from bot.actions.choices import assignable_members
 from bot.actions.errors import UserFacingError
 from bot.actions.issue_form import no_such_issue
@@ -115,7 +115,7 @@ async def apply_edit(redmine: Redmine, issue_id: int, fields: dict[str, Any]) ->
     if not fields:
         raise UserFacingError(NOTHING_CHANGED.format(id=issue_id))
     await redmine.issues.update(issue_id, **fields)
-    issue = await redmine.issues.get(issue_id)
+    issue = await redmine.issues.get(issue_id, include=SHOWN)
     taken = [name for name, value in fields.items() if _now_has(issue, name, value)]
     kept = [LABELS[name] for name in fields if name not in taken]
     return Edited(issue, [LABELS[name] for name in taken], kept)

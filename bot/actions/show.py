@@ -7,4 +7,6 @@ from bot.redmine.models import Issue
 
 
 async def show_issue(redmine: Redmine, issue_id: int) -> Issue:
-    return await redmine.issues.get(issue_id)
+    """With its watchers where the person may see them: their card's Watch button then
+    says whether a click watches or unwatches (bot.actions.card.watched_by)."""
+    return await redmine.issues.get(issue_id, include=("watchers",))

@@ -47,7 +47,16 @@ def card_ref(issue: Issue) -> CardRef:
     return CardRef(issue.id, drawn_at)
 
 
-def card_actions(issue: Issue) -> Block:
+def watch_label(watching: bool | None) -> str:
+    """What the watch button says. A card in a channel is seen by many people, so it
+    names both; where only its reader sees it (an ephemeral card, their App Home) and
+    Redmine said whether they watch, it says what a click will do."""
+    if watching is None:
+        return "Watch / Unwatch"
+    return "Unwatch" if watching else "Watch"
+
+
+def card_actions(issue: Issue, *, watching: bool | None = None) -> Block:
     """One actions block: assign to me, a status select (its options are the clicking
     person's allowed statuses, asked for when they open it: an external select, since a
     card is seen by many people and a static list could only be one reader's), add note,
@@ -66,7 +75,7 @@ def card_actions(issue: Issue) -> Block:
             },
             button("Add note", NOTE, ref),
             button("Log time", LOG_TIME, ref),
-            button("Watch / Unwatch", WATCH, ref),
+            button(watch_label(watching), WATCH, ref),
             button("Edit", EDIT, ref),
         ],
     }

@@ -37,9 +37,9 @@ NOT_CONNECTED_TITLE = "*You are not connected to Redmine yet.*"
 NOTIFY_HELP = "I send these as direct messages, never about your own changes."
 
 
-def home_row(issue: Issue, base_url: str) -> list[Block]:
+def home_row(issue: Issue, base_url: str, *, watching: bool | None = None) -> list[Block]:
     """One issue in a list, with the issue card's actions (bot/blocks/card_actions.py)."""
-    return [section(issue_summary_line(issue, base_url)), card_actions(issue)]
+    return [section(issue_summary_line(issue, base_url)), card_actions(issue, watching=watching)]
 
 
 def _list_select(chosen: str) -> Block:
@@ -109,7 +109,9 @@ def home_view(
     ]
     if issues:
         for issue in issues:
-            blocks.extend(home_row(issue, base_url))
+            # The watched list is the one whose rows are known to be watched by the reader.
+            watching = True if list_key == "watched" else None
+            blocks.extend(home_row(issue, base_url, watching=watching))
         if total > len(issues):
             blocks.append(
                 context(

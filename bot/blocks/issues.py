@@ -54,6 +54,7 @@ def issue_card(
     *,
     with_description: bool = True,
     with_actions: bool = False,
+    watching: bool | None = None,
 ) -> list[Block]:
     """The issue as Slack shows it: title link, key fields, a description excerpt, and
     (`with_actions`) the buttons anyone may click to act on it as themselves."""
@@ -88,7 +89,7 @@ def issue_card(
         blocks.append(section(excerpt))
     blocks.append(context(f"Updated {_when(issue.updated_on)}"))
     if with_actions:
-        blocks.append(card_actions(issue))
+        blocks.append(card_actions(issue, watching=watching))
     return blocks
 
 

@@ -238,6 +238,19 @@ def test_watch_toggles_for_the_clicker(service: RunningService) -> None:
     assert service.seed.users["alice"].id not in [w["id"] for w in watchers["issue"]["watchers"]]
     texts = told(service, "UALICE")
     assert any("now watch" in t for t in texts) and any("no longer watch" in t for t in texts)
+    # Only Alice sees her /redmine show card: its button says what a click will do.
+    labels = [e["text"]["text"] for e in actions["elements"] if e["action_id"] == "issue_watch"] + [
+        e["text"]["text"] for e in fresh["elements"] if e["action_id"] == "issue_watch"
+    ]
+    assert labels == ["Watch", "Unwatch"]
+    redraws = service.fake.wait_for(
+        "response_url", lambda c: c.args.get("replace_original") is True, count=2
+    )
+    after_unwatch = actions_of(redraws[-1].args["blocks"])
+    [label] = [
+        e["text"]["text"] for e in after_unwatch["elements"] if e["action_id"] == "issue_watch"
+    ]
+    assert label == "Watch"
 
 
 def test_a_card_the_bot_posted_is_redrawn_with_chat_update(service: RunningService) -> None:
@@ -256,6 +269,13 @@ def test_a_card_the_bot_posted_is_redrawn_with_chat_update(service: RunningServi
     )
     assert update.args["channel"] == CHANNEL
     assert "Bob Baker" in str(update.args["blocks"])
+    # Everyone in the channel sees this card: its watch button fits them all.
+    [label] = [
+        e["text"]["text"]
+        for e in actions_of(update.args["blocks"])["elements"]
+        if e["action_id"] == "issue_watch"
+    ]
+    assert label == "Watch / Unwatch"
 
 
 def test_add_note_opens_the_note_form_for_that_issue(service: RunningService) -> None:

@@ -32,3 +32,15 @@ def test_a_ref_round_trips_with_the_issue_and_when_it_was_drawn() -> None:
 )
 def test_anything_we_did_not_write_is_no_ref(forged: str) -> None:
     assert CardRef.decode(forged) is None
+
+
+def watch_button(watching: bool | None) -> str:
+    elements = card_actions(ISSUE, watching=watching)["elements"]
+    [label] = [e["text"]["text"] for e in elements if e["action_id"] == "issue_watch"]
+    return str(label)
+
+
+def test_the_watch_button_says_what_a_click_does_where_that_is_known() -> None:
+    assert watch_button(None) == "Watch / Unwatch"  # a card many people see
+    assert watch_button(False) == "Watch"
+    assert watch_button(True) == "Unwatch"

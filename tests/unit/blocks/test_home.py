@@ -14,6 +14,7 @@ from bot.blocks.card_actions import card_actions
 from bot.blocks.home import NO_REMINDER, home_row, home_view, reminder_blocks, unlinked_home_view
 from bot.identity import HOW_TO_CONNECT
 from bot.recurrence import ReminderSet
+from bot.redmine.models import Issue
 from bot.store.personal import Preferences
 from tests.support.redmine_fixtures import BASE_URL, issues
 
@@ -217,3 +218,30 @@ def test_python_slack_sdk_takes_the_home_view_as_valid() -> None:
         view.validate_json()
         assert view.to_dict()["blocks"] == built["blocks"]
     View(**unlinked_home_view(HOW_TO_CONNECT)).validate_json()  # type: ignore[arg-type]
+
+
+def test_rows_of_the_watched_list_offer_unwatch() -> None:
+    shown = [Issue.model_validate({"id": 7, "project": {"id": 1, "name": "Alpha"}, "subject": "s"})]
+
+    def watch_labels(list_key: str) -> list[str]:
+        view = home_view(
+            who="who",
+            list_key=list_key,
+            issues=shown,
+            total=1,
+            subscriptions=[],
+            preferences=Preferences(),
+            base_url=BASE_URL,
+        )
+        blocks = view["blocks"]
+        assert isinstance(blocks, list)
+        return [
+            e["text"]["text"]
+            for b in blocks
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["action_id"] == "issue_watch"
+        ]
+
+    assert watch_labels("watched") == ["Unwatch"]
+    assert watch_labels("assigned") == ["Watch / Unwatch"]  # Redmine's list does not say
