@@ -110,8 +110,19 @@ async def toggle_watch(redmine: Redmine, ref: CardRef, redmine_user_id: int) -> 
     """Watch the issue, or stop watching it if the person already does."""
     issue = await current(redmine, ref, include=("watchers",))
     watching = any(watcher.id == redmine_user_id for watcher in issue.watchers)
-    if watching:
-        await redmine.issues.remove_watcher(ref.issue_id, redmine_user_id)
-    else:
-        await redmine.issues.add_watcher(ref.issue_id, redmine_user_id)
+    try:
+        if watching:
+            await redmine.issues.remove_watcher(ref.issue_id, redmine_user_id)
+        else:
+            await redmine.issues.add_watcher(ref.issue_id, redmine_user_id)
+    except ForbiddenError:
+        # Redmine's API asks for "Add watchers" (or "Delete watchers") even for watching
+        # oneself: only WatchersController#create/#destroy take an API key, and both check
+        # the permission; the web page's Watch link (#watch) is not open to the API.
+        verb, permission = ("stop watching", "Delete") if watching else ("watch", "Add")
+        raise UserFacingError(
+            f"Redmine did not let you {verb} #{issue.id}: your role in {issue.project.name} "
+            f"lacks the \u201c{permission} watchers\u201d permission, which Redmine's API "
+            "asks for even for yourself. Nothing was changed."
+        ) from None
     return Watching(await redmine.issues.get(ref.issue_id, include=SHOWN), not watching)

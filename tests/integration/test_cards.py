@@ -307,3 +307,21 @@ def test_a_row_of_app_home_acts_and_the_home_is_published_anew(service: RunningS
     service.fake.wait_for("views.publish", lambda c: c.args["user_id"] == "UALICE", count=2)
     watchers = rm.get(service.seed, f"/issues/{issue['id']}.json", include="watchers")
     assert alice in [w["id"] for w in watchers["issue"]["watchers"]]
+
+
+def test_watch_refused_by_redmine_is_told_and_nothing_changes(service: RunningService) -> None:
+    # Redmine's REST API adds a watcher only with the "Add watchers" permission
+    # (WatchersController#create), which Redmine's default Developer role lacks.
+    issue = new_issue(service)
+    developer = rm.get(service.seed, f"/roles/{service.seed.roles['Developer']}.json")["role"]
+    assert "add_issue_watchers" not in developer["permissions"]
+    actions = actions_of(show_card(service, issue["id"], "UBOB"))
+    click(service, actions, "issue_watch", user="UBOB")
+    service.fake.wait_for("chat.postEphemeral", lambda c: c.args.get("user") == "UBOB")
+    watchers = rm.get(service.seed, f"/issues/{issue['id']}.json", include="watchers")
+    assert watchers["issue"]["watchers"] == []
+    assert told(service, "UBOB") == [
+        f"Redmine did not let you watch #{issue['id']}: your role in Alpha lacks the "
+        "\u201cAdd watchers\u201d permission, which Redmine's API asks for even for yourself. "
+        "Nothing was changed."
+    ]
