@@ -90,7 +90,7 @@ class RunningService:
             text,
             user_id=user,
             channel_id=channel,
-            response_url=self.fake.response_url(),
+            response_url=self.fake.response_url(channel=channel),
             trigger_id=trigger_id,
         )
         return self.post(body)

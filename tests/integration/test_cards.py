@@ -82,7 +82,7 @@ def click(
         "trigger_id": trigger,
         "channel": {"id": CHANNEL, "name": "general"},
         "message": {"type": "message", "ts": message_ts, "text": "card", "blocks": []},
-        "response_url": service.fake.response_url(f"card{uuid.uuid4().hex[:6]}"),
+        "response_url": service.fake.response_url(f"card{uuid.uuid4().hex[:6]}", channel=CHANNEL),
         "actions": [action],
     }
     if payload["container"]["type"] == "view":  # App Home: the view instead of a message
@@ -255,20 +255,15 @@ def test_watch_toggles_for_the_clicker(service: RunningService) -> None:
 
 def test_a_card_the_bot_posted_is_redrawn_with_chat_update(service: RunningService) -> None:
     issue = new_issue(service)
-    actions = actions_of(show_card(service, issue["id"], "UBOB"))
+    blocks = show_card(service, issue["id"], "UBOB")
+    ts = service.fake.add_message(CHANNEL, text=f"#{issue['id']}", blocks=blocks)  # the bot's
     click(
-        service,
-        actions,
-        "issue_assign_me",
-        user="UBOB",
-        ephemeral=False,
-        message_ts="1700000200.000100",
+        service, actions_of(blocks), "issue_assign_me", user="UBOB", ephemeral=False, message_ts=ts
     )
-    [update] = service.fake.wait_for(
-        "chat.update", lambda c: c.args.get("ts") == "1700000200.000100"
-    )
+    [update] = service.fake.wait_for("chat.update", lambda c: c.args.get("ts") == ts)
     assert update.args["channel"] == CHANNEL
     assert "Bob Baker" in str(update.args["blocks"])
+    assert "Bob Baker" in str(service.fake.messages_in(CHANNEL)[-1]["blocks"])  # Slack took it
     # Everyone in the channel sees this card: its watch button fits them all.
     [label] = [
         e["text"]["text"]

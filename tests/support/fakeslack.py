@@ -26,6 +26,18 @@ a kinder Slack says so by name:
   (api.slack.com/web#scopes).
 - `ratelimit()`: a 429 with `Retry-After`, `error: ratelimited`, on any method when
   asked (api.slack.com/apis/rate-limits).
+- `update_needs_message`: `chat.update` edits only a message the bot posted that is still
+  in the channel. The fake keeps every message the bot posted (chat.postMessage, and an
+  `in_channel` answer through a response_url that `response_url(channel=...)` tied to a
+  channel); `add_message()` seeds one, by a person or the bot, `delete_message()` removes
+  one as someone deleting it in Slack would. Anything else answers as Slack's chat.update
+  Errors list says (docs.slack.dev/reference/methods/chat.update; the same enum and a
+  `cant_update_message` example answer in slackapi/slack-api-specs
+  web-api/slack_web_openapi_v2.json, `/chat.update`): `message_not_found` "No message
+  exists with the requested timestamp" (also for an ephemeral message, which is no message
+  in the channel's history: it is changed through its response_url, never chat.update),
+  `cant_update_message` "Authenticated user does not have permission to update this
+  message" (a person's), `channel_not_found` "Value passed for `channel` was invalid".
 """
 
 from __future__ import annotations
@@ -54,6 +66,8 @@ from bot import limits
 from tests.support import blockkit
 
 BOT_TOKEN = "xoxb-test-bot-token"
+BOT_USER_ID = "UBOT"  # auth.test's user_id and bot_id for BOT_TOKEN
+BOT_ID = "BBOT"
 TRIGGER_SECONDS = limits.TRIGGER_SECONDS
 MANIFEST = Path(__file__).resolve().parents[2] / "slack-manifest.yml"
 
@@ -130,6 +144,11 @@ class FakeSlack:
     triggers: dict[str, float] = field(default_factory=dict)
     # user id -> their Home tab as last published (views.publish)
     homes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    update_needs_message: bool = True
+    # (channel, ts) -> the message as Slack keeps it in the channel's history
+    messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    # response_url key -> the channel its in_channel answers are posted into
+    response_channels: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -156,6 +175,9 @@ class FakeSlack:
             self.entered.clear()
             self.triggers.clear()
             self.homes.clear()
+            self.update_needs_message = True
+            self.messages.clear()
+            self.response_channels.clear()
 
     def add_user(
         self, user_id: str, email: str | None, *, name: str = "", tz: str = "Europe/Berlin"
@@ -203,6 +225,46 @@ class FakeSlack:
             "url_private_download": f"{self.base_url}files/{file_id}/{name}",
             "url_private": f"{self.base_url}files/{file_id}/{name}",
         }
+
+    def add_message(
+        self,
+        channel: str,
+        *,
+        user: str | None = None,
+        text: str = "",
+        blocks: list[dict[str, Any]] | None = None,
+        ts: str | None = None,
+        thread_ts: str | None = None,
+    ) -> str:
+        """A message in `channel`'s history, posted by the person `user` or, without one,
+        by the bot (as chat.postMessage would); returns its ts."""
+        with self._lock:
+            ts = ts or self._next_ts()
+            message: dict[str, Any] = {"type": "message", "ts": ts, "text": text}
+            if user is None:
+                message.update(user=BOT_USER_ID, bot_id=BOT_ID)
+            else:
+                message["user"] = user
+            if blocks is not None:
+                message["blocks"] = blocks
+            if thread_ts:
+                message["thread_ts"] = thread_ts
+            self.messages[(channel, ts)] = message
+        return ts
+
+    def delete_message(self, channel: str, ts: str) -> None:
+        """Someone deleted the message in Slack."""
+        with self._lock:
+            del self.messages[(channel, ts)]
+
+    def messages_in(self, channel: str) -> list[dict[str, Any]]:
+        """The messages in `channel`'s history, oldest first."""
+        with self._lock:
+            found = [dict(m) for (c, _), m in self.messages.items() if c == channel]
+        return sorted(found, key=lambda m: float(m["ts"]))
+
+    def _next_ts(self) -> str:
+        return f"{1700000000 + next(self._ts)}.000100"
 
     def fail(
         self,
@@ -284,7 +346,11 @@ class FakeSlack:
             if block_id in inputs and inputs[block_id] in entry
         }
 
-    def response_url(self, key: str = "cmd") -> str:
+    def response_url(self, key: str = "cmd", *, channel: str | None = None) -> str:
+        """A response_url; with `channel`, its in_channel answers become messages there."""
+        if channel is not None:
+            with self._lock:
+                self.response_channels[key] = channel
         return f"{self.base_url}response/{key}"
 
     # -- reading what happened ---------------------------------------------------------
@@ -434,8 +500,8 @@ class FakeSlack:
         if method == "auth.test":
             return {
                 **ok,
-                "user_id": "UBOT",
-                "bot_id": "BBOT",
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
                 "team_id": "T1",
                 "team": "Test",
                 "user": "redmine",
@@ -465,15 +531,17 @@ class FakeSlack:
                 return {"ok": False, "error": "channel_not_found"}
             channel["is_member"] = True
             return {**ok, "channel": channel}
-        if method in {"chat.postMessage", "chat.update"}:
-            ts = args.get("ts") or f"{1700000000 + next(self._ts)}.000100"
-            return {
-                **ok,
-                "channel": args.get("channel"),
-                "ts": ts,
-                "message": {"text": args.get("text"), "ts": ts},
-            }
+        if method == "chat.postMessage":
+            channel = str(args.get("channel"))
+            blocks = args.get("blocks") if isinstance(args.get("blocks"), list) else None
+            thread_ts = str(args["thread_ts"]) if args.get("thread_ts") else None
+            text = str(args.get("text") or "")
+            ts = self.add_message(channel, text=text, blocks=blocks, thread_ts=thread_ts)
+            return {**ok, "channel": channel, "ts": ts, "message": self.messages[(channel, ts)]}
+        if method == "chat.update":
+            return self.update_message(args)
         if method == "chat.postEphemeral":
+            # Only the person sees it, and only until they reload: it is in no history.
             return {**ok, "message_ts": f"{1700000000 + next(self._ts)}.000200"}
         if method == "chat.getPermalink":
             return {
@@ -518,6 +586,41 @@ class FakeSlack:
             }
         return ok
 
+    def update_message(self, args: dict[str, Any]) -> dict[str, Any]:
+        """chat.update: the bot edits a message of its own that is still in the channel."""
+        channel, ts = str(args.get("channel") or ""), str(args.get("ts") or "")
+        with self._lock:
+            message = self.messages.get((channel, ts))
+            if message is None and self.update_needs_message:
+                return {"ok": False, "error": self._missing_message_error(channel)}
+            if message is None:
+                message = {"type": "message", "ts": ts, "user": BOT_USER_ID, "bot_id": BOT_ID}
+            elif self.update_needs_message and message.get("bot_id") != BOT_ID:
+                return {"ok": False, "error": "cant_update_message"}
+            message = {**message, "text": str(args.get("text") or "")}
+            if isinstance(args.get("blocks"), list):
+                message["blocks"] = args["blocks"]
+            if self.update_needs_message:
+                self.messages[(channel, ts)] = message
+        return {
+            "ok": True,
+            "channel": channel,
+            "ts": ts,
+            "text": message["text"],
+            "message": dict(message),
+        }
+
+    def _missing_message_error(self, channel: str) -> str:
+        """No message at that ts: the channel exists (message_not_found) or not."""
+        dms = {dm_channel(user_id) for user_id in self.users}
+        known = (
+            channel in self.channels
+            or channel in self.users  # the fake answers a DM post with the user's id
+            or channel in dms
+            or any(c == channel for c, _ in self.messages)
+        )
+        return "message_not_found" if known else "channel_not_found"
+
     async def respond(self, request: Request) -> Response:
         body = json.loads(await request.body() or b"{}")
         found = blockkit.problems(blocks=body.get("blocks")) if self.invalid_blocks else []
@@ -530,6 +633,17 @@ class FakeSlack:
         # (slackapi/java-slack-sdk issue 1017; sourcegraph issue 49979 quotes the answer).
         if found:
             return Response("invalid_blocks", 400)
+        channel = self.response_channels.get(request.path_params["key"])
+        # An in_channel answer that does not replace the message the action came from is a
+        # new message in the channel, posted by the app (api.slack.com/interactivity/handling,
+        # "Message responses").
+        if (
+            channel is not None
+            and body.get("response_type") == "in_channel"
+            and not body.get("replace_original")
+        ):
+            blocks = body.get("blocks") if isinstance(body.get("blocks"), list) else None
+            self.add_message(channel, text=str(body.get("text") or ""), blocks=blocks)
         return Response("ok")
 
     async def download(self, request: Request) -> Response:
