@@ -4,6 +4,12 @@ After an action the card the person clicked shows the issue as it is now: `chat.
 for a message the bot posted, the action's `response_url` with `replace_original` for an
 ephemeral one (Slack cannot chat.update an ephemeral message; interaction payloads'
 `container.is_ephemeral` says which). A failure is told to the clicker only.
+
+The redrawn card is the clicker's answer, so a chat.update that Slack refuses does not
+leave them without one (chat.update's Errors list): `cant_update_message` (a message the
+bot did not post itself) is replaced through the action's response_url, which may replace
+the message the action came from; `message_not_found` (deleted in Slack meanwhile) and any
+other refusal show the clicker the card, alone, with a sentence saying why.
 """
 
 from __future__ import annotations
@@ -21,20 +27,21 @@ from bot.actions import card
 from bot.blocks import card_actions as ids
 from bot.blocks import modals
 from bot.blocks.card_actions import CardRef
-from bot.blocks.common import option
+from bot.blocks.common import option, section
 from bot.blocks.issues import issue_card, issue_card_text
 from bot.blocks.metadata import ModalContext
 from bot.redmine import Redmine
 from bot.redmine.models import Issue
 from bot.services import Services
 from bot.slackpayloads import BlockActions, BlockSuggestion
-from handlers.common import acting_as, answering_failures, open_form, providing, teller
+from handlers.common import acting_as, answering_failures, open_form, providing, tell, teller
 from handlers.home import publish_home
 
 log = logging.getLogger(__name__)
 
 Act = Callable[[Redmine, CardRef, int], Awaitable[Issue]]  # the person's Redmine id last
 OUT_OF_DATE = "That button is out of date; show the issue again with `/redmine show`."
+CARD_GONE = "Done. The card you clicked is gone or cannot be redrawn; here is #{id} now:"
 
 
 def card_of(body: dict[str, Any]) -> tuple[BlockActions, CardRef | None, dict[str, Any]]:
@@ -71,8 +78,24 @@ async def redraw(
     blocks = issue_card(issue, base_url, formatting, with_actions=True)
     try:
         await client.chat_update(channel=str(channel_id), ts=str(ts), text=text, blocks=blocks)
-    except SlackApiError as error:  # not the bot's message, or gone: the answer says it all
-        log.info("card %s not redrawn: %s", ts, error.response.get("error"))
+        return
+    except SlackApiError as error:
+        refused = error.response.get("error")
+        log.info("card %s not redrawn with chat.update: %s", ts, refused)
+    if refused == "cant_update_message":
+        replaced = await respond(replace_original=True, text=text, blocks=blocks)
+        if replaced.status_code == 200:
+            return
+        log.info("card %s not replaced through its response_url: %s", ts, replaced.body)
+    sentence = CARD_GONE.format(id=issue.id)
+    shown = await respond(
+        response_type="ephemeral",
+        replace_original=False,
+        text=sentence,
+        blocks=[section(sentence), *blocks],
+    )
+    if shown.status_code != 200:  # the response_url is spent (5 uses, 30 minutes)
+        await tell(client, str(channel_id), user_id, sentence)
 
 
 async def act(

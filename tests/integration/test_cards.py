@@ -17,6 +17,7 @@ import time
 import uuid
 from typing import Any
 
+from handlers.cards import CARD_GONE
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService, response_text
 from tests.integration.test_app_home import open_home
@@ -271,6 +272,74 @@ def test_a_card_the_bot_posted_is_redrawn_with_chat_update(service: RunningServi
         if e["action_id"] == "issue_watch"
     ]
     assert label == "Watch / Unwatch"
+
+
+def test_a_card_posted_by_redmine_create_is_redrawn_with_chat_update(
+    service: RunningService,
+) -> None:
+    title = f"Card {uuid.uuid4().hex[:8]}"
+    assert service.command(f"create alpha {title}", user="UALICE").status_code == 200
+    answer = service.wait_response(lambda a: title in response_text(a))
+    # The in_channel answer is a message in the channel, the app's (Slack gives its ts only
+    # in the payloads of actions on it).
+    [card] = [m for m in service.fake.messages_in(CHANNEL) if title in m["text"]]
+    [issue] = rm.issues_with_subject(service.seed, title)
+    click(
+        service,
+        actions_of(answer["blocks"]),
+        "issue_assign_me",
+        user="UBOB",
+        ephemeral=False,
+        message_ts=card["ts"],
+    )
+    [update] = service.fake.wait_for("chat.update", lambda c: c.args.get("ts") == card["ts"])
+    assert "Bob Baker" in str(update.args["blocks"])
+    after = rm.get(service.seed, f"/issues/{issue['id']}.json")["issue"]
+    assert after["assigned_to"]["id"] == service.seed.users["bob"].id
+
+
+def test_a_card_deleted_in_slack_still_acts_and_tells_the_clicker(
+    service: RunningService,
+) -> None:
+    issue = new_issue(service)
+    blocks = show_card(service, issue["id"], "UBOB")
+    ts = service.fake.add_message(CHANNEL, text=f"#{issue['id']}", blocks=blocks)
+    service.fake.delete_message(CHANNEL, ts)  # someone deletes the card as Bob clicks it
+    click(
+        service, actions_of(blocks), "issue_assign_me", user="UBOB", ephemeral=False, message_ts=ts
+    )
+    shown = service.wait_response(lambda a: CARD_GONE.format(id=issue["id"]) in response_text(a))
+    assert shown["response_type"] == "ephemeral" and shown["replace_original"] is False
+    assert "Bob Baker" in str(shown["blocks"])  # the card as it is now, for Bob alone
+    [refused] = service.fake.of("chat.update")
+    assert refused.args["ts"] == ts
+    after = rm.get(service.seed, f"/issues/{issue['id']}.json")["issue"]
+    assert after["assigned_to"]["id"] == service.seed.users["bob"].id  # the action was done
+    assert service.fake.messages_in(CHANNEL) == []  # nothing posted for everyone
+
+
+def test_a_card_in_a_message_the_bot_cannot_update_is_replaced_through_its_response_url(
+    service: RunningService,
+) -> None:
+    issue = new_issue(service)
+    blocks = show_card(service, issue["id"], "UBOB")
+    ts = service.fake.add_message(CHANNEL, user="UALICE", text="card", blocks=blocks)
+    in_progress = str(service.seed.statuses["In Progress"])
+    click(
+        service,
+        actions_of(blocks),
+        "issue_status",
+        user="UBOB",
+        ephemeral=False,
+        message_ts=ts,
+        selected=in_progress,
+    )
+    card = redrawn(service, issue["id"])
+    assert "In Progress" in str(card["blocks"])
+    [refused] = service.fake.of("chat.update")
+    assert refused.args["ts"] == ts
+    after = rm.get(service.seed, f"/issues/{issue['id']}.json")["issue"]
+    assert after["status"]["name"] == "In Progress"
 
 
 def test_add_note_opens_the_note_form_for_that_issue(service: RunningService) -> None:
