@@ -292,3 +292,25 @@ async def test_a_change_redraws_the_card_at_the_top_of_its_thread(notifier: Noti
     assert redraw.args["ts"] == thread[0]["thread_ts"]
     assert "*Status*\\nIn Progress" in json.dumps(redraw.args["blocks"])
     assert "issue_assign_me" in json.dumps(redraw.args["blocks"])  # still a card to act on
+
+
+async def test_a_change_to_an_issue_whose_card_was_deleted_is_still_said_once(
+    notifier: Notifier,
+) -> None:
+    seed = notifier.seed
+    await notifier.subscribe()
+    issue = rm.create_issue(seed, as_login="alice", subject=subject())
+    await notifier.poller.run_cycle()
+    [card] = notifier.fake.messages_in("CPUBLIC")
+    notifier.fake.delete_message("CPUBLIC", card["ts"])  # someone deletes the card in Slack
+    update(notifier, issue["id"], "bob", status_id=seed.statuses["In Progress"])
+    report = await notifier.poller.run_cycle()
+    assert report is not None and not report.failed_issues
+    await notifier.poller.run_cycle()  # nothing is said again on the next cycle
+    thread = notifier.posts()[1:]
+    assert len(thread) == 1 and thread[0]["thread_ts"] == card["ts"]  # the change, said once
+    assert "In Progress" in words(thread[0])
+    [refused] = notifier.fake.of("chat.update")  # the redraw was tried; Slack refused it
+    assert refused.args["ts"] == card["ts"]
+    [reply] = notifier.fake.messages_in("CPUBLIC")
+    assert reply.get("thread_ts") == card["ts"]
