@@ -47,7 +47,10 @@ def origin(container: dict[str, Any], response_url: str | None) -> ModalContext:
             channel_id=channel_id, card_surface="ephemeral", response_url=response_url
         )
     return ModalContext(
-        channel_id=channel_id, message_ts=str(container["message_ts"]), card_surface="message"
+        channel_id=channel_id,
+        message_ts=str(container["message_ts"]),
+        card_surface="message",
+        response_url=response_url,  # where to answer if Slack refuses the chat.update
     )
 
 

@@ -73,7 +73,8 @@ async def redraw(
     if container.get("is_ephemeral") or not (channel_id and ts):
         watching = card.watched_by(issue, redmine_user_id) if redmine_user_id else None
         blocks = issue_card(issue, base_url, formatting, with_actions=True, watching=watching)
-        await respond(replace_original=True, text=text, blocks=blocks)
+        if respond.response_url:
+            await respond(replace_original=True, text=text, blocks=blocks)
         return
     blocks = issue_card(issue, base_url, formatting, with_actions=True)
     try:
@@ -82,20 +83,23 @@ async def redraw(
     except SlackApiError as error:
         refused = error.response.get("error")
         log.info("card %s not redrawn with chat.update: %s", ts, refused)
-    if refused == "cant_update_message":
+    if refused == "cant_update_message" and respond.response_url:
         replaced = await respond(replace_original=True, text=text, blocks=blocks)
         if replaced.status_code == 200:
             return
         log.info("card %s not replaced through its response_url: %s", ts, replaced.body)
     sentence = CARD_GONE.format(id=issue.id)
-    shown = await respond(
-        response_type="ephemeral",
-        replace_original=False,
-        text=sentence,
-        blocks=[section(sentence), *blocks],
-    )
-    if shown.status_code != 200:  # the response_url is spent (5 uses, 30 minutes)
-        await tell(client, str(channel_id), user_id, sentence)
+    if respond.response_url:  # none for a form submitted after its response_url expired
+        shown = await respond(
+            response_type="ephemeral",
+            replace_original=False,
+            text=sentence,
+            blocks=[section(sentence), *blocks],
+        )
+        if shown.status_code == 200:
+            return
+    # The response_url is spent (5 uses, 30 minutes) or there is none.
+    await tell(client, str(channel_id), user_id, sentence)
 
 
 async def act(

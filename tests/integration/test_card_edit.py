@@ -227,3 +227,31 @@ def test_an_edit_from_app_home_publishes_the_home_anew(service: RunningService) 
     after = rm.get(service.seed, f"/issues/{issue['id']}.json")["issue"]
     assert after["status"]["name"] == "In Progress"
     assert "In Progress" in str(again.args["view"]["blocks"])
+
+
+def test_an_edit_on_a_card_the_bot_posted_updates_that_message(service: RunningService) -> None:
+    issue = new_issue(service)
+    blocks = show_card(service, issue["id"], "UBOB")
+    ts = service.fake.add_message("CPUBLIC", text=f"#{issue['id']}", blocks=blocks)  # the bot's
+    click(service, actions_of(blocks), "issue_edit", user="UBOB", ephemeral=False, message_ts=ts)
+    view_id = service.fake.view_id("issue_edit_modal")
+    pick(service, view_id, "edit_priority", service.seed.priorities["Urgent"])
+    assert service.submit(view_id, user="UBOB").status_code == 200
+    [update] = service.fake.wait_for("chat.update", lambda c: c.args.get("ts") == ts)
+    assert "Urgent" in str(update.args["blocks"])
+    assert "Urgent" in str(service.fake.messages_in("CPUBLIC")[-1]["blocks"])  # Slack took it
+
+
+def test_an_edit_whose_card_was_deleted_meanwhile_still_answers(service: RunningService) -> None:
+    issue = new_issue(service)
+    blocks = show_card(service, issue["id"], "UBOB")
+    ts = service.fake.add_message("CPUBLIC", text=f"#{issue['id']}", blocks=blocks)
+    click(service, actions_of(blocks), "issue_edit", user="UBOB", ephemeral=False, message_ts=ts)
+    view_id = service.fake.view_id("issue_edit_modal")
+    service.fake.delete_message("CPUBLIC", ts)  # someone deletes the card in Slack
+    pick(service, view_id, "edit_priority", service.seed.priorities["Urgent"])
+    assert service.submit(view_id, user="UBOB").status_code == 200
+    answer = service.wait_response(lambda a: "is gone or cannot be redrawn" in str(a))
+    assert "Urgent" in str(answer["blocks"])  # the card as it is now, to Bob alone
+    after = rm.get(service.seed, f"/issues/{issue['id']}.json")["issue"]
+    assert after["priority"]["name"] == "Urgent"

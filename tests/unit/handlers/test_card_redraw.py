@@ -34,6 +34,8 @@ SERVICES = cast(
 class Respond:
     """The action's response_url: records what was sent, answers with `status`."""
 
+    response_url = "https://hooks.slack.test/actions/T1/1/x"  # as Bolt's AsyncRespond has
+
     def __init__(self, status: int = 200) -> None:
         self.status = status
         self.sent: list[dict[str, Any]] = []
@@ -105,5 +107,19 @@ async def test_with_the_response_url_spent_the_sentence_comes_as_an_ephemeral(
     respond = Respond(status=404)
     await redraw(client, respond, SERVICES, in_channel(ts), ISSUE, "UBOB")
     assert [m.get("replace_original") for m in respond.sent] == [True, False]
+    [told] = fake.of("chat.postEphemeral")
+    assert told.args["user"] == "UBOB" and told.args["text"] == CARD_GONE.format(id=ISSUE.id)
+
+
+async def test_without_a_response_url_the_sentence_comes_as_an_ephemeral(
+    slack: tuple[FakeSlack, AsyncWebClient],
+) -> None:
+    # A form submitted from a card carries the click's response_url in its metadata; one
+    # forged or lost has none, and Bolt's respond would raise without one.
+    fake, client = slack
+    respond = Respond()
+    respond.response_url = None  # type: ignore[assignment]
+    await redraw(client, respond, SERVICES, in_channel("1700009999.000100"), ISSUE, "UBOB")
+    assert respond.sent == []
     [told] = fake.of("chat.postEphemeral")
     assert told.args["user"] == "UBOB" and told.args["text"] == CARD_GONE.format(id=ISSUE.id)
