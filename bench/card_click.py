@@ -76,52 +76,13 @@ def status_options(
     return options
 
 
-def click_status(
-    service: RunningService, actions: dict[str, Any], status_id: str, key: str
-) -> None:
-    body = interaction_body(
-        {
-            "type": "block_actions",
-            "user": {"id": USER, "username": "bob", "name": "bob", "team_id": "T1"},
-            "team": {"id": "T1"},
-            "api_app_id": "A1",
-            "token": "legacy-unused",
-            "container": {
-                "type": "message",
-                "message_ts": "1.1",
-                "channel_id": "CPUBLIC",
-                "is_ephemeral": True,
-            },
-            "channel": {"id": "CPUBLIC"},
-            "response_url": service.fake.response_url(key),
-            "actions": [
-                {
-                    "type": "external_select",
-                    "action_id": "issue_status",
-                    "block_id": actions["block_id"],
-                    "selected_option": {
-                        "text": {"type": "plain_text", "text": "s"},
-                        "value": status_id,
-                    },
-                    "action_ts": f"{time.time():.6f}",
-                }
-            ],
-        }
-    )
-    assert service.post(body).status_code == 200
-
-
-def bob() -> dict[str, str]:
-    return {"id": USER, "username": "bob", "name": "bob", "team_id": "T1"}
-
-
-def click_edit(service: RunningService, actions: dict[str, Any], key: str) -> None:
-    ref = actions["block_id"]
-    trigger = f"T.edit.{uuid.uuid4().hex[:8]}"
+def click(service: RunningService, action: dict[str, Any], key: str) -> None:
+    """Bob's `action` on his ephemeral card: a signed block_actions with a fresh trigger."""
+    trigger = f"T.card.{uuid.uuid4().hex[:8]}"
     service.fake.issue_trigger(trigger)
     payload = {
         "type": "block_actions",
-        "user": bob(),
+        "user": {"id": USER, "username": "bob", "name": "bob", "team_id": "T1"},
         "team": {"id": "T1"},
         "api_app_id": "A1",
         "token": "legacy-unused",
@@ -134,17 +95,29 @@ def click_edit(service: RunningService, actions: dict[str, Any], key: str) -> No
         },
         "channel": {"id": "CPUBLIC"},
         "response_url": service.fake.response_url(key),
-        "actions": [
-            {
-                "type": "button",
-                "action_id": "issue_edit",
-                "block_id": ref,
-                "value": ref,
-                "action_ts": f"{time.time():.6f}",
-            }
-        ],
+        "actions": [{**action, "action_ts": f"{time.time():.6f}"}],
     }
     assert service.post(interaction_body(payload)).status_code == 200
+
+
+def click_status(
+    service: RunningService, actions: dict[str, Any], status_id: str, key: str
+) -> None:
+    chosen = {"text": {"type": "plain_text", "text": "s"}, "value": status_id}
+    action = {
+        "type": "external_select",
+        "action_id": "issue_status",
+        "block_id": actions["block_id"],
+        "selected_option": chosen,
+    }
+    click(service, action, key)
+
+
+def click_edit(service: RunningService, actions: dict[str, Any], key: str) -> None:
+    ref = actions["block_id"]
+    click(
+        service, {"type": "button", "action_id": "issue_edit", "block_id": ref, "value": ref}, key
+    )
 
 
 def form_shown(service: RunningService, count: int) -> str:

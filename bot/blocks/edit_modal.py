@@ -14,7 +14,13 @@ from typing import Any
 from bot import limits
 from bot.blocks.common import OPTIONS_LIMIT, option, plain
 from bot.blocks.metadata import ModalContext
-from bot.blocks.modals import ISSUE_ASSIGNEE, checkboxes, context_block, static_select
+from bot.blocks.modals import (
+    ISSUE_ASSIGNEE,
+    checkboxes,
+    context_block,
+    input_block,
+    static_select,
+)
 from bot.redmine.models import EnumerationItem, Issue, Ref
 
 EDIT_ISSUE_VIEW = "issue_edit_modal"
@@ -42,17 +48,11 @@ class EditChoices:
     members: list[Ref] = field(default_factory=list)
 
 
-def _input(block_id: str, label: str, element: dict[str, Any], *, hint: str = "") -> dict[str, Any]:
-    block: dict[str, Any] = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label),
-        "element": element,
-        "optional": True,
-    }
-    if hint:
-        block["hint"] = plain(hint)
-    return block
+def optional_input(
+    block_id: str, label: str, element: dict[str, Any], *, hint: str | None = None
+) -> dict[str, Any]:
+    """Every input of the form is optional: a field left alone is not written."""
+    return input_block(block_id, label, element, optional=True, hint=hint)
 
 
 def _with(choices: list[tuple[str, str]], current: Ref | None) -> list[tuple[str, str]]:
@@ -77,14 +77,14 @@ def _assignee_input(choices: EditChoices) -> dict[str, Any]:
         }
         if current is not None:
             element["initial_option"] = option(current.name, str(current.id))
-        return _input(ISSUE_ASSIGNEE, "Assignee", element)
+        return optional_input(ISSUE_ASSIGNEE, "Assignee", element)
     element = static_select(
         EDIT_ASSIGNEE,
         "Nobody",
         [("Nobody", NOBODY), *members],
         str(current.id) if current else NOBODY,
     )
-    return _input(EDIT_ASSIGNEE, "Assignee", element)
+    return optional_input(EDIT_ASSIGNEE, "Assignee", element)
 
 
 def _done_choices(done_ratio: int | None) -> list[tuple[str, str]]:
@@ -101,7 +101,7 @@ def issue_edit_modal(choices: EditChoices, context: ModalContext) -> dict[str, A
         due["initial_date"] = issue.due_date.isoformat()
     blocks: list[dict[str, Any]] = [
         context_block(f"#{issue.id} {issue.subject}"),
-        _input(
+        optional_input(
             EDIT_STATUS,
             "Status",
             static_select(
@@ -110,7 +110,7 @@ def issue_edit_modal(choices: EditChoices, context: ModalContext) -> dict[str, A
             hint="The statuses Redmine's workflow lets you move this issue to.",
         ),
         _assignee_input(choices),
-        _input(
+        optional_input(
             EDIT_PRIORITY,
             "Priority",
             static_select(
@@ -120,18 +120,18 @@ def issue_edit_modal(choices: EditChoices, context: ModalContext) -> dict[str, A
                 str(issue.priority.id) if issue.priority else None,
             ),
         ),
-        _input(EDIT_DUE_DATE, "Due date", due),
+        optional_input(EDIT_DUE_DATE, "Due date", due),
     ]
     if issue.due_date:  # a datepicker cannot be emptied once a date is set
         blocks.append(
-            _input(
+            optional_input(
                 EDIT_NO_DUE_DATE,
                 "No due date",
                 checkboxes(EDIT_NO_DUE_DATE, [("Remove the due date", NO_DUE_DATE)], set()),
             )
         )
     blocks.append(
-        _input(
+        optional_input(
             EDIT_DONE_RATIO,
             "% done",
             static_select(

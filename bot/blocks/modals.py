@@ -86,7 +86,7 @@ def scoped_errors(errors: dict[str, str], view: dict[str, Any]) -> dict[str, str
     return {real.get(key, key): message for key, message in errors.items()}
 
 
-def _input(
+def input_block(
     block_id: str,
     label: str,
     element: dict[str, Any],
@@ -111,7 +111,9 @@ def _optional_pick(
 ) -> Block:
     """An optional select among a project's members, categories or versions."""
     choices = [(item.name, str(item.id)) for item in items]
-    return _input(block_id, label, static_select(block_id, placeholder, choices), optional=True)
+    return input_block(
+        block_id, label, static_select(block_id, placeholder, choices), optional=True
+    )
 
 
 def external_select(action_id: str, placeholder: str) -> dict[str, Any]:
@@ -136,7 +138,7 @@ def connect_modal(context: ModalContext) -> dict[str, Any]:
                 "Paste your Redmine API key: in Redmine, open *My account*, then *API access "
                 "key* → *Show*. It is checked with Redmine at once."
             ),
-            _input(
+            input_block(
                 API_KEY,
                 "API access key",
                 {
@@ -161,7 +163,9 @@ def attach_modal(context: ModalContext, issue_label: str) -> dict[str, Any]:
         "private_metadata": context.encode(),
         "blocks": [
             section(f"Files for {issue_label}"),
-            _input(FILES, "Files", {"type": "file_input", "action_id": FILES, "max_files": 10}),
+            input_block(
+                FILES, "Files", {"type": "file_input", "action_id": FILES, "max_files": 10}
+            ),
         ],
     }
 
@@ -266,13 +270,13 @@ def checkboxes(action_id: str, choices: list[tuple[str, str]], checked: set[str]
 
 def _issue_target_blocks(issue_text: str = "") -> list[Block]:
     return [
-        _input(
+        input_block(
             ISSUE,
             "Issue number",
             text_input(ISSUE, initial=issue_text, max_length=12, placeholder="123 or #123"),
             optional=True,
         ),
-        _input(
+        input_block(
             ISSUE_PICK,
             "…or one of your issues",
             external_select(ISSUE_PICK, "Assigned to you, or yours"),
@@ -310,7 +314,7 @@ def issue_modal(
     project_select = external_select(ISSUE_PROJECT, "Choose a project")
     if state.project is not None:
         project_select["initial_option"] = option(*state.project)
-    project_block = _input(ISSUE_PROJECT, "Project", project_select)
+    project_block = input_block(ISSUE_PROJECT, "Project", project_select)
     project_block["dispatch_action"] = True  # a choice rebuilds the dependent fields
     blocks: list[Block] = [project_block]
     if fields is None:
@@ -318,7 +322,7 @@ def issue_modal(
             context_block(notice or "Tracker, priority, assignee and the rest follow the project.")
         )
     elif fields.trackers:
-        tracker_block = _input(
+        tracker_block = input_block(
             ISSUE_TRACKER,
             "Tracker",
             static_select(
@@ -332,10 +336,10 @@ def issue_modal(
         tracker_block["block_id"] = scoped(ISSUE_TRACKER, fields.project.id)
         blocks.append(tracker_block)
     blocks.append(
-        _input(SUBJECT, "Subject", text_input(SUBJECT, initial=state.subject, max_length=255))
+        input_block(SUBJECT, "Subject", text_input(SUBJECT, initial=state.subject, max_length=255))
     )
     blocks.append(
-        _input(
+        input_block(
             DESCRIPTION,
             "Description",
             text_input(
@@ -362,7 +366,7 @@ def issue_modal(
         extras.append((f"Attach the message's {_files(count)}", INCLUDE_FILES))
     if extras:
         blocks.append(
-            _input(
+            input_block(
                 FROM_MESSAGE,
                 "From the message",
                 checkboxes(FROM_MESSAGE, extras, set(state.checked)),
@@ -392,7 +396,7 @@ def _project_field_blocks(fields: IssueFields) -> list[Block]:
     if fields.priorities:
         default = fields.default_priority_id
         blocks.append(
-            _input(
+            input_block(
                 PRIORITY,
                 "Priority",
                 static_select(
@@ -406,7 +410,7 @@ def _project_field_blocks(fields: IssueFields) -> list[Block]:
         )
     if len(fields.members) > OPTIONS_LIMIT:
         blocks.append(
-            _input(
+            input_block(
                 ISSUE_ASSIGNEE, "Assignee", external_select(ISSUE_ASSIGNEE, "Nobody"), optional=True
             )
         )
@@ -435,7 +439,7 @@ def _custom_field_block(custom_field: CustomField) -> Block:
         element = static_select(block_id, "Choose", choices, custom_field.default_value)
     else:
         element = text_input(block_id, initial=custom_field.default_value or "", max_length=255)
-    return _input(block_id, label, element)
+    return input_block(block_id, label, element)
 
 
 def context_block(text: str) -> Block:
@@ -454,10 +458,10 @@ def message_note_modal(
         "private_metadata": context.encode(),
         "blocks": [
             *_issue_target_blocks(str(issue_id) if issue_id else ""),
-            _input(
+            input_block(
                 NOTE, "Note", text_input(NOTE, initial=note, multiline=True, max_length=NOTE_LIMIT)
             ),
-            _input(
+            input_block(
                 PRIVATE,
                 "Visibility",
                 checkboxes(
@@ -494,22 +498,22 @@ def message_time_modal(
         "private_metadata": context.encode(),
         "blocks": [
             *issue_blocks,
-            _input(
+            input_block(
                 HOURS,
                 "Hours",
                 text_input(HOURS, max_length=20, placeholder="1.5, 1h30, 1:30, 90m"),
             ),
-            _input(
+            input_block(
                 scoped(ACTIVITY, context.project_id),
                 "Activity",
                 external_select(ACTIVITY, "Choose an activity"),
             ),
-            _input(
+            input_block(
                 SPENT_ON,
                 "Date",
                 {"type": "datepicker", "action_id": SPENT_ON, "initial_date": today.isoformat()},
             ),
-            _input(
+            input_block(
                 COMMENT,
                 "Comment",
                 text_input(COMMENT, initial=comment, max_length=limits.REDMINE_TIME_COMMENT),
