@@ -14,6 +14,7 @@ parent) and the note as a reply in its thread. Personal DMs are off: only channe
 messages are measured. One poller cycle (pacing on: 1 message/s per conversation, as
 Slack asks) delivers them all. Printed: the Redmine requests of that cycle by kind, the
 messages per channel, the cycle's time and its ratio to the floor (goal: within 1.2x).
+`--projects 1 --per-project 10 --issues 100` sends every change to all 10 channels.
 """
 
 from __future__ import annotations
