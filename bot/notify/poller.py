@@ -386,12 +386,16 @@ class Poller:
         async with lock:  # poller and webhook never work on one issue at once
             issue, served_at = await self._fetch(issue_id)
             await self.names.prepare([issue])
-            posted = 0
-            for subscription in subscriptions:
-                try:
-                    posted += await self._deliver(subscription, issue)
-                except ChannelUnavailable as error:
-                    await self._pause(subscription, error.error)
+            # Slack paces each channel on its own: the issue's channels are told at once,
+            # or every channel of a wide fan-out waits for the others' messages too.
+            outcomes = await asyncio.gather(
+                *(self._deliver_or_pause(s, issue) for s in subscriptions),
+                return_exceptions=True,
+            )
+            failures = [o for o in outcomes if isinstance(o, BaseException)]
+            if failures:
+                raise failures[0]  # what the other channels took is recorded already
+            posted = sum(o for o in outcomes if isinstance(o, int))
             if self.personal is not None:  # personal DMs: sent by the cycle, else now
                 since = self._window_start or self.clock() - OVERLAP
                 if self._outbox is None:
@@ -399,6 +403,13 @@ class Poller:
                 else:
                     self._outbox.add(await self.personal.prepare(issue, self.names, since=since))
             return posted, served_at
+
+    async def _deliver_or_pause(self, sub: Subscription, issue: Issue) -> int:
+        try:
+            return await self._deliver(sub, issue)
+        except ChannelUnavailable as error:
+            await self._pause(sub, error.error)
+            return 0
 
     async def _deliver(self, sub: Subscription, issue: Issue) -> int:
         if issue.is_private and not sub.private:
