@@ -387,9 +387,14 @@ class Poller:
             issue, served_at = await self._fetch(issue_id)
             await self.names.prepare([issue])
             # Slack paces each channel on its own: the issue's channels are told at once,
-            # or every channel of a wide fan-out waits for the others' messages too.
+            # or every channel of a wide fan-out waits for the others' messages too. One
+            # channel's subscriptions (a project with its subprojects, and a subproject)
+            # go in turn: they share the issue's thread there and what it was told.
+            by_channel: dict[str, list[Subscription]] = {}
+            for subscription in subscriptions:
+                by_channel.setdefault(subscription.channel_id, []).append(subscription)
             outcomes = await asyncio.gather(
-                *(self._deliver_or_pause(s, issue) for s in subscriptions),
+                *(self._deliver_in_turn(subs, issue) for subs in by_channel.values()),
                 return_exceptions=True,
             )
             failures = [o for o in outcomes if isinstance(o, BaseException)]
@@ -404,12 +409,14 @@ class Poller:
                     self._outbox.add(await self.personal.prepare(issue, self.names, since=since))
             return posted, served_at
 
-    async def _deliver_or_pause(self, sub: Subscription, issue: Issue) -> int:
-        try:
-            return await self._deliver(sub, issue)
-        except ChannelUnavailable as error:
-            await self._pause(sub, error.error)
-            return 0
+    async def _deliver_in_turn(self, subs: list[Subscription], issue: Issue) -> int:
+        posted = 0
+        for sub in subs:
+            try:
+                posted += await self._deliver(sub, issue)
+            except ChannelUnavailable as error:
+                await self._pause(sub, error.error)
+        return posted
 
     async def _deliver(self, sub: Subscription, issue: Issue) -> int:
         if issue.is_private and not sub.private:

@@ -158,3 +158,28 @@ async def test_a_channel_that_fails_fails_the_issue_and_leaves_the_others_delive
         assert await repo.delivered_journal_ids("CTEAM", [7]) == {7}
         assert await repo.delivered_journal_ids("CSUPPORT", [7]) == {7}
         assert await repo.delivered_journal_ids("CLEADS", [7]) == set()  # retried next cycle
+
+
+async def test_two_subscriptions_of_one_channel_share_its_thread_and_post_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # A channel may follow a project with its subprojects and one of those subprojects
+    # too: both match the issue, and they go in turn, or both would post its card.
+    async with sessions() as session:
+        repo = SubscriptionRepository(session)
+        for project_id in (1, 2):
+            await repo.save(
+                "CTEAM",
+                project_id,
+                project_identifier=f"p{project_id}",
+                project_name=f"P{project_id}",
+                created_by_slack_user="UALICE",
+                created_by_login="alice",
+            )
+        await session.commit()
+    delivery = PacedDelivery(["CTEAM"])
+    poller = await poller_with(sessions, delivery)
+    both = [s for s in await subscriptions(sessions) if s.channel_id == "CTEAM"]
+    assert len(both) == 2
+    assert await poller.process_issue(42, both) == 2
+    assert [ts is None for c, ts in delivery.posts if c == "CTEAM"] == [True, False]
