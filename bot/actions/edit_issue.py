@@ -122,17 +122,21 @@ async def apply_edit(redmine: Redmine, issue_id: int, fields: dict[str, Any]) ->
 
 
 def kept_sentence(edited: Edited) -> str | None:
-    """One sentence about the fields Redmine did not take, if any."""
+    """One sentence about the fields Redmine did not take, if any. Redmine drops a field
+    for any of three reasons it does not tell apart: the person's role, the workflow's
+    read-only fields for their role and this status, or a field the tracker does not use."""
     if not edited.kept:
         return None
     kept = " and ".join(edited.kept)
     issue = edited.issue
+    tracker = f" or the {issue.tracker.name} tracker" if issue.tracker else ""
+    why = f"your role in {issue.project.name}, its workflow{tracker} does not allow"
     if not edited.changed:
         return (
-            f"Redmine did not let you change the {kept} of #{issue.id}: your role in "
-            f"{issue.project.name} may not. Nothing was changed."
+            f"Redmine did not let you change the {kept} of #{issue.id}: {why} it. "
+            "Nothing was changed."
         )
     return (
         f"Redmine changed the {' and '.join(edited.changed)} of #{issue.id} but kept its "
-        f"{kept}: your role in {issue.project.name} may not change them."
+        f"{kept}: {why} changing {'them' if len(edited.kept) > 1 else 'it'}."
     )

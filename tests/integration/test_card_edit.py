@@ -148,7 +148,7 @@ def test_fields_redmine_keeps_are_told_and_not_claimed(service: RunningService) 
     [sentence] = told(service, "UERIN")
     assert sentence == (
         f"Redmine did not let you change the priority of #{issue['id']}: your role in "
-        "Alpha may not. Nothing was changed."
+        "Alpha, its workflow or the Bug tracker does not allow it. Nothing was changed."
     )
 
 

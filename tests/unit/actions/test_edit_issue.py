@@ -26,6 +26,7 @@ DRAWN = CardRef(42, 1795428000)  # UPDATED in Unix seconds
 ISSUE: dict[str, Any] = {
     "id": 42,
     "project": {"id": 1, "name": "Alpha"},
+    "tracker": {"id": 1, "name": "Bug"},
     "subject": "Printer jams",
     "status": {"id": 1, "name": "New"},
     "priority": {"id": 2, "name": "Normal"},
@@ -93,8 +94,8 @@ async def test_what_redmine_kept_is_told_and_what_it_took_is_not_claimed_otherwi
     }
     assert (edited.changed, edited.kept) == (["status"], ["priority"])
     assert kept_sentence(edited) == (
-        "Redmine changed the status of #42 but kept its priority: your role in Alpha may "
-        "not change them."
+        "Redmine changed the status of #42 but kept its priority: your role in Alpha, its "
+        "workflow or the Bug tracker does not allow changing it."
     )
 
 
