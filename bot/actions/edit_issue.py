@@ -25,7 +25,7 @@ from bot.blocks.edit_modal import EditChoices
 from bot.forms import EditForm
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, NotFoundError
-from bot.redmine.models import Issue, Ref
+from bot.redmine.models import Issue, Ref, Tracker
 
 NOTHING_CHANGED = "You left every field of #{id} as it was, so nothing was changed."
 
@@ -43,8 +43,10 @@ async def edit_choices(redmine: Redmine, issue_id: int) -> EditChoices:
         issue = await redmine.issues.get(issue_id, include=("allowed_statuses",))
     except (NotFoundError, ForbiddenError):
         raise UserFacingError(no_such_issue(issue_id)) from None
-    priorities, members = await asyncio.gather(
-        redmine.enumerations.priorities(), assignable_members(redmine, issue.project.id)
+    priorities, members, trackers = await asyncio.gather(
+        redmine.enumerations.priorities(),
+        assignable_members(redmine, issue.project.id),
+        redmine.trackers.all(),
     )
     here = [issue.status] if issue.status else []
     others = [s for s in issue.allowed_statuses if not issue.status or s.id != issue.status.id]
@@ -53,7 +55,17 @@ async def edit_choices(redmine: Redmine, issue_id: int) -> EditChoices:
         statuses=[*here, *others],
         priorities=[p for p in priorities if p.active],
         members=members,
+        tracker_fields=tracker_fields(trackers, issue),
     )
+
+
+def tracker_fields(trackers: list[Tracker], issue: Issue) -> frozenset[str] | None:
+    """The standard fields the issue's tracker uses; None where Redmine does not say
+    (before 5.0, trackers.json had no `enabled_standard_fields`)."""
+    tracker = next((t for t in trackers if issue.tracker and t.id == issue.tracker.id), None)
+    if tracker is None or "enabled_standard_fields" not in tracker.model_fields_set:
+        return None
+    return frozenset(tracker.enabled_standard_fields)
 
 
 def _id(ref: Ref | None) -> int | None:

@@ -46,6 +46,12 @@ class EditChoices:
     statuses: list[Ref] = field(default_factory=list)  # its own status first
     priorities: list[EnumerationItem] = field(default_factory=list)
     members: list[Ref] = field(default_factory=list)
+    # The standard fields the issue's tracker uses (Redmine 5's trackers.json); a field
+    # it does not use is left out, since Redmine would drop it. None: Redmine did not say.
+    tracker_fields: frozenset[str] | None = None
+
+    def uses(self, field_name: str) -> bool:
+        return self.tracker_fields is None or field_name in self.tracker_fields
 
 
 def optional_input(
@@ -109,7 +115,10 @@ def issue_edit_modal(choices: EditChoices, context: ModalContext) -> dict[str, A
             ),
             hint="The statuses Redmine's workflow lets you move this issue to.",
         ),
-        _assignee_input(choices),
+    ]
+    if choices.uses("assigned_to_id"):
+        blocks.append(_assignee_input(choices))
+    blocks.append(
         optional_input(
             EDIT_PRIORITY,
             "Priority",
@@ -119,29 +128,31 @@ def issue_edit_modal(choices: EditChoices, context: ModalContext) -> dict[str, A
                 priorities,
                 str(issue.priority.id) if issue.priority else None,
             ),
-        ),
-        optional_input(EDIT_DUE_DATE, "Due date", due),
-    ]
-    if issue.due_date:  # a datepicker cannot be emptied once a date is set
-        blocks.append(
-            optional_input(
-                EDIT_NO_DUE_DATE,
-                "No due date",
-                checkboxes(EDIT_NO_DUE_DATE, [("Remove the due date", NO_DUE_DATE)], set()),
-            )
-        )
-    blocks.append(
-        optional_input(
-            EDIT_DONE_RATIO,
-            "% done",
-            static_select(
-                EDIT_DONE_RATIO,
-                "% done",
-                _done_choices(issue.done_ratio),
-                str(issue.done_ratio or 0),
-            ),
         )
     )
+    if choices.uses("due_date"):
+        blocks.append(optional_input(EDIT_DUE_DATE, "Due date", due))
+        if issue.due_date:  # a datepicker cannot be emptied once a date is set
+            blocks.append(
+                optional_input(
+                    EDIT_NO_DUE_DATE,
+                    "No due date",
+                    checkboxes(EDIT_NO_DUE_DATE, [("Remove the due date", NO_DUE_DATE)], set()),
+                )
+            )
+    if choices.uses("done_ratio"):
+        blocks.append(
+            optional_input(
+                EDIT_DONE_RATIO,
+                "% done",
+                static_select(
+                    EDIT_DONE_RATIO,
+                    "% done",
+                    _done_choices(issue.done_ratio),
+                    str(issue.done_ratio or 0),
+                ),
+            )
+        )
     return {
         "type": "modal",
         "callback_id": EDIT_ISSUE_VIEW,

@@ -11,13 +11,19 @@ import pytest
 import respx
 
 from bot.actions.card import StaleCard
-from bot.actions.edit_issue import apply_edit, check_edit, kept_sentence, wanted_fields
+from bot.actions.edit_issue import (
+    apply_edit,
+    check_edit,
+    kept_sentence,
+    tracker_fields,
+    wanted_fields,
+)
 from bot.actions.errors import UserFacingError
 from bot.blocks.card_actions import CardRef
 from bot.blocks.metadata import ModalContext
 from bot.forms import EditForm
 from bot.redmine import Redmine
-from bot.redmine.models import Issue
+from bot.redmine.models import Issue, Tracker
 
 URL = "http://redmine.test"
 UPDATED = "2026-11-23T10:00:00Z"
@@ -105,3 +111,14 @@ async def test_nothing_to_change_writes_nothing(redmine: Redmine) -> None:
     with pytest.raises(UserFacingError, match="nothing was changed"):
         await apply_edit(redmine, 42, {})
     assert not written.called
+
+
+def test_the_trackers_fields_are_read_only_where_redmine_lists_them() -> None:
+    issue = Issue.model_validate(ISSUE)  # a Bug
+    listed = Tracker.model_validate(
+        {"id": 1, "name": "Bug", "enabled_standard_fields": ["due_date"]}
+    )
+    assert tracker_fields([listed], issue) == frozenset({"due_date"})
+    older = Tracker.model_validate({"id": 1, "name": "Bug"})  # Redmine before 5.0
+    assert tracker_fields([older], issue) is None
+    assert tracker_fields([], issue) is None

@@ -122,3 +122,15 @@ def test_values_slack_would_never_send_read_as_no_choice() -> None:
         None,
         None,
     )
+
+
+def test_fields_the_tracker_does_not_use_are_left_out() -> None:
+    # Redmine 5's trackers.json lists each tracker's enabled_standard_fields; a field
+    # outside it is dropped on write, so the form does not offer it.
+    choices = EditChoices(issue=ISSUE, tracker_fields=frozenset({"description"}))
+    view = issue_edit_modal(choices, ModalContext())
+    assert blockkit.problems(view=view) == []
+    ids = [b.get("block_id") for b in view["blocks"] if b["type"] == "input"]
+    assert ids == ["edit_status", "edit_priority"]
+    every = issue_edit_modal(CHOICES, ModalContext())  # None: Redmine did not say
+    assert "edit_done_ratio" in [b.get("block_id") for b in every["blocks"]]
