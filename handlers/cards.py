@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions import card
+from bot.actions.issue_target import private_notes_refused
 from bot.blocks import card_actions as ids
 from bot.blocks import modals
 from bot.blocks.card_actions import CardRef
@@ -196,8 +197,22 @@ async def on_note(
     await ack()
     clicked, ref, container = card_of(body)
     context = thread_of(container)
-    view = modals.message_note_modal(context, "", issue_id=ref.issue_id if ref else None)
-    await open_form(client, services, clicked.trigger_id or "", clicked.user.id, view)
+    issue_id = ref.issue_id if ref else None
+    view = modals.message_note_modal(context, "", issue_id=issue_id)
+    view_id = await open_form(client, services, clicked.trigger_id or "", clicked.user.id, view)
+    if view_id is None or issue_id is None:
+        return
+    # The box is offered only where the person may write a private note; this is asked
+    # after the form opened (the trigger lasts 3 s), and the submission checks it again.
+    try:
+        _, redmine = await acting_as(services, clicked.user.id)
+        refused = await private_notes_refused(redmine, issue_id)
+    except Exception as error:  # the form keeps its box; submitting says what is wrong
+        log.info("private-note permission for #%s not read: %s", issue_id, error)
+        return
+    if refused:
+        without = modals.message_note_modal(context, "", issue_id=issue_id, no_private=refused)
+        await client.views_update(view_id=view_id, view=without)
 
 
 async def on_log_time(

@@ -110,13 +110,15 @@ def search_page_blocks(page: SearchPage, base_url: str) -> list[Block]:
 
 async def open_form(
     client: AsyncWebClient, services: Services, trigger_id: str, user_id: str, view: dict[str, Any]
-) -> None:
+) -> str | None:
     """Open a form at once (its trigger expires 3 s after the click), then replace it with
-    the reason if the person cannot act in Redmine: the form would only fail at the end."""
+    the reason if the person cannot act in Redmine: the form would only fail at the end.
+    The form's view id, or None where it was replaced."""
     opened = await client.views_open(trigger_id=trigger_id, view=view)
+    view_id = str(opened["view"]["id"])
     try:
         await services.identity.resolve(user_id)
     except NotLinked as error:
-        await client.views_update(
-            view_id=opened["view"]["id"], view=message_view("Redmine", error.message)
-        )
+        await client.views_update(view_id=view_id, view=message_view("Redmine", error.message))
+        return None
+    return view_id

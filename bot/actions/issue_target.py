@@ -82,6 +82,17 @@ def private_note_refused(project: str) -> str:
     )
 
 
+async def private_notes_refused(redmine: Redmine, issue_id: int) -> str:
+    """Why the person may not write private notes on the issue; "" where they may."""
+    issue = await visible_issue(redmine, issue_id)
+    if await may(redmine, issue.project.id, SET_NOTES_PRIVATE):
+        return ""
+    return (
+        f"Your role in {issue.project.name} may not write private notes: this note will be "
+        f"read by everyone who can see #{issue.id}."
+    )
+
+
 async def check_private_note(target: Target, errors: dict[str, str], budget: AckBudget) -> None:
     """An error on the private checkbox unless the person may write private notes in the
     issue's project: Redmine would drop the flag and answer 204, publishing the note.

@@ -447,8 +447,20 @@ def context_block(text: str) -> Block:
 
 
 def message_note_modal(
-    context: ModalContext, note: str, *, issue_id: int | None = None
+    context: ModalContext, note: str, *, issue_id: int | None = None, no_private: str = ""
 ) -> dict[str, Any]:
+    """`no_private`: why the person may not write a private note on this issue; the form
+    then says so instead of offering the box."""
+    private: Block = input_block(
+        PRIVATE,
+        "Visibility",
+        checkboxes(
+            PRIVATE,
+            [("Private note (only people allowed to see private notes)", PRIVATE_NOTE)],
+            set(),
+        ),
+        optional=True,
+    )
     return {
         "type": "modal",
         "callback_id": MESSAGE_NOTE_VIEW,
@@ -461,16 +473,7 @@ def message_note_modal(
             input_block(
                 NOTE, "Note", text_input(NOTE, initial=note, multiline=True, max_length=NOTE_LIMIT)
             ),
-            input_block(
-                PRIVATE,
-                "Visibility",
-                checkboxes(
-                    PRIVATE,
-                    [("Private note (only people allowed to see private notes)", PRIVATE_NOTE)],
-                    set(),
-                ),
-                optional=True,
-            ),
+            context_block(no_private) if no_private else private,
         ],
     }
 

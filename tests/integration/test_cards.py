@@ -352,6 +352,25 @@ def test_add_note_opens_the_note_form_for_that_issue(service: RunningService) ->
     assert str(issue["id"]) in str(view["blocks"])
 
 
+def test_add_note_offers_private_only_to_someone_who_may_write_one(
+    service: RunningService,
+) -> None:
+    # Redmine's default Developer role has "Set notes as private"; Reporter has not.
+    issue = new_issue(service)
+    actions = actions_of(show_card(service, issue["id"], "UBOB"))
+    click(service, actions, "issue_note", user="UERIN")
+    [update] = service.fake.wait_for("views.update")
+    shown = update.args["view"]
+    assert shown["callback_id"] == "message_note_modal"
+    assert "private" not in [b.get("block_id") for b in shown["blocks"]]
+    assert "Your role in Alpha may not write private notes" in str(shown["blocks"])
+    click(service, actions, "issue_note", user="UBOB")
+    [bobs] = service.fake.wait_for("views.open", count=2)[1:]
+    assert "private" in [b.get("block_id") for b in bobs.args["view"]["blocks"]]
+    time.sleep(1)  # the permission is read after the form opened: no second redraw came
+    assert len(service.fake.of("views.update")) == 1
+
+
 def test_a_row_of_app_home_acts_and_the_home_is_published_anew(service: RunningService) -> None:
     alice = service.seed.users["alice"].id
     issue = new_issue(service, assigned_to_id=alice)
