@@ -365,16 +365,14 @@ class EditForm:
             due_date = date.fromisoformat(chosen_date) if chosen_date else None
         except ValueError:
             due_date = None
-        assignee = selected_value(view, edit_modal.EDIT_ASSIGNEE)
+        assignee = selected_value(view, edit_modal.EDIT_ASSIGNEE) or selected_value(
+            view, edit_modal.EDIT_ASSIGNEE_SEARCH
+        )
         return cls(
             context=ModalContext.decode(view.get("private_metadata")),
             status_id=selected_int(view, edit_modal.EDIT_STATUS),
-            assignee_id=(
-                0
-                if assignee == edit_modal.NOBODY
-                else selected_int(view, edit_modal.EDIT_ASSIGNEE)
-                or selected_int(view, modals.ISSUE_ASSIGNEE)
-            ),
+            # A value Slack would never send ("²", 1e309) reads as no choice.
+            assignee_id=ascii_int(assignee) if assignee else None,
             priority_id=selected_int(view, edit_modal.EDIT_PRIORITY),
             due_date=due_date,
             no_due_date=edit_modal.NO_DUE_DATE in checked_values(view, edit_modal.EDIT_NO_DUE_DATE),

@@ -19,7 +19,7 @@ from bot.actions.choices import (
 )
 from bot.actions.issue_form import issue_picks, issue_projects
 from bot.actions.log_time import project_activities
-from bot.blocks import modals
+from bot.blocks import edit_modal, modals
 from bot.blocks.common import OPTIONS_LIMIT, option
 from bot.blocks.metadata import ModalContext
 from bot.identity import NotLinked
@@ -74,6 +74,11 @@ async def _assignees(redmine: Redmine, view: dict[str, Any]) -> list[tuple[str, 
     return await assignee_choices(redmine, form_project(view))
 
 
+async def _edit_assignees(redmine: Redmine, view: dict[str, Any]) -> list[tuple[str, str]]:
+    # The Edit form of an issue may take its assignee away: "Nobody" comes first.
+    return [("Nobody", edit_modal.NOBODY), *await assignee_choices(redmine, form_project(view))]
+
+
 async def _issue_projects(redmine: Redmine, _: dict[str, Any]) -> list[tuple[str, str]]:
     return [(p.name, str(p.id)) for p in await issue_projects(redmine)]
 
@@ -95,6 +100,10 @@ async def on_assignees(ack: AsyncAck, body: dict[str, Any], services: Services) 
     await answer_options(ack, body, services, _assignees)
 
 
+async def on_edit_assignees(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
+    await answer_options(ack, body, services, _edit_assignees)
+
+
 async def on_issue_projects(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
     await answer_options(ack, body, services, _issue_projects)
 
@@ -113,3 +122,4 @@ def register(app: AsyncApp, services: Services) -> None:
     app.options(modals.ISSUE_PICK, middleware=provide)(on_issue_picks)
     app.options(modals.ACTIVITY, middleware=provide)(on_activities)
     app.options(modals.ISSUE_ASSIGNEE, middleware=provide)(on_assignees)
+    app.options(edit_modal.EDIT_ASSIGNEE_SEARCH, middleware=provide)(on_edit_assignees)

@@ -15,7 +15,6 @@ from bot import limits
 from bot.blocks.common import OPTIONS_LIMIT, option, plain
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import (
-    ISSUE_ASSIGNEE,
     checkboxes,
     context_block,
     input_block,
@@ -28,6 +27,9 @@ EDIT_ISSUE_VIEW = "issue_edit_modal"
 # block_id == action_id for every input, so a form reads `values[id][id]`.
 EDIT_STATUS = "edit_status"
 EDIT_ASSIGNEE = "edit_assignee"
+# Past 100 members: an external select whose options (handlers/options.py) are "Nobody"
+# and the members of the project in private_metadata, matching what is typed.
+EDIT_ASSIGNEE_SEARCH = "edit_assignee_search"
 EDIT_PRIORITY = "edit_priority"
 EDIT_DUE_DATE = "edit_due_date"
 EDIT_NO_DUE_DATE = "edit_no_due_date"
@@ -73,17 +75,16 @@ def _assignee_input(choices: EditChoices) -> dict[str, Any]:
     current = choices.issue.assigned_to
     members = _with([(m.name, str(m.id)) for m in choices.members], current)
     if len(members) + 1 > OPTIONS_LIMIT:
-        # Past 100 options a static select cannot hold them: the new-issue form's external
-        # select, answered from the project in private_metadata (handlers/options.py).
+        # Past 100 options a static select cannot hold them: an external select.
         element: dict[str, Any] = {
             "type": "external_select",
-            "action_id": ISSUE_ASSIGNEE,
+            "action_id": EDIT_ASSIGNEE_SEARCH,
             "placeholder": plain("Type a name"),
             "min_query_length": 0,
         }
         if current is not None:
             element["initial_option"] = option(current.name, str(current.id))
-        return optional_input(ISSUE_ASSIGNEE, "Assignee", element)
+        return optional_input(EDIT_ASSIGNEE_SEARCH, "Assignee", element)
     element = static_select(
         EDIT_ASSIGNEE,
         "Nobody",

@@ -13,6 +13,7 @@ the named inputs (api.slack.com/surfaces/modals#displaying_errors).
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -20,6 +21,7 @@ from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService
 from tests.integration.test_app_home import open_home
 from tests.integration.test_cards import actions_of, click, new_issue, redrawn, show_card, told
+from tests.integration.test_shortcuts import suggestion
 
 
 def open_edit(service: RunningService, issue_id: int, *, user: str, drawn_by: str) -> str:
@@ -255,3 +257,21 @@ def test_an_edit_whose_card_was_deleted_meanwhile_still_answers(service: Running
     assert "Urgent" in str(answer["blocks"])  # the card as it is now, to Bob alone
     after = rm.get(service.seed, f"/issues/{issue['id']}.json")["issue"]
     assert after["priority"]["name"] == "Urgent"
+
+
+def test_the_assignee_search_of_a_large_project_offers_nobody_then_its_members(
+    service: RunningService,
+) -> None:
+    # Past 100 members the form's assignee is an external select: Slack asks for its
+    # options with block_suggestion, without form state (the project is in the view's
+    # private_metadata; see tests/contract).
+    payload = suggestion("edit_assignee_search", user="UBOB", value="")
+    metadata = {"card": "card.1.1700000000", "project_id": service.seed.projects["alpha"]}
+    payload["view"]["private_metadata"] = json.dumps(metadata)
+    options = service.interaction(payload).json()["options"]
+    labels = [o["text"]["text"] for o in options]
+    assert labels[0] == "Nobody" and options[0]["value"] == "0"
+    assert {"Alice Archer", "Bob Baker", "Erin Evans"} <= set(labels[1:])
+    payload["value"] = "bob"  # what the person typed narrows the list
+    typed = service.interaction(payload).json()["options"]
+    assert [o["text"]["text"] for o in typed] == ["Bob Baker"]

@@ -72,7 +72,7 @@ def test_over_a_hundred_members_take_the_external_assignee_select() -> None:
     members = [Ref(id=n, name=f"Person {n}") for n in range(100, 200)]
     view = issue_edit_modal(EditChoices(issue=ISSUE, members=members), ModalContext())
     assert blockkit.problems(view=view) == []
-    element = block(view, "issue_assignee")["element"]
+    element = block(view, "edit_assignee_search")["element"]
     assert element["type"] == "external_select"
     assert element["initial_option"]["value"] == "9"
 
@@ -134,3 +134,12 @@ def test_fields_the_tracker_does_not_use_are_left_out() -> None:
     assert ids == ["edit_status", "edit_priority"]
     every = issue_edit_modal(CHOICES, ModalContext())  # None: Redmine did not say
     assert "edit_done_ratio" in [b.get("block_id") for b in every["blocks"]]
+
+
+def test_nobody_from_the_assignee_search_unassigns() -> None:
+    searched = {
+        "type": "external_select",
+        "selected_option": {"text": {"type": "plain_text", "text": "Nobody"}, "value": "0"},
+    }
+    form = EditForm.from_view({"state": state(edit_assignee_search=searched)})
+    assert form.assignee_id == 0
