@@ -123,13 +123,17 @@ async def on_edit_submit(
         await ack(response_action="errors", errors={edit_modal.EDIT_STATUS: OUT_OF_DATE})
         return
     budget = AckBudget.starting_now()
-    stale: card.StaleCard | None = None
+    context = form.context
+    respond = AsyncRespond(response_url=context.response_url)
+    say = teller(client, context.channel_id or None, user_id)
     try:
         identity, redmine = await budget.run(acting_as(services, user_id))
         fields = await budget.run(edit_issue.check_edit(redmine, ref, form))
-    except card.StaleCard as error:
-        stale = error
+    except card.StaleCard as stale:  # the form says why; the card shows the issue as it is
         await ack(response_action="errors", errors={edit_modal.EDIT_STATUS: stale_text(ref)})
+        async with answering_failures(services, user_id, say):
+            await redraw(client, respond, services, container_of(context), stale.issue, user_id)
+        return
     except TimeoutError:
         await ack(response_action="errors", errors={edit_modal.EDIT_STATUS: REDMINE_SLOW})
         return
@@ -140,13 +144,7 @@ async def on_edit_submit(
             log.info("edit of #%s refused: %s", ref.issue_id, error)
         await ack(response_action="errors", errors={edit_modal.EDIT_STATUS: describe(error)})
         return
-    context = form.context
-    respond = AsyncRespond(response_url=context.response_url)
-    if stale is not None:  # the form said why; the card shows the issue as it is now
-        await redraw(client, respond, services, container_of(context), stale.issue, user_id)
-        return
     await ack()
-    say = teller(client, context.channel_id or None, user_id)
     async with answering_failures(services, user_id, say):
         edited = await edit_issue.apply_edit(redmine, ref.issue_id, fields)
         me = identity.redmine_user_id

@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.actions.errors import UserFacingError
-from bot.actions.issue_form import no_such_issue
+from bot.actions.issue_form import visible_issue
 from bot.blocks.card_actions import CardRef, card_ref
 from bot.redmine import Redmine
-from bot.redmine.errors import ForbiddenError, NotFoundError
+from bot.redmine.errors import ForbiddenError
 from bot.redmine.models import Issue, Ref
 
 # What an issue is read back with after an action, for its redrawn card: its watchers,
@@ -63,10 +63,7 @@ def watched_by(issue: Issue, redmine_user_id: int) -> bool | None:
 
 async def current(redmine: Redmine, ref: CardRef, *, include: tuple[str, ...] = ()) -> Issue:
     """The issue as the person sees it now; StaleCard if it changed since the card."""
-    try:
-        issue = await redmine.issues.get(ref.issue_id, include=include)
-    except (NotFoundError, ForbiddenError):
-        raise UserFacingError(no_such_issue(ref.issue_id)) from None
+    issue = await visible_issue(redmine, ref.issue_id, include=include)
     if ref.drawn_at and card_ref(issue).drawn_at != ref.drawn_at:
         raise StaleCard(issue)
     return issue

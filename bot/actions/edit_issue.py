@@ -19,12 +19,11 @@ from typing import Any
 from bot.actions.card import SHOWN, current, not_a_status_you_may_set
 from bot.actions.choices import assignable_members
 from bot.actions.errors import UserFacingError
-from bot.actions.issue_form import no_such_issue
+from bot.actions.issue_form import visible_issue
 from bot.blocks.card_actions import CardRef
 from bot.blocks.edit_modal import EditChoices
 from bot.forms import EditForm
 from bot.redmine import Redmine
-from bot.redmine.errors import ForbiddenError, NotFoundError
 from bot.redmine.models import Issue, Ref, Tracker
 
 NOTHING_CHANGED = "You left every field of #{id} as it was, so nothing was changed."
@@ -39,10 +38,7 @@ class Edited:
 
 async def edit_choices(redmine: Redmine, issue_id: int) -> EditChoices:
     """The issue and what the person may choose for it, read as them."""
-    try:
-        issue = await redmine.issues.get(issue_id, include=("allowed_statuses",))
-    except (NotFoundError, ForbiddenError):
-        raise UserFacingError(no_such_issue(issue_id)) from None
+    issue = await visible_issue(redmine, issue_id, include=("allowed_statuses",))
     priorities, members, trackers = await asyncio.gather(
         redmine.enumerations.priorities(),
         assignable_members(redmine, issue.project.id),

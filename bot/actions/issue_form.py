@@ -112,10 +112,10 @@ def no_such_issue(issue_id: int) -> str:
     return f"There is no issue #{issue_id} that you can see in Redmine."
 
 
-async def visible_issue(redmine: Redmine, issue_id: int) -> Issue:
+async def visible_issue(redmine: Redmine, issue_id: int, *, include: tuple[str, ...] = ()) -> Issue:
     """The issue as the acting user sees it; UserFacingError when it is missing or hidden."""
     try:
-        return await redmine.issues.get(issue_id)
+        return await redmine.issues.get(issue_id, include=include)
     except (NotFoundError, ForbiddenError):
         raise UserFacingError(no_such_issue(issue_id)) from None
 
