@@ -24,11 +24,11 @@ import asyncio
 import collections
 import os
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
 
+from bench.pacing import request_line, timed_cycle
 from bot.app import open_services
 from bot.cli import build_poller
 from bot.services import Services
@@ -124,40 +124,26 @@ async def run(args: argparse.Namespace) -> None:
                         fake.add_channel(channel)
                         await subscribe(services, channel, identifier, project_id)
                         channels.append(channel)
-                await asyncio.sleep(1.1)
-                change_issues(data, list(projects.values()), args.issues)
-                await asyncio.sleep(1.1)
-                requests.clear()
-                before = len(fake.of("chat.postMessage"))
-                started = time.perf_counter()
-                report = await poller.run_cycle()
-                seconds = time.perf_counter() - started
-                posts = fake.of("chat.postMessage")[before:]
-                per_channel = collections.Counter(str(p.args["channel"]) for p in posts)
-                replies = sum(1 for p in posts if p.args.get("thread_ts"))
-                busiest = max(per_channel.values())
-                floor = float(busiest - 1)  # k messages 1 s apart: (k - 1) s after the first
-                kinds = collections.Counter(requests)
-                spread = collections.Counter(per_channel[c] for c in channels)
+                cycle = await timed_cycle(
+                    poller,
+                    fake,
+                    lambda: change_issues(data, list(projects.values()), args.issues),
+                    requests,
+                )
+                replies = sum(1 for p in cycle.posts if p.args.get("thread_ts"))
+                spread = collections.Counter(cycle.per_conversation[c] for c in channels)
                 print(
                     f"{args.issues} changed issues, {len(channels)} channels "
-                    f"({args.projects} projects x {args.per_project}): {len(posts)} messages "
-                    f"({len(posts) - replies} cards, {replies} thread replies); "
-                    f"failed issues: {len(report.failed_issues)}"
+                    f"({args.projects} projects x {args.per_project}): {len(cycle.posts)} "
+                    f"messages ({len(cycle.posts) - replies} cards, {replies} thread replies); "
+                    f"failed issues: {cycle.failed_issues}"
                 )
                 print(
                     "messages per channel: "
                     + ", ".join(f"{n} in {k} channel(s)" for n, k in sorted(spread.items()))
                 )
-                print(
-                    f"Redmine requests in the cycle: {len(requests)} = "
-                    + ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
-                )
-                print(
-                    f"cycle {seconds:.1f} s; pacing floor {floor:.0f} s "
-                    f"({busiest} messages at 1/s in the busiest channel): "
-                    f"{seconds / floor:.2f}x the floor (goal: within 1.2x)"
-                )
+                print(request_line(requests))
+                print(cycle.verdict("channel"))
     finally:
         server.stop()
 

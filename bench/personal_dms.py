@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import collections
 import os
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
 
+from bench.pacing import request_line, timed_cycle
 from bot.app import open_services
 from bot.cli import build_poller
 from tests.integration.slack_harness import add_slack_users, settings_for
@@ -110,33 +109,19 @@ async def run(args: argparse.Namespace) -> None:
                 services.redmine.client.http.event_hooks["request"].append(count)
                 poller = build_poller(services)  # Slack's pace: 1 message/s per conversation
                 await poller.run_cycle()  # first start: the cursor begins now
-                await asyncio.sleep(1.1)
-                change_issues(url, key, alpha, people, args.issues)
-                await asyncio.sleep(1.1)
-                requests.clear()
-                before = len(fake.of("chat.postMessage"))
-                started = time.perf_counter()
-                report = await poller.run_cycle()
-                seconds = time.perf_counter() - started
-                posts = fake.of("chat.postMessage")[before:]
-                per_dm = collections.Counter(str(p.args["channel"]) for p in posts)
-                busiest = max(per_dm.values())
-                floor = float(busiest - 1)  # k messages 1 s apart: (k - 1) s after the first
-                kinds = collections.Counter(requests)
+                cycle = await timed_cycle(
+                    poller,
+                    fake,
+                    lambda: change_issues(url, key, alpha, people, args.issues),
+                    requests,
+                )
                 print(
                     f"{args.issues} changed issues, {args.recipients} recipients: "
-                    f"{len(posts)} DMs in {len(per_dm)} conversations "
-                    f"(busiest {busiest}); failed issues: {len(report.failed_issues)}"
+                    f"{len(cycle.posts)} DMs in {len(cycle.per_conversation)} conversations "
+                    f"(busiest {cycle.busiest}); failed issues: {cycle.failed_issues}"
                 )
-                print(
-                    f"Redmine requests in the cycle: {len(requests)} = "
-                    + ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
-                )
-                print(
-                    f"cycle {seconds:.1f} s; pacing floor {floor:.0f} s "
-                    f"({busiest} messages at 1/s in the busiest DM): "
-                    f"{seconds / floor:.2f}x the floor (goal: within 1.2x)"
-                )
+                print(request_line(requests))
+                print(cycle.verdict("DM"))
     finally:
         server.stop()
 
