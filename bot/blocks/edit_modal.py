@@ -21,6 +21,7 @@ from bot.blocks.modals import (
     static_select,
 )
 from bot.redmine.models import EnumerationItem, Issue, Ref
+from bot.text import escape_mrkdwn
 
 EDIT_ISSUE_VIEW = "issue_edit_modal"
 
@@ -107,7 +108,8 @@ def issue_edit_modal(choices: EditChoices, context: ModalContext) -> dict[str, A
     if issue.due_date:
         due["initial_date"] = issue.due_date.isoformat()
     blocks: list[dict[str, Any]] = [
-        context_block(f"#{issue.id} {issue.subject}"),
+        # The subject is someone's text: shown, never read as a link or a mention.
+        context_block(f"#{issue.id} {escape_mrkdwn(issue.subject)}"),
         optional_input(
             EDIT_STATUS,
             "Status",

@@ -143,3 +143,10 @@ def test_nobody_from_the_assignee_search_unassigns() -> None:
     }
     form = EditForm.from_view({"state": state(edit_assignee_search=searched)})
     assert form.assignee_id == 0
+
+
+def test_the_subject_is_shown_not_read_as_a_mention_or_a_link() -> None:
+    hostile = ISSUE.model_copy(update={"subject": "Ping <!channel> & <https://x.test|here>"})
+    view = issue_edit_modal(EditChoices(issue=hostile), ModalContext())
+    [shown] = [e["text"] for b in view["blocks"] if b["type"] == "context" for e in b["elements"]]
+    assert shown == "#42 Ping &lt;!channel&gt; &amp; &lt;https://x.test|here&gt;"
