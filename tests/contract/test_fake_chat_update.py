@@ -11,31 +11,14 @@ cannot find it; its response_url changes it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
 import httpx
 import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.support.fakeslack import BOT_ID, BOT_TOKEN, FakeSlack, start_fake_slack
+from tests.support.fakeslack import BOT_ID, FakeSlack
 
 CARD = [{"type": "section", "text": {"type": "mrkdwn", "text": "*#1* redrawn"}}]
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[FakeSlack]:
-    fake, server = start_fake_slack()
-    yield fake
-    server.stop()
-
-
-@pytest.fixture
-async def slack(served: FakeSlack) -> AsyncIterator[tuple[FakeSlack, AsyncWebClient]]:
-    served.reset()
-    served.add_user("UALICE", "alice@example.com")
-    served.add_channel("CPUBLIC")
-    yield served, AsyncWebClient(token=BOT_TOKEN, base_url=served.base_url + "api/")
 
 
 async def refused(client: AsyncWebClient, channel: str, ts: str) -> str:

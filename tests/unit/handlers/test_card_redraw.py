@@ -7,17 +7,15 @@ see tests/contract/test_fake_chat_update.py); the response_url is a stub, so a s
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from types import SimpleNamespace
 from typing import Any, cast
 
-import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook import WebhookResponse
 
 from bot.services import Services
 from handlers.cards import CARD_GONE, redraw
-from tests.support.fakeslack import BOT_TOKEN, FakeSlack, start_fake_slack
+from tests.support.fakeslack import FakeSlack
 from tests.support.redmine_fixtures import issue
 
 ISSUE = issue("issue__status_closed")
@@ -44,21 +42,6 @@ class Respond:
         self.sent.append(message)
         body = "ok" if self.status == 200 else "used_url"
         return WebhookResponse(url="", status_code=self.status, body=body, headers={})
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[FakeSlack]:
-    fake, server = start_fake_slack()
-    yield fake
-    server.stop()
-
-
-@pytest.fixture
-async def slack(served: FakeSlack) -> AsyncIterator[tuple[FakeSlack, AsyncWebClient]]:
-    served.reset()
-    served.add_user("UBOB", "bob@example.com")
-    served.add_channel("CPUBLIC")
-    yield served, AsyncWebClient(token=BOT_TOKEN, base_url=served.base_url + "api/")
 
 
 def in_channel(ts: str) -> dict[str, Any]:
