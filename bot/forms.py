@@ -111,9 +111,13 @@ def checked_values(view: dict[str, Any], block_id: str) -> frozenset[str]:
     return frozenset(str(o.get("value")) for o in options if o.get("value"))
 
 
-def selected_date(view: dict[str, Any], block_id: str) -> str | None:
+def selected_date(view: dict[str, Any], block_id: str) -> date | None:
+    """The datepicker's date; None without one or for one that is no date ("2027-02-30")."""
     value = _element(view, block_id).get("selected_date")
-    return str(value) if value else None
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def block_labels(view: dict[str, Any]) -> dict[str, str]:
@@ -287,11 +291,6 @@ class TimeForm:
                 hours = parse_hours(hours_text)
             except UsageError as error:
                 hours_error = error.message
-        chosen_date = selected_date(view, modals.SPENT_ON)
-        try:
-            spent_on = date.fromisoformat(chosen_date) if chosen_date else None
-        except ValueError:
-            spent_on = None
         return cls(
             context=ModalContext.decode(view.get("private_metadata")),
             issue_id=issue_id,
@@ -299,7 +298,7 @@ class TimeForm:
             hours=hours,
             hours_error=hours_error,
             activity_id=selected_int(view, modals.ACTIVITY),
-            spent_on=spent_on,
+            spent_on=selected_date(view, modals.SPENT_ON),
             comment=text_value(view, modals.COMMENT),
         )
 
@@ -360,11 +359,6 @@ class EditForm:
 
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> EditForm:
-        chosen_date = selected_date(view, edit_modal.EDIT_DUE_DATE)
-        try:
-            due_date = date.fromisoformat(chosen_date) if chosen_date else None
-        except ValueError:
-            due_date = None
         assignee = selected_value(view, edit_modal.EDIT_ASSIGNEE) or selected_value(
             view, edit_modal.EDIT_ASSIGNEE_SEARCH
         )
@@ -374,7 +368,7 @@ class EditForm:
             # A value Slack would never send ("²", 1e309) reads as no choice.
             assignee_id=ascii_int(assignee) if assignee else None,
             priority_id=selected_int(view, edit_modal.EDIT_PRIORITY),
-            due_date=due_date,
+            due_date=selected_date(view, edit_modal.EDIT_DUE_DATE),
             no_due_date=edit_modal.NO_DUE_DATE in checked_values(view, edit_modal.EDIT_NO_DUE_DATE),
             done_ratio=_done_ratio(selected_value(view, edit_modal.EDIT_DONE_RATIO)),
         )

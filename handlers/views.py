@@ -70,14 +70,20 @@ async def checked_target(
 
 
 async def ack_with_target(
-    ack: AsyncAck, services: Services, user_id: str, form: NoteForm | MessageAttachForm
+    ack: AsyncAck,
+    services: Services,
+    user_id: str,
+    form: NoteForm | MessageAttachForm,
+    *,
+    private_note: bool = False,
 ) -> Target | None:
     """The form's own checks and its issue's, then the ack: field errors and None, or the
-    issue as the person sees it once Slack has its ack."""
+    issue as the person sees it once Slack has its ack. `private_note`: the person asked
+    for a private note, so whether their role may write one is checked too."""
     errors = form.errors()
     budget = AckBudget.starting_now()
     target = await checked_target(services, user_id, form.issue_id, errors, budget)
-    if target is not None and isinstance(form, NoteForm) and form.private:
+    if target is not None and private_note:
         await check_private_note(target, errors, budget)
     if errors or target is None:
         await ack(response_action="errors", errors=errors)
@@ -216,7 +222,7 @@ async def on_message_note(
     services: Services,
 ) -> None:
     form, user_id = NoteForm.from_view(view), submitter(body)
-    target = await ack_with_target(ack, services, user_id, form)
+    target = await ack_with_target(ack, services, user_id, form, private_note=form.private)
     if target is None:
         return
     context, reads = form.context, SlackReads(client, services.slack_users)

@@ -105,8 +105,10 @@ async def set_status(redmine: Redmine, ref: CardRef, status_id: int) -> Issue:
 
 async def toggle_watch(redmine: Redmine, ref: CardRef, redmine_user_id: int) -> Watching:
     """Watch the issue, or stop watching it if the person already does."""
-    issue = await current(redmine, ref, include=("watchers",))
-    watching = any(watcher.id == redmine_user_id for watcher in issue.watchers)
+    issue = await current(redmine, ref, include=SHOWN)
+    # Not listed (a role that may not view watchers): taken as not watching, so the
+    # click adds the person, which Redmine does once however often it is asked.
+    watching = watched_by(issue, redmine_user_id) is True
     try:
         if watching:
             await redmine.issues.remove_watcher(ref.issue_id, redmine_user_id)

@@ -75,11 +75,8 @@ async def check_activity(
     return activity
 
 
-def private_note_refused(project: str) -> str:
-    return (
-        f"Your role in {project} may not write private notes, and Redmine would save this "
-        "one for everyone to read. Untick it to add the note for everyone."
-    )
+def no_private_notes(project: str) -> str:
+    return f"Your role in {project} may not write private notes"
 
 
 async def private_notes_refused(redmine: Redmine, issue_id: int) -> str:
@@ -87,10 +84,8 @@ async def private_notes_refused(redmine: Redmine, issue_id: int) -> str:
     issue = await visible_issue(redmine, issue_id)
     if await may(redmine, issue.project.id, SET_NOTES_PRIVATE):
         return ""
-    return (
-        f"Your role in {issue.project.name} may not write private notes: this note will be "
-        f"read by everyone who can see #{issue.id}."
-    )
+    who = f"everyone who can see #{issue.id}"
+    return f"{no_private_notes(issue.project.name)}: this note will be read by {who}."
 
 
 async def check_private_note(target: Target, errors: dict[str, str], budget: AckBudget) -> None:
@@ -105,4 +100,7 @@ async def check_private_note(target: Target, errors: dict[str, str], budget: Ack
         errors[modals.PRIVATE] = REDMINE_SLOW
         return
     if not allowed:
-        errors[modals.PRIVATE] = private_note_refused(project.name)
+        errors[modals.PRIVATE] = (
+            f"{no_private_notes(project.name)}, and Redmine would save this one for everyone "
+            "to read. Untick it to add the note for everyone."
+        )
