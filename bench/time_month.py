@@ -18,9 +18,8 @@ from datetime import UTC, date, datetime
 import httpx
 
 from bot.actions.time_report import time_report
-from bot.grammar import Period
+from bot.domain.timesheet import Period, resolve_period
 from bot.redmine import Redmine, RedmineClient
-from bot.timesheet import resolve_period
 from tests.integration import redmine_admin as rm
 from tests.integration.time.people import clear_time, ensure_member, log_time
 from tests.redmine_server import seed, start_redmine

@@ -20,17 +20,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot import slackguard, slackhttp
 from bot.config import Settings
-from bot.identity import IdentityResolver
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.notify.webhook import make_endpoint
+from bot.people.identity import IdentityResolver
 from bot.redmine import Redmine, RedmineClient, RedmineError
 from bot.redmine.errors import RedmineUnavailable
 from bot.services import Services
-from bot.slackfiles import SlackFiles
-from bot.slackpace import RetryAfterHandler, SlackRateLimits
-from bot.slackreplay import ReplayGuard
+from bot.slack.door import guard, route
+from bot.slack.door.replay import ReplayGuard
+from bot.slack.web.files import SlackFiles
+from bot.slack.web.pace import RetryAfterHandler, SlackRateLimits
 from bot.store import db
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ def create_bolt_app(services: Services, register: Registrar) -> AsyncApp:
             else None
         ),
         # /slack/events checks size, signature and timestamp before anything is parsed
-        # (bot/slackhttp.py); Bolt's own check runs after its parse and logs whole bodies.
+        # (bot/slack/door/route.py); Bolt's own check runs after its parse and logs whole bodies.
         # Socket Mode requests arrive over an authenticated websocket, not signed HTTP.
         request_verification_enabled=False,
         process_before_response=False,
@@ -130,7 +130,7 @@ def create_bolt_app(services: Services, register: Registrar) -> AsyncApp:
         raise_error_for_unhandled_request=True,
         logger=logging.getLogger("slack_bolt"),
     )
-    slackguard.install(bolt, ReplayGuard(services.sessions))
+    guard.install(bolt, ReplayGuard(services.sessions))
     register(bolt, services)
     return bolt
 
@@ -230,7 +230,7 @@ def create_app(
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
         secret = settings.slack_signing_secret
-        response = await slackhttp.handle(
+        response = await route.handle(
             request,
             request.app.state.bolt,
             secret.get_secret_value() if secret else None,

@@ -10,15 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.metrics import Metrics
+from bot.notify.webhook_queue import WebhookQueue
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
-from bot.slackfiles import SlackFiles
-from bot.slackpace import SlackRateLimits
-from bot.slackreads import USER_TTL
-from bot.webhookqueue import WebhookQueue
+from bot.slack.web.files import SlackFiles
+from bot.slack.web.pace import SlackRateLimits
+from bot.slack.web.reads import USER_TTL
 
 if TYPE_CHECKING:
-    from bot.identity import IdentityResolver
+    from bot.people.identity import IdentityResolver
 
 
 @dataclass
@@ -35,9 +35,9 @@ class Services:
     files: SlackFiles
     # Issue ids the webhook endpoint received, for the poller (whichever process runs it).
     webhook_queue: WebhookQueue = field(default_factory=WebhookQueue)
-    # Slack's Retry-After per method and conversation, for every call (bot.slackpace).
+    # Slack's Retry-After per method and conversation, for every call (bot.slack.web.pace).
     slack_limits: SlackRateLimits = field(default_factory=SlackRateLimits)
-    # users.info answers shared by every request (see bot.slackreads.SlackReads).
+    # users.info answers shared by every request (see bot.slack.web.reads.SlackReads).
     slack_users: TTLCache = field(default_factory=lambda: TTLCache(USER_TTL))
     # The app's Prometheus metrics (bot.metrics); its own registry, served at /metrics.
     metrics: Metrics = field(default_factory=Metrics)

@@ -1,4 +1,12 @@
-"""Thin Slack listeners, one module per surface, each with `register(app, services)`."""
+"""Thin Slack listeners, one module per surface, each with `register(app, services)`.
+
+A listener acks, reads its input into a typed object (bot.inputs), calls an action
+(bot.actions), renders with bot.blocks and sends. It takes what it uses from one
+`Asked` (handlers/common.py), built once per request by middleware.
+
+May import: bot.actions, bot.blocks, bot.config, bot.domain, bot.inputs, bot.people,
+bot.redmine, bot.services, bot.slack, bot.store, bot.text.
+"""
 
 from __future__ import annotations
 

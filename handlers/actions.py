@@ -10,7 +10,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from bot.actions.search import search_issues
 from bot.blocks.issues import SEARCH_MORE_ACTION, decode_search_page
 from bot.services import Services
-from bot.slackpayloads import BlockActions
+from bot.slack.door.payloads import BlockActions
 from bot.text import escape_mrkdwn
 from handlers.common import (
     acting_as,

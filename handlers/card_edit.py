@@ -25,10 +25,10 @@ from bot.blocks import edit_modal
 from bot.blocks.card_actions import CardRef, card_ref
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import message_view
-from bot.forms import EditForm
+from bot.inputs.forms import EditForm
 from bot.redmine.errors import ImpersonationError
 from bot.services import Services
-from bot.slackpayloads import ViewSubmission
+from bot.slack.door.payloads import ViewSubmission
 from handlers.cards import OUT_OF_DATE, card_of, redraw
 from handlers.common import Say, acting_as, answering_failures, providing, teller
 

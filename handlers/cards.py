@@ -34,7 +34,7 @@ from bot.blocks.metadata import ModalContext
 from bot.redmine import Redmine
 from bot.redmine.models import Issue
 from bot.services import Services
-from bot.slackpayloads import BlockActions, BlockSuggestion
+from bot.slack.door.payloads import BlockActions, BlockSuggestion
 from handlers.common import acting_as, answering_failures, open_form, providing, tell, teller
 from handlers.home import publish_home
 

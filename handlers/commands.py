@@ -8,7 +8,6 @@ from typing import Any, assert_never
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import grammar
 from bot.actions import connect, subscribe
 from bot.actions.add_note import add_slack_note
 from bot.actions.card import watched_by
@@ -20,7 +19,6 @@ from bot.actions.show import show_issue
 from bot.actions.subscription_filters import parse_filters
 from bot.blocks import answers
 from bot.blocks.common import Block
-from bot.blocks.help import help_blocks, help_text
 from bot.blocks.issues import issue_card, issue_card_text, issue_list
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import (
@@ -30,11 +28,13 @@ from bot.blocks.modals import (
     connect_modal,
     issue_modal,
 )
-from bot.messagetext import mentioned_user_ids
+from bot.domain.message_text import mentioned_user_ids
+from bot.inputs import grammar
+from bot.inputs.help import help_blocks, help_text
 from bot.redmine import Redmine
 from bot.services import Services
-from bot.slackpayloads import SlashCommand
-from bot.slackreads import SlackReads
+from bot.slack.door.payloads import SlashCommand
+from bot.slack.web.reads import SlackReads
 from bot.text import escape_mrkdwn
 from handlers.channels import channel_facts, join_channel
 from handlers.common import (

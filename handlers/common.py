@@ -16,7 +16,7 @@ from bot.actions.search import SearchPage
 from bot.blocks.common import Block
 from bot.blocks.issues import search_results
 from bot.blocks.modals import message_view
-from bot.identity import Identity, NotLinked
+from bot.people.identity import Identity, NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import ImpersonationError, RedmineError
 from bot.services import Services

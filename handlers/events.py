@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions.unfurl import issue_links, issue_unfurls
-from bot.identity import NotLinked
+from bot.people.identity import NotLinked
 from bot.redmine.errors import RedmineError
 from bot.services import Services
 from handlers.common import acting_as

@@ -21,13 +21,13 @@ from bot.actions.issue_form import issue_fields
 from bot.actions.show import show_issue
 from bot.blocks import modals
 from bot.blocks.modals import IssueFormState
-from bot.forms import IssueForm
-from bot.grammar import ascii_int
-from bot.identity import NotLinked
-from bot.issuefields import IssueFields
+from bot.domain.issue_fields import IssueFields
+from bot.inputs.forms import IssueForm
+from bot.inputs.grammar import ascii_int
+from bot.people.identity import NotLinked
 from bot.redmine.errors import RedmineError
 from bot.services import Services
-from bot.slackpayloads import BlockActions
+from bot.slack.door.payloads import BlockActions
 from handlers.common import acting_as, providing
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,6 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import grammar
 from bot.actions.errors import UserFacingError, describe
 from bot.actions.home import choose_home_list, my_home, set_notifications
 from bot.blocks.home import (
@@ -25,7 +24,8 @@ from bot.blocks.home import (
     home_view,
     unlinked_home_view,
 )
-from bot.identity import NotLinked
+from bot.inputs import grammar
+from bot.people.identity import NotLinked
 from bot.redmine.errors import ImpersonationError, RedmineError
 from bot.services import Services
 from handlers.common import acting_as, answering_failures, tell

@@ -1,6 +1,6 @@
 """What a submission about a message needs from Slack, read before the action runs.
 
-Reads go through bot.slackreads.SlackReads (its budgets, caches and error wording) and
+Reads go through bot.slack.web.reads.SlackReads (its budgets, caches and error wording) and
 come back as the plain data the actions in bot/actions take.
 """
 
@@ -12,11 +12,11 @@ from bot.actions.attach_files import FILE_UNREADABLE, FoundFiles, upload_each
 from bot.actions.create_from_message import MessageSource, MessageThread
 from bot.actions.reply_to_note import UploadedFiles, UploadFiles
 from bot.blocks.metadata import ModalContext
-from bot.forms import IssueForm
-from bot.messagetext import mentioned_user_ids
+from bot.domain.message_text import mentioned_user_ids
+from bot.inputs.forms import IssueForm
 from bot.redmine import Redmine
-from bot.slackfiles import SlackFile, SlackFiles
-from bot.slackreads import SlackReads, ThreadUnreadable
+from bot.slack.web.files import SlackFile, SlackFiles
+from bot.slack.web.reads import SlackReads, ThreadUnreadable
 
 
 async def missing_permalink(reads: SlackReads, context: ModalContext) -> str | None:

@@ -13,7 +13,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot import limits
 from bot.actions.choices import (
     assignee_choices,
 )
@@ -22,11 +21,12 @@ from bot.actions.log_time import project_activities
 from bot.blocks import edit_modal, modals
 from bot.blocks.common import OPTIONS_LIMIT, option
 from bot.blocks.metadata import ModalContext
-from bot.identity import NotLinked
+from bot.people.identity import NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import RedmineError
 from bot.services import Services
-from bot.slackpayloads import BlockSuggestion
+from bot.slack import limits
+from bot.slack.door.payloads import BlockSuggestion
 from handlers.common import acting_as, providing
 
 log = logging.getLogger(__name__)

@@ -7,15 +7,15 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import grammar
 from bot.actions.remind import clear_reminder, current_reminder, set_reminder
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import message_time_modal
 from bot.blocks.reminders import REMINDER_LOG_TIME, decode_log_time_target
 from bot.blocks.time_report import hours_text
-from bot.recurrence import ReminderSet
+from bot.domain.recurrence import ReminderSet
+from bot.inputs import grammar
 from bot.services import Services
-from bot.slackreads import SlackReads
+from bot.slack.web.reads import SlackReads
 from bot.store.models import utcnow
 from handlers.common import Say, acting_as, answering_failures, tell
 

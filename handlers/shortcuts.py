@@ -15,11 +15,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import limits
 from bot.blocks import modals
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import IssueFormState
-from bot.messagetext import (
+from bot.domain.message_text import (
     cut_on_word,
     mentioned_user_ids,
     message_body,
@@ -27,9 +26,10 @@ from bot.messagetext import (
     subject_from,
 )
 from bot.services import Services
-from bot.slackmessages import SlackMessage
-from bot.slackpayloads import GlobalShortcut, MessageAction
-from bot.slackreads import SlackReads, within
+from bot.slack import limits
+from bot.slack.door.payloads import GlobalShortcut, MessageAction
+from bot.slack.messages import SlackMessage
+from bot.slack.web.reads import SlackReads, within
 from handlers.common import open_form, providing
 from handlers.replies import tell_in_thread
 

@@ -20,9 +20,9 @@ from bot.actions.reply_to_note import (
     synced_thread,
 )
 from bot.blocks.metadata import ModalContext
-from bot.messagetext import mentioned_user_ids
+from bot.domain.message_text import mentioned_user_ids
 from bot.services import Services
-from bot.slackreads import SlackReads
+from bot.slack.web.reads import SlackReads
 from handlers.common import acting_as, answering_failures
 from handlers.message_reads import reply_file_uploader
 from handlers.replies import thread_teller

@@ -21,10 +21,10 @@ from bot.blocks.thread_link import (
     unlink_modal,
     unlinked_text,
 )
-from bot.messagetext import author_name, plain_text, render_thread
+from bot.domain.message_text import author_name, plain_text, render_thread
 from bot.services import Services
-from bot.slackmessages import ThreadMessage
-from bot.slackreads import SlackReads, ThreadUnreadable
+from bot.slack.messages import ThreadMessage
+from bot.slack.web.reads import SlackReads, ThreadUnreadable
 from bot.store.replies import ImportedReplyRepository
 from handlers.common import acting_as, answering_failures
 from handlers.replies import thread_teller

@@ -5,13 +5,13 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import grammar
 from bot.actions.people import find_person
 from bot.actions.time_report import time_report
 from bot.blocks.time_report import report_text, time_report_blocks
+from bot.domain.timesheet import resolve_period
+from bot.inputs import grammar
 from bot.services import Services
-from bot.slackreads import SlackReads
-from bot.timesheet import resolve_period
+from bot.slack.web.reads import SlackReads
 from handlers.common import acting_as
 
 

@@ -25,7 +25,7 @@ from bot.actions.message_time import log_message_time
 from bot.blocks import modals, replies
 from bot.blocks.issues import issue_card, issue_card_text, issue_link
 from bot.blocks.metadata import ModalContext
-from bot.forms import (
+from bot.inputs.forms import (
     AttachForm,
     ConnectForm,
     IssueForm,
@@ -36,8 +36,8 @@ from bot.forms import (
 from bot.redmine import Redmine
 from bot.redmine.models import Issue
 from bot.services import Services
-from bot.slackpayloads import ViewSubmission
-from bot.slackreads import SlackReads
+from bot.slack.door.payloads import ViewSubmission
+from bot.slack.web.reads import SlackReads
 from handlers.common import Say, acting_as, answering_failures, providing, teller
 from handlers.message_reads import find_files, message_source, missing_permalink
 from handlers.replies import post_in_thread, tell_in_thread, thread_teller

@@ -14,7 +14,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bot import limits
+from bot.slack import limits
 
 T = TypeVar("T")
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.config import TextFormatting
-from bot.messagetext import permalink_line
+from bot.domain.message_text import permalink_line
 from bot.redmine import Redmine
 from bot.redmine.attachments import attachment_spec
 from bot.redmine.errors import ValidationError, user_message
-from bot.slackfiles import SlackFile, SlackFileError, SlackFiles
+from bot.slack.web.files import SlackFile, SlackFileError, SlackFiles
 
 FILE_UNREADABLE = "Slack would not show that file to the bot (is the bot in the channel?)"
 

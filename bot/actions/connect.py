@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from bot.actions.ack_budget import REDMINE_SLOW, AckBudget
 from bot.actions.errors import UserFacingError, describe
-from bot.forms import ConnectForm
-from bot.identity import Identity, IdentityResolver, NotLinked
+from bot.inputs.forms import ConnectForm
+from bot.people.identity import Identity, IdentityResolver, NotLinked
 from bot.redmine.errors import RedmineError
 
 

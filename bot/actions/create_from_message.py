@@ -15,12 +15,12 @@ from bot.actions.attach_files import FoundFiles, upload_each
 from bot.actions.create_issue import create_issue
 from bot.actions.issue_form import project_for_issues
 from bot.config import TextFormatting
-from bot.forms import IssueForm
-from bot.messagetext import description_with_thread, permalink_line, render_thread
+from bot.domain.message_text import description_with_thread, permalink_line, render_thread
+from bot.inputs.forms import IssueForm
 from bot.redmine import Redmine
 from bot.redmine.models import Issue
-from bot.slackfiles import SlackFiles
-from bot.slackmessages import ThreadMessage
+from bot.slack.messages import ThreadMessage
+from bot.slack.web.files import SlackFiles
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot import limits
 from bot.actions.errors import UserFacingError, cannot_add_issues
 from bot.actions.projects import match_project, visible_projects
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, NotFoundError, ValidationError, is_cannot_add_issues
 from bot.redmine.models import Issue, Project
+from bot.slack import limits
 from bot.text import escape_mrkdwn
 
 # Redmine's project identifiers: a lower-case letter, then letters, digits, - and _.

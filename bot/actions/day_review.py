@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
 from bot.actions.time_report import time_report
+from bot.domain.timesheet import DateRange, DayReview, TimeReport, TouchedIssue, monday_of
 from bot.redmine import Redmine
 from bot.redmine.issues import date_filter
 from bot.redmine.models import Issue
-from bot.timesheet import DateRange, DayReview, TimeReport, TouchedIssue, monday_of
 
 
 def day_window(day: date, zone: tzinfo) -> str:

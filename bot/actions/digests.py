@@ -14,8 +14,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dailydigest import DUE_SOON_DAYS, Digest
-from bot.recurrence import EVERY_DAY, key_at, zone_name
+from bot.domain.daily_digest import DUE_SOON_DAYS, Digest
+from bot.domain.recurrence import EVERY_DAY, key_at, zone_name
 from bot.redmine import Redmine
 from bot.redmine.issues import date_filter
 from bot.redmine.models import Issue

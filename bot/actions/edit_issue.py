@@ -22,7 +22,7 @@ from bot.actions.errors import UserFacingError
 from bot.actions.issue_form import visible_issue
 from bot.blocks.card_actions import CardRef
 from bot.blocks.edit_modal import EditChoices
-from bot.forms import EditForm
+from bot.inputs.forms import EditForm
 from bot.redmine import Redmine
 from bot.redmine.models import Issue, Ref, Tracker
 

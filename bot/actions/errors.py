@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_sdk.errors import SlackApiError
 
-from bot.grammar import UsageError
-from bot.identity import NotLinked
+from bot.inputs.grammar import UsageError
+from bot.people.identity import NotLinked
 from bot.redmine.errors import RedmineError, user_message
 
 

@@ -1,7 +1,7 @@
 """App Home: a person's own Redmine, read as them, and their notification settings.
 
 One open costs one Redmine request for the chosen list (one page, read as the person)
-besides resolving who they are (cached by bot.identity); the store gives the rest.
+besides resolving who they are (cached by bot.people.identity); the store gives the rest.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.actions.errors import UserFacingError
 from bot.actions.remind import current_reminder
-from bot.recurrence import ReminderSet
+from bot.domain.recurrence import ReminderSet
 from bot.redmine import Redmine
 from bot.redmine.issues import date_filter
 from bot.redmine.models import Issue

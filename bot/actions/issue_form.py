@@ -16,7 +16,7 @@ from bot.actions.choices import assignable_members
 from bot.actions.errors import UserFacingError
 from bot.actions.permissions import ADD_ISSUES, NON_MEMBER_ROLE_ID, my_roles, roles_allowing
 from bot.actions.projects import visible_projects
-from bot.issuefields import IssueFields
+from bot.domain.issue_fields import IssueFields
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, NotFoundError, RedmineHTTPError
 from bot.redmine.models import CustomField, Issue, Project, Version

@@ -15,7 +15,7 @@ from bot.actions.issue_form import visible_issue
 from bot.actions.log_time import project_activities
 from bot.actions.permissions import SET_NOTES_PRIVATE, may
 from bot.blocks import modals
-from bot.identity import NotLinked
+from bot.people.identity import NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import ImpersonationError, RedmineError
 from bot.redmine.models import EnumerationItem, Issue

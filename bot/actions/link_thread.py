@@ -17,10 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.actions.errors import UserFacingError
 from bot.blocks.thread_link import ISSUE_ACTION, ISSUE_BLOCK, MESSAGES_ACTION, MESSAGES_BLOCK
-from bot.grammar import ISSUE_ID, MAX_ID
+from bot.inputs.grammar import ISSUE_ID
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, NotFoundError
-from bot.slackmessages import ThreadMessage
+from bot.redmine.models import MAX_ID
+from bot.slack.messages import ThreadMessage
 from bot.store.replies import ImportedReplyRepository
 from bot.store.repositories import SubscriptionRepository
 
@@ -36,7 +37,7 @@ CANNOT_NOTE = (
 
 
 # The chosen messages as one note, authors and times included: create-from-message's
-# render_thread (bot/messagetext.py), handed in by the listener, which holds the names
+# render_thread (bot/domain/message_text.py), handed in by the listener, which holds the names
 # Slack gave for the authors and the Redmine text formatting.
 RenderThread = Callable[[Sequence[ThreadMessage]], str]
 

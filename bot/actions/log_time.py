@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from bot import limits
 from bot.actions.errors import UserFacingError
 from bot.redmine import Redmine
 from bot.redmine.models import EnumerationItem, TimeEntry
+from bot.slack import limits
 
 
 @dataclass(frozen=True)

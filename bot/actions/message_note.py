@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from bot.actions.add_note import add_note
 from bot.actions.issue_target import Target
 from bot.config import TextFormatting
-from bot.forms import NoteForm
-from bot.messagetext import permalink_line
+from bot.domain.message_text import permalink_line
+from bot.inputs.forms import NoteForm
 from bot.redmine.models import Issue
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from bot.actions.issue_target import Target
 from bot.actions.log_time import TimeLog, write_time_entry
-from bot.forms import TimeForm
+from bot.inputs.forms import TimeForm
 from bot.redmine.models import EnumerationItem, Issue, TimeEntry
 
 

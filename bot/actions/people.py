@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from bot.actions.errors import UserFacingError
-from bot.identity import IdentityResolver, NotLinked
+from bot.domain.timesheet import Person
+from bot.people.identity import IdentityResolver, NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError
 from bot.text import escape_mrkdwn
-from bot.timesheet import Person
 
 # `<@U123>` or `<@U123|name>`: how Slack writes a mention when it escapes command text.
 SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.recurrence import WORKDAYS, ReminderSet, key_at, zone_name
+from bot.domain.recurrence import WORKDAYS, ReminderSet, key_at, zone_name
 from bot.store.schedules import ScheduleRepository
 
 REMINDER = "reminder"

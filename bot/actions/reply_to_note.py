@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.actions.errors import UserFacingError
 from bot.config import TextFormatting
-from bot.identity import Identity
+from bot.people.identity import Identity
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, RedmineError
 from bot.store.replies import ImportedReplyRepository, note_digest

@@ -7,7 +7,7 @@ the person's own private ones; not even an admin sees another user's private que
 from __future__ import annotations
 
 from bot.actions.errors import UserFacingError
-from bot.grammar import ascii_int
+from bot.inputs.grammar import ascii_int
 from bot.redmine import Redmine
 from bot.redmine.models import Query
 from bot.text import escape_mrkdwn

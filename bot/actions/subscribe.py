@@ -18,8 +18,8 @@ from bot.actions.projects import find_project
 from bot.actions.saved_queries import find_query, is_query_word
 from bot.actions.subscription_filters import SubscriptionOptions
 from bot.blocks.answers import ListedSubscription
-from bot.identity import Identity
-from bot.recurrence import zone_name
+from bot.domain.recurrence import zone_name
+from bot.people.identity import Identity
 from bot.redmine import Redmine
 from bot.redmine.models import Project
 from bot.store.models import Subscription, utcnow

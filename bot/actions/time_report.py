@@ -16,10 +16,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from bot.actions.errors import UserFacingError
-from bot.redmine import Redmine
-from bot.redmine.errors import ForbiddenError
-from bot.redmine.models import TimeEntry
-from bot.timesheet import (
+from bot.domain.timesheet import (
     DateRange,
     IssueHours,
     Person,
@@ -28,6 +25,9 @@ from bot.timesheet import (
     entry_issue_id,
     hours_of,
 )
+from bot.redmine import Redmine
+from bot.redmine.errors import ForbiddenError
+from bot.redmine.models import TimeEntry
 
 K = TypeVar("K", int, date)
 

@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot import limits
 from bot.blocks.issues import issue_card, issue_card_text
 from bot.config import TextFormatting
 from bot.redmine import Redmine
 from bot.redmine.errors import RedmineError
+from bot.slack import limits
 
 log = logging.getLogger(__name__)
 

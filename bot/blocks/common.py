@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import limits
+from bot.slack import limits
 
 Block = dict[str, Any]
 
-# The names the builders use, all from the one table in bot/limits.py.
+# The names the builders use, all from the one table in bot/slack/limits.py.
 SECTION_LIMIT = limits.SECTION_TEXT
 TITLE_LIMIT = limits.VIEW_TITLE
 OPTIONS_LIMIT = limits.SELECT_OPTIONS

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot.blocks.common import Block, context, section
 from bot.blocks.issues import issue_link
 from bot.blocks.time_report import bounded_list
-from bot.dailydigest import DUE_SOON_DAYS, Digest
+from bot.domain.daily_digest import DUE_SOON_DAYS, Digest
 from bot.redmine.models import Issue
 from bot.text import escape_mrkdwn
 

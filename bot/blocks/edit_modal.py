@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import limits
 from bot.blocks.common import OPTIONS_LIMIT, option, plain
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import (
@@ -21,6 +20,7 @@ from bot.blocks.modals import (
     static_select,
 )
 from bot.redmine.models import EnumerationItem, Issue, Ref
+from bot.slack import limits
 from bot.text import escape_mrkdwn
 
 EDIT_ISSUE_VIEW = "issue_edit_modal"

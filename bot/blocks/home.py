@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot import limits
 from bot.blocks.card_actions import card_actions
 from bot.blocks.common import Block, button, context, option, plain, section
 from bot.blocks.issues import issue_summary_line
-from bot.recurrence import ReminderSet
+from bot.domain.recurrence import ReminderSet
 from bot.redmine.models import Issue
+from bot.slack import limits
 from bot.store.personal import HOME_LISTS, NOTIFY_KINDS, Preferences
 from bot.text import escape_mrkdwn
 
@@ -184,7 +184,7 @@ def unlinked_home_view(reason: str) -> dict[str, object]:
         "blocks": [
             _header("Your Redmine"),
             section(NOT_CONNECTED_TITLE),
-            section(reason),  # our own words (bot.identity), not Redmine's
+            section(reason),  # our own words (bot.people.identity), not Redmine's
         ],
     }
 

@@ -6,11 +6,11 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot import limits
 from bot.blocks.card_actions import card_actions
 from bot.blocks.common import Block, button, context, mrkdwn, section
 from bot.config import TextFormatting
 from bot.redmine.models import Issue, Ref, SearchResult
+from bot.slack import limits
 from bot.text import escape_mrkdwn, link, redmine_to_mrkdwn
 
 DESCRIPTION_EXCERPT = 600

@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.grammar import MAX_ID
-from bot.slackmessages import SlackMessage
+from bot.redmine.models import MAX_ID
+from bot.slack.messages import SlackMessage
 
 _TEXT_KEYS = (
     "channel_id",

@@ -7,11 +7,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from bot import limits
 from bot.blocks.common import OPTIONS_LIMIT, SECTION_LIMIT, Block, mrkdwn, option, plain, section
 from bot.blocks.metadata import ModalContext
-from bot.issuefields import IssueFields
+from bot.domain.issue_fields import IssueFields
 from bot.redmine.models import CustomField, Ref, Version
+from bot.slack import limits
 from bot.text import escape_mrkdwn
 
 CREATE_ISSUE_VIEW = "create_issue_modal"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.blocks.common import Block, context, section
 from bot.blocks.issues import issue_card, issue_card_text, issue_link, issue_url
 from bot.config import TextFormatting
-from bot.journalevent import JournalEvent
+from bot.domain.journal_event import JournalEvent
 from bot.redmine.models import Issue
 from bot.text import escape_mrkdwn, redmine_to_mrkdwn
 

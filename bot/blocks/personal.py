@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.blocks.common import Block, context
 from bot.blocks.notifications import change_message, new_issue_message
 from bot.config import TextFormatting
-from bot.journalevent import JournalEvent
+from bot.domain.journal_event import JournalEvent
 from bot.redmine.models import Issue
 
 # Why a person is told, by the kind of notification (the App Home toggles); for

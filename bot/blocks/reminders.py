@@ -8,9 +8,9 @@ from decimal import Decimal
 from bot.blocks.common import Block, button, context, section
 from bot.blocks.issues import issue_link
 from bot.blocks.time_report import bounded_list, day_text, hours_text, project_url
+from bot.domain.timesheet import DayReview, TimeReport, entry_issue_id, hours_of
 from bot.redmine.models import TimeEntry
 from bot.text import escape_mrkdwn, link
-from bot.timesheet import DayReview, TimeReport, entry_issue_id, hours_of
 
 # The reminder's buttons; handlers/reminders.py opens the log-time form from them.
 REMINDER_LOG_TIME = "reminder_log_time"

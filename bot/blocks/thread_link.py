@@ -1,7 +1,7 @@
 """The `connect_thread` shortcut's modals and the one message it posts in the thread.
 
 Checkboxes take at most 10 options and an option's text at most 75 characters
-(docs.slack.dev/reference/block-kit/block-elements/checkboxes-element; bot/limits.py):
+(docs.slack.dev/reference/block-kit/block-elements/checkboxes-element; bot/slack/limits.py):
 the thread's messages are offered in groups of ten, one optional input block each.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot import limits
 from bot.blocks.common import Block, context, option, plain, section
+from bot.slack import limits
 from bot.text import escape_mrkdwn
 
 LINK_VIEW = "connect_thread_link"

@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from bot.blocks.common import SECTION_LIMIT, Block, context, section
 from bot.blocks.issues import issue_link
+from bot.domain.timesheet import TimeReport
 from bot.text import escape_mrkdwn, link
-from bot.timesheet import TimeReport
 
 NOT_VISIBLE = (
     "None of {name}'s spent time from {start} to {end} is visible to you. Redmine shows "

@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.metrics import Metrics
-from bot.slackpace import SlackRateLimits, retry_after_seconds
+from bot.slack.web.pace import SlackRateLimits, retry_after_seconds
 
 log = logging.getLogger(__name__)
 

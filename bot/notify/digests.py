@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.actions.digests import collect_digest
 from bot.blocks.digests import digest_blocks, digest_text
-from bot.identity import IdentityResolver, NotLinked
-from bot.recurrence import zone_named
+from bot.domain.recurrence import zone_named
+from bot.people.identity import IdentityResolver, NotLinked
 from bot.store.models import ScheduledSend, Subscription
 
 log = logging.getLogger(__name__)

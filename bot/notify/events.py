@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from bot.journalevent import Change, JournalEvent
+from bot.domain.journal_event import Change, JournalEvent
 from bot.redmine.models import Issue, Journal, JournalDetail
 from bot.text import escape_mrkdwn
 

@@ -30,10 +30,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.blocks.personal import REASONS, personal_change_message, personal_new_issue_message
 from bot.config import Settings
-from bot.journalevent import JournalEvent
+from bot.domain.journal_event import JournalEvent
 from bot.notify.delivery import ChannelUnavailable, DeliveryFailed, SlackDelivery
 from bot.notify.events import Names, journal_event
-from bot.notify.recipients import Recipient, RecipientDirectory
+from bot.people.recipients import Recipient, RecipientDirectory
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
 from bot.redmine.errors import (

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.blocks.notifications import change_message, new_issue_message
 from bot.config import Settings
-from bot.journalevent import JournalEvent
+from bot.domain.journal_event import JournalEvent
 from bot.metrics import Metrics
 from bot.notify.delivery import ChannelUnavailable, DeliveryFailed, SlackDelivery
 from bot.notify.events import is_closing, journal_event, tracker_matches
@@ -32,16 +32,16 @@ from bot.notify.lease import NotifyLeaseHolder
 from bot.notify.names import RedmineNames
 from bot.notify.personal import DMOutbox, PersonalNotifier
 from bot.notify.query_matches import QueryMatcher
+from bot.notify.webhook_queue import WebhookQueue
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
 from bot.redmine.errors import RedmineError, RedmineUnavailable
 from bot.redmine.issues import date_filter
 from bot.redmine.models import Issue, Journal
-from bot.slackpace import SlackRateLimits
+from bot.slack.web.pace import SlackRateLimits
 from bot.store.models import Subscription
 from bot.store.replies import ImportedReplyRepository, JournalSeen
 from bot.store.repositories import DeliveryRepository, PollerStateRepository, SubscriptionRepository
-from bot.webhookqueue import WebhookQueue
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from bot.identity import IdentityResolver, NotLinked
+from bot.people.identity import IdentityResolver, NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import RedmineHTTPError
 from bot.redmine.models import Issue

@@ -16,9 +16,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions.day_review import review_day, review_week
 from bot.blocks.reminders import reminder_blocks, reminder_text, weekly_blocks, weekly_text
-from bot.grammar import DEFAULT_TARGET_HOURS
-from bot.identity import IdentityResolver, NotLinked
-from bot.recurrence import zone_named
+from bot.domain.recurrence import zone_named
+from bot.inputs.grammar import DEFAULT_TARGET_HOURS
+from bot.people.identity import IdentityResolver, NotLinked
 from bot.redmine import Redmine
 from bot.store.models import ScheduledSend
 

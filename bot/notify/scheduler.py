@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.recurrence import last_occurrence, zone_named
+from bot.domain.recurrence import last_occurrence, zone_named
 from bot.store.models import ScheduledSend, utcnow
 from bot.store.schedules import ScheduleRepository
 

@@ -30,7 +30,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from bot.webhookqueue import WebhookQueue
+from bot.notify.webhook_queue import WebhookQueue
 
 MAX_BODY = 1024 * 1024
 SIGNATURE_HEADER = "x-redmine-signature-256"

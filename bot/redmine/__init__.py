@@ -2,6 +2,10 @@
 
 redmine = Redmine(RedmineClient(url, admin_key))
 issue = await redmine.as_user("jsmith").issues.create(project_id=1, subject="...")
+
+The only door to Redmine: nothing outside this package builds a Redmine path.
+
+May import: nothing else of bot.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# Redmine's ids are 32-bit integers in its database.
+MAX_ID = 2**31 - 1
+
 
 class RedmineModel(BaseModel):
     # Redmine adds fields between versions and plugins add more: keep them, never fail.

@@ -1,4 +1,7 @@
-"""Slack mrkdwn <-> Redmine markup, and the escaping that keeps Redmine text literal."""
+"""Slack mrkdwn <-> Redmine markup, and the escaping that keeps Redmine text literal.
+
+May import: bot.config.
+"""
 
 from bot.text.escape import escape_mrkdwn, is_safe_url, link, truncate, unescape_mrkdwn
 from bot.text.to_mrkdwn import redmine_to_mrkdwn

@@ -1,4 +1,4 @@
-"""bot/limits.py against the limits Slack's own SDK enforces, and every view and message
+"""bot/slack/limits.py against the limits Slack's own SDK enforces, and every view and message
 we build against Slack's own Block Kit models.
 
 python-slack-sdk (slackapi/python-slack-sdk, `slack_sdk/models/`) is Slack's published
@@ -28,14 +28,14 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.block_elements import InputInteractiveElement, InteractiveElement
 from slack_sdk.models.views import View
 
-from bot import limits
 from bot.blocks import modals
-from bot.blocks.help import help_blocks
 from bot.blocks.issues import TOO_LONG_TO_PAGE, search_results
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import IssueFormState
-from bot.issuefields import IssueFields
+from bot.domain.issue_fields import IssueFields
+from bot.inputs.help import help_blocks
 from bot.redmine.models import CustomField, EnumerationItem, Project, Ref, SearchResult
+from bot.slack import limits
 from tests.support.blockkit import validate_block, validate_view
 
 

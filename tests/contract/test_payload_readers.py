@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 import yaml
 
-from bot import grammar
 from bot.actions.unfurl import issue_links
 from bot.blocks import modals
 from bot.blocks.metadata import ModalContext
-from bot.forms import AttachForm, IssueForm, TimeForm
-from bot.messagetext import subject_from
-from bot.slackmessages import SlackMessage
-from bot.slackpayloads import check
+from bot.domain.message_text import subject_from
+from bot.inputs import grammar
+from bot.inputs.forms import AttachForm, IssueForm, TimeForm
+from bot.slack.door.payloads import check
+from bot.slack.messages import SlackMessage
 from handlers.options import form_project
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -142,6 +142,6 @@ def _as_slack_sends(name: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.json")))
 def test_the_shape_check_takes_every_payload_slack_publishes(name: str) -> None:
-    # The boundary refuses what is not Slack's (bot/slackpayloads.py); what Slack really
+    # The boundary refuses what is not Slack's (bot/slack/door/payloads.py); what Slack really
     # sends must never be refused.
     assert check(_as_slack_sends(name)) is None

@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from bot.identity import LOCKED, NO_EMAIL, NO_MATCH
-from bot.slackreads import MAX_NAME_LOOKUPS
+from bot.people.identity import LOCKED, NO_EMAIL, NO_MATCH
+from bot.slack.web.reads import MAX_NAME_LOOKUPS
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService, response_text
 

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import limits
-from bot.forms import PROJECT_CATCHING_UP
-from bot.slackreads import INVITE_TO_COPY
+from bot.inputs.forms import PROJECT_CATCHING_UP
+from bot.slack import limits
+from bot.slack.web.reads import INVITE_TO_COPY
 from handlers.shortcuts import NO_FILES
 from tests.fixtures import load
 from tests.integration import redmine_admin as rm
@@ -108,7 +108,7 @@ def labels(answer: dict[str, Any]) -> list[str]:
 
 
 def assert_within_block_kit_limits(view: dict[str, Any]) -> None:
-    """Slack's limits, from the one table (bot/limits.py, checked in tests/contract)."""
+    """Slack's limits, from the one table (bot/slack/limits.py, checked in tests/contract)."""
     assert len(view["title"]["text"]) <= limits.VIEW_TITLE
     for key in ("submit", "close"):
         if key in view:

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from bot.app import create_slack_client
-from bot.slackpace import SlackRateLimits
+from bot.slack.web.pace import SlackRateLimits
 from tests.integration.slack_harness import settings_for
 from tests.redmine_server import Seed
 from tests.support.fakeslack import FakeSlack

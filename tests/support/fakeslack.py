@@ -62,7 +62,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot import limits
+from bot.slack import limits
 from tests.support import blockkit
 
 BOT_TOKEN = "xoxb-test-bot-token"

@@ -20,7 +20,16 @@ ROOT = Path(__file__).resolve().parents[2]
 # Each subpackage of bot is one unit; each top-level module of bot is a unit of its own.
 BOT_PACKAGES = sorted(p.name for p in (ROOT / "bot").iterdir() if (p / "__init__.py").exists())
 # These build on data and must never reach up to what uses them.
-LOWER_PACKAGES = ("bot.blocks", "bot.redmine", "bot.store", "bot.text")
+LOWER_PACKAGES = (
+    "bot.blocks",
+    "bot.domain",
+    "bot.inputs",
+    "bot.people",
+    "bot.redmine",
+    "bot.slack",
+    "bot.store",
+    "bot.text",
+)
 UPPER_PACKAGES = ("bot.actions", "bot.notify", "handlers")
 # What an action may not import: the surfaces above it and the packages beside it.
 NOT_BELOW_ACTIONS = ("bot.notify", "handlers")
@@ -179,12 +188,17 @@ def test_imports_are_read_with_their_module_and_relative_form(tmp_path: Path) ->
 def test_the_real_graph_is_read() -> None:
     edges = module_edges()
     assert ("bot.blocks.issues", "bot.text") in edges
-    assert ("handlers.shortcuts", "bot.slackmessages") in edges
+    assert ("handlers.shortcuts", "bot.slack.messages") in edges
+    assert ("bot.slack.door.route", "bot.slack.door.verify") in edges
     assert {
         "bot.actions",
         "bot.blocks",
+        "bot.domain",
+        "bot.inputs",
         "bot.notify",
+        "bot.people",
         "bot.redmine",
+        "bot.slack",
         "bot.store",
         "bot.text",
     } <= {f"bot.{name}" for name in BOT_PACKAGES}
@@ -232,3 +246,53 @@ def test_the_command_listeners_reach_redmine_through_the_actions() -> None:
     assert ("bot.actions.create_issue", "bot.redmine") in edges
     # The listeners hold no Redmine logic of their own: no resource module, no errors tree.
     assert not {b for a, b in edges if a == "handlers.commands" and b.startswith("bot.redmine.")}
+
+
+# -- each package says what it may import, and says it truly --------------------------------
+
+ROOT_MODULES = {"app", "check", "cli", "config", "logging", "metrics", "services"}
+
+
+def declared_imports(package: Path) -> set[str] | None:
+    """The units a package's docstring allows after "May import:", or None if it says none."""
+    doc = ast.get_docstring(ast.parse((package / "__init__.py").read_text())) or ""
+    _, found, allowed = doc.partition("May import:")
+    if not found:
+        return None
+    words = " ".join(allowed.split())
+    if words.startswith("nothing"):
+        return set()
+    return {word.strip(" .,") for word in words.split() if word.strip(" .,").startswith("bot.")}
+
+
+def test_bots_root_holds_the_composition_root_and_operations_only() -> None:
+    modules = {p.stem for p in (ROOT / "bot").glob("*.py")} - {"__init__"}
+    assert modules == ROOT_MODULES
+
+
+def test_every_package_says_what_it_may_import_and_imports_no_more() -> None:
+    graph = unit_graph(module_edges())
+    packages = [ROOT / "bot" / name for name in BOT_PACKAGES] + [ROOT / "handlers"]
+    undeclared = [p.relative_to(ROOT).as_posix() for p in packages if declared_imports(p) is None]
+    assert undeclared == []
+    overreach = {
+        unit: sorted(graph.get(unit, set()) - allowed)
+        for package in packages
+        if (allowed := declared_imports(package)) is not None
+        and graph.get(
+            unit := "handlers" if package.name == "handlers" else f"bot.{package.name}", set()
+        )
+        - allowed
+    }
+    assert overreach == {}
+
+
+def test_the_declared_imports_are_read_from_the_docstring(tmp_path: Path) -> None:
+    (tmp_path / "__init__.py").write_text(
+        '"""Words.\n\nMay import: bot.redmine,\nbot.store.\n"""\n'
+    )
+    assert declared_imports(tmp_path) == {"bot.redmine", "bot.store"}
+    (tmp_path / "__init__.py").write_text('"""Words.\n\nMay import: nothing else of bot.\n"""\n')
+    assert declared_imports(tmp_path) == set()
+    (tmp_path / "__init__.py").write_text('"""Words only."""\n')
+    assert declared_imports(tmp_path) is None

@@ -16,11 +16,11 @@ import respx
 from bot.metrics import Metrics, resource_kind
 from bot.notify.delivery import DeliveryFailed, SlackDelivery
 from bot.notify.poller import Poller
+from bot.notify.webhook_queue import WebhookQueue
 from bot.redmine import RedmineClient
 from bot.redmine.errors import RedmineTimeout
-from bot.slackpace import SlackRateLimits
+from bot.slack.web.pace import SlackRateLimits
 from bot.store import db
-from bot.webhookqueue import WebhookQueue
 from tests.unit.notify.test_delivery import Clock, RateLimitedSlack
 
 URL = "https://redmine.test"

@@ -26,7 +26,7 @@ import pytest
 from bot.actions.follow_reply_edits import CHANGE_REFUSED
 from bot.app import create_app
 from bot.cli import webhook_jobs
-from bot.identity import NO_MATCH
+from bot.people.identity import NO_MATCH
 from handlers import register_all
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService, settings_for

@@ -22,8 +22,8 @@ from bot.actions.remind import reminder_name, weekly_name
 from bot.app import open_services
 from bot.blocks.reminders import REMINDER_LOG_TIME
 from bot.cli import build_scheduler
+from bot.domain.recurrence import EVERY_DAY
 from bot.notify.scheduler import Scheduler
-from bot.recurrence import EVERY_DAY
 from bot.store.schedules import ScheduleRepository
 from tests.integration import redmine_admin as rm
 from tests.integration.notify.conftest import make_poller

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from bot.redmine import Redmine, RedmineClient
-from bot.slackfiles import SlackFile, SlackFiles
+from bot.slack.web.files import SlackFile, SlackFiles
 
 REDMINE = "http://redmine.test"
 SLACK_API = "http://slack.test/api/"  # SlackFiles sends its token only to this host

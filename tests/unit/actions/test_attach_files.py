@@ -19,7 +19,7 @@ from bot.actions.attach_files import (
 from bot.config import TextFormatting
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError
-from bot.slackfiles import SlackFiles
+from bot.slack.web.files import SlackFiles
 from tests.unit.actions.conftest import REDMINE, slack_file
 
 # Redmine's refusal for a file over its attachment_max_size (app/models/attachment.rb,

@@ -10,7 +10,7 @@ import respx
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions import connect
-from bot.identity import KEY_REJECTED, IdentityResolver, NotLinked
+from bot.people.identity import KEY_REJECTED, IdentityResolver, NotLinked
 from bot.redmine import Redmine, RedmineClient
 from bot.store import db
 

@@ -7,7 +7,6 @@ import json
 import pytest
 import respx
 
-from bot import limits
 from bot.actions.create_issue import (
     create_from_words,
     create_issue,
@@ -17,6 +16,7 @@ from bot.actions.errors import UserFacingError
 from bot.redmine import Redmine
 from bot.redmine.errors import ValidationError
 from bot.redmine.models import Project
+from bot.slack import limits
 from tests.support.redmine_fixtures import answer
 
 URL = "http://redmine.test"

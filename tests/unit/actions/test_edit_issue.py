@@ -21,7 +21,7 @@ from bot.actions.edit_issue import (
 from bot.actions.errors import UserFacingError
 from bot.blocks.card_actions import CardRef
 from bot.blocks.metadata import ModalContext
-from bot.forms import EditForm
+from bot.inputs.forms import EditForm
 from bot.redmine import Redmine
 from bot.redmine.models import Issue, Tracker
 

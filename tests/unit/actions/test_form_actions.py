@@ -12,8 +12,8 @@ import respx
 from bot.actions.ack_budget import REDMINE_SLOW, AckBudget
 from bot.actions.connect import connect_in_time
 from bot.actions.errors import UserFacingError
-from bot.forms import ConnectForm
-from bot.identity import KEY_REJECTED, IdentityResolver
+from bot.inputs.forms import ConnectForm
+from bot.people.identity import KEY_REJECTED, IdentityResolver
 from bot.redmine import Redmine
 from tests.unit.actions.conftest import REDMINE
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 import respx
 
-from bot import limits
 from bot.actions.errors import UserFacingError
 from bot.actions.log_time import (
     NoActivity,
@@ -20,6 +19,7 @@ from bot.actions.log_time import (
 )
 from bot.redmine import Redmine
 from bot.redmine.models import EnumerationItem
+from bot.slack import limits
 from tests.support.redmine_fixtures import answer
 
 ACTIVITIES = [

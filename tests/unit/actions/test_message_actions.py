@@ -20,11 +20,11 @@ from bot.actions.message_time import log_message_time
 from bot.blocks import modals
 from bot.blocks.metadata import ModalContext
 from bot.config import TextFormatting
-from bot.forms import IssueForm, NoteForm, TimeForm
+from bot.inputs.forms import IssueForm, NoteForm, TimeForm
 from bot.redmine import Redmine
 from bot.redmine.models import EnumerationItem, Issue
-from bot.slackfiles import SlackFiles
-from bot.slackmessages import ThreadMessage
+from bot.slack.messages import ThreadMessage
+from bot.slack.web.files import SlackFiles
 from tests.unit.actions.conftest import REDMINE, slack_file
 
 PERMALINK = "https://example.slack.com/archives/C1/p1700000000000200"

@@ -20,7 +20,7 @@ from bot.actions.subscribe import (
 )
 from bot.actions.subscription_filters import SubscriptionOptions, parse_filters
 from bot.blocks.answers import ListedSubscription
-from bot.identity import Identity
+from bot.people.identity import Identity
 from bot.redmine import Redmine
 from bot.store import db
 from bot.store.repositories import SubscriptionRepository

@@ -13,9 +13,8 @@ import respx
 
 from bot.actions.errors import UserFacingError
 from bot.actions.time_report import NO_TIME_VISIBLE, time_report
-from bot.grammar import Period
+from bot.domain.timesheet import DateRange, IssueHours, Period, Person, ProjectHours, resolve_period
 from bot.redmine import Redmine, RedmineClient
-from bot.timesheet import DateRange, IssueHours, Person, ProjectHours, resolve_period
 
 URL = "https://redmine.test"
 KEY = "0123456789abcdef0123456789abcdef01234567"

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.blocks.edit_modal import EditChoices, issue_edit_modal
 from bot.blocks.metadata import ModalContext
-from bot.forms import EditForm
+from bot.inputs.forms import EditForm
 from bot.redmine.models import EnumerationItem, Issue, Ref
 from tests.support import blockkit
 

@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from bot.blocks.card_actions import card_actions
 from bot.blocks.home import NO_REMINDER, home_row, home_view, reminder_blocks, unlinked_home_view
-from bot.identity import HOW_TO_CONNECT
-from bot.recurrence import ReminderSet
+from bot.domain.recurrence import ReminderSet
+from bot.people.identity import HOW_TO_CONNECT
 from bot.redmine.models import Issue
 from bot.store.personal import Preferences
 from tests.support.redmine_fixtures import BASE_URL, issues

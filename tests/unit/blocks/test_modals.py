@@ -27,9 +27,9 @@ from bot.blocks.modals import (
     message_view,
     time_modal_for_project,
 )
-from bot.issuefields import IssueFields
+from bot.domain.issue_fields import IssueFields
 from bot.redmine.models import CustomField, EnumerationItem, Project, Ref, Version
-from bot.slackmessages import SlackMessage
+from bot.slack.messages import SlackMessage
 from tests.support.redmine_fixtures import answer
 
 MESSAGE = SlackMessage(channel_id="C0ALPHA", ts="1700000000.000100", text="it breaks")

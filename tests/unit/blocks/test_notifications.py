@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.blocks.notifications import NOTE_LIMIT, change_message, new_issue_message
 from bot.config import TextFormatting
-from bot.journalevent import JournalEvent
+from bot.domain.journal_event import JournalEvent
 from bot.notify.events import journal_event
 from tests.support.redmine_fixtures import BASE_URL, issue
 

@@ -17,8 +17,15 @@ from bot.blocks.reminders import (
     reminder_blocks,
     weekly_blocks,
 )
+from bot.domain.timesheet import (
+    DateRange,
+    DayReview,
+    IssueHours,
+    ProjectHours,
+    TimeReport,
+    TouchedIssue,
+)
 from bot.redmine.models import TimeEntry
-from bot.timesheet import DateRange, DayReview, IssueHours, ProjectHours, TimeReport, TouchedIssue
 from tests.support.redmine_fixtures import BASE_URL
 
 TODAY = DateRange(date(2026, 11, 23), date(2026, 11, 23), "today")

@@ -10,8 +10,8 @@ from datetime import date
 from decimal import Decimal
 
 from bot.blocks.time_report import bounded_list, hours_text, report_text, time_report_blocks
+from bot.domain.timesheet import DateRange, IssueHours, Person, ProjectHours, TimeReport
 from bot.redmine.models import TimeEntry
-from bot.timesheet import DateRange, IssueHours, Person, ProjectHours, TimeReport
 from tests.support.redmine_fixtures import BASE_URL
 
 WEEK = DateRange(date(2026, 11, 23), date(2026, 11, 29), "this week")

@@ -13,7 +13,8 @@ from typing import Any, get_args
 
 import pytest
 
-from bot import grammar
+from bot.domain.timesheet import Period
+from bot.inputs import grammar
 from handlers import commands
 
 COMMAND_TYPES: tuple[type[Any], ...] = get_args(grammar.Command)
@@ -28,7 +29,7 @@ FIELD_SAMPLES: dict[str, object] = {
     "rest": "development",
     "project": "alpha",
     "filters": ("threads:off",),
-    "period": grammar.Period("week"),
+    "period": Period("week"),
     "person": None,
     "at": (17, 30),
 }

@@ -10,7 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from bot.identity import HOW_TO_CONNECT, Identity, NotLinked
+from bot.people.identity import HOW_TO_CONNECT, Identity, NotLinked
 from bot.redmine.errors import RedmineTimeout, user_message
 from bot.store import db
 from handlers.home import on_home_opened

@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.notify.delivery import DeliveryFailed, Posted
 from bot.notify.poller import Poller
+from bot.notify.webhook_queue import WebhookQueue
 from bot.redmine.models import Issue
-from bot.slackpace import SlackRateLimits
+from bot.slack.web.pace import SlackRateLimits
 from bot.store import db
 from bot.store.repositories import DeliveryRepository, SubscriptionRepository
-from bot.webhookqueue import WebhookQueue
 
 CHANNELS = ["CTEAM", "CLEADS", "CSUPPORT"]
 

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.notify.delivery import DeliveryFailed, SlackDelivery
-from bot.slackpace import SlackRateLimits, retry_after_seconds
+from bot.slack.web.pace import SlackRateLimits, retry_after_seconds
 
 
 class Clock:

@@ -15,7 +15,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
-from bot.journalevent import JournalEvent
+from bot.domain.journal_event import JournalEvent
 from bot.notify.delivery import DeliveryFailed, Posted
 from bot.notify.personal import Outgoing, PersonalNotifier
 from bot.store import db

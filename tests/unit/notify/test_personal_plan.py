@@ -8,7 +8,7 @@ journal 3 (Bob) is a private note.
 from __future__ import annotations
 
 from bot.notify.personal import Tell, assignee_at_creation, plan, reason
-from bot.notify.recipients import mentions
+from bot.people.recipients import mentions
 from bot.redmine.models import Ref, User
 from bot.store.personal import Preferences
 from tests.support.redmine_fixtures import issue

@@ -12,8 +12,8 @@ import respx
 
 from bot.actions.errors import UserFacingError
 from bot.actions.subscription_filters import parse_filters
-from bot.identity import Identity, NotLinked
 from bot.notify.query_matches import QueryMatcher
+from bot.people.identity import Identity, NotLinked
 from bot.redmine import Redmine, RedmineClient
 from bot.redmine.models import Issue
 from bot.store.models import Subscription

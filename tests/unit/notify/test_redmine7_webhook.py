@@ -33,7 +33,7 @@ from bot.notify.webhook import (
     signature_for,
     signature_is_valid,
 )
-from bot.webhookqueue import WebhookQueue
+from bot.notify.webhook_queue import WebhookQueue
 
 SECRET = "redmine7-webhook-secret"
 

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.domain.recurrence import WORKDAYS, key_at, last_occurrence, zone_name, zone_named
 from bot.notify.lease import NotifyLeaseHolder
 from bot.notify.scheduler import Scheduler
-from bot.recurrence import WORKDAYS, key_at, last_occurrence, zone_name, zone_named
 from bot.store import db
 from bot.store.models import ScheduledSend
 from bot.store.schedules import ScheduleRepository

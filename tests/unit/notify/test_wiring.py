@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from bot.notify.poller import Poller
 from bot.notify.webhook import make_endpoint
-from bot.webhookqueue import WebhookQueue
+from bot.notify.webhook_queue import WebhookQueue
 
 NOTIFY = Path(__file__).resolve().parents[3] / "bot" / "notify"
 SECRET = "unit-webhook-secret"

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.slackreplay import ReplayGuard
+from bot.slack.door.replay import ReplayGuard
 from bot.store import crypto, db
 from bot.store.repositories import (
     DeliveryRepository,

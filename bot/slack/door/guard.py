@@ -16,8 +16,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.slackpayloads import ShapeProblem, check
-from bot.slackreplay import ReplayGuard
+from bot.slack.door.payloads import ShapeProblem, check
+from bot.slack.door.replay import ReplayGuard
 
 log = logging.getLogger(__name__)
 

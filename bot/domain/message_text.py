@@ -10,9 +10,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
-from bot import limits
 from bot.config import TextFormatting
-from bot.slackmessages import ThreadMessage
+from bot.slack import limits
+from bot.slack.messages import ThreadMessage
 from bot.text import slack_to_redmine, unescape_mrkdwn
 
 FIELD_LIMIT = limits.PLAIN_TEXT_INPUT  # a plain_text_input's max_length in a modal

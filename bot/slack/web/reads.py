@@ -17,8 +17,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.redmine.cache import TTLCache
-from bot.slackfiles import SlackFile
-from bot.slackmessages import ThreadMessage
+from bot.slack.messages import ThreadMessage
+from bot.slack.web.files import SlackFile
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from bot.domain.timesheet import PERIOD_NAMES, Period
+from bot.redmine.models import MAX_ID
 from bot.text.escape import unescape_mrkdwn
 
 
@@ -100,15 +102,6 @@ class Mine:
 
 
 @dataclass(frozen=True)
-class Period:
-    """A time range as asked: a named one (resolved against the person's today) or dates."""
-
-    name: str  # one of PERIOD_NAMES, or "between"
-    start: date | None = None
-    end: date | None = None
-
-
-@dataclass(frozen=True)
 class Time:
     period: Period
     person: str | None  # "@login" or "<@U123|name>" as typed; None is the asker
@@ -194,8 +187,6 @@ _BY_NAME: dict[str, Subcommand] = {
 
 # [0-9], not \d: \d takes any script's digits, and "²".isdigit() is True yet int("²") fails.
 ISSUE_ID = re.compile(r"^#?([0-9]{1,9})$")
-# Redmine's ids are 32-bit integers in its database.
-MAX_ID = 2**31 - 1
 
 
 def ascii_int(text: str, limit: int = MAX_ID) -> int | None:
@@ -377,7 +368,6 @@ def _parse_log(name: str, rest: str) -> Command:
     return Log(issue_id, parse_hours(hours_text), hours_text, unescape_mrkdwn(remainder))
 
 
-PERIOD_NAMES = ("today", "week", "month", "last week")
 # The longest range one `time` may cover: a year of entries is already thousands.
 MAX_PERIOD_DAYS = 366
 _BETWEEN = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})\.\.([0-9]{4}-[0-9]{2}-[0-9]{2})$")

@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 
 from bot.blocks.metadata import ModalContext
-from bot.forms import AttachForm, ConnectForm, IssueForm
-from bot.slackfiles import token_may_go_to
+from bot.inputs.forms import AttachForm, ConnectForm, IssueForm
+from bot.slack.web.files import token_may_go_to
 
 
 def _view(values: dict[str, Any], metadata: str = "") -> dict[str, Any]:

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot import grammar
-from bot.grammar import UsageError, parse, parse_hours
+from bot.inputs import grammar
+from bot.inputs.grammar import UsageError, parse, parse_hours
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from bot import grammar
-from bot.grammar import Period, Remind, Time, UsageError, parse
+from bot.domain.timesheet import Period
+from bot.inputs import grammar
+from bot.inputs.grammar import Remind, Time, UsageError, parse
 
 
 @pytest.mark.parametrize(

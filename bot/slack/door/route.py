@@ -18,10 +18,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from bot.slackguard import refusal
-from bot.slackpayloads import check
-from bot.slackreplay import ReplayGuard
-from bot.slackrequest import MAX_BODY_BYTES, Refusal, Verified, too_large, verify
+from bot.slack.door.guard import refusal
+from bot.slack.door.payloads import check
+from bot.slack.door.replay import ReplayGuard
+from bot.slack.door.verify import MAX_BODY_BYTES, Refusal, Verified, too_large, verify
 
 log = logging.getLogger(__name__)
 

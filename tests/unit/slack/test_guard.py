@@ -18,8 +18,8 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import slackguard
-from bot.slackreplay import ReplayGuard
+from bot.slack.door import guard
+from bot.slack.door.replay import ReplayGuard
 from bot.store import db
 from tests.fixtures import load
 
@@ -34,7 +34,7 @@ async def bolt(tmp_path: Path) -> AsyncIterator[tuple[AsyncApp, list[str]]]:
         authorize=authorized,
         request_verification_enabled=False,
     )
-    slackguard.install(app, ReplayGuard(db.session_factory(engine)))
+    guard.install(app, ReplayGuard(db.session_factory(engine)))
     seen: list[str] = []
 
     @app.global_shortcut("create_issue_global")
@@ -106,7 +106,7 @@ async def _settle() -> None:
 
 
 def test_bolt_lines_never_carry_a_request_body(caplog: pytest.LogCaptureFixture) -> None:
-    slackguard.quiet_bolt_loggers()
+    guard.quiet_bolt_loggers()
     caplog.set_level(logging.DEBUG)
     secret = "0123456789abcdef0123456789abcdef01234567"
     logging.getLogger("slack_bolt").warning("Unhandled request ({'value': '%s'})", secret)

@@ -1,6 +1,6 @@
 """Slack messages as data: what a shortcut payload or conversations.replies gives us.
 
-A leaf module (no bot imports) so that readers (bot.slackreads), builders (bot.blocks)
+A leaf module (no bot imports) so that readers (bot.slack.web.reads), builders (bot.blocks)
 and commands can all share these types without importing each other.
 """
 

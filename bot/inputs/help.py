@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks.common import Block, context, section
-from bot.grammar import SUBCOMMANDS, subcommand
+from bot.inputs.grammar import SUBCOMMANDS, subcommand
 
 HOURS_HINT = "Hours: `1.5`, `1h30`, `1:30`, `90m` or `1h 30min`. Issues: `123` or `#123`."
 CREATE_HINT = (

@@ -16,9 +16,9 @@ import pytest
 
 from bot.blocks.issues import decode_search_page, encode_search_page
 from bot.blocks.metadata import ModalContext
-from bot.grammar import UsageError, ascii_int, parse, parse_hours
-from bot.slackpayloads import check
-from bot.slackrequest import MAX_BODY_BYTES, Refusal, Verified, parse_body, too_large, verify
+from bot.inputs.grammar import UsageError, ascii_int, parse, parse_hours
+from bot.slack.door.payloads import check
+from bot.slack.door.verify import MAX_BODY_BYTES, Refusal, Verified, parse_body, too_large, verify
 from tests.fixtures import load
 from tests.support.signing import SIGNING_SECRET, command_body, signed_headers
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.slackrequest import FIVE_MINUTES
+from bot.slack.door.verify import FIVE_MINUTES
 from bot.store.repositories import SeenRequestRepository
 
 # Slack retries an event three times, the last about five minutes after the first try;

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks import modals
-from bot.forms import PROJECT_CATCHING_UP, IssueForm
+from bot.inputs.forms import PROJECT_CATCHING_UP, IssueForm
 
 
 def _chosen(value: str) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Spent-time data shared by the time actions and their builders: periods, totals.
 
-A leaf module (like bot/slackmessages.py), so bot/actions and bot/blocks both build on it
+A leaf module (like bot/slack/messages.py), so bot/actions and bot/blocks both build on it
 without importing each other.
 """
 
@@ -11,8 +11,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bot.grammar import Period
 from bot.redmine.models import TimeEntry
+
+PERIOD_NAMES = ("today", "week", "month", "last week")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A time range as asked: a named one (resolved against the person's today) or dates."""
+
+    name: str  # one of PERIOD_NAMES, or "between"
+    start: date | None = None
+    end: date | None = None
 
 
 @dataclass(frozen=True)

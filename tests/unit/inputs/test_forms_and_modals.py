@@ -11,8 +11,8 @@ from bot.blocks import modals
 from bot.blocks.common import OPTIONS_LIMIT
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import IssueFormState
-from bot.forms import IssueForm, NoteForm, TimeForm, read_issue_target
-from bot.issuefields import IssueFields
+from bot.domain.issue_fields import IssueFields
+from bot.inputs.forms import IssueForm, NoteForm, TimeForm, read_issue_target
 from bot.redmine.models import CustomField, EnumerationItem, Project, Ref
 
 CONTEXT = ModalContext(channel_id="C1", message_ts="1.1", thread_ts="1.0", in_thread=True)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bot import limits
 from bot.blocks.metadata import ModalContext
 from bot.config import TextFormatting
-from bot.messagetext import (
+from bot.domain.message_text import (
     cut_on_word,
     description_with_thread,
     mentioned_user_ids,
@@ -16,7 +15,8 @@ from bot.messagetext import (
     slack_time,
     subject_from,
 )
-from bot.slackmessages import SlackMessage, ThreadMessage
+from bot.slack import limits
+from bot.slack.messages import SlackMessage, ThreadMessage
 
 TEXTILE = TextFormatting.textile
 MARKDOWN = TextFormatting.common_mark

@@ -8,11 +8,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bot import limits
 from bot.blocks import edit_modal, modals
 from bot.blocks.metadata import ModalContext
-from bot.grammar import ISSUE_ID, UsageError, ascii_int, parse_hours
-from bot.slackfiles import SlackFile
+from bot.inputs.grammar import ISSUE_ID, UsageError, ascii_int, parse_hours
+from bot.slack import limits
+from bot.slack.web.files import SlackFile
 
 API_KEY_SHAPE = re.compile(r"^[0-9a-fA-F]{40}$")
 
