@@ -23,6 +23,7 @@ import httpx
 
 from bench.stats import percentile
 from bot.app import open_services
+from handlers.asked import Asked
 from handlers.home import on_home_opened
 from tests.integration.slack_harness import add_slack_users, settings_for
 from tests.redmine_server import seed, start_redmine
@@ -61,12 +62,13 @@ async def run(args: argparse.Namespace) -> None:
             async with open_services(settings) as services:
                 services.redmine.client.http.event_hooks["request"].append(count)
                 event = {"type": "app_home_opened", "user": "UALICE", "tab": "home"}
+                asked = Asked(services, services.slack, None, {"event": event}, "UALICE", None)
                 timings: list[float] = []
                 per_open: list[int] = []
                 for n in range(args.opens):
                     requests.clear()
                     started = time.perf_counter()
-                    await on_home_opened(services, event, services.slack)
+                    await on_home_opened(event, asked)
                     timings.append((time.perf_counter() - started) * 1000)
                     per_open.append(len(requests))
                     if n == 0:

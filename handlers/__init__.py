@@ -1,8 +1,9 @@
-"""Thin Slack listeners, one module per surface, each with `register(app, services)`.
+"""Thin Slack listeners, one module per surface, each with `register(app)`.
 
-A listener acks, reads its input into a typed object (bot.inputs), calls an action
-(bot.actions), renders with bot.blocks and sends. It takes what it uses from one
-`Asked` (handlers/common.py), built once per request by middleware.
+A listener is `async def on_x(ack, asked)`: it acks, reads its input into a typed
+object (bot.inputs), calls an action (bot.actions), renders with bot.blocks and
+answers. Everything it uses comes in one `Asked` (handlers/asked.py: the person, the
+channel, `respond`, the client, the services), built once per request by middleware.
 
 May import: bot.actions, bot.blocks, bot.config, bot.domain, bot.inputs, bot.people,
 bot.redmine, bot.services, bot.slack, bot.store, bot.text.
@@ -28,19 +29,26 @@ from handlers import (
     threads,
     views,
 )
+from handlers.asked import asking
+
+SURFACES = (
+    commands,
+    views,
+    options,
+    actions,
+    cards,
+    card_edit,
+    form_changes,
+    shortcuts,
+    events,
+    home,
+    threads,
+    reminders,
+    errors,
+)
 
 
 def register_all(app: AsyncApp, services: Services) -> None:
-    commands.register(app, services)
-    views.register(app, services)
-    options.register(app, services)
-    actions.register(app, services)
-    cards.register(app, services)
-    card_edit.register(app, services)
-    form_changes.register(app, services)
-    shortcuts.register(app, services)
-    events.register(app, services)
-    home.register(app, services)
-    threads.register(app, services)
-    reminders.register(app, services)
-    errors.register(app, services)
+    app.use(asking(services))  # every listener gets `asked`
+    for surface in SURFACES:
+        surface.register(app)

@@ -2,51 +2,48 @@
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
-
-from bot.actions.search import search_issues
-from bot.blocks.issues import SEARCH_MORE_ACTION, decode_search_page
-from bot.services import Services
+from bot.actions.search import SearchPage, search_issues
+from bot.blocks.common import Block
+from bot.blocks.issues import SEARCH_MORE_ACTION, decode_search_page, search_results
 from bot.slack.door.payloads import BlockActions
 from bot.text import escape_mrkdwn
-from handlers.common import (
-    acting_as,
-    answering_failures,
-    ephemeral,
-    providing,
-    search_page_blocks,
-)
+from handlers.asked import Asked
 
-log = logging.getLogger(__name__)
+OUT_OF_DATE = "That button is out of date; search again."
 
 
-async def on_search_more(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    respond: AsyncRespond,
-    services: Services,
-) -> None:
+def search_page_blocks(page: SearchPage, base_url: str) -> list[Block]:
+    """A search page as the command and its "More" button both show it."""
+    return search_results(
+        page.query,
+        page.results,
+        page.statuses,
+        offset=page.offset,
+        total=page.total,
+        base_url=base_url,
+    )
+
+
+async def on_search_more(ack: AsyncAck, asked: Asked) -> None:
     """The next page of a search, in place of the one the button was on."""
     await ack()
-    user_id = BlockActions.model_validate(body).user.id
-    async with answering_failures(services, user_id, ephemeral(respond)):
+    action = BlockActions.model_validate(asked.body).actions[0]
+    async with asked.answering_failures():
         try:
-            query, offset = decode_search_page(str(action.get("value") or ""))
+            query, offset = decode_search_page(str(action.value or ""))
         except (ValueError, KeyError, TypeError):
-            await respond(text="That button is out of date; search again.", replace_original=False)
+            await asked.say(OUT_OF_DATE)
             return
-        _, redmine = await acting_as(services, user_id)
-        page = await search_issues(redmine, query, offset)
-        await respond(
-            replace_original=True,
-            text=f"Search: {escape_mrkdwn(query)}",
-            blocks=search_page_blocks(page, services.settings.redmine_base_url),
-        )
+        page = await search_issues(await asked.redmine(), query, offset)
+        if asked.respond is not None:
+            await asked.respond(
+                replace_original=True,
+                text=f"Search: {escape_mrkdwn(query)}",
+                blocks=search_page_blocks(page, asked.base_url),
+            )
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    app.action(SEARCH_MORE_ACTION, middleware=[providing(services)])(on_search_more)
+def register(app: AsyncApp) -> None:
+    app.action(SEARCH_MORE_ACTION)(on_search_more)

@@ -10,12 +10,11 @@ error, with the person's input kept); the write and the card's redraw come after
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions import card, edit_issue
 from bot.actions.ack_budget import REDMINE_SLOW, AckBudget
@@ -26,11 +25,12 @@ from bot.blocks.card_actions import CardRef, card_ref
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import message_view
 from bot.inputs.forms import EditForm
+from bot.people.identity import Identity
+from bot.redmine import Redmine
 from bot.redmine.errors import ImpersonationError
-from bot.services import Services
-from bot.slack.door.payloads import ViewSubmission
+from bot.redmine.models import Issue
+from handlers.asked import Asked, Say
 from handlers.cards import OUT_OF_DATE, card_of, redraw
-from handlers.common import Say, acting_as, answering_failures, providing, teller
 
 log = logging.getLogger(__name__)
 
@@ -66,89 +66,98 @@ def container_of(context: ModalContext) -> dict[str, Any]:
     }
 
 
-def shown_in(client: AsyncWebClient, view_id: str) -> Say:
+def shown_in(asked: Asked, view_id: str) -> Say:
     """A failure replaces the loading form: the person is looking at it."""
 
     async def say(text: str) -> None:
-        await client.views_update(view_id=view_id, view=message_view(TITLE, text))
+        await asked.client.views_update(view_id=view_id, view=message_view(TITLE, text))
 
     return say
 
 
-async def on_edit(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    services: Services,
-) -> None:
+async def on_edit(ack: AsyncAck, asked: Asked) -> None:
     await ack()
-    clicked, ref, container = card_of(body)
-    user_id = clicked.user.id
+    _, ref, container = card_of(asked)
     if ref is None:
-        await teller(client, container.get("channel_id") or None, user_id)(OUT_OF_DATE)
+        await asked.teller(container.get("channel_id") or None)(OUT_OF_DATE)
         return
     loading = message_view(TITLE, f"Reading #{ref.issue_id} from Redmine…")
-    opened = await client.views_open(trigger_id=clicked.trigger_id or "", view=loading)
+    opened = await asked.client.views_open(trigger_id=asked.trigger_id, view=loading)
     view_id = str(opened["view"]["id"])
-    async with answering_failures(services, user_id, shown_in(client, view_id)):
-        _, redmine = await acting_as(services, user_id)
-        choices = await edit_issue.edit_choices(redmine, ref.issue_id)
+    async with asked.answering_failures(shown_in(asked, view_id)):
+        choices = await edit_issue.edit_choices(await asked.redmine(), ref.issue_id)
         issue = choices.issue
         context = replace(
-            origin(container, body.get("response_url")),
+            origin(container, asked.response_url),
             issue_id=issue.id,
             project_id=issue.project.id,
             card=card_ref(issue).encode(),
         )
-        await client.views_update(
-            view_id=view_id, view=edit_modal.issue_edit_modal(choices, context)
-        )
+        form = edit_modal.issue_edit_modal(choices, context)
+        await asked.client.views_update(view_id=view_id, view=form)
         if ref.drawn_at and card_ref(issue).drawn_at != ref.drawn_at:
             # The card is older than the form: show the issue as the form does.
-            await redraw(client, respond, services, container, issue, user_id)
+            await redraw(asked, container, issue)
 
 
-async def on_edit_submit(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    view: dict[str, Any],
-    client: AsyncWebClient,
-    services: Services,
-) -> None:
-    form = EditForm.from_view(view)
-    user_id = ViewSubmission.model_validate(body).user.id
+@dataclass(frozen=True)
+class Checked:
+    """A submission Redmine will take: who writes it and the fields that change."""
+
+    identity: Identity
+    redmine: Redmine
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Why the form cannot be saved (said on the form), and the issue as it is now when
+    the card is out of date."""
+
+    sentence: str
+    issue_now: Issue | None = None
+
+
+async def check_submission(asked: Asked, ref: CardRef, form: EditForm) -> Checked | Refused:
+    """Everything that must be known before the ack, inside the ack's budget."""
+    budget = AckBudget.starting_now()
+    try:
+        identity, redmine = await budget.run(asked.acting())
+        fields = await budget.run(edit_issue.check_edit(redmine, ref, form))
+    except card.StaleCard as stale:  # the form says why; the card shows the issue as it is
+        return Refused(stale_text(ref), stale.issue)
+    except TimeoutError:
+        return Refused(REDMINE_SLOW)
+    except Exception as error:  # refused status, gone issue, not linked: said on the form
+        if isinstance(error, ImpersonationError):  # the account may have been locked
+            asked.services.identity.forget(asked.user_id)
+        if not isinstance(error, UserFacingError):
+            log.info("edit of #%s refused: %s", ref.issue_id, error)
+        return Refused(describe(error))
+    return Checked(identity, redmine, fields)
+
+
+async def on_edit_submit(ack: AsyncAck, asked: Asked) -> None:
+    form = EditForm.from_view(asked.body.get("view") or {})
     ref = CardRef.decode(form.context.card or "")
     if ref is None:
         await ack(response_action="errors", errors={edit_modal.EDIT_STATUS: OUT_OF_DATE})
         return
-    budget = AckBudget.starting_now()
+    checked = await check_submission(asked, ref, form)
     context = form.context
-    respond = AsyncRespond(response_url=context.response_url)
-    say = teller(client, context.channel_id or None, user_id)
-    try:
-        identity, redmine = await budget.run(acting_as(services, user_id))
-        fields = await budget.run(edit_issue.check_edit(redmine, ref, form))
-    except card.StaleCard as stale:  # the form says why; the card shows the issue as it is
-        await ack(response_action="errors", errors={edit_modal.EDIT_STATUS: stale_text(ref)})
-        async with answering_failures(services, user_id, say):
-            await redraw(client, respond, services, container_of(context), stale.issue, user_id)
-        return
-    except TimeoutError:
-        await ack(response_action="errors", errors={edit_modal.EDIT_STATUS: REDMINE_SLOW})
-        return
-    except Exception as error:  # refused status, gone issue, not linked: said on the form
-        if isinstance(error, ImpersonationError):  # the account may have been locked
-            services.identity.forget(user_id)
-        if not isinstance(error, UserFacingError):
-            log.info("edit of #%s refused: %s", ref.issue_id, error)
-        await ack(response_action="errors", errors={edit_modal.EDIT_STATUS: describe(error)})
+    respond = AsyncRespond(response_url=context.response_url)  # the card's, not the form's
+    say = asked.teller(context.channel_id or None)
+    if isinstance(checked, Refused):
+        await ack(response_action="errors", errors={edit_modal.EDIT_STATUS: checked.sentence})
+        if checked.issue_now is not None:
+            async with asked.answering_failures(say):
+                await redraw(asked, container_of(context), checked.issue_now, respond=respond)
         return
     await ack()
-    async with answering_failures(services, user_id, say):
-        edited = await edit_issue.apply_edit(redmine, ref.issue_id, fields)
-        me = identity.redmine_user_id
-        await redraw(client, respond, services, container_of(context), edited.issue, user_id, me)
+    async with asked.answering_failures(say):
+        edited = await edit_issue.apply_edit(checked.redmine, ref.issue_id, checked.fields)
+        me = checked.identity.redmine_user_id
+        await redraw(asked, container_of(context), edited.issue, me, respond=respond)
         if sentence := edit_issue.kept_sentence(edited):
             await say(sentence)
 
@@ -160,7 +169,6 @@ def stale_text(ref: CardRef) -> str:
     )
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    provide = [providing(services)]
-    app.action(ids.EDIT, middleware=provide)(on_edit)
-    app.view(edit_modal.EDIT_ISSUE_VIEW, middleware=provide)(on_edit_submit)
+def register(app: AsyncApp) -> None:
+    app.action(ids.EDIT)(on_edit)
+    app.view(edit_modal.EDIT_ISSUE_VIEW)(on_edit_submit)

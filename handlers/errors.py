@@ -15,8 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions.errors import describe
 from bot.blocks.modals import message_view
-from bot.services import Services
-from handlers.common import tell
+from handlers.asked import tell
 
 log = logging.getLogger("redmine_slack.handlers")
 
@@ -84,5 +83,5 @@ async def tell_who_asked(client: AsyncWebClient, body: dict[str, Any], sentence:
         log.info("could not tell %s: %s", user_id, failure.response.get("error"))
 
 
-def register(app: AsyncApp, _: Services) -> None:
+def register(app: AsyncApp) -> None:
     app.error(on_listener_error)

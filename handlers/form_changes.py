@@ -14,7 +14,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions.errors import describe
 from bot.actions.issue_form import issue_fields
@@ -26,35 +25,37 @@ from bot.inputs.forms import IssueForm
 from bot.inputs.grammar import ascii_int
 from bot.people.identity import NotLinked
 from bot.redmine.errors import RedmineError
-from bot.services import Services
 from bot.slack.door.payloads import BlockActions
-from handlers.common import acting_as, providing
+from handlers.asked import Asked
 
 log = logging.getLogger(__name__)
 
 
-async def rebuild(
-    client: AsyncWebClient, view: dict[str, Any], rebuilt: dict[str, Any], what: str
-) -> None:
+async def rebuild(asked: Asked, rebuilt: dict[str, Any], what: str) -> None:
     """Redraw an open form. The hash makes Slack refuse this update if a newer one already
     landed (the person moved on): that is no failure, only logged."""
+    view = form_view(asked)
     try:
-        await client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=rebuilt)
+        await asked.client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=rebuilt)
     except SlackApiError as error:
         log.info("%s not rebuilt: %s", what, error.response.get("error"))
 
 
-async def fields_for(
-    services: Services, user_id: str, form: IssueForm
-) -> tuple[IssueFields | None, str | None]:
+def form_view(asked: Asked) -> dict[str, Any]:
+    view = asked.body.get("view")
+    return view if isinstance(view, dict) else {}
+
+
+async def fields_for(asked: Asked, form: IssueForm) -> tuple[IssueFields | None, str | None]:
     """The chosen project's fields as the person may set them, or why they cannot be read."""
     if form.project_id is None:
         return None, None
     # A new project starts from its own default tracker: nothing chosen for the old
     # project is carried over (trackers are global ids, shared between projects).
     tracker_id = form.tracker_id if form.project_id == form.context.project_id else None
+    services = asked.services
     try:
-        _, redmine = await acting_as(services, user_id)
+        redmine = await asked.redmine()
         # Field definitions are admin-only in Redmine; read, never written.
         definitions = services.redmine if services.admin_mode else None
         fields = await issue_fields(redmine, form.project_id, tracker_id, definitions=definitions)
@@ -65,12 +66,10 @@ async def fields_for(
     return fields, None
 
 
-async def on_issue_field_change(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, services: Services
-) -> None:
+async def on_issue_field_change(ack: AsyncAck, asked: Asked) -> None:
     """The new-issue form: a project or tracker choice redraws the fields that depend on it."""
     await ack()
-    view = body.get("view") or {}
+    view = form_view(asked)
     form = IssueForm.from_view(view)
     project = (form.project_label or str(form.project_id), str(form.project_id))
     state = IssueFormState(
@@ -79,7 +78,7 @@ async def on_issue_field_change(
         description=form.description,
         checked=form.checked,
     )
-    fields, notice = await fields_for(services, BlockActions.model_validate(body).user.id, form)
+    fields, notice = await fields_for(asked, form)
     # The same form, answering where it answered before: the command's or the shortcut's.
     origin = (
         modals.CREATE_ISSUE_VIEW
@@ -89,35 +88,30 @@ async def on_issue_field_change(
     rebuilt = modals.issue_modal(
         form.context, state, callback_id=origin, fields=fields, notice=notice
     )
-    await rebuild(client, view, rebuilt, "new-issue form")
+    await rebuild(asked, rebuilt, "new-issue form")
 
 
-async def on_time_issue_named(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, services: Services
-) -> None:
+async def on_time_issue_named(ack: AsyncAck, asked: Asked) -> None:
     """The log-time form: the issue was typed (Enter) or picked; its project's
     activities become the activity options (options requests carry no state)."""
     await ack()
-    view = body.get("view") or {}
+    view = form_view(asked)
     if view.get("callback_id") != modals.MESSAGE_TIME_VIEW:
         return
-    asked = BlockActions.model_validate(body)
-    action = asked.actions[0]
+    action = BlockActions.model_validate(asked.body).actions[0]
     picked = action.selected_option.value if action.selected_option else ""
     issue_id = ascii_int(str(action.value or picked or "").strip().lstrip("#"))
     if issue_id is None:
         return  # not an issue number yet: the submission says what is wrong
     try:
-        _, redmine = await acting_as(services, asked.user.id)
-        project_id: int | None = (await show_issue(redmine, issue_id)).project.id
+        project_id: int | None = (await show_issue(await asked.redmine(), issue_id)).project.id
     except (NotLinked, RedmineError):
         project_id = None  # not visible: the global list; the submission explains
-    await rebuild(client, view, modals.time_modal_for_project(view, project_id), "log-time form")
+    await rebuild(asked, modals.time_modal_for_project(view, project_id), "log-time form")
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    provide = [providing(services)]
-    app.action(modals.ISSUE_PROJECT, middleware=provide)(on_issue_field_change)
-    app.action(modals.ISSUE_TRACKER, middleware=provide)(on_issue_field_change)
-    app.action(modals.ISSUE, middleware=provide)(on_time_issue_named)
-    app.action(modals.ISSUE_PICK, middleware=provide)(on_time_issue_named)
+def register(app: AsyncApp) -> None:
+    app.action(modals.ISSUE_PROJECT)(on_issue_field_change)
+    app.action(modals.ISSUE_TRACKER)(on_issue_field_change)
+    app.action(modals.ISSUE)(on_time_issue_named)
+    app.action(modals.ISSUE_PICK)(on_time_issue_named)

@@ -4,12 +4,12 @@ change made in it (the list switch, the notification toggles)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions.errors import UserFacingError, describe
 from bot.actions.home import choose_home_list, my_home, set_notifications
@@ -27,77 +27,86 @@ from bot.blocks.home import (
 from bot.inputs import grammar
 from bot.people.identity import NotLinked
 from bot.redmine.errors import ImpersonationError, RedmineError
-from bot.services import Services
-from handlers.common import acting_as, answering_failures, tell
+from handlers.asked import Asked
 from handlers.reminders import set_or_clear_reminder
 
 log = logging.getLogger("redmine_slack.handlers")
 
 
-async def publish_home(services: Services, client: AsyncWebClient, user_id: str) -> None:
+async def publish_home(asked: Asked) -> None:
     """Read the person's Redmine as them and publish their Home tab."""
-    view: dict[str, Any]
     try:
-        identity, redmine = await acting_as(services, user_id)
-        home = await my_home(
-            redmine,
-            slack_user_id=user_id,
-            sessions=services.sessions,
-            today=datetime.now(UTC).date(),
-        )
-    except NotLinked as error:
-        view = unlinked_home_view(error.message)
-    except RedmineError as error:
-        if isinstance(error, ImpersonationError):
-            services.identity.forget(user_id)  # locked meanwhile: ask again next time
-        view = home_error_view(describe(error))
-    else:
-        view = home_view(
-            who=identity.describe(),
-            list_key=home.list_key,
-            issues=home.issues,
-            total=home.total,
-            subscriptions=[
-                (s.channel_id, s.project_name, s.paused_reason) for s in home.subscriptions
-            ],
-            preferences=home.preferences,
-            reminder=home.reminder,
-            base_url=services.settings.redmine_base_url,
-        )
-    try:
-        await client.views_publish(user_id=user_id, view=view)
+        await asked.client.views_publish(user_id=asked.user_id, view=await home_of(asked))
     except SlackApiError as error:
         log.info("views.publish refused: %s", error.response.get("error"))
 
 
-async def on_home_opened(services: Services, event: dict[str, Any], client: AsyncWebClient) -> None:
+async def home_of(asked: Asked) -> dict[str, Any]:
+    """The person's Home tab, or the reason it cannot show their Redmine."""
+    services = asked.services
+    try:
+        identity, redmine = await asked.acting()
+        home = await my_home(
+            redmine,
+            slack_user_id=asked.user_id,
+            sessions=services.sessions,
+            today=datetime.now(UTC).date(),
+        )
+    except NotLinked as error:
+        return unlinked_home_view(error.message)
+    except RedmineError as error:
+        if isinstance(error, ImpersonationError):
+            services.identity.forget(asked.user_id)  # locked meanwhile: ask again next time
+        return home_error_view(describe(error))
+    return home_view(
+        who=identity.describe(),
+        list_key=home.list_key,
+        issues=home.issues,
+        total=home.total,
+        subscriptions=[(s.channel_id, s.project_name, s.paused_reason) for s in home.subscriptions],
+        preferences=home.preferences,
+        reminder=home.reminder,
+        base_url=asked.base_url,
+    )
+
+
+async def on_home_opened(event: dict[str, Any], asked: Asked) -> None:
     # The event also comes for the Messages tab, which has nothing to publish.
     if event.get("tab", "home") == "home":
-        await publish_home(services, client, str(event.get("user", "")))
+        await publish_home(asked)
 
 
-async def on_home_list(
-    services: Services, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-) -> None:
-    user_id = body["user"]["id"]
-    chosen = str((action.get("selected_option") or {}).get("value", ""))
+def chosen_action(asked: Asked) -> dict[str, Any]:
+    actions = asked.body.get("actions") or [{}]
+    return actions[0] if isinstance(actions[0], dict) else {}
+
+
+async def on_home_list(ack: AsyncAck, asked: Asked) -> None:
+    await ack()
+    chosen = str((chosen_action(asked).get("selected_option") or {}).get("value", ""))
+    sessions = asked.services.sessions
+    await change_home(
+        asked, choose_home_list(chosen, slack_user_id=asked.user_id, sessions=sessions)
+    )
+
+
+async def on_home_notify(ack: AsyncAck, asked: Asked) -> None:
+    await ack()
+    ticked = [str(o.get("value", "")) for o in chosen_action(asked).get("selected_options") or []]
+    sessions = asked.services.sessions
+    await change_home(
+        asked, set_notifications(ticked, slack_user_id=asked.user_id, sessions=sessions)
+    )
+
+
+async def change_home(asked: Asked, change: Awaitable[object]) -> None:
+    """Save a choice made in the Home tab, then draw the tab as it is now; a refused
+    choice is told in a direct message (the Home tab has no place for it)."""
     try:
-        await choose_home_list(chosen, slack_user_id=user_id, sessions=services.sessions)
+        await change
     except UserFacingError as error:
-        await tell(client, None, user_id, error.message)
-    await publish_home(services, client, user_id)
-
-
-async def on_home_notify(
-    services: Services, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-) -> None:
-    user_id = body["user"]["id"]
-    ticked = [str(o.get("value", "")) for o in action.get("selected_options") or []]
-    try:
-        await set_notifications(ticked, slack_user_id=user_id, sessions=services.sessions)
-    except UserFacingError as error:
-        await tell(client, None, user_id, error.message)
-    await publish_home(services, client, user_id)
+        await asked.teller(None)(error.message)
+    await publish_home(asked)
 
 
 def reminder_choice(body: dict[str, Any], action: dict[str, Any]) -> tuple[str, str]:
@@ -115,47 +124,23 @@ def reminder_choice(body: dict[str, Any], action: dict[str, Any]) -> tuple[str, 
     return at, hours
 
 
-async def on_home_remind(
-    services: Services, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-) -> None:
+async def on_home_remind(ack: AsyncAck, asked: Asked) -> None:
     """A time or a target picked in the Home tab: the same as `/redmine remind HH:MM hours`."""
-    user_id = body["user"]["id"]
-    at, hours = reminder_choice(body, action)
-    async with answering_failures(
-        services, user_id, lambda text: tell(client, None, user_id, text)
-    ):
+    await ack()
+    action = chosen_action(asked)
+    at, hours = reminder_choice(asked.body, action)
+    async with asked.answering_failures(asked.teller(None)):
         if action.get("action_id") == HOME_REMIND_OFF:
-            asked = grammar.Remind(None)
+            remind = grammar.Remind(None)
         else:
-            asked = grammar.parse_remind(f"{at} {hours}")
-        await set_or_clear_reminder(services, client, user_id, asked)
-    await publish_home(services, client, user_id)
+            remind = grammar.parse_remind(f"{at} {hours}")
+        await set_or_clear_reminder(asked, remind)
+    await publish_home(asked)
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    @app.action(HOME_REMIND_TIME)
-    @app.action(HOME_REMIND_HOURS)
-    @app.action(HOME_REMIND_OFF)
-    async def home_remind(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
-        await on_home_remind(services, body, action, client)
-
-    @app.event("app_home_opened")
-    async def home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
-        await on_home_opened(services, event, client)
-
-    @app.action(HOME_LIST_ACTION)
-    async def home_list(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
-        await on_home_list(services, body, action, client)
-
-    @app.action(HOME_NOTIFY_ACTION)
-    async def home_notify(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
-        await on_home_notify(services, body, action, client)
+def register(app: AsyncApp) -> None:
+    app.event("app_home_opened")(on_home_opened)
+    app.action(HOME_LIST_ACTION)(on_home_list)
+    app.action(HOME_NOTIFY_ACTION)(on_home_notify)
+    for action_id in (HOME_REMIND_TIME, HOME_REMIND_HOURS, HOME_REMIND_OFF):
+        app.action(action_id)(on_home_remind)

@@ -13,9 +13,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.actions.choices import (
-    assignee_choices,
-)
+from bot.actions.choices import assignee_choices
 from bot.actions.issue_form import issue_picks, issue_projects
 from bot.actions.log_time import project_activities
 from bot.blocks import edit_modal, modals
@@ -24,10 +22,9 @@ from bot.blocks.metadata import ModalContext
 from bot.people.identity import NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import RedmineError
-from bot.services import Services
 from bot.slack import limits
 from bot.slack.door.payloads import BlockSuggestion
-from handlers.common import acting_as, providing
+from handlers.asked import Asked
 
 log = logging.getLogger(__name__)
 
@@ -38,20 +35,27 @@ OPTIONS_DEADLINE = limits.ACK_SECONDS - 0.5
 Loader = Callable[[Redmine, dict[str, Any]], Awaitable[list[tuple[str, str]]]]
 
 
-async def answer_options(
-    ack: AsyncAck, body: dict[str, Any], services: Services, loader: Loader
-) -> None:
+def answering_from(loader: Loader) -> Callable[[AsyncAck, Asked], Awaitable[None]]:
+    """The options listener of one loader (Bolt passes listeners only what they name, so
+    the loader is closed over rather than bound with functools.partial)."""
+
+    async def answer(ack: AsyncAck, asked: Asked) -> None:
+        await answer_options(ack, asked, loader)
+
+    return answer
+
+
+async def answer_options(ack: AsyncAck, asked: Asked, loader: Loader) -> None:
     """The loader's choices matching what was typed, under the deadline; none past it."""
-    asked = BlockSuggestion.model_validate(body)
-    view = body.get("view") or {}
+    suggestion = BlockSuggestion.model_validate(asked.body)
+    view = asked.body.get("view") or {}
     # People write issue numbers as `#12`: the `#` is not part of any label searched.
-    query = asked.value.strip().lower().lstrip("#")
+    query = suggestion.value.strip().lower().lstrip("#")
     try:
         async with asyncio.timeout(OPTIONS_DEADLINE):
-            _, redmine = await acting_as(services, asked.user.id)
-            choices = await loader(redmine, view)
+            choices = await loader(await asked.redmine(), view)
     except (NotLinked, RedmineError, TimeoutError) as error:
-        log.info("no options for %s: %s", asked.action_id, type(error).__name__)
+        log.info("no options for %s: %s", suggestion.action_id, type(error).__name__)
         choices = []
     matching = [(label, value) for label, value in choices if query in label.lower()]
     await ack(options=[option(label, value) for label, value in matching[:OPTIONS_LIMIT]])
@@ -93,33 +97,9 @@ async def _activities(redmine: Redmine, view: dict[str, Any]) -> list[tuple[str,
     return [(a.name, str(a.id)) for a in await project_activities(redmine, form_project(view))]
 
 
-# -- listeners ------------------------------------------------------------------------------
-
-
-async def on_assignees(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
-    await answer_options(ack, body, services, _assignees)
-
-
-async def on_edit_assignees(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
-    await answer_options(ack, body, services, _edit_assignees)
-
-
-async def on_issue_projects(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
-    await answer_options(ack, body, services, _issue_projects)
-
-
-async def on_issue_picks(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
-    await answer_options(ack, body, services, _issue_picks)
-
-
-async def on_activities(ack: AsyncAck, body: dict[str, Any], services: Services) -> None:
-    await answer_options(ack, body, services, _activities)
-
-
-def register(app: AsyncApp, services: Services) -> None:
-    provide = [providing(services)]
-    app.options(modals.ISSUE_PROJECT, middleware=provide)(on_issue_projects)
-    app.options(modals.ISSUE_PICK, middleware=provide)(on_issue_picks)
-    app.options(modals.ACTIVITY, middleware=provide)(on_activities)
-    app.options(modals.ISSUE_ASSIGNEE, middleware=provide)(on_assignees)
-    app.options(edit_modal.EDIT_ASSIGNEE_SEARCH, middleware=provide)(on_edit_assignees)
+def register(app: AsyncApp) -> None:
+    app.options(modals.ISSUE_PROJECT)(answering_from(_issue_projects))
+    app.options(modals.ISSUE_PICK)(answering_from(_issue_picks))
+    app.options(modals.ACTIVITY)(answering_from(_activities))
+    app.options(modals.ISSUE_ASSIGNEE)(answering_from(_assignees))
+    app.options(edit_modal.EDIT_ASSIGNEE_SEARCH)(answering_from(_edit_assignees))

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions.remind import clear_reminder, current_reminder, set_reminder
 from bot.blocks.metadata import ModalContext
@@ -14,10 +11,8 @@ from bot.blocks.reminders import REMINDER_LOG_TIME, decode_log_time_target
 from bot.blocks.time_report import hours_text
 from bot.domain.recurrence import ReminderSet
 from bot.inputs import grammar
-from bot.services import Services
-from bot.slack.web.reads import SlackReads
 from bot.store.models import utcnow
-from handlers.common import Say, acting_as, answering_failures, tell
+from handlers.asked import Asked
 
 REMINDER_SET = (
     "I'll DM you at {hour:02d}:{minute:02d} ({zone}) Monday to Friday when you logged "
@@ -29,56 +24,53 @@ NO_REMINDER = "You had no reminder to turn off."
 BAD_BUTTON = "That button is not one of mine any more. Use `/redmine log <id> <hours>` instead."
 
 
-async def set_or_clear_reminder(
-    services: Services, client: AsyncWebClient, user_id: str, asked: grammar.Remind
-) -> ReminderSet | None:
+async def set_or_clear_reminder(asked: Asked, remind: grammar.Remind) -> ReminderSet | None:
     """Save the reminder in the person's Slack zone, or remove it; None when it is off
     (or there was none). The command and the Home tab both come here."""
-    await acting_as(services, user_id)  # only people I can act for get reminders
-    if asked.at is None:
-        await clear_reminder(services.sessions, user_id)
+    await asked.acting()  # only people I can act for get reminders
+    sessions, user_id = asked.services.sessions, asked.user_id
+    if remind.at is None:
+        await clear_reminder(sessions, user_id)
         return None
-    zone = await SlackReads(client, services.slack_users).zone(user_id)
-    hours = asked.hours if asked.hours is not None else grammar.DEFAULT_TARGET_HOURS
-    return await set_reminder(services.sessions, user_id, asked.at, hours, zone, utcnow())
+    zone = await asked.reads.zone(user_id)
+    hours = remind.hours if remind.hours is not None else grammar.DEFAULT_TARGET_HOURS
+    return await set_reminder(sessions, user_id, remind.at, hours, zone, utcnow())
 
 
-async def answer_remind(
-    services: Services, client: AsyncWebClient, user_id: str, asked: grammar.Remind, say: Say
-) -> None:
-    had = await current_reminder(services.sessions, user_id) if asked.at is None else None
-    saved = await set_or_clear_reminder(services, client, user_id, asked)
+async def answer_remind(remind: grammar.Remind, asked: Asked) -> None:
+    """`/redmine remind HH:MM [hours]` and `remind off`, answered to the person."""
+    sessions = asked.services.sessions
+    had = await current_reminder(sessions, asked.user_id) if remind.at is None else None
+    saved = await set_or_clear_reminder(asked, remind)
     if saved is None:
-        await say(REMINDER_OFF if asked.at is None and had is not None else NO_REMINDER)
+        await asked.say(REMINDER_OFF if remind.at is None and had is not None else NO_REMINDER)
         return
-    await say(
+    await asked.say(
         REMINDER_SET.format(
             hour=saved.hour, minute=saved.minute, zone=saved.zone, hours=hours_text(saved.hours)
         )
     )
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    async def on_log_time_button(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
-        user_id = body["user"]["id"]
-        action = (body.get("actions") or [{}])[0]
-        target = decode_log_time_target(str(action.get("value") or ""))
-        if target is None:
-            await tell(client, None, user_id, BAD_BUTTON)
-            return
-        issue_id, project_id = target
-        async with answering_failures(
-            services, user_id, lambda text: tell(client, None, user_id, text)
-        ):
-            today = await SlackReads(client, services.slack_users).today(user_id)
-            # Submitted through the log-time form's own path (handlers/views.py); with no
-            # channel in the context, its confirmation comes as a DM.
-            view = message_time_modal(
-                ModalContext(project_id=project_id), today=today, comment="", issue_id=issue_id
-            )
-            await client.views_open(trigger_id=body["trigger_id"], view=view)
+async def on_log_time_button(ack: AsyncAck, asked: Asked) -> None:
+    """A reminder DM's "Log time": the log-time form with the issue filled in."""
+    await ack()
+    action = (asked.body.get("actions") or [{}])[0]
+    target = decode_log_time_target(str(action.get("value") or ""))
+    say = asked.teller(None)
+    if target is None:
+        await say(BAD_BUTTON)
+        return
+    issue_id, project_id = target
+    async with asked.answering_failures(say):
+        today = await asked.reads.today(asked.user_id)
+        # Submitted through the log-time form's own path (handlers/views.py); with no
+        # channel in the context, its confirmation comes as a DM.
+        view = message_time_modal(
+            ModalContext(project_id=project_id), today=today, comment="", issue_id=issue_id
+        )
+        await asked.client.views_open(trigger_id=asked.trigger_id, view=view)
 
+
+def register(app: AsyncApp) -> None:
     app.action(REMINDER_LOG_TIME)(on_log_time_button)

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import modals
 from bot.blocks.metadata import ModalContext
@@ -25,13 +23,11 @@ from bot.domain.message_text import (
     plain_text,
     subject_from,
 )
-from bot.services import Services
 from bot.slack import limits
-from bot.slack.door.payloads import GlobalShortcut, MessageAction
+from bot.slack.door.payloads import MessageAction
 from bot.slack.messages import SlackMessage
 from bot.slack.web.reads import SlackReads, within
-from handlers.common import open_form, providing
-from handlers.replies import tell_in_thread
+from handlers.asked import Asked
 
 PREFETCH_SECONDS = 1.0
 NO_FILES = "That message has no files, so there is nothing to attach."
@@ -56,55 +52,38 @@ async def prefetch(reads: SlackReads, message: SlackMessage) -> tuple[str | None
     return permalink, names
 
 
-async def on_create_issue(
-    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, services: Services
-) -> None:
+async def on_create_issue(ack: AsyncAck, asked: Asked) -> None:
     await ack()
-    asked = MessageAction.model_validate(shortcut)
-    message = message_of(asked)
-    permalink, names = await prefetch(SlackReads(client, services.slack_users), message)
-    formatting = services.settings.redmine_text_formatting
+    message = message_of(MessageAction.model_validate(asked.body))
+    permalink, names = await prefetch(asked.reads, message)
     state = IssueFormState(
         subject=subject_from(message.text, names),
-        description=message_body(message.text, formatting, names=names, permalink=permalink),
+        description=message_body(message.text, asked.formatting, names=names, permalink=permalink),
         # Copying the thread is what a person most likely wants; they can untick it.
         checked=frozenset({modals.INCLUDE_THREAD} if message.in_thread else ()),
     )
-    view = modals.issue_modal(ModalContext.of(message, permalink), state)
-    await open_form(client, services, asked.trigger_id, asked.user.id, view)
+    await asked.open_form(modals.issue_modal(ModalContext.of(message, permalink), state))
 
 
-async def on_create_issue_global(
-    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, services: Services
-) -> None:
+async def on_create_issue_global(ack: AsyncAck, asked: Asked) -> None:
     await ack()
-    asked = GlobalShortcut.model_validate(shortcut)
-    view = modals.issue_modal(ModalContext(), IssueFormState())
-    await open_form(client, services, asked.trigger_id, asked.user.id, view)
+    await asked.open_form(modals.issue_modal(ModalContext(), IssueFormState()))
 
 
-async def on_add_note(
-    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, services: Services
-) -> None:
+async def on_add_note(ack: AsyncAck, asked: Asked) -> None:
     await ack()
-    asked = MessageAction.model_validate(shortcut)
-    message = message_of(asked)
-    permalink, names = await prefetch(SlackReads(client, services.slack_users), message)
-    formatting = services.settings.redmine_text_formatting
-    note = message_body(message.text, formatting, names=names, permalink=permalink)
-    view = modals.message_note_modal(ModalContext.of(message, permalink), note)
-    await open_form(client, services, asked.trigger_id, asked.user.id, view)
+    message = message_of(MessageAction.model_validate(asked.body))
+    permalink, names = await prefetch(asked.reads, message)
+    note = message_body(message.text, asked.formatting, names=names, permalink=permalink)
+    await asked.open_form(modals.message_note_modal(ModalContext.of(message, permalink), note))
 
 
-async def on_log_time(
-    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, services: Services
-) -> None:
+async def on_log_time(ack: AsyncAck, asked: Asked) -> None:
     await ack()
-    asked = MessageAction.model_validate(shortcut)
-    message, reads = message_of(asked), SlackReads(client, services.slack_users)
+    message = message_of(MessageAction.model_validate(asked.body))
     (permalink, names), today = await asyncio.gather(
-        prefetch(reads, message),
-        within(PREFETCH_SECONDS, reads.today(asked.user.id), None),
+        prefetch(asked.reads, message),
+        within(PREFETCH_SECONDS, asked.reads.today(asked.user_id), None),
     )
     # Slack was slow: today in UTC is right for most of the day.
     today = today or datetime.now(UTC).date()
@@ -112,22 +91,19 @@ async def on_log_time(
         " ".join(plain_text(message.text, names).split()), limits.REDMINE_TIME_COMMENT
     )
     context = ModalContext.of(message, permalink)
-    view = modals.message_time_modal(context, today=today, comment=comment)
-    await open_form(client, services, asked.trigger_id, asked.user.id, view)
+    await asked.open_form(modals.message_time_modal(context, today=today, comment=comment))
 
 
-async def on_attach_files(
-    ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, services: Services
-) -> None:
+async def on_attach_files(ack: AsyncAck, asked: Asked) -> None:
     await ack()
-    asked = MessageAction.model_validate(shortcut)
-    message = message_of(asked)
+    shortcut = MessageAction.model_validate(asked.body)
+    message = message_of(shortcut)
     if not message.file_ids:
-        await tell_in_thread(client, ModalContext.of(message, None), asked.user.id, NO_FILES)
+        await asked.in_thread(ModalContext.of(message, None))(NO_FILES)
         return
-    permalink, _ = await prefetch(SlackReads(client, services.slack_users), message)
-    view = modals.message_attach_modal(ModalContext.of(message, permalink), file_names(asked))
-    await open_form(client, services, asked.trigger_id, asked.user.id, view)
+    permalink, _ = await prefetch(asked.reads, message)
+    context = ModalContext.of(message, permalink)
+    await asked.open_form(modals.message_attach_modal(context, file_names(shortcut)))
 
 
 def file_names(shortcut: MessageAction) -> list[str]:
@@ -139,10 +115,9 @@ def file_names(shortcut: MessageAction) -> list[str]:
     ]
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    provide = [providing(services)]
-    app.message_shortcut(CREATE_ISSUE, middleware=provide)(on_create_issue)
-    app.global_shortcut(CREATE_ISSUE_GLOBAL, middleware=provide)(on_create_issue_global)
-    app.message_shortcut(ADD_NOTE, middleware=provide)(on_add_note)
-    app.message_shortcut(LOG_TIME, middleware=provide)(on_log_time)
-    app.message_shortcut(ATTACH_FILES, middleware=provide)(on_attach_files)
+def register(app: AsyncApp) -> None:
+    app.message_shortcut(CREATE_ISSUE)(on_create_issue)
+    app.global_shortcut(CREATE_ISSUE_GLOBAL)(on_create_issue_global)
+    app.message_shortcut(ADD_NOTE)(on_add_note)
+    app.message_shortcut(LOG_TIME)(on_log_time)
+    app.message_shortcut(ATTACH_FILES)(on_attach_files)

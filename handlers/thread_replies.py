@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.actions.follow_reply_edits import ReplyChange, follow_reply_change, imported_reply
 from bot.actions.reply_to_note import (
     SUCCESS_REACTION,
@@ -20,12 +18,8 @@ from bot.actions.reply_to_note import (
     synced_thread,
 )
 from bot.blocks.metadata import ModalContext
-from bot.domain.message_text import mentioned_user_ids
-from bot.services import Services
-from bot.slack.web.reads import SlackReads
-from handlers.common import acting_as, answering_failures
+from handlers.asked import Asked
 from handlers.message_reads import reply_file_uploader
-from handlers.replies import thread_teller
 
 # A person's own message: no subtype, or one of these (Slack's message subtypes,
 # api.slack.com/events/message; a file upload arrives as `file_share`).
@@ -88,17 +82,18 @@ def parse_change(event: dict[str, Any]) -> ReplyChange | None:
     return None
 
 
-async def on_message(services: Services, client: AsyncWebClient, event: dict[str, Any]) -> None:
+async def on_message(event: dict[str, Any], asked: Asked) -> None:
     if event.get("subtype") in {"message_changed", "message_deleted"}:
-        await follow_change(services, client, event)
+        await follow_change(event, asked)
     else:
-        await import_reply(services, client, event)
+        await import_reply(event, asked)
 
 
-async def follow_change(services: Services, client: AsyncWebClient, event: dict[str, Any]) -> None:
+async def follow_change(event: dict[str, Any], asked: Asked) -> None:
     change = parse_change(event)
     if change is None:
         return
+    services = asked.services
     record = await imported_reply(services.sessions, change.channel_id, change.ts)
     if record is None:
         return  # not a reply we imported
@@ -108,46 +103,46 @@ async def follow_change(services: Services, client: AsyncWebClient, event: dict[
     context = ModalContext(
         channel_id=change.channel_id, message_ts=change.ts, thread_ts=thread_ts or None
     )
-    say = thread_teller(client, context, record.slack_user_id)
-    reads = SlackReads(client, services.slack_users)
-    async with answering_failures(services, record.slack_user_id, say):
-        _, redmine = await acting_as(services, record.slack_user_id)  # the author, always
-        names = await reads.names(mentioned_user_ids([change.text or ""]))
+    author = record.slack_user_id  # the reply's author, always: not whoever the event names
+    async with asked.answering_failures(asked.in_thread(context, author), author):
+        redmine = await asked.redmine(author)
+        names = await asked.mentioned_names(change.text)
         await follow_reply_change(
             replace(change, names=names),
             record,
             redmine=redmine,
             sessions=services.sessions,
-            formatting=services.settings.redmine_text_formatting,
+            formatting=asked.formatting,
         )
 
 
-async def import_reply(services: Services, client: AsyncWebClient, event: dict[str, Any]) -> None:
+async def import_reply(event: dict[str, Any], asked: Asked) -> None:
     reply = parse_reply(event)
     if reply is None:
         return
+    services = asked.services
     thread = await synced_thread(services.sessions, reply.channel_id, reply.thread_ts)
     if thread is None:
         return
     context = ModalContext(
         channel_id=reply.channel_id, message_ts=reply.ts, thread_ts=reply.thread_ts
     )
-    say = thread_teller(client, context, reply.slack_user_id)
-    reads = SlackReads(client, services.slack_users)
-    async with answering_failures(services, reply.slack_user_id, say):
-        identity, redmine = await acting_as(services, reply.slack_user_id)
-        names = await reads.names(mentioned_user_ids([reply.text]))
+    author = reply.slack_user_id
+    say = asked.in_thread(context, author)
+    async with asked.answering_failures(say, author):
+        identity, redmine = await asked.acting(author)
+        names = await asked.mentioned_names(reply.text)
         result = await reply_to_note(
             thread,
             replace(reply, names=names),
             identity=identity,
             redmine=redmine,
             sessions=services.sessions,
-            upload_files=reply_file_uploader(services.files, reads),
-            formatting=services.settings.redmine_text_formatting,
+            upload_files=reply_file_uploader(services.files, asked.reads),
+            formatting=asked.formatting,
         )
         if result is None:
             return  # already imported (a redelivery, or another replica got it first)
-        await reads.react(reply.channel_id, reply.ts, SUCCESS_REACTION)
+        await asked.reads.react(reply.channel_id, reply.ts, SUCCESS_REACTION)
         if result.refused:
             await say(refused_files_text(result.issue_id, result.refused))

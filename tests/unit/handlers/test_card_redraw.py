@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook import WebhookResponse
 
 from bot.services import Services
+from handlers.asked import Asked
 from handlers.cards import CARD_GONE, redraw
 from tests.support.fakeslack import FakeSlack
 from tests.support.redmine_fixtures import issue
@@ -44,6 +45,18 @@ class Respond:
         return WebhookResponse(url="", status_code=self.status, body=body, headers={})
 
 
+def asked(client: AsyncWebClient, respond: Respond) -> Asked:
+    """Bob's click on a card in #public, as the middleware hands it to listeners."""
+    return Asked(
+        services=SERVICES,
+        client=client,
+        respond=cast(Any, respond),
+        body={},
+        user_id="UBOB",
+        channel_id="CPUBLIC",
+    )
+
+
 def in_channel(ts: str) -> dict[str, Any]:
     return {"type": "message", "channel_id": "CPUBLIC", "message_ts": ts, "is_ephemeral": False}
 
@@ -54,7 +67,7 @@ async def test_the_bots_card_is_updated_in_place(
     fake, client = slack
     ts = fake.add_message("CPUBLIC", text="old card")
     respond = Respond()
-    await redraw(client, respond, SERVICES, in_channel(ts), ISSUE, "UBOB")
+    await redraw(asked(client, respond), in_channel(ts), ISSUE)
     assert respond.sent == []
     assert fake.messages_in("CPUBLIC")[0]["text"] != "old card"
 
@@ -64,7 +77,7 @@ async def test_a_deleted_card_is_shown_to_the_clicker_alone(
 ) -> None:
     _, client = slack
     respond = Respond()
-    await redraw(client, respond, SERVICES, in_channel("1.000100"), ISSUE, "UBOB")
+    await redraw(asked(client, respond), in_channel("1.000100"), ISSUE)
     [shown] = respond.sent
     assert shown["response_type"] == "ephemeral" and shown["replace_original"] is False
     assert shown["text"] == CARD_GONE.format(id=ISSUE.id)
@@ -77,7 +90,7 @@ async def test_a_card_the_bot_may_not_update_is_replaced_through_the_response_ur
     fake, client = slack
     ts = fake.add_message("CPUBLIC", user="UBOB", text="card")
     respond = Respond()
-    await redraw(client, respond, SERVICES, in_channel(ts), ISSUE, "UBOB")
+    await redraw(asked(client, respond), in_channel(ts), ISSUE)
     [replaced] = respond.sent
     assert replaced["replace_original"] is True and f"#{ISSUE.id}" in str(replaced["blocks"])
 
@@ -88,7 +101,7 @@ async def test_with_the_response_url_spent_the_sentence_comes_as_an_ephemeral(
     fake, client = slack
     ts = fake.add_message("CPUBLIC", user="UBOB", text="card")
     respond = Respond(status=404)
-    await redraw(client, respond, SERVICES, in_channel(ts), ISSUE, "UBOB")
+    await redraw(asked(client, respond), in_channel(ts), ISSUE)
     assert [m.get("replace_original") for m in respond.sent] == [True, False]
     [told] = fake.of("chat.postEphemeral")
     assert told.args["user"] == "UBOB" and told.args["text"] == CARD_GONE.format(id=ISSUE.id)
@@ -102,7 +115,7 @@ async def test_without_a_response_url_the_sentence_comes_as_an_ephemeral(
     fake, client = slack
     respond = Respond()
     respond.response_url = None  # type: ignore[assignment]
-    await redraw(client, respond, SERVICES, in_channel("1700009999.000100"), ISSUE, "UBOB")
+    await redraw(asked(client, respond), in_channel("1700009999.000100"), ISSUE)
     assert respond.sent == []
     [told] = fake.of("chat.postEphemeral")
     assert told.args["user"] == "UBOB" and told.args["text"] == CARD_GONE.format(id=ISSUE.id)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from bot.people.identity import HOW_TO_CONNECT, Identity, NotLinked
 from bot.redmine.errors import RedmineTimeout, user_message
 from bot.store import db
+from handlers.asked import Asked
 from handlers.home import on_home_opened
 
 
@@ -56,13 +57,27 @@ async def services(tmp_path: Path, *, known: bool) -> Any:
     )
 
 
+def asked(services: Any, client: Client, user_id: str) -> Asked:
+    """The event as the middleware hands it to listeners (Bolt's user_id is the event's)."""
+    return Asked(
+        services=services,
+        client=cast(Any, client),
+        respond=None,
+        body={},
+        user_id=user_id,
+        channel_id=None,
+    )
+
+
 def texts(view: dict[str, Any]) -> str:
     return str(view["blocks"])
 
 
 async def test_redmine_not_answering_publishes_a_sentence_not_a_trace(tmp_path: Path) -> None:
     client, bag = Client(), await services(tmp_path, known=True)
-    await on_home_opened(bag, {"type": "app_home_opened", "user": "UALICE", "tab": "home"}, client)  # type: ignore[arg-type]
+    await on_home_opened(
+        {"type": "app_home_opened", "user": "UALICE", "tab": "home"}, asked(bag, client, "UALICE")
+    )
     [published] = client.published
     expected = user_message(RedmineTimeout("no answer", method="GET", path="/issues.json"))
     assert expected in texts(published["view"])
@@ -72,9 +87,11 @@ async def test_redmine_not_answering_publishes_a_sentence_not_a_trace(tmp_path: 
 
 async def test_unknown_person_and_the_messages_tab(tmp_path: Path) -> None:
     client, bag = Client(), await services(tmp_path, known=False)
-    await on_home_opened(bag, {"type": "app_home_opened", "user": "UX", "tab": "messages"}, client)  # type: ignore[arg-type]
+    await on_home_opened(
+        {"type": "app_home_opened", "user": "UX", "tab": "messages"}, asked(bag, client, "UX")
+    )
     assert client.published == []
-    await on_home_opened(bag, {"type": "app_home_opened", "user": "UX"}, client)  # type: ignore[arg-type]
+    await on_home_opened({"type": "app_home_opened", "user": "UX"}, asked(bag, client, "UX"))
     [published] = client.published
     assert HOW_TO_CONNECT in texts(published["view"])
     await bag.engine.dispose()
