@@ -4,12 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PYTHON="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -c constraints.txt -e .
+bash scripts/install.sh
 if [ ! -f .env ] && [ -z "${SLACK_BOT_TOKEN:-}" ]; then
   echo "No .env yet: copy .env.example to .env and fill it in (see README, 'Configuration')." >&2
   exit 1

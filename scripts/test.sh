@@ -5,12 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PYTHON="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -c constraints.txt -e '.[dev,postgres]'
+bash scripts/install.sh dev,postgres
 
 # A real Redmine needs Debian packages; install them up front as root so the test
 # session does not spend its first minute in apt (the fixture would do it otherwise).

@@ -13,8 +13,7 @@ ATTACHMENT = "/attachments/{id}.json"
 
 class Attachments(ResourceGroup):
     async def get(self, attachment_id: int) -> Attachment:
-        body = await self.client.get(ATTACHMENT.format(id=attachment_id))
-        return Attachment.model_validate(body["attachment"])
+        return await self.read_one(ATTACHMENT.format(id=attachment_id), "attachment", Attachment)
 
     async def download(
         self, attachment: Attachment, *, chunk_size: int = 64 * 1024

@@ -22,20 +22,17 @@ CUSTOM_FIELDS = "/custom_fields.json"
 
 class Trackers(ResourceGroup):
     async def all(self) -> list[Tracker]:
-        body = await self.client.get_cached(TRACKERS)
-        return [Tracker.model_validate(item) for item in body.get("trackers", [])]
+        return await self.read_list(TRACKERS, "trackers", Tracker, cached=True)
 
 
 class IssueStatuses(ResourceGroup):
     async def all(self) -> list[IssueStatus]:
-        body = await self.client.get_cached(ISSUE_STATUSES)
-        return [IssueStatus.model_validate(item) for item in body.get("issue_statuses", [])]
+        return await self.read_list(ISSUE_STATUSES, "issue_statuses", IssueStatus, cached=True)
 
 
 class Enumerations(ResourceGroup):
     async def _items(self, path: str, key: str) -> list[EnumerationItem]:
-        body = await self.client.get_cached(path)
-        return [EnumerationItem.model_validate(item) for item in body.get(key, [])]
+        return await self.read_list(path, key, EnumerationItem, cached=True)
 
     async def priorities(self) -> list[EnumerationItem]:
         return await self._items(PRIORITIES, "issue_priorities")
@@ -50,16 +47,13 @@ class Enumerations(ResourceGroup):
 
 class Roles(ResourceGroup):
     async def all(self) -> list[Role]:
-        body = await self.client.get_cached(ROLES)
-        return [Role.model_validate(item) for item in body.get("roles", [])]
+        return await self.read_list(ROLES, "roles", Role, cached=True)
 
     async def get(self, role_id: int) -> Role:
-        body = await self.client.get_cached(ROLE.format(id=role_id))
-        return Role.model_validate(body["role"])
+        return await self.read_one(ROLE.format(id=role_id), "role", Role, cached=True)
 
 
 class CustomFields(ResourceGroup):
     async def all(self) -> list[CustomField]:
         """Every custom field definition (admin only)."""
-        body = await self.client.get_cached(CUSTOM_FIELDS)
-        return [CustomField.model_validate(item) for item in body.get("custom_fields", [])]
+        return await self.read_list(CUSTOM_FIELDS, "custom_fields", CustomField, cached=True)

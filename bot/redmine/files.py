@@ -13,8 +13,7 @@ QUERIES = "/queries.json"
 
 class Files(ResourceGroup):
     async def all(self, project: int | str) -> list[ProjectFile]:
-        body = await self.client.get(PROJECT_FILES.format(project=project))
-        return [ProjectFile.model_validate(f) for f in body.get("files", [])]
+        return await self.read_list(PROJECT_FILES.format(project=project), "files", ProjectFile)
 
     async def create(
         self,

@@ -27,8 +27,7 @@ class Groups(ResourceGroup):
         return Group.model_validate(body["group"])
 
     async def create(self, name: str, **fields: Any) -> Group:
-        body = await self.client.post(GROUPS, {"group": {"name": name, **fields}})
-        return Group.model_validate(body["group"])
+        return await self.create_one(GROUPS, "group", Group, {"name": name, **fields})
 
     async def update(self, group_id: int, **fields: Any) -> None:
         await self.client.put(GROUP.format(id=group_id), {"group": fields})

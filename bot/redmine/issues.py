@@ -160,8 +160,7 @@ class Issues(ResourceGroup):
 
     async def create(self, **fields: Any) -> Issue:
         """Create an issue (`project_id`, `subject`, `tracker_id`, `uploads`, `custom_fields`...)."""
-        body = await self.client.post(ISSUES, {"issue": fields})
-        return Issue.model_validate(body["issue"])
+        return await self.create_one(ISSUES, "issue", Issue, fields)
 
     async def update(self, issue_id: int, **fields: Any) -> None:
         """Change fields and/or add a note (`notes`, `private_notes`, `uploads`...)."""

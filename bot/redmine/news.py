@@ -20,8 +20,7 @@ class News(ResourceGroup):
             yield NewsItem.model_validate(item)
 
     async def get(self, news_id: int) -> NewsItem:
-        body = await self.client.get(NEWS_ITEM.format(id=news_id))
-        return NewsItem.model_validate(body["news"])
+        return await self.read_one(NEWS_ITEM.format(id=news_id), "news", NewsItem)
 
     async def create(self, project: int | str, *, title: str, **fields: Any) -> None:
         """Redmine answers 204 with no body, so there is nothing to return."""

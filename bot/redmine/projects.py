@@ -72,8 +72,7 @@ class Projects(ResourceGroup):
         return projects
 
     async def create(self, **fields: Any) -> Project:
-        body = await self.client.post(PROJECTS, {"project": fields})
-        return Project.model_validate(body["project"])
+        return await self.create_one(PROJECTS, "project", Project, fields)
 
     async def update(self, project: int | str, **fields: Any) -> None:
         await self.client.put(PROJECT.format(id=project), {"project": fields})
@@ -99,8 +98,7 @@ class Memberships(ResourceGroup):
         return [Membership.model_validate(item) for item in items]
 
     async def get(self, membership_id: int) -> Membership:
-        body = await self.client.get(MEMBERSHIP.format(id=membership_id))
-        return Membership.model_validate(body["membership"])
+        return await self.read_one(MEMBERSHIP.format(id=membership_id), "membership", Membership)
 
     async def create(self, project: int | str, *, user_id: int, role_ids: list[int]) -> Membership:
         body = await self.client.post(

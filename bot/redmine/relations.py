@@ -25,12 +25,12 @@ RELATION_TYPES = frozenset(
 
 class IssueRelations(ResourceGroup):
     async def all(self, issue_id: int) -> list[IssueRelation]:
-        body = await self.client.get(ISSUE_RELATIONS.format(issue=issue_id))
-        return [IssueRelation.model_validate(r) for r in body.get("relations", [])]
+        return await self.read_list(
+            ISSUE_RELATIONS.format(issue=issue_id), "relations", IssueRelation
+        )
 
     async def get(self, relation_id: int) -> IssueRelation:
-        body = await self.client.get(RELATION.format(id=relation_id))
-        return IssueRelation.model_validate(body["relation"])
+        return await self.read_one(RELATION.format(id=relation_id), "relation", IssueRelation)
 
     async def create(
         self,

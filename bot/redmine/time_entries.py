@@ -30,13 +30,13 @@ class TimeEntries(ResourceGroup):
             yield entry
 
     async def get(self, entry_id: int) -> TimeEntry:
-        body = await self.client.get(TIME_ENTRY.format(id=entry_id))
-        return TimeEntry.model_validate(body["time_entry"])
+        return await self.read_one(TIME_ENTRY.format(id=entry_id), "time_entry", TimeEntry)
 
     async def create(self, *, hours: str | float, **fields: Any) -> TimeEntry:
         """Log time. `hours` is passed as given: Redmine parses `1h30`, `1:30`, `90m`..."""
-        body = await self.client.post(TIME_ENTRIES, {"time_entry": {"hours": hours, **fields}})
-        return TimeEntry.model_validate(body["time_entry"])
+        return await self.create_one(
+            TIME_ENTRIES, "time_entry", TimeEntry, {"hours": hours, **fields}
+        )
 
     async def update(self, entry_id: int, **fields: Any) -> None:
         await self.client.put(TIME_ENTRY.format(id=entry_id), {"time_entry": fields})

@@ -78,8 +78,7 @@ class Users(ResourceGroup):
         return matches[0] if len(matches) == 1 else None
 
     async def create(self, **fields: Any) -> User:
-        body = await self.client.post(USERS, {"user": fields})
-        return User.model_validate(body["user"])
+        return await self.create_one(USERS, "user", User, fields)
 
     async def update(self, user_id: int, **fields: Any) -> None:
         await self.client.put(USER.format(id=user_id), {"user": fields})
@@ -90,8 +89,7 @@ class Users(ResourceGroup):
 
 class MyAccount(ResourceGroup):
     async def get(self) -> User:
-        body = await self.client.get(MY_ACCOUNT)
-        return User.model_validate(body["user"])
+        return await self.read_one(MY_ACCOUNT, "user", User)
 
     async def update(self, **fields: Any) -> None:
         await self.client.put(MY_ACCOUNT, {"user": fields})

@@ -16,8 +16,7 @@ CATEGORY = "/issue_categories/{id}.json"
 class Versions(ResourceGroup):
     async def all(self, project: int | str) -> list[Version]:
         """Versions of the project, including shared ones (one page: Redmine does not page these)."""
-        body = await self.client.get(PROJECT_VERSIONS.format(project=project))
-        return [Version.model_validate(v) for v in body.get("versions", [])]
+        return await self.read_list(PROJECT_VERSIONS.format(project=project), "versions", Version)
 
     async def all_cached(self, project: int | str) -> list[Version]:
         """`all` through the TTL cache (per acting user), for forms."""
@@ -25,8 +24,7 @@ class Versions(ResourceGroup):
         return [Version.model_validate(v) for v in body.get("versions", [])]
 
     async def get(self, version_id: int) -> Version:
-        body = await self.client.get(VERSION.format(id=version_id))
-        return Version.model_validate(body["version"])
+        return await self.read_one(VERSION.format(id=version_id), "version", Version)
 
     async def create(self, project: int | str, *, name: str, **fields: Any) -> Version:
         body = await self.client.post(
@@ -43,12 +41,12 @@ class Versions(ResourceGroup):
 
 class IssueCategories(ResourceGroup):
     async def all(self, project: int | str) -> list[IssueCategory]:
-        body = await self.client.get(PROJECT_CATEGORIES.format(project=project))
-        return [IssueCategory.model_validate(c) for c in body.get("issue_categories", [])]
+        return await self.read_list(
+            PROJECT_CATEGORIES.format(project=project), "issue_categories", IssueCategory
+        )
 
     async def get(self, category_id: int) -> IssueCategory:
-        body = await self.client.get(CATEGORY.format(id=category_id))
-        return IssueCategory.model_validate(body["issue_category"])
+        return await self.read_one(CATEGORY.format(id=category_id), "issue_category", IssueCategory)
 
     async def create(
         self, project: int | str, *, name: str, assigned_to_id: int | None = None

@@ -19,8 +19,9 @@ def _title(title: str) -> str:
 
 class Wiki(ResourceGroup):
     async def index(self, project: int | str) -> list[WikiPageIndexEntry]:
-        body = await self.client.get(WIKI_INDEX.format(project=project))
-        return [WikiPageIndexEntry.model_validate(p) for p in body.get("wiki_pages", [])]
+        return await self.read_list(
+            WIKI_INDEX.format(project=project), "wiki_pages", WikiPageIndexEntry
+        )
 
     async def get(
         self,
