@@ -33,16 +33,10 @@ class ResourceGroup:
         return [model.model_validate(item) for item in body.get(key, [])]
 
     async def read_one(
-        self,
-        path: str,
-        key: str,
-        model: type[Model],
-        params: Params | None = None,
-        *,
-        cached: bool = False,
+        self, path: str, key: str, model: type[Model], *, cached: bool = False
     ) -> Model:
         """GET one resource: Redmine wraps it in `{key: {...}}`."""
-        body = await self._get(path, params, cached)
+        body = await self._get(path, None, cached)
         return model.model_validate(body[key])
 
     async def create_one(self, path: str, key: str, model: type[Model], fields: Any) -> Model:
