@@ -11,7 +11,7 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -c constraints.txt -e .
 if [ ! -f .env ] && [ -z "${SLACK_BOT_TOKEN:-}" ]; then
-  echo "No .env yet: copy .env.example to .env and fill it in (see README, 'Configuration')." >&2
+  echo "No .env yet: copy .env.example to .env and fill it in (see docs/operations.md, 'Settings')." >&2
   exit 1
 fi
 exec .venv/bin/redmine-slack serve "$@"
