@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install.sh
 if [ ! -f .env ] && [ -z "${SLACK_BOT_TOKEN:-}" ]; then
-  echo "No .env yet: copy .env.example to .env and fill it in (see README, 'Configuration')." >&2
+  echo "No .env yet: copy .env.example to .env and fill it in (see docs/operations.md, 'Settings')." >&2
   exit 1
 fi
 exec .venv/bin/redmine-slack serve "$@"
