@@ -24,6 +24,21 @@ def plain(text: str, limit: int | None = None) -> dict[str, Any]:
     return {"type": "plain_text", "text": text, "emoji": True}
 
 
+def form_view(
+    callback_id: str, title: str, submit: str, metadata: str, blocks: list[Block]
+) -> dict[str, Any]:
+    """A modal form: its callback, title, submit button, Cancel, and what it carries along."""
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title, TITLE_LIMIT),
+        "submit": plain(submit),
+        "close": plain("Cancel"),
+        "private_metadata": metadata,
+        "blocks": blocks,
+    }
+
+
 def section(text: str) -> Block:
     if len(text) > SECTION_LIMIT:
         text = text[: SECTION_LIMIT - 1] + "…"

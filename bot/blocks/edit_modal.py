@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.blocks.common import OPTIONS_LIMIT, option, plain
+from bot.blocks.common import OPTIONS_LIMIT, form_view, option, plain
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import (
     checkboxes,
@@ -20,7 +20,6 @@ from bot.blocks.modals import (
     static_select,
 )
 from bot.redmine.models import EnumerationItem, Issue, Ref
-from bot.slack import limits
 from bot.text import escape_mrkdwn
 
 EDIT_ISSUE_VIEW = "issue_edit_modal"
@@ -156,12 +155,10 @@ def issue_edit_modal(choices: EditChoices, context: ModalContext) -> dict[str, A
                 ),
             )
         )
-    return {
-        "type": "modal",
-        "callback_id": EDIT_ISSUE_VIEW,
-        "title": plain(f"Edit #{issue.id}", limits.VIEW_TITLE),
-        "submit": plain("Save"),
-        "close": plain("Cancel"),
-        "private_metadata": context.encode(),
-        "blocks": blocks,
-    }
+    return form_view(
+        EDIT_ISSUE_VIEW,
+        f"Edit #{issue.id}",
+        "Save",
+        context.encode(),
+        blocks,
+    )

@@ -7,7 +7,16 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from bot.blocks.common import OPTIONS_LIMIT, SECTION_LIMIT, Block, mrkdwn, option, plain, section
+from bot.blocks.common import (
+    OPTIONS_LIMIT,
+    SECTION_LIMIT,
+    Block,
+    form_view,
+    mrkdwn,
+    option,
+    plain,
+    section,
+)
 from bot.blocks.metadata import ModalContext
 from bot.domain.issue_fields import IssueFields
 from bot.redmine.models import CustomField, Ref, Version
@@ -126,14 +135,12 @@ def external_select(action_id: str, placeholder: str) -> dict[str, Any]:
 
 
 def connect_modal(context: ModalContext) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": CONNECT_VIEW,
-        "title": plain("Connect Redmine"),
-        "submit": plain("Connect"),
-        "close": plain("Cancel"),
-        "private_metadata": context.encode(),
-        "blocks": [
+    return form_view(
+        CONNECT_VIEW,
+        "Connect Redmine",
+        "Connect",
+        context.encode(),
+        [
             section(
                 "Paste your Redmine API key: in Redmine, open *My account*, then *API access "
                 "key* → *Show*. It is checked with Redmine at once."
@@ -150,24 +157,22 @@ def connect_modal(context: ModalContext) -> dict[str, Any]:
                 },
             ),
         ],
-    }
+    )
 
 
 def attach_modal(context: ModalContext, issue_label: str) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": ATTACH_VIEW,
-        "title": plain("Attach files"),
-        "submit": plain("Attach"),
-        "close": plain("Cancel"),
-        "private_metadata": context.encode(),
-        "blocks": [
+    return form_view(
+        ATTACH_VIEW,
+        "Attach files",
+        "Attach",
+        context.encode(),
+        [
             section(f"Files for {issue_label}"),
             input_block(
                 FILES, "Files", {"type": "file_input", "action_id": FILES, "max_files": 10}
             ),
         ],
-    }
+    )
 
 
 def message_view(title: str, text: str) -> dict[str, Any]:
@@ -373,18 +378,9 @@ def issue_modal(
                 optional=True,
             )
         )
-    return {
-        "type": "modal",
-        "callback_id": callback_id,
-        "title": plain("New Redmine issue"),
-        "submit": plain("Create"),
-        "close": plain("Cancel"),
-        # The project the scoped inputs belong to: what their options requests read.
-        "private_metadata": replace(
-            context, project_id=fields.project.id if fields else None
-        ).encode(),
-        "blocks": blocks,
-    }
+    # The project the scoped inputs belong to: what their options requests read.
+    metadata = replace(context, project_id=fields.project.id if fields else None).encode()
+    return form_view(callback_id, "New Redmine issue", "Create", metadata, blocks)
 
 
 def _files(count: int) -> str:
@@ -461,21 +457,19 @@ def message_note_modal(
         ),
         optional=True,
     )
-    return {
-        "type": "modal",
-        "callback_id": MESSAGE_NOTE_VIEW,
-        "title": plain("Add a Redmine note"),
-        "submit": plain("Add note"),
-        "close": plain("Cancel"),
-        "private_metadata": context.encode(),
-        "blocks": [
+    return form_view(
+        MESSAGE_NOTE_VIEW,
+        "Add a Redmine note",
+        "Add note",
+        context.encode(),
+        [
             *_issue_target_blocks(str(issue_id) if issue_id else ""),
             input_block(
                 NOTE, "Note", text_input(NOTE, initial=note, multiline=True, max_length=NOTE_LIMIT)
             ),
             context_block(no_private) if no_private else private,
         ],
-    }
+    )
 
 
 def message_time_modal(
@@ -492,14 +486,12 @@ def message_time_modal(
         "trigger_actions_on": ["on_enter_pressed"]
     }
     issue_blocks[0]["hint"] = plain("Press Enter to load the issue's project activities.")
-    return {
-        "type": "modal",
-        "callback_id": MESSAGE_TIME_VIEW,
-        "title": plain("Log time in Redmine"),
-        "submit": plain("Log time"),
-        "close": plain("Cancel"),
-        "private_metadata": context.encode(),
-        "blocks": [
+    return form_view(
+        MESSAGE_TIME_VIEW,
+        "Log time in Redmine",
+        "Log time",
+        context.encode(),
+        [
             *issue_blocks,
             input_block(
                 HOURS,
@@ -523,7 +515,7 @@ def message_time_modal(
                 optional=True,
             ),
         ],
-    }
+    )
 
 
 # The keys views.open and views.update take; a payload's view has more (id, state, hash...).
@@ -556,15 +548,13 @@ def time_modal_for_project(view: dict[str, Any], project_id: int | None) -> dict
 
 def message_attach_modal(context: ModalContext, file_names: list[str]) -> dict[str, Any]:
     listed = ", ".join(f"`{escape_mrkdwn(name)}`" for name in file_names)
-    return {
-        "type": "modal",
-        "callback_id": MESSAGE_ATTACH_VIEW,
-        "title": plain("Attach to Redmine"),
-        "submit": plain("Attach"),
-        "close": plain("Cancel"),
-        "private_metadata": context.encode(),
-        "blocks": [
+    return form_view(
+        MESSAGE_ATTACH_VIEW,
+        "Attach to Redmine",
+        "Attach",
+        context.encode(),
+        [
             section(f"The message's {_files(len(file_names))}: {listed}"),
             *_issue_target_blocks(),
         ],
-    }
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.blocks.common import Block, context, option, plain, section
+from bot.blocks.common import Block, context, form_view, option, plain, section
 from bot.slack import limits
 from bot.text import escape_mrkdwn
 
@@ -62,32 +62,28 @@ def link_modal(choices: Sequence[tuple[str, str]], metadata: str) -> dict[str, A
     blocks.append(
         context("From then on, replies in this thread become notes on the issue, as their authors.")
     )
-    return {
-        "type": "modal",
-        "callback_id": LINK_VIEW,
-        "title": plain("Link thread to issue"),
-        "submit": plain("Link"),
-        "close": plain("Cancel"),
-        "private_metadata": metadata,
-        "blocks": blocks,
-    }
+    return form_view(
+        LINK_VIEW,
+        "Link thread to issue",
+        "Link",
+        metadata,
+        blocks,
+    )
 
 
 def unlink_modal(issue_id: int, metadata: str) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": UNLINK_VIEW,
-        "title": plain("Unlink thread"),
-        "submit": plain("Unlink"),
-        "close": plain("Cancel"),
-        "private_metadata": metadata,
-        "blocks": [
+    return form_view(
+        UNLINK_VIEW,
+        "Unlink thread",
+        "Unlink",
+        metadata,
+        [
             section(
                 f"This thread is linked to #{issue_id}: its replies become notes there. "
                 "Unlink it? Notes already written stay in Redmine."
             )
         ],
-    }
+    )
 
 
 def linked_text(issue_id: int, subject: str, url: str, user_id: str) -> str:
