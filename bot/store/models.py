@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
@@ -88,15 +88,24 @@ class PollerState(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class DeliveredJournal(Base):
-    __tablename__ = "delivered_journals"
+class JournalDelivery:
+    """A journal told to one recipient (a channel, a person): once per recipient and journal.
 
-    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    Each table names its recipient column first; `recipient` says which it is."""
+
+    recipient: ClassVar[str]
     journal_id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True
     )
     issue_id: Mapped[int] = mapped_column(Integer)
     delivered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DeliveredJournal(JournalDelivery, Base):
+    __tablename__ = "delivered_journals"
+    recipient = "channel_id"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True, sort_order=-1)
 
 
 class IssueThread(Base):
@@ -183,17 +192,13 @@ class PersonalSettings(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class DeliveredDM(Base):
-    """A journal already told to a person in a DM: once per person and journal."""
+class DeliveredDM(JournalDelivery, Base):
+    """A journal already told to a person in a DM."""
 
     __tablename__ = "delivered_dms"
+    recipient = "slack_user_id"
 
-    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    journal_id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True
-    )
-    issue_id: Mapped[int] = mapped_column(Integer)
-    delivered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True, sort_order=-1)
 
 
 class DMThread(Base):

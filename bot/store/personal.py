@@ -12,7 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import DeliveredDM, DMThread, PersonalSettings, Subscription, utcnow
-from bot.store.repositories import _insert_ignoring_duplicates
+from bot.store.repositories import (
+    _insert_ignoring_duplicates,
+    delivered_among,
+    record_deliveries,
+)
 
 # What a person can be told, in the order App Home lists the toggles.
 NOTIFY_KINDS = ("assigned", "involved", "status", "mentions")
@@ -74,31 +78,12 @@ class PersonalRepository:
         await self.session.flush()
 
     async def delivered(self, slack_user_id: str, journal_ids: Iterable[int]) -> set[int]:
-        wanted = list(journal_ids)
-        if not wanted:
-            return set()
-        found = await self.session.execute(
-            select(DeliveredDM.journal_id).where(
-                DeliveredDM.slack_user_id == slack_user_id, DeliveredDM.journal_id.in_(wanted)
-            )
-        )
-        return set(found.scalars().all())
+        return await delivered_among(self.session, DeliveredDM, slack_user_id, journal_ids)
 
     async def record_delivered(
         self, slack_user_id: str, issue_id: int, journal_ids: Iterable[int]
     ) -> None:
-        now = utcnow()
-        rows = [
-            {
-                "slack_user_id": slack_user_id,
-                "journal_id": j,
-                "issue_id": issue_id,
-                "delivered_at": now,
-            }
-            for j in journal_ids
-        ]
-        if rows:
-            await self.session.execute(_insert_ignoring_duplicates(self.session, DeliveredDM, rows))
+        await record_deliveries(self.session, DeliveredDM, slack_user_id, issue_id, journal_ids)
 
     async def thread(self, slack_user_id: str, issue_id: int) -> DMThread | None:
         return await self.session.get(DMThread, (slack_user_id, issue_id))

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import (
+    DeliveredDM,
     DeliveredJournal,
     IssueThread,
     PollerState,
@@ -159,33 +160,52 @@ class PollerStateRepository:
         await self.session.flush()
 
 
+async def delivered_among(
+    session: AsyncSession,
+    table: type[DeliveredJournal | DeliveredDM],
+    recipient: str,
+    journal_ids: Iterable[int],
+) -> set[int]:
+    """Which of these journals the recipient (a channel or a person) was already told."""
+    wanted = list(journal_ids)
+    if not wanted:
+        return set()
+    found = await session.execute(
+        select(table.journal_id).where(
+            getattr(table, table.recipient) == recipient, table.journal_id.in_(wanted)
+        )
+    )
+    return set(found.scalars().all())
+
+
+async def record_deliveries(
+    session: AsyncSession,
+    table: type[DeliveredJournal | DeliveredDM],
+    recipient: str,
+    issue_id: int,
+    journal_ids: Iterable[int],
+) -> None:
+    """Remember the recipient was told these journals; one already remembered is kept."""
+    now = utcnow()
+    rows = [
+        {table.recipient: recipient, "journal_id": j, "issue_id": issue_id, "delivered_at": now}
+        for j in journal_ids
+    ]
+    if rows:
+        await session.execute(_insert_ignoring_duplicates(session, table, rows))
+
+
 class DeliveryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def delivered_journal_ids(self, channel_id: str, journal_ids: Iterable[int]) -> set[int]:
-        wanted = list(journal_ids)
-        if not wanted:
-            return set()
-        found = await self.session.execute(
-            select(DeliveredJournal.journal_id).where(
-                DeliveredJournal.channel_id == channel_id, DeliveredJournal.journal_id.in_(wanted)
-            )
-        )
-        return set(found.scalars().all())
+        return await delivered_among(self.session, DeliveredJournal, channel_id, journal_ids)
 
     async def record_delivered(
         self, channel_id: str, issue_id: int, journal_ids: Iterable[int]
     ) -> None:
-        now = utcnow()
-        rows = [
-            {"channel_id": channel_id, "journal_id": j, "issue_id": issue_id, "delivered_at": now}
-            for j in journal_ids
-        ]
-        if rows:
-            await self.session.execute(
-                _insert_ignoring_duplicates(self.session, DeliveredJournal, rows)
-            )
+        await record_deliveries(self.session, DeliveredJournal, channel_id, issue_id, journal_ids)
 
     async def get_thread(self, channel_id: str, issue_id: int) -> str | None:
         thread = await self.session.get(IssueThread, (channel_id, issue_id))
