@@ -10,11 +10,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Iterable
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.redmine.cache import TTLCache
 from bot.slack.messages import ThreadMessage
@@ -33,6 +34,19 @@ USER_TTL = 600.0  # a person's profile, remembered across requests for this long
 
 def _error(error: SlackApiError) -> str:
     return str(error.response.get("error", "unknown"))
+
+
+async def _read_field(
+    call: Awaitable[AsyncSlackResponse], method: str, field: str
+) -> dict[str, Any] | None:
+    """The object `field` of a read's answer; None (logged) when Slack refused the read."""
+    try:
+        answer = await call
+    except SlackApiError as error:
+        log.info("%s failed: %s", method, _error(error))
+        return None
+    value = answer.get(field)
+    return value if isinstance(value, dict) else None
 
 
 # Slack's answers when the bot may not read a channel it is not in: a private channel
@@ -96,13 +110,8 @@ class SlackReads:
         cached: dict[str, object] | None = self._users.get(user_id)
         if cached is not None:
             return cached
-        try:
-            answer = await self._client.users_info(user=user_id)
-        except SlackApiError as error:
-            log.info("users.info failed: %s", _error(error))
-            return None
-        user = answer.get("user")
-        if not isinstance(user, dict):
+        user = await _read_field(self._client.users_info(user=user_id), "users.info", "user")
+        if user is None:
             return None
         self._users.set(user_id, user)
         return user
@@ -191,13 +200,8 @@ class SlackReads:
         return messages[:THREAD_LIMIT]
 
     async def file(self, file_id: str) -> SlackFile | None:
-        try:
-            answer = await self._client.files_info(file=file_id)
-        except SlackApiError as error:
-            log.info("files.info failed: %s", _error(error))
-            return None
-        data = answer.get("file")
-        return SlackFile.from_api(data) if isinstance(data, dict) else None
+        data = await _read_field(self._client.files_info(file=file_id), "files.info", "file")
+        return SlackFile.from_api(data) if data is not None else None
 
     async def react(self, channel_id: str, ts: str, name: str) -> bool:
         """Add a reaction; a missing scope or an existing reaction is not an error."""
