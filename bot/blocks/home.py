@@ -179,23 +179,15 @@ def reminder_blocks(reminder: ReminderSet | None) -> list[Block]:
 
 def unlinked_home_view(reason: str) -> dict[str, object]:
     """The Home tab of a person Redmine does not know: why, and how to connect."""
-    return {
-        "type": "home",
-        "blocks": [
-            _header("Your Redmine"),
-            section(NOT_CONNECTED_TITLE),
-            section(reason),  # our own words (bot.people.identity), not Redmine's
-        ],
-    }
+    # The reason is our own words (bot.people.identity), not Redmine's.
+    return _short_home(section(NOT_CONNECTED_TITLE), section(reason))
 
 
 def home_error_view(message: str) -> dict[str, object]:
     """When Redmine could not be read: say so, keep the tab usable."""
-    return {
-        "type": "home",
-        "blocks": [
-            _header("Your Redmine"),
-            section(message),
-            context("Open this tab again to retry."),
-        ],
-    }
+    return _short_home(section(message), context("Open this tab again to retry."))
+
+
+def _short_home(*blocks: Block) -> dict[str, object]:
+    """A Home tab that only says something under the usual header."""
+    return {"type": "home", "blocks": [_header("Your Redmine"), *blocks]}

@@ -238,10 +238,19 @@ class IssueForm:
 
 
 @dataclass(frozen=True)
-class NoteForm:
+class IssueTargetForm:
+    """A message shortcut's form that names an existing issue: the note, time and attach forms."""
+
     context: ModalContext
     issue_id: int | None
     issue_error: str | None
+
+    def target_errors(self) -> dict[str, str]:
+        return {modals.ISSUE: self.issue_error} if self.issue_error else {}
+
+
+@dataclass(frozen=True)
+class NoteForm(IssueTargetForm):
     note: str
     private: bool
 
@@ -257,19 +266,14 @@ class NoteForm:
         )
 
     def errors(self) -> dict[str, str]:
-        errors: dict[str, str] = {}
-        if self.issue_error:
-            errors[modals.ISSUE] = self.issue_error
+        errors = self.target_errors()
         if not self.note:
             errors[modals.NOTE] = "The note is empty."
         return errors
 
 
 @dataclass(frozen=True)
-class TimeForm:
-    context: ModalContext
-    issue_id: int | None
-    issue_error: str | None
+class TimeForm(IssueTargetForm):
     hours: Decimal | None
     hours_error: str | None
     activity_id: int | None
@@ -303,9 +307,7 @@ class TimeForm:
         )
 
     def errors(self) -> dict[str, str]:
-        errors: dict[str, str] = {}
-        if self.issue_error:
-            errors[modals.ISSUE] = self.issue_error
+        errors = self.target_errors()
         if self.hours_error:
             errors[modals.HOURS] = self.hours_error
         if self.activity_id is None:
@@ -319,11 +321,7 @@ class TimeForm:
 
 
 @dataclass(frozen=True)
-class MessageAttachForm:
-    context: ModalContext
-    issue_id: int | None
-    issue_error: str | None
-
+class MessageAttachForm(IssueTargetForm):
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> MessageAttachForm:
         issue_id, issue_error = read_issue_target(view)
@@ -334,9 +332,7 @@ class MessageAttachForm:
         )
 
     def errors(self) -> dict[str, str]:
-        errors: dict[str, str] = {}
-        if self.issue_error:
-            errors[modals.ISSUE] = self.issue_error
+        errors = self.target_errors()
         if not self.context.file_ids:
             errors[modals.ISSUE] = (
                 "This form lost track of the message's files; use the shortcut again."
