@@ -9,6 +9,7 @@ from bot.redmine.base import ResourceGroup
 from bot.redmine.models import Attachment, Upload
 
 ATTACHMENT = "/attachments/{id}.json"
+UPLOADS = "/uploads.json"
 
 
 class Attachments(ResourceGroup):
@@ -42,9 +43,19 @@ class Uploads(ResourceGroup):
         size: int | None = None,
         content_type: str = "application/octet-stream",
     ) -> Upload:
-        """Stream a file to Redmine; attach it with `attachment_spec`."""
-        body = await self.client.upload(source, filename, size=size, content_type=content_type)
-        return Upload.model_validate(body)
+        """Stream a file to `POST /uploads.json`; attach it with `attachment_spec`.
+
+        The body is sent as it is read from `source`, never held in memory whole. Give
+        `size` when known: Redmine's server reads a Content-Length more reliably than a
+        chunked body.
+        """
+        headers = {"Content-Type": content_type}
+        if size is not None:
+            headers["Content-Length"] = str(size)
+        response = await self.client.request(
+            "POST", UPLOADS, params={"filename": filename}, content=source, headers=headers
+        )
+        return Upload.model_validate(response.json()["upload"])
 
 
 def attachment_spec(

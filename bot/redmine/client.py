@@ -373,29 +373,6 @@ class RedmineClient:
 
     # -- files ------------------------------------------------------------------------
 
-    async def upload(
-        self,
-        source: bytes | AsyncIterable[bytes],
-        filename: str,
-        *,
-        size: int | None = None,
-        content_type: str = "application/octet-stream",
-    ) -> dict[str, Any]:
-        """Stream bytes to `POST /uploads.json`; returns `{"id", "token"}`.
-
-        The body is sent as it is read from `source`, never held in memory whole. Give
-        `size` when known: Redmine's server reads a Content-Length more reliably than a
-        chunked body.
-        """
-        headers = {"Content-Type": content_type}
-        if size is not None:
-            headers["Content-Length"] = str(size)
-        response = await self.request(
-            "POST", "/uploads.json", params={"filename": filename}, content=source, headers=headers
-        )
-        upload: dict[str, Any] = response.json()["upload"]
-        return upload
-
     @asynccontextmanager
     async def stream(self, url_or_path: str) -> AsyncIterator[httpx.Response]:
         """Stream a download (an attachment's content_url) without reading it whole.
