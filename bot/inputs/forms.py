@@ -245,6 +245,13 @@ class IssueTargetForm:
     issue_id: int | None
     issue_error: str | None
 
+    @staticmethod
+    def target_fields(view: dict[str, Any]) -> dict[str, Any]:
+        """The fields every such form reads alike: its context, the issue, why it is not one."""
+        issue_id, issue_error = read_issue_target(view)
+        context = ModalContext.decode(view.get("private_metadata"))
+        return {"context": context, "issue_id": issue_id, "issue_error": issue_error}
+
     def target_errors(self) -> dict[str, str]:
         return {modals.ISSUE: self.issue_error} if self.issue_error else {}
 
@@ -256,11 +263,8 @@ class NoteForm(IssueTargetForm):
 
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> NoteForm:
-        issue_id, issue_error = read_issue_target(view)
         return cls(
-            context=ModalContext.decode(view.get("private_metadata")),
-            issue_id=issue_id,
-            issue_error=issue_error,
+            **cls.target_fields(view),
             note=text_value(view, modals.NOTE),
             private=modals.PRIVATE_NOTE in checked_values(view, modals.PRIVATE),
         )
@@ -284,7 +288,6 @@ class TimeForm(IssueTargetForm):
     def from_view(cls, view: dict[str, Any]) -> TimeForm:
         context = ModalContext.decode(view.get("private_metadata"))
         view = modals.unscoped_view(view, context.project_id)  # the scoped activity
-        issue_id, issue_error = read_issue_target(view)
         hours_text = text_value(view, modals.HOURS)
         hours: Decimal | None = None
         hours_error: str | None = None
@@ -296,9 +299,7 @@ class TimeForm(IssueTargetForm):
             except UsageError as error:
                 hours_error = error.message
         return cls(
-            context=ModalContext.decode(view.get("private_metadata")),
-            issue_id=issue_id,
-            issue_error=issue_error,
+            **cls.target_fields(view),
             hours=hours,
             hours_error=hours_error,
             activity_id=selected_int(view, modals.ACTIVITY),
@@ -324,12 +325,7 @@ class TimeForm(IssueTargetForm):
 class MessageAttachForm(IssueTargetForm):
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> MessageAttachForm:
-        issue_id, issue_error = read_issue_target(view)
-        return cls(
-            context=ModalContext.decode(view.get("private_metadata")),
-            issue_id=issue_id,
-            issue_error=issue_error,
-        )
+        return cls(**cls.target_fields(view))
 
     def errors(self) -> dict[str, str]:
         errors = self.target_errors()

@@ -108,13 +108,19 @@ class DeliveredJournal(JournalDelivery, Base):
     channel_id: Mapped[str] = mapped_column(String(32), primary_key=True, sort_order=-1)
 
 
-class IssueThread(Base):
-    __tablename__ = "issue_threads"
+class ThreadOfIssue:
+    """The Slack message whose thread gathers one issue for one recipient (a channel,
+    a person's DM); each table names its recipient column first."""
 
-    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     issue_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     thread_ts: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IssueThread(ThreadOfIssue, Base):
+    __tablename__ = "issue_threads"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True, sort_order=-1)
 
 
 class ImportedReply(Base):
@@ -201,16 +207,13 @@ class DeliveredDM(JournalDelivery, Base):
     slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True, sort_order=-1)
 
 
-class DMThread(Base):
+class DMThread(ThreadOfIssue, Base):
     """The message in a person's DM whose thread gathers everything about one issue."""
 
     __tablename__ = "dm_threads"
 
-    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    issue_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    channel_id: Mapped[str] = mapped_column(String(32))
-    thread_ts: Mapped[str] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True, sort_order=-1)
+    channel_id: Mapped[str] = mapped_column(String(32))  # the DM's channel
 
 
 class ScheduledSend(Base):
