@@ -100,3 +100,6 @@ def configure_logging(level: str, secrets: Iterable[str], *, stream: TextIO | No
         logger.handlers.clear()
         logger.propagate = True
         logger.setLevel(logging.NOTSET)  # follow the root level until uvicorn sets its own
+    # Alembic names each of its plugins at INFO on every start; the migrations it runs
+    # (alembic.runtime.migration) are what an operator wants to read.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+import aiohttp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
@@ -99,22 +100,47 @@ class Asked:
 
     async def say(self, text: str) -> None:
         """Only the person sees it: through `respond` where the request has one."""
-        if self.respond is None or not self.respond.response_url:
+        if not await self._respond(text=text, response_type="ephemeral", replace_original=False):
             await self.tell(text)
-            return
-        await self.respond(text=text, response_type="ephemeral", replace_original=False)
 
     async def show(self, text: str, blocks: list[Block]) -> None:
         """Blocks only the person sees, through `respond`."""
-        if self.respond is not None:
-            await self.respond(response_type="ephemeral", text=text, blocks=blocks)
+        if self.respond is None:
+            return
+        if not await self._respond(response_type="ephemeral", text=text, blocks=blocks):
+            await tell(self.client, self.channel_id, self.user_id, text, blocks)
 
     async def announce(self, text: str, blocks: list[Block]) -> None:
         """Everyone in the request's channel sees it, through `respond` (a command's)."""
-        if self.respond is not None:
-            await self.respond(
-                response_type="in_channel", replace_original=False, text=text, blocks=blocks
-            )
+        if self.respond is None:
+            return
+        answer = {"response_type": "in_channel", "replace_original": False}
+        if await self._respond(text=text, blocks=blocks, **answer):
+            return
+        if self.channel_id:
+            await self.client.chat_postMessage(channel=self.channel_id, text=text, blocks=blocks)
+        else:
+            await tell(self.client, None, self.user_id, text, blocks)
+
+    async def _respond(self, **message: Any) -> bool:
+        """Answer through the request's response_url; False when it did not take the answer.
+
+        A response_url serves 5 answers within 30 minutes
+        (api.slack.com/interactivity/handling#message_responses): one that is spent or
+        unreachable must not turn work already done in Redmine into "something went
+        wrong", so the caller answers through the Web API instead.
+        """
+        if self.respond is None or not self.respond.response_url:
+            return False
+        try:
+            answer = await self.respond(**message)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.info("response_url did not answer (%s); using the Web API", error)
+            return False
+        if answer.status_code >= 400:
+            log.info("response_url refused (HTTP %s); using the Web API", answer.status_code)
+            return False
+        return True
 
     async def tell(self, text: str) -> None:
         """Ephemeral in the request's channel, else a direct message."""
@@ -216,17 +242,25 @@ async def answering_failures(
         await say(describe(error))
 
 
-async def tell(client: AsyncWebClient, channel_id: str | None, user_id: str, text: str) -> None:
+async def tell(
+    client: AsyncWebClient,
+    channel_id: str | None,
+    user_id: str,
+    text: str,
+    blocks: list[Block] | None = None,
+) -> None:
     """Say something only `user_id` sees: ephemeral in the channel, else a direct message."""
     if channel_id:
         try:
-            await client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
+            await client.chat_postEphemeral(
+                channel=channel_id, user=user_id, text=text, blocks=blocks
+            )
             return
         except SlackApiError as error:
             log.info(
                 "ephemeral in %s failed (%s); sending a DM", channel_id, error.response.get("error")
             )
-    await client.chat_postMessage(channel=user_id, text=text)
+    await client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
 
 
 async def tell_in_thread(

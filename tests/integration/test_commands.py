@@ -11,6 +11,8 @@ from bot.people.identity import LOCKED, NO_EMAIL, NO_MATCH
 from bot.slack.web.reads import MAX_NAME_LOOKUPS
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService, response_text
+from tests.support.fakeslack import free_port
+from tests.support.signing import command_body
 
 
 def unique(prefix: str) -> str:
@@ -57,6 +59,32 @@ def test_create_one_liner_is_authored_by_the_slack_user(service: RunningService)
     assert issue["author"]["id"] == service.seed.users["bob"].id
     assert issue["project"]["id"] == service.seed.projects["alpha"]
     assert f"/issues/{issue['id']}" in response_text(answer)
+
+
+def test_a_spent_response_url_still_answers_and_the_issue_is_not_called_a_failure(
+    service: RunningService,
+) -> None:
+    # A response_url serves 5 answers within 30 minutes
+    # (api.slack.com/interactivity/handling#message_responses); here it cannot be reached
+    # at all. The issue is created all the same, so the answer must say so, through the
+    # Web API, and never "something went wrong".
+    subject = unique("Spent response url")
+    body = command_body(
+        f"create alpha {subject}",
+        user_id="UBOB",
+        channel_id="CPUBLIC",
+        response_url=f"http://127.0.0.1:{free_port()}/spent",
+        trigger_id="T.trigger.spent",
+    )
+    service.fake.issue_trigger("T.trigger.spent")
+    assert service.post(body).status_code == 200
+    [posted] = service.fake.wait_for("chat.postMessage", lambda c: subject in str(c.args))
+    [issue] = rm.issues_with_subject(service.seed, subject)
+    assert posted.args["channel"] == "CPUBLIC"
+    assert f"/issues/{issue['id']}" in str(posted.args["blocks"])
+    assert issue["author"]["id"] == service.seed.users["bob"].id
+    ephemerals = [c.args.get("text", "") for c in service.fake.of("chat.postEphemeral")]
+    assert not any("went wrong" in text for text in ephemerals)
 
 
 def test_a_subject_with_ampersands_lands_as_typed(service: RunningService) -> None:
