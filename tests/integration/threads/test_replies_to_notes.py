@@ -17,6 +17,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,21 @@ def issue_with_thread(
     nudge(service, issue["id"])
     service.fake.wait_for("chat.postMessage", lambda c: title in str(c.args), timeout=20)
     return issue["id"], thread_of(tmp_path, channel, issue["id"])
+
+
+@dataclass(frozen=True)
+class TwoWayThread:
+    """An issue's card in CPUBLIC, under a `replies:on` subscription to alpha."""
+
+    issue_id: int
+    thread_ts: str
+
+
+@pytest.fixture
+def two_way(synced: RunningService, tmp_path: Path) -> TwoWayThread:
+    synced.command("subscribe alpha replies:on")
+    synced.wait_response()
+    return TwoWayThread(*issue_with_thread(synced, tmp_path))
 
 
 def message_event(
@@ -193,11 +209,9 @@ def test_reply_becomes_a_note_as_its_author_with_its_file_and_no_echo(
 
 
 def test_a_reply_from_someone_redmine_does_not_know_is_refused_to_them_only(
-    synced: RunningService, tmp_path: Path
+    synced: RunningService, two_way: TwoWayThread
 ) -> None:
-    synced.command("subscribe alpha replies:on")
-    synced.wait_response()
-    issue_id, thread_ts = issue_with_thread(synced, tmp_path)
+    issue_id, thread_ts = two_way.issue_id, two_way.thread_ts
     marker = uuid.uuid4().hex[:8]
     send_event(synced, message_event("CPUBLIC", "USTRANGER", f"stranger {marker}", thread_ts))
     [told] = synced.fake.wait_for("chat.postEphemeral")
@@ -209,11 +223,9 @@ def test_a_reply_from_someone_redmine_does_not_know_is_refused_to_them_only(
 
 
 def test_a_retried_event_and_a_second_delivery_of_the_message_make_one_note(
-    synced: RunningService, tmp_path: Path
+    synced: RunningService, two_way: TwoWayThread
 ) -> None:
-    synced.command("subscribe alpha replies:on")
-    synced.wait_response()
-    issue_id, thread_ts = issue_with_thread(synced, tmp_path)
+    issue_id, thread_ts = two_way.issue_id, two_way.thread_ts
     marker = uuid.uuid4().hex[:8]
     reply = message_event("CPUBLIC", "UBOB", f"once {marker}", thread_ts)
     send_event(synced, reply, event_id="EvRETRY" + marker)
@@ -226,11 +238,9 @@ def test_a_retried_event_and_a_second_delivery_of_the_message_make_one_note(
 
 
 def test_bot_messages_and_messages_outside_issue_threads_are_never_imported(
-    synced: RunningService, tmp_path: Path
+    synced: RunningService, two_way: TwoWayThread
 ) -> None:
-    synced.command("subscribe alpha replies:on")
-    synced.wait_response()
-    issue_id, thread_ts = issue_with_thread(synced, tmp_path)
+    issue_id, thread_ts = two_way.issue_id, two_way.thread_ts
     marker = uuid.uuid4().hex[:8]
     # java-slack-sdk json-logs/samples/events/MessageBotPayload.json: subtype bot_message, bot_id.
     send_event(
@@ -312,11 +322,9 @@ def wait_until(check: Any, what: str, timeout: float = 20) -> None:
 
 
 def test_an_edit_and_a_delete_in_slack_follow_the_note(
-    synced: RunningService, tmp_path: Path
+    synced: RunningService, two_way: TwoWayThread
 ) -> None:
-    synced.command("subscribe alpha replies:on")
-    synced.wait_response()
-    issue_id, thread_ts = issue_with_thread(synced, tmp_path)
+    issue_id, thread_ts = two_way.issue_id, two_way.thread_ts
     marker = uuid.uuid4().hex[:8]
     # alice is a Manager in alpha: her role may edit notes (see the refusal test for bob).
     reply = message_event("CPUBLIC", "UALICE", f"first {marker}", thread_ts)
@@ -339,11 +347,9 @@ def test_an_edit_and_a_delete_in_slack_follow_the_note(
 
 
 def test_deleting_a_reply_whose_note_carries_a_file_marks_it(
-    synced: RunningService, tmp_path: Path
+    synced: RunningService, two_way: TwoWayThread
 ) -> None:
-    synced.command("subscribe alpha replies:on")
-    synced.wait_response()
-    issue_id, thread_ts = issue_with_thread(synced, tmp_path)
+    issue_id, thread_ts = two_way.issue_id, two_way.thread_ts
     synced.fake.add_file("F0KEEP1", "keep.txt", b"kept in Redmine\n")
     marker = uuid.uuid4().hex[:8]
     reply = message_event(
@@ -367,11 +373,9 @@ def test_deleting_a_reply_whose_note_carries_a_file_marks_it(
 
 
 def test_an_edit_redmine_refuses_is_told_to_the_author_and_the_note_stays(
-    synced: RunningService, tmp_path: Path
+    synced: RunningService, two_way: TwoWayThread
 ) -> None:
-    synced.command("subscribe alpha replies:on")
-    synced.wait_response()
-    issue_id, thread_ts = issue_with_thread(synced, tmp_path)
+    issue_id, thread_ts = two_way.issue_id, two_way.thread_ts
     marker = uuid.uuid4().hex[:8]
     # bob is a Developer: Redmine 5's default Developer role may add notes but not edit
     # them (PUT /journals/:id.json answers 403 for him).
@@ -386,11 +390,9 @@ def test_an_edit_redmine_refuses_is_told_to_the_author_and_the_note_stays(
 
 
 def test_an_edit_of_a_note_deleted_in_redmine_is_told_to_the_author(
-    synced: RunningService, tmp_path: Path
+    synced: RunningService, two_way: TwoWayThread
 ) -> None:
-    synced.command("subscribe alpha replies:on")
-    synced.wait_response()
-    issue_id, thread_ts = issue_with_thread(synced, tmp_path)
+    issue_id, thread_ts = two_way.issue_id, two_way.thread_ts
     marker = uuid.uuid4().hex[:8]
     reply = message_event("CPUBLIC", "UALICE", f"to be refused {marker}", thread_ts)
     send_event(synced, reply)
@@ -406,11 +408,9 @@ def test_an_edit_of_a_note_deleted_in_redmine_is_told_to_the_author(
 
 
 def test_a_file_over_redmines_limit_is_named_to_the_author_and_the_note_still_goes_in(
-    synced: RunningService, tmp_path: Path
+    synced: RunningService, two_way: TwoWayThread
 ) -> None:
-    synced.command("subscribe alpha replies:on")
-    synced.wait_response()
-    issue_id, thread_ts = issue_with_thread(synced, tmp_path)
+    issue_id, thread_ts = two_way.issue_id, two_way.thread_ts
     # Redmine's default attachment_max_size is 5 MB (REDMINE-FACTS, Uploads).
     synced.fake.add_file(
         "F0HUGE1", "huge.bin", b"\0" * (5 * 1024 * 1024 + 1), "application/octet-stream"

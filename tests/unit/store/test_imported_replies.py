@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.store import db
 from bot.store.replies import ImportedReplyRepository, JournalSeen
 from bot.store.repositories import DeliveryRepository, SubscriptionRepository
-from tests.databases import BACKENDS, empty_postgres
-
-
-@pytest.fixture(params=BACKENDS)
-async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    if request.param == "postgres":
-        url = request.getfixturevalue("postgres_url")
-        await empty_postgres(url)
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'replies.sqlite3'}"
-    engine = db.create_engine(url)
-    await db.migrate(engine)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return db.session_factory(engine)
 
 
 async def claim(sessions: async_sessionmaker[AsyncSession], ts: str, notes: str = "on it") -> bool:

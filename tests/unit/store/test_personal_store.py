@@ -3,35 +3,17 @@ one thread per person and issue, and the subscriptions a person created."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.store import db
 from bot.store.personal import PersonalRepository, Preferences
 from bot.store.repositories import SubscriptionRepository
-from tests.databases import BACKENDS, empty_postgres
 
 
-@pytest.fixture(params=BACKENDS)
-async def sessions(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    if request.param == "postgres":
-        url = request.getfixturevalue("postgres_url")
-        await empty_postgres(url)
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'store.sqlite3'}"
-    engine: AsyncEngine = db.create_engine(url)
-    await db.migrate(engine)
+async def test_migration_makes_the_personal_tables(engine: AsyncEngine) -> None:
     async with engine.connect() as connection:
         tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
     assert {"personal_settings", "delivered_dms", "dm_threads"} <= tables
-    yield db.session_factory(engine)
-    await engine.dispose()
 
 
 async def test_settings_default_to_everything_on_and_round_trip(

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
@@ -18,25 +16,6 @@ from bot.store.repositories import (
     SubscriptionRepository,
     UserLinkRepository,
 )
-from tests.databases import BACKENDS, empty_postgres
-
-
-@pytest.fixture(params=BACKENDS)
-async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    if request.param == "postgres":
-        url = request.getfixturevalue("postgres_url")
-        await empty_postgres(url)
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'store.sqlite3'}"
-    engine = db.create_engine(url)
-    await db.migrate(engine)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return db.session_factory(engine)
 
 
 async def test_migrate_creates_every_table_and_is_idempotent(engine: AsyncEngine) -> None:
