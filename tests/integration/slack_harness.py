@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +73,38 @@ class RunningService:
             content=body.encode(),
             headers=headers or signed_headers(body),
         )
+
+    def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None
+    ) -> httpx.Response:
+        """An Events API callback as Slack sends it, JSON and signed: the envelope of
+        api.slack.com/apis/events-api and slackapi/java-slack-sdk json-logs/samples/events;
+        `retry` adds Slack's redelivery headers (X-Slack-Retry-Num / X-Slack-Retry-Reason)."""
+        body = json.dumps(
+            {
+                "token": "legacy-unused",
+                "team_id": "T1",
+                "api_app_id": "A1",
+                "type": "event_callback",
+                "event_id": event_id or "Ev" + uuid.uuid4().hex[:10].upper(),
+                "event_time": int(time.time()),
+                "authorizations": [
+                    {
+                        "team_id": "T1",
+                        "user_id": "UBOT",
+                        "is_bot": True,
+                        "is_enterprise_install": False,
+                    }
+                ],
+                "is_ext_shared_channel": False,
+                "event_context": "4-eyJldCI6Im1lc3NhZ2UifQ",
+                "event": event,
+            }
+        )
+        headers = signed_headers(body, content_type="application/json")
+        if retry is not None:
+            headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        return self.post(body, headers=headers)
 
     def command(
         self,

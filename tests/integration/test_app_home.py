@@ -11,32 +11,22 @@ from typing import Any
 from bot.blocks.home import HOME_LIST_ACTION, HOME_NOTIFY_ACTION, NOT_CONNECTED_TITLE
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService
-from tests.support.signing import signed_headers
 
 
 def open_home(service: RunningService, user: str, **event: Any) -> None:
     """The app_home_opened event inside the Events API envelope, as in the API reference
     (docs.slack.dev/reference/events/app_home_opened) and java-slack-sdk
     json-logs/samples/events/AppHomeOpenedPayload.json; without `view` the first time."""
-    body = json.dumps(
+    answer = service.event(
         {
-            "token": "legacy-unused",
-            "team_id": "T1",
-            "api_app_id": "A1",
-            "type": "event_callback",
-            "event_id": "Ev" + uuid.uuid4().hex[:10],
-            "event_time": int(time.time()),
-            "event": {
-                "type": "app_home_opened",
-                "user": user,
-                "channel": "D" + user,
-                "tab": "home",
-                "event_ts": f"{time.time():.6f}",
-                **event,
-            },
+            "type": "app_home_opened",
+            "user": user,
+            "channel": "D" + user,
+            "tab": "home",
+            "event_ts": f"{time.time():.6f}",
+            **event,
         }
     )
-    answer = service.post(body, headers=signed_headers(body, content_type="application/json"))
     assert answer.status_code == 200
 
 

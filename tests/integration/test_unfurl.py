@@ -12,32 +12,22 @@ import pytest
 
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService
-from tests.support.signing import signed_headers
 
 
 def link_shared(service: RunningService, urls: list[str], **event: Any) -> None:
-    body = json.dumps(
+    answer = service.event(
         {
-            "token": "legacy-unused",
-            "team_id": "T1",
-            "api_app_id": "A1",
-            "type": "event_callback",
-            "event_id": "Ev" + uuid.uuid4().hex[:10],
-            "event_time": int(time.time()),
-            "event": {
-                "type": "link_shared",
-                "channel": "CPUBLIC",
-                "is_bot_user_member": True,
-                "user": "UALICE",
-                "message_ts": "1700000000.000001",
-                "unfurl_id": "C123456.1700000000.000001.abc",
-                "source": "conversations_history",
-                "links": [{"domain": "127.0.0.1", "url": url} for url in urls],
-                **event,
-            },
+            "type": "link_shared",
+            "channel": "CPUBLIC",
+            "is_bot_user_member": True,
+            "user": "UALICE",
+            "message_ts": "1700000000.000001",
+            "unfurl_id": "C123456.1700000000.000001.abc",
+            "source": "conversations_history",
+            "links": [{"domain": "127.0.0.1", "url": url} for url in urls],
+            **event,
         }
     )
-    answer = service.post(body, headers=signed_headers(body, content_type="application/json"))
     assert answer.status_code == 200
 
 

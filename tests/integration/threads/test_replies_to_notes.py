@@ -12,7 +12,6 @@ messages"). Redeliveries carry `X-Slack-Retry-Num` / `X-Slack-Retry-Reason`
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 import uuid
@@ -33,7 +32,6 @@ from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService, settings_for
 from tests.redmine_server import Seed
 from tests.support.fakeslack import FakeSlack, ServerThread
-from tests.support.signing import signed_headers
 
 WEBHOOK_SECRET = "threads-webhook-secret"
 
@@ -130,27 +128,8 @@ def send_event(
     event_id: str | None = None,
     retry: int | None = None,
 ) -> httpx.Response:
-    body = json.dumps(
-        {
-            "token": "legacy-unused",
-            "team_id": "T1",
-            "api_app_id": "A1",
-            "type": "event_callback",
-            "event_id": event_id or "Ev" + uuid.uuid4().hex[:10].upper(),
-            "event_time": int(time.time()),
-            "authorizations": [
-                {"team_id": "T1", "user_id": "UBOT", "is_bot": True, "is_enterprise_install": False}
-            ],
-            "is_ext_shared_channel": False,
-            "event_context": "4-eyJldCI6Im1lc3NhZ2UifQ",
-            "event": event,
-        }
-    )
-    headers = signed_headers(body, content_type="application/json")
-    if retry is not None:
-        headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
     started = time.monotonic()
-    answer = service.post(body, headers=headers)
+    answer = service.event(event, event_id=event_id, retry=retry)
     assert answer.status_code == 200
     assert time.monotonic() - started < 3.0  # Slack's ack window
     return answer
