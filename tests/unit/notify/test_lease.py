@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -19,8 +17,6 @@ from bot.notify.lease import (
     pid_space,
     process_start,
 )
-from bot.store import db
-from tests.databases import BACKENDS, empty_postgres
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -31,22 +27,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@pytest.fixture(params=BACKENDS)
-async def two_workers(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[tuple[Sessions, Sessions]]:
-    if request.param == "postgres":
-        url = request.getfixturevalue("postgres_url")
-        await empty_postgres(url)
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'shared.sqlite3'}"
-    first, second = db.create_engine(url), db.create_engine(url)
-    await db.migrate(first)
-    yield db.session_factory(first), db.session_factory(second)
-    await first.dispose()
-    await second.dispose()
 
 
 async def test_one_holder_at_a_time_until_released(two_workers: tuple[Sessions, Sessions]) -> None:

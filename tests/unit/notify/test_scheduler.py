@@ -6,19 +6,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.recurrence import WORKDAYS, key_at, last_occurrence, zone_name, zone_named
 from bot.notify.lease import NotifyLeaseHolder
 from bot.notify.scheduler import Scheduler
-from bot.store import db
 from bot.store.models import ScheduledSend
 from bot.store.schedules import ScheduleRepository
-from tests.databases import BACKENDS, empty_postgres
 
 Sessions = async_sessionmaker[AsyncSession]
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -68,22 +64,6 @@ def test_zones_are_stored_by_name_or_offset() -> None:
     assert offset.utcoffset(None) == -timedelta(hours=3, minutes=30)
     assert zone_name(offset) == "UTC-03:30"
     assert zone_named("Mars/Olympus") == UTC
-
-
-@pytest.fixture(params=BACKENDS)
-async def two_workers(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[tuple[Sessions, Sessions]]:
-    if request.param == "postgres":
-        url = request.getfixturevalue("postgres_url")
-        await empty_postgres(url)
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'shared.sqlite3'}"
-    first, second = db.create_engine(url), db.create_engine(url)
-    await db.migrate(first)
-    yield db.session_factory(first), db.session_factory(second)
-    await first.dispose()
-    await second.dispose()
 
 
 class Recorder:
