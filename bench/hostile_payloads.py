@@ -9,7 +9,9 @@ Slack and the service in this process, then sends:
 - unsigned odd bodies (`payload=[]`, `payload=null`, `payload=7`, a JSON list, 100,000-deep
   nesting) and a signed one whose timestamp is `abc`;
 - one unsigned 1 MB body, counting the bytes it writes to the log (INFO, the default);
-- the same signed `/redmine create` three times, counting the issues it makes.
+- the same signed `/redmine create` three times, counting the issues it makes;
+- the three Slack-shaped payloads that once ended in a traceback (tests/support/malformed.py),
+  unchanged, counting tracebacks.
 Prints one table. Run it on a checkout of the code before a change to compare.
 """
 
@@ -37,6 +39,7 @@ from tests.integration.slack_harness import add_slack_users, settings_for
 from tests.redmine_server import seed, start_redmine
 from tests.support.fakeslack import ServerThread, start_fake_slack
 from tests.support.jsonpaths import json_paths
+from tests.support.malformed import KNOWN_MALFORMED
 from tests.support.signing import command_body, signed_headers
 
 NOBODY = "USTRANGER"
@@ -208,6 +211,16 @@ def run(
     time.sleep(3.0)
     issues = len(rm.issues_with_subject(data, subject))
 
+    meter.tracebacks = 0
+    for make in KNOWN_MALFORMED.values():
+        payload = make()
+        payload["user"]["id"] = NOBODY
+        payload["response_url"] = response_url
+        body = urlencode({"payload": json.dumps(payload)})
+        post(http, url, body, signed_headers(body, content_type=form["Content-Type"]))
+    time.sleep(2.0)
+    known_tracebacks = meter.tracebacks
+
     return [
         ("malformed payloads sent", str(sent)),
         ("  HTTP 5xx", str(five_xx)),
@@ -217,6 +230,8 @@ def run(
         ("  HTTP 5xx", str(sum(s >= 500 for s in unauthenticated))),
         ("log bytes for an unsigned 1 MB body", str(megabyte_log)),
         ("issues from 3 identical signed creates", str(issues)),
+        ("once-fatal payloads sent (issue 22)", str(len(KNOWN_MALFORMED))),
+        ("  tracebacks in the log", str(known_tracebacks)),
     ]
 
 

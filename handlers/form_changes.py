@@ -23,6 +23,7 @@ from bot.blocks.modals import IssueFormState
 from bot.domain.issue_fields import IssueFields
 from bot.inputs.forms import IssueForm
 from bot.inputs.grammar import ascii_int
+from bot.inputs.views import readable_view
 from bot.people.identity import NotLinked
 from bot.redmine.errors import RedmineError
 from bot.slack.door.payloads import BlockActions
@@ -30,20 +31,30 @@ from handlers.asked import Asked
 
 log = logging.getLogger(__name__)
 
+# An action said to come from a form, sent without the form (Slack sends a view's actions
+# with their `view`: docs.slack.dev/reference/interaction-payloads/block_actions-payload).
+FORM_NOT_OPEN = "That form is no longer open here: open it again to go on."
+
 
 async def rebuild(asked: Asked, rebuilt: dict[str, Any], what: str) -> None:
     """Redraw an open form. The hash makes Slack refuse this update if a newer one already
     landed (the person moved on): that is no failure, only logged."""
     view = form_view(asked)
     try:
-        await asked.client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=rebuilt)
+        await asked.client.views_update(view_id=view["id"], hash=view.get("hash"), view=rebuilt)
     except SlackApiError as error:
         log.info("%s not rebuilt: %s", what, error.response.get("error"))
 
 
 def form_view(asked: Asked) -> dict[str, Any]:
-    view = asked.body.get("view")
-    return view if isinstance(view, dict) else {}
+    return readable_view(asked.body.get("view"))
+
+
+def open_form_view(asked: Asked) -> dict[str, Any] | None:
+    """The form the action came from, when it came with one Slack could redraw."""
+    view = form_view(asked)
+    view_id = view.get("id")
+    return view if isinstance(view_id, str) and view_id else None
 
 
 async def fields_for(asked: Asked, form: IssueForm) -> tuple[IssueFields | None, str | None]:
@@ -69,7 +80,10 @@ async def fields_for(asked: Asked, form: IssueForm) -> tuple[IssueFields | None,
 async def on_issue_field_change(ack: AsyncAck, asked: Asked) -> None:
     """The new-issue form: a project or tracker choice redraws the fields that depend on it."""
     await ack()
-    view = form_view(asked)
+    view = open_form_view(asked)
+    if view is None:
+        await asked.say(FORM_NOT_OPEN)
+        return
     form = IssueForm.from_view(view)
     project = (form.project_label or str(form.project_id), str(form.project_id))
     state = IssueFormState(
@@ -95,7 +109,10 @@ async def on_time_issue_named(ack: AsyncAck, asked: Asked) -> None:
     """The log-time form: the issue was typed (Enter) or picked; its project's
     activities become the activity options (options requests carry no state)."""
     await ack()
-    view = form_view(asked)
+    view = open_form_view(asked)
+    if view is None:
+        await asked.say(FORM_NOT_OPEN)
+        return
     if view.get("callback_id") != modals.MESSAGE_TIME_VIEW:
         return
     action = BlockActions.model_validate(asked.body).actions[0]

@@ -32,6 +32,7 @@ from bot.inputs.forms import (
     NoteForm,
     TimeForm,
 )
+from bot.inputs.views import readable_view
 from bot.redmine.models import Issue
 from handlers.asked import Asked, Say
 from handlers.message_reads import find_files, message_source, missing_permalink
@@ -40,8 +41,7 @@ REACTION = "ticket"  # on a message an issue was made from (reactions.add)
 
 
 def form_view(asked: Asked) -> dict[str, Any]:
-    view = asked.body.get("view")
-    return view if isinstance(view, dict) else {}
+    return readable_view(asked.body.get("view"))
 
 
 async def checked_target(

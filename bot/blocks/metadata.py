@@ -79,8 +79,10 @@ class ModalContext:
         )
 
     @classmethod
-    def decode(cls, text: str | None) -> ModalContext:
+    def decode(cls, text: object) -> ModalContext:
         """Only what encode() writes; anything else (not JSON, wrong types) is left out."""
+        if not isinstance(text, str):
+            return cls()
         try:
             data = json.loads(text or "{}")
         except (ValueError, RecursionError):  # deep nesting fits in 3000 characters

@@ -90,7 +90,7 @@ def scoped_errors(errors: dict[str, str], view: dict[str, Any]) -> dict[str, str
     real = {
         _scope_of(b["block_id"])[0]: b["block_id"]
         for b in view.get("blocks") or []
-        if isinstance(b.get("block_id"), str)
+        if isinstance(b, dict) and isinstance(b.get("block_id"), str)
     }
     return {real.get(key, key): message for key, message in errors.items()}
 

@@ -11,14 +11,15 @@ from typing import Any
 from bot.blocks import edit_modal, modals
 from bot.blocks.metadata import ModalContext
 from bot.inputs.grammar import ISSUE_ID, UsageError, ascii_int, parse_hours
+from bot.inputs.views import block_id_of, label_text, readable_view
 from bot.slack import limits
-from bot.slack.web.files import SlackFile
+from bot.slack.web.files import SlackFile, has_readable_size
 
 API_KEY_SHAPE = re.compile(r"^[0-9a-fA-F]{40}$")
 
 
 def _element(view: dict[str, Any], block_id: str) -> dict[str, Any]:
-    values = (view.get("state") or {}).get("values") or {}
+    values = readable_view(view)["state"]["values"]
     block = values.get(block_id) or {}
     element = block.get(block_id)
     if element is None and block:  # tolerate another action id in the block
@@ -31,8 +32,8 @@ def text_value(view: dict[str, Any], block_id: str) -> str:
 
 
 def selected_value(view: dict[str, Any], block_id: str) -> str | None:
-    option = _element(view, block_id).get("selected_option") or {}
-    value = option.get("value")
+    option = _element(view, block_id).get("selected_option")
+    value = option.get("value") if isinstance(option, dict) else None
     return str(value) if value else None
 
 
@@ -80,17 +81,32 @@ class ConnectForm:
         return {}
 
 
+def unreadable_files(names: list[str]) -> str:
+    return f"Slack sent {', '.join(names)} without a size that is a number: add it again."
+
+
 @dataclass(frozen=True)
 class AttachForm:
     context: ModalContext
     files: list[SlackFile]
+    unreadable: list[str]  # names of files whose description is not Slack's
 
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> AttachForm:
-        element = _element(view, modals.FILES)
+        listed = _element(view, modals.FILES).get("files")
+        files: list[SlackFile] = []
+        unreadable: list[str] = []
+        for data in listed if isinstance(listed, list) else []:
+            if isinstance(data, dict) and has_readable_size(data):
+                files.append(SlackFile.from_api(data))
+            else:
+                unreadable.append(
+                    SlackFile.from_api(data).name if isinstance(data, dict) else "a file"
+                )
         return cls(
             context=ModalContext.decode(view.get("private_metadata")),
-            files=[SlackFile.from_api(f) for f in element.get("files") or []],
+            files=files,
+            unreadable=unreadable,
         )
 
     def errors(self) -> dict[str, str]:
@@ -98,6 +114,8 @@ class AttachForm:
             return {
                 modals.FILES: "This form lost track of its issue; run `/redmine attach <id>` again."
             }
+        if self.unreadable:
+            return {modals.FILES: unreadable_files(self.unreadable)}
         if not self.files:
             return {modals.FILES: "Add at least one file."}
         return {}
@@ -107,8 +125,12 @@ class AttachForm:
 
 
 def checked_values(view: dict[str, Any], block_id: str) -> frozenset[str]:
-    options = _element(view, block_id).get("selected_options") or []
-    return frozenset(str(o.get("value")) for o in options if o.get("value"))
+    options = _element(view, block_id).get("selected_options")
+    return frozenset(
+        str(o["value"])
+        for o in (options if isinstance(options, list) else [])
+        if isinstance(o, dict) and o.get("value")
+    )
 
 
 def selected_date(view: dict[str, Any], block_id: str) -> date | None:
@@ -121,12 +143,13 @@ def selected_date(view: dict[str, Any], block_id: str) -> date | None:
 
 
 def block_labels(view: dict[str, Any]) -> dict[str, str]:
-    """block_id -> its label's text, for error messages naming a field."""
-    return {
-        str(b["block_id"]): str((b.get("label") or {}).get("text") or b["block_id"])
-        for b in view.get("blocks") or []
-        if b.get("block_id")
-    }
+    """block_id -> its label's text, for error messages naming a field. A block without
+    an id names no field; one without a readable label is named by its id."""
+    labels: dict[str, str] = {}
+    for block in readable_view(view)["blocks"]:
+        if block_id := block_id_of(block):
+            labels[block_id] = label_text(block) or block_id
+    return labels
 
 
 ISSUE_TARGET_MISSING = "Type the issue's number, or choose one of your issues."
@@ -164,9 +187,10 @@ class IssueForm:
 
     @classmethod
     def from_view(cls, view: dict[str, Any]) -> IssueForm:
+        view = readable_view(view)
         context = ModalContext.decode(view.get("private_metadata"))
         view = modals.unscoped_view(view, context.project_id)
-        values = (view.get("state") or {}).get("values") or {}
+        values = view["state"]["values"]
         labels = block_labels(view)
         custom: dict[int, str] = {}
         custom_labels: dict[int, str] = {}
@@ -176,14 +200,13 @@ class IssueForm:
             field_id = ascii_int(block_id.removeprefix(modals.CUSTOM_FIELD_PREFIX))
             if block_id.startswith(modals.CUSTOM_FIELD_PREFIX) and field_id is not None:
                 element = _element(view, block_id)
-                chosen = (element.get("selected_option") or {}).get("value")
+                chosen = selected_value(view, block_id)
                 custom[field_id] = str(chosen or element.get("value") or "").strip()
                 custom_labels[field_id] = labels.get(block_id, block_id)
-        project_option = _element(view, modals.ISSUE_PROJECT).get("selected_option") or {}
         return cls(
             context=context,
             project_id=selected_int(view, modals.ISSUE_PROJECT),
-            project_label=str((project_option.get("text") or {}).get("text") or "") or None,
+            project_label=_option_label(_element(view, modals.ISSUE_PROJECT)),
             tracker_id=selected_int(view, modals.ISSUE_TRACKER),
             subject=text_value(view, modals.SUBJECT),
             description=text_value(view, modals.DESCRIPTION),
@@ -364,6 +387,13 @@ class EditForm:
             no_due_date=edit_modal.NO_DUE_DATE in checked_values(view, edit_modal.EDIT_NO_DUE_DATE),
             done_ratio=_done_ratio(selected_value(view, edit_modal.EDIT_DONE_RATIO)),
         )
+
+
+def _option_label(element: dict[str, Any]) -> str | None:
+    option = element.get("selected_option")
+    text = option.get("text") if isinstance(option, dict) else None
+    label = text.get("text") if isinstance(text, dict) else None
+    return label if isinstance(label, str) and label else None
 
 
 def _done_ratio(value: str | None) -> int | None:

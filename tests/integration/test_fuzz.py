@@ -26,11 +26,15 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
+from bot.blocks import modals
 from bot.blocks.issues import SEARCH_MORE_ACTION, encode_search_page
+from bot.inputs.forms import NO_PROJECT, unreadable_files
+from handlers.form_changes import FORM_NOT_OPEN
 from tests.fixtures import load
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService
 from tests.support.jsonpaths import json_paths
+from tests.support.malformed import KNOWN_MALFORMED
 from tests.support.signing import command_body, signed_headers
 
 # Someone with no Redmine account: even a payload that survives breaking cannot write.
@@ -189,6 +193,7 @@ def _card_edit_submission() -> dict[str, Any]:
 
 
 INTERACTIONS = {
+    **KNOWN_MALFORMED,
     "block_actions": lambda: load("block_actions__issue_project"),
     "block_actions_search_more": _search_more,
     "block_actions_card_assign_me": lambda: _card_click("issue_assign_me"),
@@ -264,6 +269,41 @@ def test_broken_interactions_are_answered_and_write_nothing(
 
     send_one()
     assert watch.sent >= EXAMPLES
+
+
+def test_a_project_change_without_its_view_is_answered_with_a_sentence(
+    service: RunningService, watch: Watch
+) -> None:
+    payload = _as_nobody(KNOWN_MALFORMED["project_change_without_view"](), service)
+    payload["user"]["id"] = "UALICE"  # someone who could redraw a form, were there one
+    answer = service.interaction(payload)
+    assert answer.status_code == 200
+    said = service.wait_response()
+    assert said["text"] == FORM_NOT_OPEN
+    assert service.fake.of("views.update") == []  # no view id: nothing to redraw
+
+
+def test_a_file_size_that_is_no_number_is_a_field_error(
+    service: RunningService, watch: Watch
+) -> None:
+    answer = service.interaction(_as_nobody(KNOWN_MALFORMED["attach_with_size_abc"](), service))
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "response_action": "errors",
+        "errors": {modals.FILES: unreadable_files(["report.txt"])},
+    }
+
+
+def test_blocks_without_ids_or_with_bare_labels_are_read_as_absent(
+    service: RunningService, watch: Watch
+) -> None:
+    payload = _as_nobody(KNOWN_MALFORMED["issue_form_with_odd_blocks"](), service)
+    answer = service.interaction(payload)
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "response_action": "errors",
+        "errors": {modals.ISSUE_PROJECT: NO_PROJECT, modals.SUBJECT: "The issue needs a subject."},
+    }
 
 
 def test_broken_events_are_answered_and_write_nothing(

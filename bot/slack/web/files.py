@@ -38,7 +38,8 @@ class SlackFile:
         return cls(
             id=str(data.get("id", "")),
             name=str(data.get("name") or data.get("title") or data.get("id") or "file"),
-            size=int(data["size"]) if data.get("size") is not None else None,
+            # Never trusted to be a number: an unreadable size reads as unknown.
+            size=data.get("size") if has_readable_size(data) else None,
             mimetype=data.get("mimetype"),
             url=str(data.get("url_private_download") or data.get("url_private") or ""),
         )
@@ -86,3 +87,10 @@ class SlackFiles:
                 yield response.aiter_bytes(CHUNK), int(length) if length else file.size
         except httpx.HTTPError:
             raise SlackFileError(file.name, "downloading it from Slack failed") from None
+
+
+def has_readable_size(data: dict[str, Any]) -> bool:
+    """Slack describes a file's `size` as a whole number of bytes
+    (docs.slack.dev/reference/objects/file-object); absent is allowed, anything else not."""
+    size = data.get("size")
+    return size is None or (type(size) is int and size >= 0)
