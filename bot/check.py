@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings
 from bot.redmine import Redmine, RedmineClient
 from bot.redmine.errors import AuthenticationError, ForbiddenError, RedmineError, user_message
+from bot.redmine.features import users_status_style
 
 # Bot scopes the features need (slack-manifest.yml declares them).
 REQUIRED_SCOPES = (
@@ -101,6 +102,35 @@ async def check_redmine(
                 findings.append(
                     Finding(False, "connected-keys-only mode stores personal keys: set SECRET_KEY")
                 )
+        findings += await _differences(client, admin=user.admin)
+    return findings
+
+
+async def _differences(client: RedmineClient, *, admin: bool) -> list[Finding]:
+    """What this Redmine does differently (bot.redmine.features), found by asking it."""
+    findings: list[Finding] = []
+    if admin:
+        try:
+            every = await client.features.users_every_status(client)
+            findings.append(Finding(True, f"users' status filter: {users_status_style(every)}"))
+        except RedmineError as error:
+            findings.append(
+                Finding(False, f"listing users of every status failed: {user_message(error)}")
+            )
+    try:
+        oauth2 = await client.features.has_oauth2(client)
+    except RedmineError as error:
+        findings.append(Finding(False, f"asking for OAuth2 failed: {user_message(error)}"))
+    else:
+        findings.append(
+            Finding(
+                True,
+                "OAuth2: available (Redmine's /oauth/authorize answers)"
+                if oauth2
+                else "OAuth2: not available (Redmine 6.1 and newer have it); "
+                "people connect with their API key",
+            )
+        )
     return findings
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install (Debian, as root) and start a real Redmine on loopback for tests and trying it out.
 #
-#   scripts/redmine-local.sh install   # apt-get install redmine + sqlite + thin, enable REST API, keep a pristine DB
+#   scripts/redmine-local.sh install   # apt-get install redmine + sqlite (+ thin), enable REST API, keep a pristine DB
 #   scripts/redmine-local.sh start     # serve on 127.0.0.1:$REDMINE_PORT (default 3100), wait until it answers
 #   scripts/redmine-local.sh reset     # stop, copy the pristine database back, start
 #   scripts/redmine-local.sh stop
@@ -9,18 +9,42 @@
 #   scripts/redmine-local.sh fresh     # install if needed, reset to the pristine database, print env
 #
 # With no argument: install if needed, start if needed, then print the env lines.
+#
+# REDMINE_VERSION picks which Redmine, each from Debian's own packages:
+#   5.0 (default)  the machine's Debian (bookworm): redmine + thin, served by thin
+#   6.0            Debian trixie's package, 6.1 Debian sid's: each in its own root made with
+#                  `debootstrap --variant=minbase` under /var/tmp/redmine-root-<version>,
+#                  served from that root (chroot) by puma
+# One instance per REDMINE_PORT, whatever the version.
 set -euo pipefail
 
 PORT="${REDMINE_PORT:-3100}"
+VERSION="${REDMINE_VERSION:-5.0}"
 SHARE=/usr/share/redmine
 DB_DIR=/var/lib/dbconfig-common/sqlite3/redmine/instances/default
-STATE_DIR="${REDMINE_STATE_DIR:-/var/tmp/redmine-slack-redmine}"
+MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+case "$VERSION" in
+  5.0) SUITE="" ROOT="" ;;
+  6.0) SUITE=trixie ROOT="${REDMINE_ROOT:-/var/tmp/redmine-root-6.0}" ;;
+  6.1) SUITE=sid ROOT="${REDMINE_ROOT:-/var/tmp/redmine-root-6.1}" ;;
+  *) printf 'redmine-local: REDMINE_VERSION=%s is not one of 5.0, 6.0, 6.1\n' "$VERSION" >&2; exit 2 ;;
+esac
+if [ -n "$ROOT" ]; then
+  # Inside the root the same paths hold; the host reaches them under $ROOT. The state
+  # directory lives in the root so the chrooted server can open the instance databases.
+  STATE_IN=/var/lib/redmine-slack
+  STATE_DIR="$ROOT$STATE_IN"
+else
+  STATE_DIR="${REDMINE_STATE_DIR:-/var/tmp/redmine-slack-redmine}"
+  STATE_IN="$STATE_DIR"
+fi
 PRISTINE="$STATE_DIR/pristine.sqlite3"
 # Each port is its own instance with its own copy of the database, so several test
 # sessions can run side by side (REDMINE_PORT=3101 scripts/redmine-local.sh fresh).
 PIDFILE="$STATE_DIR/server-$PORT.pid"
 LOG="$STATE_DIR/server-$PORT.log"
 INSTANCE_DB="$STATE_DIR/db-$PORT.sqlite3"
+INSTANCE_DB_IN="$STATE_IN/db-$PORT.sqlite3"
 
 export REDMINE_INSTANCE=default RAILS_ENV=production
 
@@ -35,11 +59,28 @@ need_root() {
 
 db_file() {
   # dbconfig-common names the file after the database; take the one that is there.
-  ls "$DB_DIR"/* 2>/dev/null | grep -v -- '-journal$' | head -n 1
+  ls "$ROOT$DB_DIR"/* 2>/dev/null | grep -Ev -- '-(journal|wal|shm)$' | head -n 1
+}
+
+in_root() {
+  # Run a command on the machine (5.0) or inside the version's root (6.x).
+  if [ -z "$ROOT" ]; then
+    "$@"
+  else
+    mount_root
+    chroot "$ROOT" /usr/bin/env REDMINE_INSTANCE=default RAILS_ENV=production "$@"
+  fi
+}
+
+mount_root() {
+  # What Ruby and apt need from the kernel inside the root; mounted once, left mounted.
+  mountpoint -q "$ROOT/proc" || mount -t proc proc "$ROOT/proc"
+  mountpoint -q "$ROOT/dev" || mount --bind /dev "$ROOT/dev"
+  cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
 }
 
 rails_runner() {
-  (cd "$SHARE" && ruby bin/rails runner "$1")
+  in_root /bin/sh -c "cd $SHARE && exec ruby bin/rails runner '$1'"
 }
 
 mark_debian_gems_installed() {
@@ -56,12 +97,40 @@ mark_debian_gems_installed() {
   done
 }
 
-installed() { [ -x "$SHARE/bin/rails" ] && [ -f "$PRISTINE" ] && [ -n "$(db_file)" ]; }
+installed() { [ -x "$ROOT$SHARE/bin/rails" ] && [ -f "$PRISTINE" ] && [ -n "$(db_file)" ]; }
+
+install_root() {
+  # Redmine 6.x from a newer Debian suite, in a root of its own (nothing on the machine changes).
+  if ! [ -x "$ROOT/usr/bin/apt-get" ]; then
+    command -v debootstrap >/dev/null || { apt-get update -qq; apt-get install -y -qq debootstrap >/dev/null; }
+    say "making a Debian $SUITE root in $ROOT with debootstrap (a few minutes)"
+    debootstrap --variant=minbase "$SUITE" "$ROOT" "$MIRROR" >"$ROOT.debootstrap.log" 2>&1 \
+      || { say "debootstrap failed; see $ROOT.debootstrap.log"; tail -n 20 "$ROOT.debootstrap.log" >&2; exit 1; }
+  fi
+  mkdir -p "$STATE_DIR"
+  if ! [ -x "$ROOT$SHARE/bin/rails" ]; then
+    say "installing Redmine $VERSION (redmine, redmine-sqlite from $SUITE) inside $ROOT (about two minutes)"
+    # sid's Release file can be past its Valid-Until on a mirror; its signature still counts.
+    local apt_opts=(-o Acquire::Check-Valid-Until=false)
+    # No daemon starts inside the root while packages install.
+    printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
+    chmod +x "$ROOT/usr/sbin/policy-rc.d"
+    in_root /bin/sh -c 'printf "%s\n" \
+      "redmine redmine/instances/default/dbconfig-install boolean true" \
+      "redmine redmine/instances/default/database-type select sqlite3" | debconf-set-selections'
+    in_root env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" update -qq
+    in_root env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install -y -qq \
+      --no-install-recommends redmine redmine-sqlite ca-certificates >"$STATE_DIR/apt.log" 2>&1 \
+      || { say "apt-get install failed inside $ROOT; see $STATE_DIR/apt.log"; tail -n 20 "$STATE_DIR/apt.log" >&2; exit 1; }
+  fi
+}
 
 do_install() {
   need_root install
-  mkdir -p "$STATE_DIR"
-  if ! [ -x "$SHARE/bin/rails" ]; then
+  if [ -n "$ROOT" ]; then
+    install_root
+  elif ! [ -x "$SHARE/bin/rails" ]; then
+    mkdir -p "$STATE_DIR"
     say "installing redmine, redmine-sqlite and thin with apt-get (about a minute)"
     export DEBIAN_FRONTEND=noninteractive
     cat <<'SEL' | debconf-set-selections
@@ -77,8 +146,11 @@ SEL
     dpkg --configure -a
     rm -f /var/lib/redmine/Gemfile.lock
   fi
+  mkdir -p "$STATE_DIR"
   say "enabling the REST API and saving a pristine database"
-  rails_runner 'Setting.rest_api_enabled = "1"; Setting.attachment_max_size = 5120; User.find_by_login("admin").api_key' >/dev/null
+  # Redmine 6.x (Rails 7.2) keeps SQLite in WAL mode and may exit leaving the writes in
+  # the -wal file: fold them into the database file before it is copied.
+  rails_runner 'Setting.rest_api_enabled = "1"; Setting.attachment_max_size = 5120; User.find_by_login("admin").api_key; ActiveRecord::Base.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")' >/dev/null
   cp "$(db_file)" "$PRISTINE"
 }
 
@@ -100,10 +172,12 @@ wait_until_up() {
 do_start() {
   running && return 0
   mkdir -p "$STATE_DIR"
-  [ -f "$INSTANCE_DB" ] || cp "$PRISTINE" "$INSTANCE_DB"
+  [ -f "$INSTANCE_DB" ] || copy_pristine
   chown www-data: "$INSTANCE_DB" 2>/dev/null || true
-  (cd "$SHARE" && DATABASE_URL="sqlite3:$INSTANCE_DB" exec setsid ruby bin/rails server \
-    -e production -b 127.0.0.1 -p "$PORT" -P "$STATE_DIR/rails-$PORT.pid" >"$LOG" 2>&1) &
+  if [ -n "$ROOT" ]; then mount_root; fi
+  (exec setsid ${ROOT:+chroot "$ROOT"} /usr/bin/env REDMINE_INSTANCE=default RAILS_ENV=production \
+    DATABASE_URL="sqlite3:$INSTANCE_DB_IN" /bin/sh -c "cd $SHARE && exec ruby bin/rails server \
+    -e production -b 127.0.0.1 -p $PORT -P $STATE_IN/rails-$PORT.pid" >"$LOG" 2>&1) &
   echo $! >"$PIDFILE"
   wait_until_up
 }
@@ -123,9 +197,15 @@ do_stop() {
   rm -f "$PIDFILE" "$STATE_DIR/rails-$PORT.pid"
 }
 
+copy_pristine() {
+  # A -wal left by the last server belongs to the old database: it must not replay onto this one.
+  rm -f "$INSTANCE_DB-wal" "$INSTANCE_DB-shm"
+  cp "$PRISTINE" "$INSTANCE_DB"
+}
+
 do_reset() {
   do_stop
-  cp "$PRISTINE" "$INSTANCE_DB"
+  copy_pristine
   do_start
 }
 

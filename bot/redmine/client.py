@@ -40,6 +40,7 @@ from bot.redmine.errors import (
     TLSFailure,
     ValidationError,
 )
+from bot.redmine.features import Features
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ class RedmineClient:
         cache: TTLCache | None = None,
         switch_user: str | None = None,
         observe: Observer | None = None,
+        features: Features | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/") + "/"
         self._api_key = api_key
@@ -118,6 +120,8 @@ class RedmineClient:
         self.cache = cache if cache is not None else TTLCache()
         # Told (method, path, outcome, seconds) after every attempt, for bot.metrics.
         self.observe = observe
+        # How this Redmine differs from others, probed once and shared by every view.
+        self.features = features if features is not None else Features()
 
     # -- views ------------------------------------------------------------------------
 
@@ -132,6 +136,7 @@ class RedmineClient:
         view.backoff = self.backoff
         view.cache = self.cache
         view.observe = self.observe
+        view.features = self.features
         return view
 
     def as_user(self, login: str) -> RedmineClient:
@@ -310,6 +315,15 @@ class RedmineClient:
         except httpx.TransportError as error:
             raise unavailable(error, "GET", path) from None
         self._raise_for_status("GET", path, response)
+
+    async def status_of(self, path: str) -> int:
+        """The status of one GET sent without credentials or retries (is this route there?)."""
+        path = "/" + path.lstrip("/")
+        try:
+            response = await self.http.get(self.url(path), headers={"Accept": "text/html"})
+        except httpx.TransportError as error:
+            raise unavailable(error, "GET", path) from None
+        return response.status_code
 
     async def get(self, path: str, params: Params | None = None) -> dict[str, Any]:
         response = await self.request("GET", path, params=params)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Final
 
 from bot.redmine.base import ResourceGroup
+from bot.redmine.features import EVERY_STATUS_BLANK, EVERY_STATUS_STAR
 from bot.redmine.models import User
 
 USERS = "/users.json"
@@ -13,6 +14,11 @@ USER = "/users/{id}.json"
 MY_ACCOUNT = "/my/account.json"
 
 STATUS_ACTIVE, STATUS_REGISTERED, STATUS_LOCKED = 1, 2, 3
+# Users of every status. Redmine spells it `status=` (5.0) or `status=*` (6.x); the
+# spelling this Redmine takes is probed once (bot.redmine.features). Both spellings
+# given here mean the same: every status, on whichever Redmine answers.
+EVERY_STATUS: Final = "every"
+_EVERY_SPELLINGS = frozenset({EVERY_STATUS, EVERY_STATUS_BLANK, EVERY_STATUS_STAR})
 
 
 class Users(ResourceGroup):
@@ -23,7 +29,10 @@ class Users(ResourceGroup):
         name: str | None = None,
         group_id: int | None = None,
     ) -> AsyncIterator[User]:
-        """Users (admin only). `status=None` means Redmine's default: active only; `""` all."""
+        """Users (admin only). `status=None` is Redmine's default, active only;
+        `EVERY_STATUS` every status (spelt as this Redmine wants it)."""
+        if isinstance(status, str) and status in _EVERY_SPELLINGS:
+            status = await self.client.features.users_every_status(self.client)
         params = {"status": status, "name": name, "group_id": group_id}
         async for item in self.client.paginate(USERS, "users", params):
             yield User.model_validate(item)

@@ -32,17 +32,62 @@ def texts(findings: list[Any]) -> str:
     return "\n".join(f.line() for f in findings)
 
 
+def redmine_of_version(style: str) -> None:
+    """Redmine's answers to check's probes as 5.0 or 6.1 gives them (recorded against
+    Debian's packages; see tests/unit/redmine/test_features.py)."""
+    if style == "6.1":
+        respx.get(f"{REDMINE}/users.json", params={"status": ""}).respond(
+            422, json={"errors": ["Status cannot be blank"]}
+        )
+        respx.get(f"{REDMINE}/oauth/authorize").respond(302, headers={"Location": "/login"})
+    else:
+        respx.get(f"{REDMINE}/users.json", params={"status": ""}).respond(
+            200, json={"users": [], "total_count": 0}
+        )
+        respx.get(f"{REDMINE}/oauth/authorize").respond(404)
+
+
 @respx.mock
 async def test_admin_key_is_all_ok() -> None:
     respx.get(f"{REDMINE}/").respond(200, text="<html>")
     respx.get(f"{REDMINE}/users/current.json").respond(
         200, json={"user": {"id": 1, "login": "admin", "admin": True}}
     )
+    redmine_of_version("5.0")
     findings = await check_redmine(settings())
     assert all(f.ok for f in findings)
     assert "the key belongs to `admin`" in texts(findings)
     assert "administrator's" in texts(findings)
+    assert "users' status filter: 5.0 style" in texts(findings)
+    assert "OAuth2: not available" in texts(findings)
     assert KEY not in texts(findings)
+
+
+@respx.mock
+async def test_check_names_the_6x_differences_it_found() -> None:
+    respx.get(f"{REDMINE}/").respond(200, text="<html>")
+    respx.get(f"{REDMINE}/users/current.json").respond(
+        200, json={"user": {"id": 1, "login": "admin", "admin": True}}
+    )
+    redmine_of_version("6.1")
+    findings = await check_redmine(settings())
+    assert all(f.ok for f in findings)
+    assert "users' status filter: 6.x style" in texts(findings)
+    assert "OAuth2: available" in texts(findings)
+
+
+@respx.mock
+async def test_a_non_admin_key_is_not_asked_to_list_users() -> None:
+    respx.get(f"{REDMINE}/").respond(200)
+    respx.get(f"{REDMINE}/users/current.json").respond(
+        200, json={"user": {"id": 5, "login": "alice", "admin": False}}
+    )
+    listing = respx.get(f"{REDMINE}/users.json").respond(403)
+    respx.get(f"{REDMINE}/oauth/authorize").respond(302, headers={"Location": "/login"})
+    findings = await check_redmine(settings(secret_key="x" * 32))
+    assert listing.call_count == 0
+    assert "status filter" not in texts(findings)
+    assert "OAuth2: available" in texts(findings)
 
 
 @respx.mock
@@ -68,9 +113,12 @@ async def test_non_admin_key_needs_secret_key_for_personal_keys() -> None:
     respx.get(f"{REDMINE}/users/current.json").respond(
         200, json={"user": {"id": 5, "login": "alice", "admin": False}}
     )
+    respx.get(f"{REDMINE}/oauth/authorize").respond(404)
     without_secret = await check_redmine(settings())
     assert "connected-keys-only" in texts(without_secret)
-    assert [f.ok for f in without_secret][-1] is False and "SECRET_KEY" in texts(without_secret)
+    assert [f.text for f in without_secret if not f.ok] == [
+        "connected-keys-only mode stores personal keys: set SECRET_KEY"
+    ]
     with_secret = await check_redmine(settings(secret_key="x" * 32))
     assert all(f.ok for f in with_secret)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from tests.redmine_server import PASSWORD, Seed
+from tests.redmine_server import PASSWORD, Seed, every_user
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,7 @@ def ensure_member(seed: Seed, login: str, first: str, role: str, project: str = 
     """An active Redmine user `login` with `role` in `project` (made on first use)."""
     email = f"{login}@example.com"
     with admin(seed) as http:
-        found = http.get("/users.json", params={"name": login, "status": ""}).json()["users"]
-        mine = [u for u in found if u["login"] == login]
+        mine = [u for u in every_user(http, name=login) if u["login"] == login]
         if mine:
             user_id = mine[0]["id"]
         else:
