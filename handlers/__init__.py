@@ -28,6 +28,7 @@ from handlers import (
     shortcuts,
     threads,
     views,
+    workflow_steps,
 )
 from handlers.asked import asking
 
@@ -44,6 +45,7 @@ SURFACES = (
     home,
     threads,
     reminders,
+    workflow_steps,
     errors,
 )
 

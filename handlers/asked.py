@@ -19,6 +19,8 @@ from typing import Any
 
 import aiohttp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.complete.async_complete import AsyncComplete
+from slack_bolt.context.fail.async_fail import AsyncFail
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -54,6 +56,10 @@ class Asked:
     body: dict[str, Any]
     user_id: str
     channel_id: str | None
+    # A Workflow Builder step's `complete` / `fail` (Bolt's, from the function_executed
+    # event's function_execution_id); None for every other request.
+    complete: AsyncComplete | None = None
+    fail: AsyncFail | None = None
 
     # -- what the request says ---------------------------------------------------------------
 
@@ -182,6 +188,21 @@ class Asked:
                 log.info("posting in the thread failed (%s)", error.response.get("error"))
         await tell_in_thread(self.client, context, self.user_id, text)
 
+    async def run_step(self, user_id: str, work: Callable[[], Awaitable[dict[str, Any]]]) -> None:
+        """A workflow step: `work` returns the step's outputs, for `functions.completeSuccess`;
+        any failure ends the step with `functions.completeError` and the sentence a person
+        would have heard, which Slack shows the workflow's people instead."""
+
+        async def fail(text: str) -> None:
+            if self.fail is not None:
+                await self.fail(error=text)
+
+        outputs: dict[str, Any] | None = None
+        async with answering_failures(self.services, user_id, fail):
+            outputs = await work()
+        if outputs is not None and self.complete is not None:
+            await self.complete(outputs=outputs)
+
     def answering_failures(
         self, say: Say | None = None, user_id: str | None = None
     ) -> AbstractAsyncContextManager[None]:
@@ -216,6 +237,8 @@ def asking(services: Services) -> Middleware:
             body=body,
             user_id=context.user_id or "",
             channel_id=context.channel_id,
+            complete=context.complete if context.function_execution_id else None,
+            fail=context.fail if context.function_execution_id else None,
         )
         await next_()
 

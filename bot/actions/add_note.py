@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from bot.actions.errors import UserFacingError
 from bot.config import TextFormatting
 from bot.redmine import Redmine
+from bot.store.replies import note_digest
 from bot.text import slack_to_redmine
 
 
@@ -24,7 +25,23 @@ async def add_slack_note(
     *,
     formatting: TextFormatting,
     names: Mapping[str, str],
-) -> None:
-    """`/redmine note`: the person's mrkdwn, with mentions as the names Slack gave (`names`)."""
+    private: bool = False,
+) -> str:
+    """`/redmine note` or a workflow step: the person's mrkdwn, with mentions as the names
+    Slack gave (`names`); the note as Redmine keeps it."""
     note = slack_to_redmine(slack_text, formatting, names=names)
-    await add_note(redmine, issue_id, note)
+    await add_note(redmine, issue_id, note, private=private)
+    return note
+
+
+async def note_journal_id(
+    redmine: Redmine, issue_id: int, redmine_user_id: int, notes: str
+) -> int | None:
+    """The journal the note became: Redmine answers the update with 204 and no id."""
+    issue = await redmine.issues.get(issue_id, include=("journals",))
+    digest = note_digest(notes)
+    for journal in reversed(issue.journals):
+        author = journal.user.id if journal.user else None
+        if author == redmine_user_id and note_digest(journal.notes or "") == digest:
+            return journal.id
+    return None

@@ -14,12 +14,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.actions.add_note import note_journal_id
 from bot.actions.errors import UserFacingError
 from bot.config import TextFormatting
 from bot.people.identity import Identity
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, RedmineError
-from bot.store.replies import ImportedReplyRepository, note_digest
+from bot.store.replies import ImportedReplyRepository
 from bot.store.repositories import SubscriptionRepository
 from bot.text import slack_to_redmine
 
@@ -105,19 +106,6 @@ def note_text(reply: SlackReply, formatting: TextFormatting) -> str:
     return slack_to_redmine(reply.text, formatting, names=reply.names).strip()
 
 
-async def _journal_of(
-    redmine: Redmine, issue_id: int, redmine_user_id: int, notes: str
-) -> int | None:
-    """The journal the note became: Redmine answers the update with 204 and no id."""
-    issue = await redmine.issues.get(issue_id, include=("journals",))
-    digest = note_digest(notes)
-    for journal in reversed(issue.journals):
-        author = journal.user.id if journal.user else None
-        if author == redmine_user_id and note_digest(journal.notes or "") == digest:
-            return journal.id
-    return None
-
-
 async def reply_to_note(
     thread: SyncedThread,
     reply: SlackReply,
@@ -153,7 +141,7 @@ async def reply_to_note(
             await ImportedReplyRepository(session).release(reply.channel_id, reply.ts)
             await session.commit()
         raise
-    journal_id = await _journal_of(redmine, thread.issue_id, identity.redmine_user_id, notes)
+    journal_id = await note_journal_id(redmine, thread.issue_id, identity.redmine_user_id, notes)
     if journal_id is not None:
         async with sessions() as session:
             await ImportedReplyRepository(session).link(

@@ -175,8 +175,72 @@ SETTINGS = _closed(
         "org_deploy_enabled": {"type": "boolean"},
         "socket_mode_enabled": {"type": "boolean"},
         "token_rotation_enabled": {"type": "boolean"},
+        # Where custom steps run: "remote" is this service (settings.schema types both
+        # as strings; bolt-python's custom step template sets both to "remote").
+        "function_runtime": {"type": "string"},
+        "hermes_app_type": {"type": "string"},
     }
 )
+
+# A step parameter's type: the enum of `slack-functions.parameter.type`.
+PARAMETER_TYPES = [
+    "integer",
+    "number",
+    "boolean",
+    "string",
+    "object",
+    "array",
+    "slack#/types/user_context",
+    "slack#/types/user_permission",
+    "slack#/types/user_id",
+    "slack#/types/channel_id",
+    "slack#/types/usergroup_id",
+    "slack#/types/timestamp",
+    "slack#/types/blocks",
+    "slack#/types/credential/oauth2",
+    "slack#/types/date",
+    "slack#/types/interactivity",
+    "slack#/types/rich_text",
+    "slack#/types/form_input",
+    "slack#/types/form_input_object",
+    "slack#/types/message_ts",
+    "slack#/types/message_context",
+]
+
+# hermes.types: at most 50 parameters keyed by name, each with a `type` (hermes.types.type,
+# which leaves other keys open: `name`, `hint`, `dynamic_options`...).
+PARAMETERS = {
+    "type": "object",
+    "maxProperties": 50,
+    "additionalProperties": {
+        "type": "object",
+        "required": ["type"],
+        "properties": {
+            "type": {"enum": PARAMETER_TYPES},
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "is_required": {"type": "boolean"},
+            "is_hidden": {"type": "boolean"},
+            "hint": {"type": "string"},
+        },
+    },
+}
+
+# hermes.functions: at most 50 steps keyed by callback_id; title, description,
+# input_parameters and output_parameters required, nothing else allowed.
+FUNCTIONS = {
+    "type": "object",
+    "maxProperties": 50,
+    "additionalProperties": _closed(
+        {
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "input_parameters": PARAMETERS,
+            "output_parameters": PARAMETERS,
+        },
+        ["title", "description", "input_parameters", "output_parameters"],
+    ),
+}
 
 # The top level (manifest.schema.1.0.0.json): display_information is the one required key.
 MANIFEST_SCHEMA: dict[str, Any] = {
@@ -188,6 +252,7 @@ MANIFEST_SCHEMA: dict[str, Any] = {
             "features": FEATURES,
             "oauth_config": OAUTH_CONFIG,
             "settings": SETTINGS,
+            "functions": FUNCTIONS,
         },
         ["display_information"],
     ),

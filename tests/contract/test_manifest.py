@@ -7,15 +7,20 @@ before anything else happens; see tests/contract/manifest_schema.py for the sour
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 import pytest
 import yaml
+from slack_bolt.async_app import AsyncApp
 
+from bot.blocks import step_outputs
 from bot.check import REQUIRED_SCOPES
-from handlers import shortcuts, threads
+from bot.inputs import steps
+from bot.redmine.models import Issue, TimeEntry
+from handlers import shortcuts, threads, workflow_steps
 from tests.contract.manifest_schema import MANIFEST_SCHEMA
 
 MANIFEST = Path(__file__).resolve().parents[2] / "slack-manifest.yml"
@@ -99,3 +104,103 @@ def test_app_home_is_declared_with_its_event_and_the_dm_scope(manifest: dict[str
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
     assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
     assert {"im:write", "users:read.email"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+
+
+# -- Workflow Builder steps ---------------------------------------------------------------
+# The manifest's `functions` (manifest-schema schemas/manifest.schema.1.0.0.json,
+# `app-manifests.v1.hermes.functions`), in the shape of slack-samples/
+# bolt-python-custom-step-template's manifest.json: keyed by callback_id, parameters keyed
+# by name, `settings.function_runtime: remote` and the `function_executed` event.
+
+STEP_INPUTS = {
+    steps.CREATE_ISSUE_STEP: {
+        steps.PERSON,
+        steps.PROJECT,
+        steps.SUBJECT,
+        steps.DESCRIPTION,
+        steps.TRACKER,
+        steps.ASSIGNEE,
+        steps.PRIORITY,
+        steps.DUE_DATE,
+    },
+    steps.ADD_NOTE_STEP: {steps.PERSON, steps.ISSUE, steps.TEXT, steps.PRIVATE},
+    steps.LOG_TIME_STEP: {
+        steps.PERSON,
+        steps.ISSUE,
+        steps.HOURS,
+        steps.ACTIVITY,
+        steps.COMMENT,
+        steps.SPENT_ON,
+    },
+}
+
+
+class StepRecorder:
+    """Stands in for the app: records the callback id of every `app.function(...)`."""
+
+    def __init__(self) -> None:
+        self.callback_ids: set[str] = set()
+
+    def function(self, callback_id: str) -> Callable[[Any], Any]:
+        self.callback_ids.add(callback_id)
+        return lambda listener: listener
+
+
+def registered_steps() -> set[str]:
+    recorder = StepRecorder()
+    workflow_steps.register(cast(AsyncApp, recorder))
+    return recorder.callback_ids
+
+
+def test_every_step_the_app_runs_is_declared_with_the_inputs_it_reads(
+    manifest: dict[str, Any],
+) -> None:
+    functions = manifest["functions"]
+    assert set(functions) == set(STEP_INPUTS)
+    for callback_id, names in STEP_INPUTS.items():
+        inputs = functions[callback_id]["input_parameters"]
+        assert set(inputs) == names, callback_id
+        assert all(parameter["name"] == key for key, parameter in inputs.items())
+        # Every step acts as a person the workflow names: a required Slack user.
+        assert inputs[steps.PERSON]["type"] == "slack#/types/user_id"
+        assert inputs[steps.PERSON]["is_required"] is True
+    assert manifest["settings"]["function_runtime"] == "remote"
+    assert manifest["settings"]["org_deploy_enabled"] is True
+    assert "function_executed" in manifest["settings"]["event_subscriptions"]["bot_events"]
+
+
+def test_each_step_declares_exactly_the_outputs_it_completes_with(
+    manifest: dict[str, Any],
+) -> None:
+    issue = Issue.model_validate({"id": 42, "project": {"id": 1, "name": "A"}, "subject": "S"})
+    entry = TimeEntry.model_validate({"id": 7, "project": {"id": 1, "name": "A"}, "hours": 1.5})
+    completed = {
+        steps.CREATE_ISSUE_STEP: step_outputs.created_outputs(issue, "https://r.example"),
+        steps.ADD_NOTE_STEP: step_outputs.note_outputs(issue, 9, "https://r.example"),
+        steps.LOG_TIME_STEP: step_outputs.time_outputs(issue, entry, "https://r.example"),
+    }
+    python_type = {"string": str, "number": float}
+    for callback_id, outputs in completed.items():
+        declared = manifest["functions"][callback_id]["output_parameters"]
+        assert set(outputs) == set(declared), callback_id
+        for name, value in outputs.items():
+            assert isinstance(value, python_type[declared[name]["type"]]), (callback_id, name)
+
+
+def test_the_steps_declared_are_the_steps_registered(manifest: dict[str, Any]) -> None:
+    assert registered_steps() == set(manifest["functions"])
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda f: f["create_redmine_issue"].pop("output_parameters"),
+        lambda f: f["create_redmine_issue"]["input_parameters"]["person"].update(type="user"),
+        lambda f: f["add_redmine_note"]["input_parameters"]["text"].pop("type"),
+        lambda f: f["log_redmine_time"].update(runtime="remote"),
+    ],
+)
+def test_steps_slack_would_refuse_are_caught(manifest: dict[str, Any], breakage: Any) -> None:
+    broken = copy.deepcopy(manifest)
+    breakage(broken["functions"])
+    assert problems(broken)

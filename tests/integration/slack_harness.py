@@ -17,7 +17,7 @@ from bot.config import Settings
 from handlers import register_all
 from tests.fixtures import load
 from tests.redmine_server import Seed
-from tests.support.fakeslack import BOT_TOKEN, FakeSlack, ServerThread
+from tests.support.fakeslack import BOT_TOKEN, FakeSlack, ServerThread, manifest_functions
 from tests.support.signing import SIGNING_SECRET, command_body, interaction_body, signed_headers
 
 SECRET_KEY = "test-secret-key-for-encrypting-personal-api-keys"
@@ -187,6 +187,50 @@ class RunningService:
         }
         payload["view"] = {**payload["view"], **self.fake.view_payload(view_id)}
         return self.interaction(payload)
+
+    def run_step(self, callback_id: str, inputs: dict[str, Any]) -> str:
+        """Slack runs a workflow's custom step: a signed `function_executed` event, shaped
+        as bolt-python tests/scenario_tests_async/test_function.py sends it (the function
+        as the manifest declares it, `inputs`, `function_execution_id`, `bot_access_token`).
+        Returns the execution id, for `fake.step_ended`."""
+        execution_id, token = self.fake.start_step(callback_id)
+        declared = manifest_functions()[callback_id]
+
+        def parameters(kind: str) -> list[dict[str, Any]]:
+            return [{**p, "name": name} for name, p in declared[kind].items()]
+
+        body = json.dumps(
+            {
+                "token": "legacy-unused",
+                "team_id": "T1",
+                "api_app_id": "A1",
+                "type": "event_callback",
+                "event_id": "Ev" + uuid.uuid4().hex[:10],
+                "event_time": int(time.time()),
+                "event": {
+                    "type": "function_executed",
+                    "function": {
+                        "id": "Fn" + callback_id[:8],
+                        "callback_id": callback_id,
+                        "title": declared["title"],
+                        "description": declared["description"],
+                        "type": "app",
+                        "input_parameters": parameters("input_parameters"),
+                        "output_parameters": parameters("output_parameters"),
+                        "app_id": "A1",
+                        "date_updated": 1700000000,
+                    },
+                    "inputs": inputs,
+                    "function_execution_id": execution_id,
+                    "workflow_execution_id": "Wx" + execution_id[2:],
+                    "event_ts": f"{time.time():.6f}",
+                    "bot_access_token": token,
+                },
+            }
+        )
+        answer = self.post(body, headers=signed_headers(body, content_type="application/json"))
+        assert answer.status_code == 200, answer.text
+        return execution_id
 
     def responses(self) -> list[dict[str, Any]]:
         return [c.args for c in self.fake.of("response_url")]

@@ -38,6 +38,17 @@ a kinder Slack says so by name:
   in the channel's history: it is changed through its response_url, never chat.update),
   `cant_update_message` "Authenticated user does not have permission to update this
   message" (a person's), `channel_not_found` "Value passed for `channel` was invalid".
+- Workflow steps: `start_step()` is Slack starting a custom step (a `function_executed`
+  event, shaped as in bolt-python tests/scenario_tests_async/test_function.py): it issues
+  the execution's `bot_access_token` (an `xwfp-` token, which the fake accepts as it does
+  the bot token) and keeps the execution running until `functions.completeSuccess` or
+  `functions.completeError` ends it. As docs.slack.dev/reference/methods/
+  functions.completeSuccess says, outputs must conform to the step's output parameters in
+  slack-manifest.yml (else `parameter_validation_failed`), an unknown execution answers
+  `function_execution_not_found` and one already ended `execution_not_in_running_state`
+  (the same errors for functions.completeError, docs.slack.dev/reference/methods/
+  functions.completeError). Both methods take form arguments, `outputs` as JSON text
+  (slack_sdk/web/async_client.py `functions_completeSuccess`: `params=`, `json.dumps`).
 """
 
 from __future__ import annotations
@@ -75,6 +86,22 @@ MANIFEST = Path(__file__).resolve().parents[2] / "slack-manifest.yml"
 def manifest_bot_scopes() -> frozenset[str]:
     manifest = yaml.safe_load(MANIFEST.read_text())
     return frozenset(manifest["oauth_config"]["scopes"]["bot"])
+
+
+def manifest_functions() -> dict[str, Any]:
+    functions: dict[str, Any] = yaml.safe_load(MANIFEST.read_text()).get("functions") or {}
+    return functions
+
+
+@dataclass
+class Execution:
+    """One run of a custom step, as Slack tracks it until the app ends it."""
+
+    callback_id: str
+    token: str
+    state: str = "running"  # then "completed" or "failed"
+    outputs: dict[str, Any] | None = None
+    error: str | None = None
 
 
 # The scope each method needs, from its page in Slack's API reference
@@ -149,6 +176,8 @@ class FakeSlack:
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     # response_url key -> the channel its in_channel answers are posted into
     response_channels: dict[str, str] = field(default_factory=dict)
+    # function_execution_id -> the custom step's run (start_step)
+    executions: dict[str, Execution] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -178,6 +207,7 @@ class FakeSlack:
             self.update_needs_message = True
             self.messages.clear()
             self.response_channels.clear()
+            self.executions.clear()
 
     def add_user(
         self, user_id: str, email: str | None, *, name: str = "", tz: str = "Europe/Berlin"
@@ -281,6 +311,27 @@ class FakeSlack:
         """Answer `method` with Slack's 429 `ratelimited` and a Retry-After header."""
         self.fail(method, "ratelimited", status=429, retry_after=retry_after, times=times)
 
+    def start_step(self, callback_id: str) -> tuple[str, str]:
+        """Slack starts a custom step: its function_execution_id and bot_access_token."""
+        with self._lock:
+            number = next(self._ts)
+            execution_id, token = f"Fx{number:06d}", f"xwfp-execution-{number}"
+            self.executions[execution_id] = Execution(callback_id, token)
+        return execution_id, token
+
+    def step_ended(self, execution_id: str, *, timeout: float = 15.0) -> Execution:
+        """The step's run once the app ended it (the app works after Slack's ack)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                execution = self.executions[execution_id]
+                if execution.state != "running":
+                    return execution
+            if time.monotonic() > deadline:
+                seen = [(c.method, _short(c.args)) for c in self.calls]
+                raise AssertionError(f"step {execution_id} still running; calls: {seen}")
+            time.sleep(0.02)
+
     def issue_trigger(self, trigger_id: str, *, age: float = 0.0) -> None:
         """Slack issued `trigger_id` `age` seconds ago (it is good for three seconds)."""
         self.triggers[trigger_id] = time.monotonic() - age
@@ -381,16 +432,17 @@ class FakeSlack:
     # -- the HTTP side -----------------------------------------------------------------
 
     async def _args(self, request: Request) -> dict[str, Any]:
+        # slack_sdk sends some methods' arguments in the query string (`params=`), e.g.
+        # functions.completeSuccess; the others as a JSON or form body.
         args: dict[str, Any] = dict(request.query_params)
         body = await request.body()
-        if not body:
-            return args
-        if request.headers.get("content-type", "").startswith("application/json"):
+        if body and request.headers.get("content-type", "").startswith("application/json"):
             args.update(json.loads(body))
-        else:
+        elif body:
             form = await request.form()
             args.update({k: v for k, v in form.items() if isinstance(v, str)})
-        for key in ("blocks", "view", "attachments"):  # form posts carry these as JSON text
+        # form posts carry these as JSON text
+        for key in ("blocks", "view", "attachments", "outputs"):
             if isinstance(args.get(key), str):
                 with contextlib.suppress(ValueError):
                     args[key] = json.loads(args[key])
@@ -420,7 +472,7 @@ class FakeSlack:
         if failure is not None:
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
             return JSONResponse({"ok": False, "error": failure.error}, failure.status, headers)
-        if token != BOT_TOKEN:
+        if token != BOT_TOKEN and token not in {e.token for e in self.executions.values()}:
             return JSONResponse({"ok": False, "error": "invalid_auth"})
         headers = {"X-OAuth-Scopes": self.scopes} if self.scopes is not None else {}
         refusal = self.refusal(method, args)
@@ -579,6 +631,8 @@ class FakeSlack:
         if method == "files.info":
             file = self.files.get(str(args.get("file")))
             return {**ok, "file": file} if file else {"ok": False, "error": "file_not_found"}
+        if method in {"functions.completeSuccess", "functions.completeError"}:
+            return self.end_step(method, args)
         if method == "conversations.replies":
             return {
                 **ok,
@@ -609,6 +663,25 @@ class FakeSlack:
             "text": message["text"],
             "message": dict(message),
         }
+
+    def end_step(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        """functions.completeSuccess / completeError: the app ends a running step."""
+        with self._lock:
+            execution = self.executions.get(str(args.get("function_execution_id")))
+            if execution is None:
+                return {"ok": False, "error": "function_execution_not_found"}
+            if execution.state != "running":
+                return {"ok": False, "error": "execution_not_in_running_state"}
+            if method == "functions.completeError":
+                execution.state, execution.error = "failed", str(args.get("error") or "")
+                return {"ok": True}
+            outputs = args.get("outputs")
+            declared = manifest_functions()[execution.callback_id]["output_parameters"]
+            required = {name for name, p in declared.items() if p.get("is_required")}
+            if not isinstance(outputs, dict) or not required <= set(outputs) <= set(declared):
+                return {"ok": False, "error": "parameter_validation_failed"}
+            execution.state, execution.outputs = "completed", outputs
+        return {"ok": True}
 
     def _missing_message_error(self, channel: str) -> str:
         """No message at that ts: the channel exists (message_not_found) or not."""

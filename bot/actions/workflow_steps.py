@@ -1,0 +1,166 @@
+"""Workflow Builder steps: create an issue, add a note, log time, as the person a workflow names.
+
+Each step reaches the same actions as the slash command and the forms (create_issue,
+add_note, log_time) through the person's own Redmine view, never the admin's. Every name
+a workflow author typed (project, tracker, priority, activity, the assignee) is resolved
+and checked before the one write, so a refused step leaves nothing half-written; every
+refusal is a sentence the author can act on, ending in what happened in Redmine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from bot.actions.add_note import add_slack_note, note_journal_id
+from bot.actions.create_issue import create_issue
+from bot.actions.errors import UserFacingError
+from bot.actions.issue_form import project_for_issues, visible_issue
+from bot.actions.issue_target import no_private_notes
+from bot.actions.log_time import (
+    NoActivity,
+    TimeLog,
+    TimeLogged,
+    chosen_activity,
+    log_time,
+    project_activities,
+)
+from bot.actions.permissions import SET_NOTES_PRIVATE, may
+from bot.actions.projects import find_project
+from bot.config import TextFormatting
+from bot.inputs.steps import CreateIssueStep, NoteStep, TimeStep
+from bot.people.identity import Identity, IdentityResolver, NotLinked
+from bot.redmine import Redmine
+from bot.redmine.errors import RedmineError
+from bot.redmine.models import EnumerationItem, Issue, Ref
+from bot.text import slack_to_redmine
+
+NOTHING_WRITTEN = "Nothing was written in Redmine."
+UNKNOWN_PERSON = (
+    "This step acts in Redmine as <@{user}>, and Redmine does not know them: {reason} "
+    "Or point the step's “Person” input at someone else. " + NOTHING_WRITTEN
+)
+UNKNOWN_ASSIGNEE = (
+    "The step's “Assignee”, <@{user}>, has no Redmine account I can find, so the issue "
+    "cannot be assigned to them. " + NOTHING_WRITTEN
+)
+T = TypeVar("T")
+UNKNOWN_NAME = "{project} has no {what} “{name}”. Its {plural}: {known}. " + NOTHING_WRITTEN
+
+
+async def acting_as(identity: IdentityResolver, slack_user_id: str) -> tuple[Identity, Redmine]:
+    """The person the step names and their Redmine view; a sentence for the author if none."""
+    try:
+        person = await identity.resolve(slack_user_id)
+    except NotLinked as error:
+        raise UserFacingError(
+            UNKNOWN_PERSON.format(user=slack_user_id, reason=error.message)
+        ) from None
+    return person, identity.redmine_for(person)
+
+
+async def _before_writing(found: Awaitable[T]) -> T:
+    """A look-up the step needs before its write: its refusal says nothing was written."""
+    try:
+        return await found
+    except UserFacingError as error:
+        raise UserFacingError(f"{error.message} {NOTHING_WRITTEN}") from None
+
+
+def _named(items: list[Ref] | list[EnumerationItem], name: str) -> Ref | EnumerationItem | None:
+    wanted = name.strip().lower()
+    return next((item for item in items if item.name.lower() == wanted), None)
+
+
+def _unknown(project: str, what: str, plural: str, name: str, items: list[str]) -> UserFacingError:
+    known = ", ".join(f"“{n}”" for n in items[:15]) or "none"
+    return UserFacingError(
+        UNKNOWN_NAME.format(project=project, what=what, name=name, plural=plural, known=known)
+    )
+
+
+async def create_issue_step(
+    redmine: Redmine,
+    identity: IdentityResolver,
+    step: CreateIssueStep,
+    formatting: TextFormatting,
+) -> Issue:
+    """Resolve every name the step was given, then create the issue as the person."""
+    found = await _before_writing(find_project(redmine, step.project))
+    project = await project_for_issues(redmine, found.id)
+    fields: dict[str, object] = {}
+    if step.tracker:
+        tracker = _named(project.trackers, step.tracker)
+        if tracker is None:
+            names = [t.name for t in project.trackers]
+            raise _unknown(project.name, "tracker", "trackers", step.tracker, names)
+        fields["tracker_id"] = tracker.id
+    if step.priority:
+        priorities = [p for p in await redmine.enumerations.priorities() if p.active]
+        priority = _named(priorities, step.priority)
+        if priority is None:
+            names = [p.name for p in priorities]
+            raise _unknown("Redmine", "priority", "priorities", step.priority, names)
+        fields["priority_id"] = priority.id
+    if step.assignee:
+        try:
+            fields["assigned_to_id"] = (await identity.resolve(step.assignee)).redmine_user_id
+        except NotLinked:
+            raise UserFacingError(UNKNOWN_ASSIGNEE.format(user=step.assignee)) from None
+    if step.description:
+        fields["description"] = slack_to_redmine(step.description, formatting)
+    if step.due_date:
+        fields["due_date"] = step.due_date.isoformat()
+    return await create_issue(redmine, project, step.subject, **fields)
+
+
+@dataclass(frozen=True)
+class NoteAdded:
+    issue: Issue
+    journal_id: int | None  # None when the note could not be found again after writing
+
+
+async def add_note_step(
+    redmine: Redmine, redmine_user_id: int, step: NoteStep, formatting: TextFormatting
+) -> NoteAdded:
+    """The note on the issue as the person; a private one only where their role may."""
+    issue = await _before_writing(visible_issue(redmine, step.issue_id))
+    if step.private and not await may(redmine, issue.project.id, SET_NOTES_PRIVATE):
+        # Redmine would drop the flag and publish the note (bot.actions.permissions).
+        raise UserFacingError(
+            f"{no_private_notes(issue.project.name)}, and Redmine would save this note for "
+            f"everyone to read. Untick the step's “Private” input to add it for everyone. "
+            + NOTHING_WRITTEN
+        )
+    note = await add_slack_note(
+        redmine, issue.id, step.text, formatting=formatting, names={}, private=step.private
+    )
+    try:
+        journal_id = await note_journal_id(redmine, issue.id, redmine_user_id, note)
+    except RedmineError:  # written: only its link is lost, so the step still succeeds
+        journal_id = None
+    return NoteAdded(issue, journal_id)
+
+
+async def log_time_step(redmine: Redmine, step: TimeStep) -> tuple[Issue, TimeLogged]:
+    """The time entry as the person, once the issue and the activity are known to do."""
+    issue = await _before_writing(visible_issue(redmine, step.issue_id))
+    activities = await project_activities(redmine, issue.project.id)
+    activity_id = None
+    if step.activity:
+        activity = _named(activities, step.activity)
+        if activity is None:
+            names = [a.name for a in activities]
+            raise _unknown(issue.project.name, "activity", "activities", step.activity, names)
+        activity_id = activity.id
+    log = TimeLog(issue.id, step.hours, activity_id, step.comment, spent_on=step.spent_on)
+    try:
+        chosen_activity(activities, log)
+    except NoActivity:
+        choices = ", ".join(f"“{a.name}”" for a in activities) or "none are active"
+        raise UserFacingError(
+            f"The step needs an activity: Redmine has no default one in {issue.project.name}. "
+            f"Set the step's “Activity” input to one of {choices}. " + NOTHING_WRITTEN
+        ) from None
+    return issue, await log_time(redmine, log)
