@@ -199,36 +199,27 @@ class RunningService:
         def parameters(kind: str) -> list[dict[str, Any]]:
             return [{**p, "name": name} for name, p in declared[kind].items()]
 
-        body = json.dumps(
+        answer = self.event(
             {
-                "token": "legacy-unused",
-                "team_id": "T1",
-                "api_app_id": "A1",
-                "type": "event_callback",
-                "event_id": "Ev" + uuid.uuid4().hex[:10],
-                "event_time": int(time.time()),
-                "event": {
-                    "type": "function_executed",
-                    "function": {
-                        "id": "Fn" + callback_id[:8],
-                        "callback_id": callback_id,
-                        "title": declared["title"],
-                        "description": declared["description"],
-                        "type": "app",
-                        "input_parameters": parameters("input_parameters"),
-                        "output_parameters": parameters("output_parameters"),
-                        "app_id": "A1",
-                        "date_updated": 1700000000,
-                    },
-                    "inputs": inputs,
-                    "function_execution_id": execution_id,
-                    "workflow_execution_id": "Wx" + execution_id[2:],
-                    "event_ts": f"{time.time():.6f}",
-                    "bot_access_token": token,
+                "type": "function_executed",
+                "function": {
+                    "id": "Fn" + callback_id[:8],
+                    "callback_id": callback_id,
+                    "title": declared["title"],
+                    "description": declared["description"],
+                    "type": "app",
+                    "input_parameters": parameters("input_parameters"),
+                    "output_parameters": parameters("output_parameters"),
+                    "app_id": "A1",
+                    "date_updated": 1700000000,
                 },
+                "inputs": inputs,
+                "function_execution_id": execution_id,
+                "workflow_execution_id": "Wx" + execution_id[2:],
+                "event_ts": f"{time.time():.6f}",
+                "bot_access_token": token,
             }
         )
-        answer = self.post(body, headers=signed_headers(body, content_type="application/json"))
         assert answer.status_code == 200, answer.text
         return execution_id
 
