@@ -97,7 +97,9 @@ class SlackReads:
         if cached is not None:
             return cached
         try:
-            answer = await self._client.users_info(user=user_id)
+            # `include_locale` adds the person's `locale` ("ja-JP") to the answer
+            # (slackapi/slack-api-specs web-api/slack_web_openapi_v2.json, /users.info).
+            answer = await self._client.users_info(user=user_id, include_locale=True)
         except SlackApiError as error:
             log.info("users.info failed: %s", _error(error))
             return None
@@ -153,6 +155,12 @@ class SlackReads:
         if isinstance(offset, int) and abs(offset) < 86400:
             return timezone(timedelta(seconds=offset))
         return UTC
+
+    async def locale(self, user_id: str) -> str | None:
+        """The person's Slack language as Slack writes it (`ja-JP`), or None if unread."""
+        user = await self.user(user_id)
+        locale = user.get("locale") if user else None
+        return locale if isinstance(locale, str) and locale else None
 
     async def today(self, user_id: str) -> date:
         """Today's date where the person is (their Slack time zone), else in UTC."""
