@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.config import Settings
+from bot.i18n.catalogs import load_all as load_catalogs
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.notify.webhook import make_endpoint
 from bot.people.identity import IdentityResolver
@@ -203,6 +204,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with open_services(settings, metrics) as services:
+            load_catalogs()  # every language compiled once here, never during a request
             bolt = create_bolt_app(services, register)
             app.state.services = services
             app.state.bolt = bolt

@@ -37,6 +37,8 @@ WHERE_TO_GET: dict[str, str] = {
     "PORT": "TCP port to listen on, e.g. 3000",
     "REDMINE_WEBHOOK_SECRET": "any long random string; give Redmine's webhook plugin "
     "the URL .../webhooks/redmine?token=<it>",
+    "DEFAULT_LOCALE": "the language for people whose Slack locale has no catalog, and for "
+    "channels subscribed without lang:, e.g. ja or de (English when unset)",
     "SECRET_KEY": "a long random string, e.g. from: python -c 'import secrets; "
     "print(secrets.token_urlsafe(32))'",
 }
@@ -68,6 +70,10 @@ class Settings(BaseSettings):
     # Personal DMs about one's own issues (bot/notify/personal.py); each person can
     # switch each kind off in App Home.
     personal_notifications: bool = True
+    # The language for a person whose Slack locale the app has no catalog for, and for a
+    # channel subscribed without `lang:` (bot/i18n/negotiate.py); a tag without a catalog
+    # means English, never an error.
+    default_locale: str = "en"
     host: str = "0.0.0.0"
     port: Annotated[int, Field(ge=1, le=65535)] = 3000
     log_level: str = "INFO"

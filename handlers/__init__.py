@@ -5,8 +5,8 @@ object (bot.inputs), calls an action (bot.actions), renders with bot.blocks and
 answers. Everything it uses comes in one `Asked` (handlers/asked.py: the person, the
 channel, `respond`, the client, the services), built once per request by middleware.
 
-May import: bot.actions, bot.blocks, bot.config, bot.domain, bot.inputs, bot.people,
-bot.redmine, bot.services, bot.slack, bot.store, bot.text.
+May import: bot.actions, bot.blocks, bot.config, bot.domain, bot.i18n, bot.inputs,
+bot.people, bot.redmine, bot.services, bot.slack, bot.store, bot.text.
 """
 
 from __future__ import annotations

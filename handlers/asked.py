@@ -31,17 +31,22 @@ from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import message_view
 from bot.config import Settings, TextFormatting
 from bot.domain.message_text import mentioned_user_ids
+from bot.i18n import Translator, speak, translator_for
 from bot.people.identity import Identity, NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import ImpersonationError, RedmineError
 from bot.services import Services
-from bot.slack.web.reads import SlackReads
+from bot.slack.web.reads import SlackReads, within
 
 log = logging.getLogger("redmine_slack.handlers")
 
 Say = Callable[[str], Awaitable[Any]]
 Next = Callable[[], Awaitable[None]]
 Middleware = Callable[[AsyncBoltContext, dict[str, Any], Next], Awaitable[None]]
+
+# The most a person's first request waits for their Slack locale before it is answered
+# in DEFAULT_LOCALE; later requests read it from the users.info cache at no cost.
+LOCALE_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,17 @@ class Asked:
     def reads(self) -> SlackReads:
         """Slack reads with this app's budgets and caches (bot/slack/web/reads.py)."""
         return SlackReads(self.client, self.services.slack_users)
+
+    async def translator(self) -> Translator:
+        """The person's language: their Slack locale, else DEFAULT_LOCALE, else English.
+
+        Events (messages in a channel, a reply's author) answer nobody in the request, so
+        they cost no users.info; App Home is the one event a person is shown.
+        """
+        wanted = None
+        if self.user_id and _speaks_to_the_person(self.body):
+            wanted = await within(LOCALE_SECONDS, self.reads.locale(self.user_id), None)
+        return translator_for(wanted, self.settings.default_locale)
 
     async def mentioned_names(self, text: str | None) -> dict[str, str]:
         """The names of the people a message's text mentions (`<@U123>`)."""
@@ -240,9 +256,18 @@ def asking(services: Services) -> Middleware:
             complete=context.complete if context.function_execution_id else None,
             fail=context.fail if context.function_execution_id else None,
         )
+        # Set in the request's own task, before Bolt runs (or starts the task of) the
+        # listener, which copies the context: everything it says is in this language.
+        speak(await context["asked"].translator())
         await next_()
 
     return ask
+
+
+def _speaks_to_the_person(body: dict[str, Any]) -> bool:
+    if body.get("type") != "event_callback":
+        return True  # a command, an interaction, an options request
+    return (body.get("event") or {}).get("type") == "app_home_opened"
 
 
 @asynccontextmanager

@@ -25,6 +25,7 @@ from bot.blocks.modals import (
     connect_modal,
     issue_modal,
 )
+from bot.i18n import N_, _
 from bot.inputs import grammar
 from bot.inputs.help import help_blocks, help_text
 from bot.slack.door.payloads import SlashCommand
@@ -35,8 +36,8 @@ from handlers.channels import channel_facts, join_channel
 from handlers.reminders import answer_remind
 from handlers.time_reports import answer_time
 
-MINE_HEADING = "*Your open issues*"
-MINE_EMPTY = "Nothing is assigned to you. :tada:"
+MINE_HEADING = N_("*Your open issues*")
+MINE_EMPTY = N_("Nothing is assigned to you. :tada:")
 
 
 async def on_redmine(ack: AsyncAck, asked: Asked) -> None:
@@ -108,7 +109,8 @@ async def on_create(parsed: grammar.Create, asked: Asked) -> None:
     card = issue_card(
         issue, asked.base_url, asked.formatting, with_description=False, with_actions=True
     )
-    text = f"<@{asked.user_id}> created {issue_card_text(issue)}"
+    person = f"<@{asked.user_id}>"
+    text = _("{person} created {issue}", person=person, issue=issue_card_text(issue))
     await asked.announce(text, card)
 
 
@@ -140,7 +142,7 @@ async def on_log(parsed: grammar.Log, asked: Asked) -> None:
 async def on_search(parsed: grammar.Search, asked: Asked) -> None:
     page = await search_issues(await asked.redmine(), parsed.words)
     blocks = search_page_blocks(page, asked.base_url)
-    await asked.show(f"Search: {escape_mrkdwn(parsed.words)}", blocks)
+    await asked.show(_("Search: {words}", words=escape_mrkdwn(parsed.words)), blocks)
 
 
 async def on_attach(parsed: grammar.Attach, asked: Asked) -> None:
@@ -186,24 +188,24 @@ async def on_unsubscribe(parsed: grammar.Unsubscribe, asked: Asked) -> None:
     await asked.say(answers.unsubscribed_text(done.project_name))
 
 
-async def on_subscriptions(_: grammar.Subscriptions, asked: Asked) -> None:
+async def on_subscriptions(_parsed: grammar.Subscriptions, asked: Asked) -> None:
     await asked.redmine()  # as before: the list is for people linked to Redmine
     listed = await subscribe.list_subscriptions(asked.services.sessions, asked.channel_id or "")
     await asked.say(answers.subscriptions_text(listed))
 
 
-async def on_connect(_: grammar.Connect, asked: Asked) -> None:
+async def on_connect(_parsed: grammar.Connect, asked: Asked) -> None:
     # No identity check first: connecting is how a person Redmine does not know gets in.
     view = connect_modal(ModalContext(channel_id=asked.channel_id or ""))
     await asked.client.views_open(trigger_id=asked.trigger_id, view=view)
 
 
-async def on_disconnect(_: grammar.Disconnect, asked: Asked) -> None:
+async def on_disconnect(_parsed: grammar.Disconnect, asked: Asked) -> None:
     done = await connect.disconnect(asked.services.identity, asked.user_id)
     await asked.say(answers.disconnected_text(done.existed))
 
 
-async def on_whoami(_: grammar.Whoami, asked: Asked) -> None:
+async def on_whoami(_parsed: grammar.Whoami, asked: Asked) -> None:
     identity = await connect.whoami(asked.services.identity, asked.user_id)
     await asked.say(identity.describe())
 
@@ -216,10 +218,10 @@ async def on_remind(parsed: grammar.Remind, asked: Asked) -> None:
     await answer_remind(parsed, asked)
 
 
-async def on_mine(_: grammar.Mine, asked: Asked) -> None:
+async def on_mine(_parsed: grammar.Mine, asked: Asked) -> None:
     issues = await my_open_issues(await asked.redmine())
-    blocks = issue_list(issues, asked.base_url, heading=MINE_HEADING, empty=MINE_EMPTY)
-    await asked.show("Your open issues", blocks)
+    blocks = issue_list(issues, asked.base_url, heading=_(MINE_HEADING), empty=_(MINE_EMPTY))
+    await asked.show(_("Your open issues"), blocks)
 
 
 def register(app: AsyncApp) -> None:

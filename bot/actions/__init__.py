@@ -8,6 +8,6 @@ admin's; the store; Slack reads as plain data), and returns a typed result or ra
 Slack: listeners in handlers/ parse, call an action, render its result with bot/blocks,
 and send. A slash command, a modal, a card button or App Home reach the same action.
 
-May import: bot.blocks, bot.config, bot.domain, bot.inputs, bot.people, bot.redmine,
+May import: bot.blocks, bot.config, bot.domain, bot.i18n, bot.inputs, bot.people, bot.redmine,
 bot.slack, bot.store, bot.text.
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.errors import SlackApiError
 
+from bot.i18n import _
 from bot.inputs.grammar import UsageError
 from bot.people.identity import NotLinked
 from bot.redmine.errors import RedmineError, user_message
@@ -19,7 +20,11 @@ class UserFacingError(Exception):
 
 def cannot_add_issues(project_name: str) -> UserFacingError:
     return UserFacingError(
-        f"You cannot add issues to {project_name}. Ask one of its managers for a role that may add issues."
+        _(
+            "You cannot add issues to {project}. Ask one of its managers for a role that "
+            "may add issues.",
+            project=project_name,
+        )
     )
 
 
@@ -29,8 +34,12 @@ def describe(error: BaseException) -> str:
     if isinstance(error, RedmineError):
         return user_message(error)
     if isinstance(error, SlackApiError):
-        return (
-            f"Slack refused the request ({error.response.get('error', 'unknown error')}). "
-            "Try again; if it keeps failing, tell whoever runs redmine-slack."
+        return _(
+            "Slack refused the request ({error}). Try again; if it keeps failing, tell "
+            "whoever runs redmine-slack.",
+            error=error.response.get("error", "unknown_error"),
         )
-    return "Something went wrong on our side. Try again; if it keeps failing, tell whoever runs redmine-slack."
+    return _(
+        "Something went wrong on our side. Try again; if it keeps failing, tell whoever "
+        "runs redmine-slack."
+    )

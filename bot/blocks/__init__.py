@@ -5,5 +5,5 @@ view Slack will draw, cut to Slack's limits (bot.slack.limits) and with everythi
 Redmine escaped. The block and action ids a builder names are the ones the form readers
 (bot.inputs) and the listeners (handlers/) read back.
 
-May import: bot.config, bot.domain, bot.redmine, bot.slack, bot.store, bot.text.
+May import: bot.config, bot.domain, bot.i18n, bot.redmine, bot.slack, bot.store, bot.text.
 """

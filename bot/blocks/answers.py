@@ -10,18 +10,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.blocks.issues import issue_link
+from bot.i18n import N_, _, current
 from bot.text import escape_mrkdwn
 
-NOT_CONNECTED = "You have no connected Redmine account; nothing to forget."
-DISCONNECTED = "Forgot your connected Redmine account. `/redmine whoami` shows who you are now."
-NO_SUBSCRIPTIONS = (
+NOT_CONNECTED = N_("You have no connected Redmine account; nothing to forget.")
+DISCONNECTED = N_("Forgot your connected Redmine account. `/redmine whoami` shows who you are now.")
+NO_SUBSCRIPTIONS = N_(
     "This channel has no Redmine subscriptions. Add one with `/redmine subscribe <project>`."
 )
-MUST_INVITE = (
-    "\n:warning: I'm not in this channel, so I can't post here yet: invite me with "
-    "`/invite @Redmine`."
+MUST_INVITE = N_(
+    "I'm not in this channel, so I can't post here yet: invite me with `/invite @Redmine`."
 )
-JOINED = "\nI joined this channel to post the updates."
+JOINED = N_("I joined this channel to post the updates.")
 
 
 @dataclass(frozen=True)
@@ -36,17 +36,24 @@ class ListedSubscription:
 
 
 def disconnected_text(existed: bool) -> str:
-    return DISCONNECTED if existed else NOT_CONNECTED
+    return _(DISCONNECTED) if existed else _(NOT_CONNECTED)
 
 
 def note_added_text(base_url: str, issue_id: int) -> str:
-    return f"Added your note to {issue_link(base_url, issue_id)}."
+    return _("Added your note to {issue}.", issue=issue_link(base_url, issue_id))
 
 
 def time_logged_text(base_url: str, issue_id: int, hours: float, activity_name: str | None) -> str:
     """`hours` as Redmine stored them (its answer), not as typed: `1h30` reads 1.5."""
-    what = f" of {escape_mrkdwn(activity_name)}" if activity_name else ""
-    return f"Logged {hours:g} h{what} on {issue_link(base_url, issue_id)}."
+    spent, issue = current().format_hours(hours), issue_link(base_url, issue_id)
+    if activity_name:
+        return _(
+            "Logged {hours} of {activity} on {issue}.",
+            hours=spent,
+            activity=escape_mrkdwn(activity_name),
+            issue=issue,
+        )
+    return _("Logged {hours} on {issue}.", hours=spent, issue=issue)
 
 
 def subscribed_text(
@@ -62,41 +69,65 @@ def subscribed_text(
     """What the channel now gets, and whether the bot is there to post it."""
     note = ""
     if must_invite:
-        note = MUST_INVITE
+        note = "\n:warning: " + _(MUST_INVITE)
     elif must_join:
         note = (
-            JOINED
+            "\n" + _(JOINED)
             if join_error is None
-            else f"\n:warning: I couldn't join this channel ({join_error}): "
-            "invite me with `/invite @Redmine`."
+            else "\n:warning: "
+            + _(
+                "I couldn't join this channel ({error}): invite me with `/invite @Redmine`.",
+                error=join_error,
+            )
         )
     if digest_zone is not None:
-        note += f"\nTimes are in {digest_zone}, your Slack time zone."
-    what = f"*{escape_mrkdwn(project_name)}*"
+        note += "\n" + _("Times are in {zone}, your Slack time zone.", zone=digest_zone)
+    project, shown = escape_mrkdwn(project_name), escape_mrkdwn(filters)
     if query_name is not None:
-        what = (
-            f"issues of the saved query *{escape_mrkdwn(query_name)}* "
-            f"({escape_mrkdwn(project_name)}), as you see them,"
+        return (
+            _(
+                "This channel now gets changes to issues of the saved query *{query}* "
+                "({project}), as you see them, ({filters}).",
+                query=escape_mrkdwn(query_name),
+                project=project,
+                filters=shown,
+            )
+            + note
         )
-    return f"This channel now gets changes to {what} ({escape_mrkdwn(filters)})." + note
+    return (
+        _(
+            "This channel now gets changes to *{project}* ({filters}).",
+            project=project,
+            filters=shown,
+        )
+        + note
+    )
 
 
 def unsubscribed_text(project_name: str) -> str:
-    return f"This channel no longer gets changes to *{escape_mrkdwn(project_name)}*."
+    return _(
+        "This channel no longer gets changes to *{project}*.", project=escape_mrkdwn(project_name)
+    )
 
 
 def subscriptions_text(subscriptions: Sequence[ListedSubscription]) -> str:
     if not subscriptions:
-        return NO_SUBSCRIPTIONS
-    lines = ["This channel gets changes to:"]
+        return _(NO_SUBSCRIPTIONS)
+    lines = [_("This channel gets changes to:")]
     for s in subscriptions:
         state = (
-            f" — :double_vertical_bar: paused: `{escape_mrkdwn(s.paused_reason)}`"
+            " — :double_vertical_bar: "
+            + _("paused: `{reason}`", reason=escape_mrkdwn(s.paused_reason))
             if s.paused_reason is not None
             else ""
         )
-        lines.append(
-            f"• *{escape_mrkdwn(s.project_name)}* (`{escape_mrkdwn(s.project_identifier)}`): "
-            f"{escape_mrkdwn(s.filters)}; by <@{s.created_by_slack_user}>{state}"
+        person = f"<@{s.created_by_slack_user}>"
+        line = _(
+            "*{project}* (`{identifier}`): {filters}; by {person}",
+            project=escape_mrkdwn(s.project_name),
+            identifier=escape_mrkdwn(s.project_identifier),
+            filters=escape_mrkdwn(s.filters),
+            person=person,
         )
+        lines.append(f"• {line}{state}")
     return "\n".join(lines)

@@ -6,5 +6,5 @@ The fields of the new-issue form (`issue_fields`), a journal as change lines
 recurring send falls (`recurrence`). Actions and builders both build on these, so
 neither has to import the other.
 
-May import: bot.config, bot.redmine, bot.slack, bot.text.
+May import: bot.config, bot.i18n, bot.redmine, bot.slack, bot.text.
 """

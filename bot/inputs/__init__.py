@@ -8,5 +8,5 @@
 
 Form readers import the builders' block ids (bot.blocks), so the ids are named once.
 
-May import: bot.blocks, bot.domain, bot.redmine, bot.slack, bot.text.
+May import: bot.blocks, bot.domain, bot.i18n, bot.redmine, bot.slack, bot.text.
 """

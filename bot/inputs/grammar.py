@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from bot.domain.timesheet import PERIOD_NAMES, Period
+from bot.i18n import N_, _
 from bot.redmine.models import MAX_ID
 from bot.text.escape import unescape_mrkdwn
 
@@ -145,40 +146,46 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "create",
         "create [project] <subject>",
-        "create an issue (no subject: a form)",
+        N_("create an issue (no subject: a form)"),
         ("new", "add"),
     ),
-    Subcommand("show", "show <id>", "show an issue", ("view", "issue")),
-    Subcommand("note", "note <id> <text>", "add a note to an issue", ("comment",)),
+    Subcommand("show", "show <id>", N_("show an issue"), ("view", "issue")),
+    Subcommand("note", "note <id> <text>", N_("add a note to an issue"), ("comment",)),
     Subcommand(
         "log",
         "log <id> <hours> [activity] [comment]",
-        "log time, e.g. `log 42 1h30 development fixed it`",
+        N_("log time, e.g. `log 42 1h30 development fixed it`"),
         ("spent",),
     ),
     Subcommand(
         "time",
         "time [today|week|month|last week|YYYY-MM-DD..YYYY-MM-DD] [@person]",
-        "spent time, yours or a colleague's (default: this week)",
+        N_("spent time, yours or a colleague's (default: this week)"),
         ("timesheet",),
     ),
     Subcommand(
         "remind",
         "remind <HH:MM> [hours] | remind off",
-        "a workday DM when you logged less than `hours` (default 8)",
+        N_("a workday DM when you logged less than `hours` (default 8)"),
     ),
-    Subcommand("search", "search <words>", "search issues", ("find",)),
-    Subcommand("mine", "mine", "your open assigned issues", ("my",)),
-    Subcommand("attach", "attach <id>", "upload files to an issue"),
+    Subcommand("search", "search <words>", N_("search issues"), ("find",)),
+    Subcommand("mine", "mine", N_("your open assigned issues"), ("my",)),
+    Subcommand("attach", "attach <id>", N_("upload files to an issue")),
     Subcommand(
-        "subscribe", "subscribe <project> [filters]", "post a project's changes in this channel"
+        "subscribe",
+        "subscribe <project> [filters]",
+        N_("post a project's changes in this channel"),
     ),
-    Subcommand("unsubscribe", "unsubscribe <project>", "stop posting a project's changes here"),
-    Subcommand("subscriptions", "subscriptions", "list this channel's subscriptions"),
-    Subcommand("connect", "connect", "connect your Redmine account with your API key", ("login",)),
-    Subcommand("disconnect", "disconnect", "forget your connected Redmine account", ("logout",)),
-    Subcommand("whoami", "whoami", "which Redmine account you act as, and why"),
-    Subcommand("help", "help [command]", "this help"),
+    Subcommand("unsubscribe", "unsubscribe <project>", N_("stop posting a project's changes here")),
+    Subcommand("subscriptions", "subscriptions", N_("list this channel's subscriptions")),
+    Subcommand(
+        "connect", "connect", N_("connect your Redmine account with your API key"), ("login",)
+    ),
+    Subcommand(
+        "disconnect", "disconnect", N_("forget your connected Redmine account"), ("logout",)
+    ),
+    Subcommand("whoami", "whoami", N_("which Redmine account you act as, and why")),
+    Subcommand("help", "help [command]", N_("this help")),
 )
 
 _BY_NAME: dict[str, Subcommand] = {
@@ -229,7 +236,10 @@ def subcommand(name: str) -> Subcommand | None:
 def parse_issue_id(text: str, subcommand_name: str) -> int:
     match = ISSUE_ID.match(text.strip())
     if not match:
-        raise UsageError(f"`{text}` is not an issue number (use `123` or `#123`).", subcommand_name)
+        raise UsageError(
+            _("`{text}` is not an issue number (use `123` or `#123`).", text=text),
+            subcommand_name,
+        )
     return int(match.group(1))
 
 
@@ -239,11 +249,16 @@ HOURS_TEXT_LIMIT = 30  # "1000 hours 59 minutes" fits; nothing longer is a durat
 def parse_hours(text: str) -> Decimal:
     """Hours as a Decimal from any form Redmine accepts; UsageError otherwise."""
     if len(text) > HOURS_TEXT_LIMIT:
-        raise UsageError("That is too long for a duration. Use e.g. `1.5`, `1h30` or `90m`.", "log")
+        raise UsageError(
+            _("That is too long for a duration. Use e.g. `1.5`, `1h30` or `90m`."), "log"
+        )
     match = _HOURS.match(text.strip())
     if not match:
         raise UsageError(
-            f"`{text}` is not a duration. Use e.g. `1.5`, `1h30`, `1:30`, `90m` or `1h 30min`.",
+            _(
+                "`{text}` is not a duration. Use e.g. `1.5`, `1h30`, `1:30`, `90m` or `1h 30min`.",
+                text=text,
+            ),
             "log",
         )
     groups = match.groupdict()
@@ -259,11 +274,11 @@ def parse_hours(text: str) -> Decimal:
         else:
             hours = Decimal(groups["minutes"].replace(",", ".")) / 60
     except InvalidOperation:
-        raise UsageError(f"`{text}` is not a duration.", "log") from None
+        raise UsageError(_("`{text}` is not a duration.", text=text), "log") from None
     if hours <= 0:
-        raise UsageError("Hours must be more than zero.", "log")
+        raise UsageError(_("Hours must be more than zero."), "log")
     if hours > 1000:
-        raise UsageError(f"`{text}` is more hours than anyone can log at once.", "log")
+        raise UsageError(_("`{text}` is more hours than anyone can log at once.", text=text), "log")
     return hours.quantize(Decimal("0.01"))
 
 
@@ -272,7 +287,7 @@ def _split_hours(rest: str) -> tuple[str, str]:
     two = _HOURS_TWO_WORDS.match(rest)
     if two and _HOURS.match(two.group(1)):
         return two.group(1), (two.group(2) or "").strip()
-    first, _, remainder = rest.partition(" ")
+    first, _space, remainder = rest.partition(" ")
     return first, remainder.strip()
 
 
@@ -281,13 +296,13 @@ def parse(text: str) -> Command:
     text = text.strip()
     if not text:
         return Help()
-    word, _, rest = text.partition(" ")
+    word, _space, rest = text.partition(" ")
     rest = rest.strip()
     sub = subcommand(word)
     if sub is None:
         if ISSUE_ID.match(word) and not rest:  # `/redmine 123` is a natural way to ask
             return Show(parse_issue_id(word, "show"))
-        raise UsageError(f"I don't know the command `{word}`.")
+        raise UsageError(_("I don't know the command `{word}`.", word=word))
     return PARSERS[sub.name](sub.name, rest)
 
 
@@ -303,7 +318,7 @@ def _parse_help(name: str, rest: str) -> Command:
         return Help()
     known = subcommand(topic)
     if known is None:
-        raise UsageError(f"There is no command `{topic}` to explain.")
+        raise UsageError(_("There is no command `{topic}` to explain.", topic=topic))
     return Help(known.name)
 
 
@@ -313,19 +328,19 @@ def _parse_create(name: str, rest: str) -> Command:
 
 def _parse_no_arguments(name: str, rest: str) -> Command:
     if rest:
-        raise UsageError(f"`{name}` takes no arguments.", name)
+        raise UsageError(_("`{name}` takes no arguments.", name=name), name)
     return _NO_ARGUMENTS[name]()
 
 
 def _parse_search(name: str, rest: str) -> Command:
     if not rest:
-        raise UsageError("What should I search for?", name)
+        raise UsageError(_("What should I search for?"), name)
     return Search(unescape_mrkdwn(rest))
 
 
 def _parse_subscription(name: str, rest: str) -> Command:
     if not rest:
-        raise UsageError("Which project? Give its identifier, e.g. `my-project`.", name)
+        raise UsageError(_("Which project? Give its identifier, e.g. `my-project`."), name)
     project, *filters = rest.split()
     if project.lower().startswith("query:"):
         # A query's name may hold spaces: the words up to the first filter (`x:y`).
@@ -334,36 +349,36 @@ def _parse_subscription(name: str, rest: str) -> Command:
     if name == "subscribe":
         return Subscribe(project, tuple(filters))
     if filters:
-        raise UsageError("`unsubscribe` takes only the project.", name)
+        raise UsageError(_("`unsubscribe` takes only the project."), name)
     return Unsubscribe(project)
 
 
 def _issue_first(name: str, rest: str) -> tuple[int, str]:
     """The issue id these commands start with, and what follows it."""
     if not rest:
-        raise UsageError("Which issue? Give its number.", name)
-    id_text, _, after = rest.partition(" ")
+        raise UsageError(_("Which issue? Give its number."), name)
+    id_text, _space, after = rest.partition(" ")
     return parse_issue_id(id_text, name), after.strip()
 
 
 def _parse_issue_only(name: str, rest: str) -> Command:
     issue_id, after = _issue_first(name, rest)
     if after:
-        raise UsageError(f"`{name}` takes only the issue number.", name)
+        raise UsageError(_("`{name}` takes only the issue number.", name=name), name)
     return Show(issue_id) if name == "show" else Attach(issue_id)
 
 
 def _parse_note(name: str, rest: str) -> Command:
     issue_id, after = _issue_first(name, rest)
     if not after:
-        raise UsageError("What should the note say?", name)
+        raise UsageError(_("What should the note say?"), name)
     return Note(issue_id, after)
 
 
 def _parse_log(name: str, rest: str) -> Command:
     issue_id, after = _issue_first(name, rest)
     if not after:
-        raise UsageError("How many hours? e.g. `log 42 1h30`.", name)
+        raise UsageError(_("How many hours? e.g. `log 42 1h30`."), name)
     hours_text, remainder = _split_hours(after)
     return Log(issue_id, parse_hours(hours_text), hours_text, unescape_mrkdwn(remainder))
 
@@ -380,7 +395,9 @@ def _iso_date(text: str, name: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"`{text}` is not a date; write it as YYYY-MM-DD.", name) from None
+        raise UsageError(
+            _("`{text}` is not a date; write it as YYYY-MM-DD.", text=text), name
+        ) from None
 
 
 def parse_period(words: list[str]) -> Period:
@@ -392,15 +409,20 @@ def parse_period(words: list[str]) -> Period:
     between = _BETWEEN.match(text)
     if between is None:
         raise UsageError(
-            f"`{text}` is not a period. Use `today`, `week`, `month`, `last week` "
-            "or `2026-11-01..2026-11-15`.",
+            _(
+                "`{text}` is not a period. Use `today`, `week`, `month`, `last week` "
+                "or `2026-11-01..2026-11-15`.",
+                text=text,
+            ),
             "time",
         )
     start, end = _iso_date(between.group(1), "time"), _iso_date(between.group(2), "time")
     if end < start:
-        raise UsageError(f"The period ends ({end}) before it starts ({start}).", "time")
+        raise UsageError(
+            _("The period ends ({end}) before it starts ({start}).", end=end, start=start), "time"
+        )
     if (end - start).days + 1 > MAX_PERIOD_DAYS:
-        raise UsageError(f"A period covers at most {MAX_PERIOD_DAYS} days.", "time")
+        raise UsageError(_("A period covers at most {days} days.", days=MAX_PERIOD_DAYS), "time")
     return Period("between", start, end)
 
 
@@ -408,9 +430,9 @@ def parse_time(rest: str) -> Time:
     words = rest.split()
     people = [w for w in words if _PERSON.match(w)]
     if len(people) > 1:
-        raise UsageError("Ask for one person at a time.", "time")
+        raise UsageError(_("Ask for one person at a time."), "time")
     if any(w.startswith(("@", "<@")) for w in words if w not in people):
-        raise UsageError("Name the person as `@login`.", "time")
+        raise UsageError(_("Name the person as `@login`."), "time")
     period = parse_period([w for w in words if w not in people])
     return Time(period, people[0] if people else None)
 
@@ -420,7 +442,8 @@ def parse_clock(text: str) -> tuple[int, int]:
     hour, minute = (int(match.group(1)), int(match.group(2))) if match else (24, 60)
     if hour > 23 or minute > 59:
         raise UsageError(
-            f"`{text}` is not a time of day; write it as HH:MM, e.g. `17:30`.", "remind"
+            _("`{text}` is not a time of day; write it as HH:MM, e.g. `17:30`.", text=text),
+            "remind",
         )
     return hour, minute
 
@@ -430,7 +453,7 @@ def parse_remind(rest: str) -> Remind:
     if words == ["off"]:
         return Remind(None)
     if not words or len(words) > 2:
-        raise UsageError("When? e.g. `remind 17:30 8`, or `remind off`.", "remind")
+        raise UsageError(_("When? e.g. `remind 17:30 8`, or `remind off`."), "remind")
     at = parse_clock(words[0])
     if len(words) == 1:
         return Remind(at, DEFAULT_TARGET_HOURS)
@@ -439,7 +462,9 @@ def parse_remind(rest: str) -> Remind:
     except InvalidOperation:
         hours = Decimal(-1)
     if not hours.is_finite() or not 0 < hours <= 24:
-        raise UsageError(f"`{words[1]}` is not a number of hours between 0 and 24.", "remind")
+        raise UsageError(
+            _("`{hours}` is not a number of hours between 0 and 24.", hours=words[1]), "remind"
+        )
     return Remind(at, hours.quantize(Decimal("0.01")))
 
 

@@ -6,6 +6,6 @@ channel subscriptions (`query_matches.py`) and people (`personal.py`), and are p
 `delivery.py` at Slack's pace. `lease.py` keeps one worker at a time across replicas;
 `scheduler.py` runs reminders and digests (`reminders.py`, `digests.py`).
 
-May import: bot.actions, bot.blocks, bot.config, bot.domain, bot.inputs, bot.metrics,
+May import: bot.actions, bot.blocks, bot.config, bot.domain, bot.i18n, bot.inputs, bot.metrics,
 bot.people, bot.redmine, bot.slack, bot.store, bot.text.
 """

@@ -5,5 +5,5 @@
 - `recipients.py`: a Redmine user -> the Slack user to tell (personal notifications,
   mentions in notes).
 
-May import: bot.redmine, bot.store.
+May import: bot.i18n, bot.redmine, bot.store.
 """

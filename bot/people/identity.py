@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.i18n import N_, _
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
 from bot.redmine.errors import AuthenticationError
@@ -26,30 +27,41 @@ from bot.store.repositories import UserLinkRepository
 
 log = logging.getLogger(__name__)
 
-HOW_TO_CONNECT = (
+HOW_TO_CONNECT = N_(
     "Connect your account with `/redmine connect`: it asks for your Redmine API key "
     "(Redmine -> My account -> API access key -> Show)."
 )
-NO_EMAIL = (
+# Each refusal is one whole sentence for translators, the way to connect written out in it.
+NO_EMAIL = N_(
     "I can't see an email address on your Slack profile, so I can't tell who you are in "
-    "Redmine. " + HOW_TO_CONNECT
+    "Redmine. Connect your account with `/redmine connect`: it asks for your Redmine API "
+    "key (Redmine -> My account -> API access key -> Show)."
 )
-NO_MATCH = (
+NO_MATCH = N_(
     "No active Redmine account has your Slack email ({email}), so I can't act for you. "
-    + HOW_TO_CONNECT
+    "Connect your account with `/redmine connect`: it asks for your Redmine API key "
+    "(Redmine -> My account -> API access key -> Show)."
 )
-LOCKED = (
+LOCKED = N_(
     "Your Redmine account `{login}` is locked, so I can't act for you. Ask a Redmine "
     "administrator to unlock it."
 )
-KEYS_ONLY = "This Redmine is set up so that everyone acts with their own API key. " + HOW_TO_CONNECT
-SLACK_PROFILE_UNREADABLE = (
-    "I couldn't read your Slack profile to find your Redmine account. Try again in a "
-    "minute, or " + HOW_TO_CONNECT[0].lower() + HOW_TO_CONNECT[1:]
+KEYS_ONLY = N_(
+    "This Redmine is set up so that everyone acts with their own API key. Connect your "
+    "account with `/redmine connect`: it asks for your Redmine API key (Redmine -> My "
+    "account -> API access key -> Show)."
 )
-KEY_REJECTED = (
+SLACK_PROFILE_UNREADABLE = N_(
+    "I couldn't read your Slack profile to find your Redmine account. Try again in a "
+    "minute, or connect your account with `/redmine connect`: it asks for your Redmine "
+    "API key (Redmine -> My account -> API access key -> Show)."
+)
+KEY_REJECTED = N_(
     "Redmine did not accept that API key. Copy it again from Redmine -> My account -> "
     "API access key -> Show, and make sure the REST API is enabled."
+)
+NO_SECRET_KEY = N_(
+    "This service can't store personal API keys safely: ask whoever runs it to set SECRET_KEY."
 )
 
 
@@ -71,10 +83,14 @@ class Identity:
 
     def describe(self) -> str:
         if self.source == "connected":
-            return f"You act in Redmine as `{self.login}`: you connected that account with its API key."
-        return (
-            f"You act in Redmine as `{self.login}`: its email matches the one on your "
-            "Slack profile. Use `/redmine connect` to use another account."
+            return _(
+                "You act in Redmine as `{login}`: you connected that account with its API key.",
+                login=self.login,
+            )
+        return _(
+            "You act in Redmine as `{login}`: its email matches the one on your Slack "
+            "profile. Use `/redmine connect` to use another account.",
+            login=self.login,
         )
 
 
@@ -128,7 +144,7 @@ class IdentityResolver:
                     slack_user_id, link.redmine_login, link.redmine_user_id, "connected", key
                 )
         if not self.admin_mode:
-            raise NotLinked(KEYS_ONLY)
+            raise NotLinked(_(KEYS_ONLY))
         email = await self._slack_email(slack_user_id)
         active = await self._users_with_mail(email, status=None)  # Redmine's default: active
         if len(active) == 1:
@@ -139,8 +155,8 @@ class IdentityResolver:
             # tell a locked person why, instead of "no account".
             locked = await self._users_with_mail(email, status=STATUS_LOCKED)
             if len(locked) == 1:
-                raise NotLinked(LOCKED.format(login=locked[0].login))
-        raise NotLinked(NO_MATCH.format(email=email))
+                raise NotLinked(_(LOCKED, login=locked[0].login))
+        raise NotLinked(_(NO_MATCH, email=email))
 
     async def _users_with_mail(self, email: str, *, status: int | None) -> list[User]:
         """Users whose mail is exactly `email`: `name=` also matches logins and names."""
@@ -155,11 +171,11 @@ class IdentityResolver:
             answer = await self._slack.users_info(user=slack_user_id)
         except SlackApiError as error:
             log.warning("users.info failed: %s", error.response.get("error"))
-            raise NotLinked(SLACK_PROFILE_UNREADABLE) from None
+            raise NotLinked(_(SLACK_PROFILE_UNREADABLE)) from None
         user = answer.get("user") or {}
         email = str((user.get("profile") or {}).get("email") or "").strip().lower()
         if not email:
-            raise NotLinked(NO_EMAIL)
+            raise NotLinked(_(NO_EMAIL))
         return email
 
     async def connect(self, slack_user_id: str, api_key: str) -> Identity:
@@ -170,17 +186,14 @@ class IdentityResolver:
         """
         api_key = api_key.strip()
         if not api_key:
-            raise NotLinked(KEY_REJECTED)
+            raise NotLinked(_(KEY_REJECTED))
         try:
             user = await self._redmine.with_api_key(api_key).my_account.get()
         except AuthenticationError:
-            raise NotLinked(KEY_REJECTED) from None
+            raise NotLinked(_(KEY_REJECTED)) from None
         store_key = not self.admin_mode
         if store_key and not self._secret_key:
-            raise NotLinked(
-                "This service can't store personal API keys safely: ask whoever runs it to "
-                "set SECRET_KEY."
-            )
+            raise NotLinked(_(NO_SECRET_KEY))
         encrypted = (
             crypto.encrypt(api_key, self._secret_key) if store_key and self._secret_key else None
         )

@@ -5,7 +5,8 @@ issue = await redmine.as_user("jsmith").issues.create(project_id=1, subject="...
 
 The only door to Redmine: nothing outside this package builds a Redmine path.
 
-May import: nothing else of bot.
+May import: bot.i18n (the sentences `errors.user_message` says to a person), nothing
+else of bot.
 """
 
 from __future__ import annotations

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 
+from bot.i18n import N_, _
+
 
 class RedmineError(Exception):
     """Base of every adapter error."""
@@ -130,76 +132,94 @@ def is_cannot_add_issues(error: ValidationError) -> bool:
 def user_message(error: RedmineError) -> str:
     """Say what went wrong in one plain sentence, with what to do next."""
     if isinstance(error, ImpersonationError):
-        who = f" `{error.login}`" if error.login else ""
-        return (
-            f"Your Redmine account{who} is locked or no longer exists, so Redmine refused "
-            "to act as you. Ask a Redmine administrator to unlock it, or connect another "
-            "account with `/redmine connect`."
+        if error.login:
+            return _(
+                "Your Redmine account `{login}` is locked or no longer exists, so Redmine "
+                "refused to act as you. Ask a Redmine administrator to unlock it, or connect "
+                "another account with `/redmine connect`.",
+                login=error.login,
+            )
+        return _(
+            "Your Redmine account is locked or no longer exists, so Redmine refused to act "
+            "as you. Ask a Redmine administrator to unlock it, or connect another account "
+            "with `/redmine connect`."
         )
     if isinstance(error, AuthenticationError):
-        return (
+        return _(
             "Redmine did not accept the bot's API key (or its REST API is turned off). "
             "Ask whoever runs redmine-slack to run `redmine-slack check`."
         )
     if isinstance(error, ForbiddenError):
-        return "Redmine says you are not allowed to do that. Ask a project manager for access."
+        return _("Redmine says you are not allowed to do that. Ask a project manager for access.")
     if isinstance(error, NotFoundError):
         return _not_found(error.path)
     if isinstance(error, ConflictError):
-        return "Someone changed that in Redmine meanwhile. Reload it and try again."
+        return _("Someone changed that in Redmine meanwhile. Reload it and try again.")
     if isinstance(error, ValidationError):
         if error.messages:
-            return "Redmine refused it: " + "; ".join(error.messages) + "."
-        return "Redmine refused the data it was sent. Check the values and try again."
+            # Redmine's own words, in the language of the account acting (its setting).
+            return _("Redmine refused it: {reasons}.", reasons="; ".join(error.messages))
+        return _("Redmine refused the data it was sent. Check the values and try again.")
     if isinstance(error, GatewayError):
-        return _GATEWAY.get(error.status or 0, _GATEWAY[502])
+        return _(_GATEWAY.get(error.status or 0, _GATEWAY[502]))
     if isinstance(error, ServerError):
-        return (
+        return _(
             "Redmine had an internal error. Try again in a minute; if it persists, tell its admin."
         )
     if isinstance(error, RedmineUnavailable):
         return _unavailable(error)
-    return (
+    return _(
         "Redmine answered with an unexpected error. Try again, or tell whoever runs redmine-slack."
     )
 
 
 _GATEWAY = {
-    502: "The proxy in front of Redmine got no answer from it (502 Bad Gateway): Redmine "
-    "is probably down or restarting. Try again in a few minutes.",
-    503: "Redmine is unavailable right now (503), perhaps for maintenance or overload. "
-    "Try again in a few minutes.",
-    504: "The proxy in front of Redmine gave up waiting for it (504 Gateway Timeout): "
-    "Redmine is very slow or stuck. Try again in a few minutes.",
+    502: N_(
+        "The proxy in front of Redmine got no answer from it (502 Bad Gateway): Redmine "
+        "is probably down or restarting. Try again in a few minutes."
+    ),
+    503: N_(
+        "Redmine is unavailable right now (503), perhaps for maintenance or overload. "
+        "Try again in a few minutes."
+    ),
+    504: N_(
+        "The proxy in front of Redmine gave up waiting for it (504 Gateway Timeout): "
+        "Redmine is very slow or stuck. Try again in a few minutes."
+    ),
 }
-_MAYBE_DONE = " It may or may not have done it: look in Redmine before trying again."
 
 
 def _unavailable(error: RedmineUnavailable) -> str:
     if isinstance(error, ConnectionRefused):
-        return (
+        return _(
             "Redmine refused the connection: it is not running or is restarting. "
             "Try again in a few minutes; if it lasts, tell its admin."
         )
     if isinstance(error, NameNotResolved):
-        return (
+        return _(
             "Redmine's host name could not be found (DNS). Tell whoever runs redmine-slack "
             "to check REDMINE_URL."
         )
     if isinstance(error, TLSFailure):
-        return (
+        return _(
             "The secure connection to Redmine failed (its TLS certificate was refused). "
             "Tell whoever runs redmine-slack to check REDMINE_URL and the certificate."
         )
     if isinstance(error, ConnectionLost):
-        return "The connection to Redmine broke before it answered." + (
-            _MAYBE_DONE if error.maybe_done else " Try again."
-        )
+        if error.maybe_done:
+            return _(
+                "The connection to Redmine broke before it answered. It may or may not have "
+                "done it: look in Redmine before trying again."
+            )
+        return _("The connection to Redmine broke before it answered. Try again.")
     if error.maybe_done:
-        return "Redmine did not answer in time." + _MAYBE_DONE
+        return _(
+            "Redmine did not answer in time. It may or may not have done it: look in Redmine "
+            "before trying again."
+        )
     if isinstance(error, RedmineTimeout):
-        return "Redmine did not answer in time. Try again in a minute."
-    return "Redmine could not be reached. Try again in a minute."
+        return _("Redmine did not answer in time. Try again in a minute.")
+    return _("Redmine could not be reached. Try again in a minute.")
 
 
 # Redmine answers 404 alike for what does not exist and what the user may not see.
@@ -209,7 +229,13 @@ _MISSING_THING = re.compile(r"^/(issues|projects)/([^/]+?)(?:\.json)?$")
 def _not_found(path: str) -> str:
     match = _MISSING_THING.match(path)
     if match and match.group(1) == "issues":
-        return f"Issue #{match.group(2)} does not exist, or you cannot see it. Check the number."
+        return _(
+            "Issue #{id} does not exist, or you cannot see it. Check the number.",
+            id=match.group(2),
+        )
     if match:
-        return f"Project `{match.group(2)}` does not exist, or you cannot see it. Check the name."
-    return "Redmine could not find that, or you cannot see it. Check the number or name."
+        return _(
+            "Project `{project}` does not exist, or you cannot see it. Check the name.",
+            project=match.group(2),
+        )
+    return _("Redmine could not find that, or you cannot see it. Check the number or name.")

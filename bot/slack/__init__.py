@@ -14,5 +14,5 @@
 No Slack listener lives here (those are handlers/), and nothing here knows Redmine's
 resources.
 
-May import: bot.redmine, bot.store.
+May import: bot.i18n, bot.redmine, bot.store.
 """

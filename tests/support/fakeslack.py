@@ -210,7 +210,13 @@ class FakeSlack:
             self.executions.clear()
 
     def add_user(
-        self, user_id: str, email: str | None, *, name: str = "", tz: str = "Europe/Berlin"
+        self,
+        user_id: str,
+        email: str | None,
+        *,
+        name: str = "",
+        tz: str = "Europe/Berlin",
+        locale: str = "en-US",
     ) -> None:
         profile: dict[str, Any] = {"real_name": name or user_id, "display_name": name or user_id}
         if email is not None:
@@ -228,6 +234,8 @@ class FakeSlack:
             "tz": tz,
             "tz_label": ZoneInfo(tz).tzname(now) or tz,
             "tz_offset": int(offset.total_seconds()),
+            # Only answered with include_locale (see users.info below).
+            "locale": locale,
             "deleted": False,
             "is_bot": False,
             "profile": profile,
@@ -561,7 +569,15 @@ class FakeSlack:
             }
         if method == "users.info":
             user = self.users.get(str(args.get("user")))
-            return {**ok, "user": user} if user else {"ok": False, "error": "user_not_found"}
+            if user is None:
+                return {"ok": False, "error": "user_not_found"}
+            # The user object has `locale` only when asked with `include_locale=true`
+            # (slackapi/slack-api-specs web-api/slack_web_openapi_v2.json, /users.info:
+            # "Set this to `true` to receive the locale for this user. Defaults to
+            # `false`"); slack_sdk sends a bool argument as "1".
+            if str(args.get("include_locale", "")).lower() not in {"1", "true"}:
+                user = {key: value for key, value in user.items() if key != "locale"}
+            return {**ok, "user": user}
         if method == "users.lookupByEmail":
             # api.slack.com/methods/users.lookupByEmail: an unknown address answers
             # `users_not_found`.

@@ -23,6 +23,7 @@ BOT_PACKAGES = sorted(p.name for p in (ROOT / "bot").iterdir() if (p / "__init__
 LOWER_PACKAGES = (
     "bot.blocks",
     "bot.domain",
+    "bot.i18n",
     "bot.inputs",
     "bot.people",
     "bot.redmine",

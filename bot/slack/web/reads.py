@@ -110,7 +110,10 @@ class SlackReads:
         cached: dict[str, object] | None = self._users.get(user_id)
         if cached is not None:
             return cached
-        user = await _read_field(self._client.users_info(user=user_id), "users.info", "user")
+        # `include_locale` adds the person's `locale` ("ja-JP") to the answer
+        # (slackapi/slack-api-specs web-api/slack_web_openapi_v2.json, /users.info).
+        read = self._client.users_info(user=user_id, include_locale=True)
+        user = await _read_field(read, "users.info", "user")
         if user is None:
             return None
         self._users.set(user_id, user)
@@ -162,6 +165,12 @@ class SlackReads:
         if isinstance(offset, int) and abs(offset) < 86400:
             return timezone(timedelta(seconds=offset))
         return UTC
+
+    async def locale(self, user_id: str) -> str | None:
+        """The person's Slack language as Slack writes it (`ja-JP`), or None if unread."""
+        user = await self.user(user_id)
+        locale = user.get("locale") if user else None
+        return locale if isinstance(locale, str) and locale else None
 
     async def today(self, user_id: str) -> date:
         """Today's date where the person is (their Slack time zone), else in UTC."""

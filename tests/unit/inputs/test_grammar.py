@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from bot.i18n import translator_for, using
 from bot.inputs import grammar
 from bot.inputs.grammar import UsageError, parse, parse_hours
 
@@ -107,3 +108,15 @@ def test_hours_are_capped() -> None:
 
 def test_every_subcommand_has_its_parser() -> None:
     assert set(grammar.PARSERS) == {sub.name for sub in grammar.SUBCOMMANDS}
+
+
+def test_a_usage_error_is_said_in_the_persons_language() -> None:
+    with using(translator_for("ja-JP")), pytest.raises(grammar.UsageError) as error:
+        grammar.parse("show abc")
+    assert (
+        error.value.message
+        == "`abc` はチケット番号ではありません(`123` または `#123` と入力してください)。"
+    )
+    with using(translator_for("sw")), pytest.raises(grammar.UsageError) as error:
+        grammar.parse("frobnicate")
+    assert error.value.message == "I don't know the command `frobnicate`."

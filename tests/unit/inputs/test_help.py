@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.inputs.help import help_blocks
+from bot.i18n import translator_for, using
+from bot.inputs.help import help_blocks, help_text
 
 FOOTER = {
     "type": "context",
@@ -94,3 +95,16 @@ def test_whole_help_lists_every_command() -> None:
         },
         FOOTER,
     ]
+
+
+def test_help_speaks_the_persons_language_and_keeps_the_command_words() -> None:
+    with using(translator_for("ja-JP")):
+        text = help_text()
+        footer = help_blocks()[1]
+    assert "*SlackからRedmine*" in text
+    assert "• `/redmine create [project] <subject>`: チケットを作成(題名なしならフォーム)" in text
+    assert "`/redmine log <id> <hours> [activity] [comment]`" in text  # the grammar stays
+    assert "作業時間を記録" in text
+    assert "ショートカット" in str(footer)
+    with using(translator_for("de-DE")):
+        assert "Auch: `spent`" in help_text(topic="log")
