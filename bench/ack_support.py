@@ -1,7 +1,7 @@
-"""Helper processes for bench.ack_latency (not a benchmark itself).
+"""Helper processes for bench.ack_latency and bench.event_firehose (not benchmarks).
 
 python -m bench.ack_support PORT REDMINE_URL DELAY   # fake Slack + delaying Redmine proxy
-python -m bench.ack_support --bare PORT SLACK_API_URL  # a Bolt app that only acks
+python -m bench.ack_support --bare PORT SLACK_API_URL  # a Bolt app that only acks (commands, message events)
 """
 
 from __future__ import annotations
@@ -81,7 +81,11 @@ def bare_app(slack_api_url: str) -> Starlette:
     async def only_ack(ack: AsyncAck) -> None:
         await ack()
 
+    async def nothing() -> None:
+        """Bolt acks an event itself before its listener runs."""
+
     bolt.command("/redmine")(only_ack)
+    bolt.event("message")(nothing)
     handler = AsyncSlackRequestHandler(bolt)
 
     async def events(request: Request) -> Response:

@@ -1,0 +1,190 @@
+"""Open-loop load, CPU per process and py-spy profiles, shared by the ack benchmarks.
+
+Open loop: request n is sent at `start + n / rate` whether or not earlier ones were
+answered, and its latency counts from that planned moment. A closed loop (send, wait,
+send) slows down with the server and hides its worst answers (coordinated omission);
+Slack does not wait for us before it sends the next request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+from bench.stats import percentile
+
+VENV_BIN = Path(sys.executable).parent
+# A body and its headers, built when the request is sent (the signature holds the time).
+Request = Callable[[int], tuple[str, dict[str, str]]]
+
+
+@dataclass
+class Outcome:
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    # How far behind its plan the latest send went: a loaded client shows here.
+    worst_lag: float = 0.0
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.latencies, 0.50)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.latencies, 0.99)
+
+
+async def open_loop(
+    url: str, request: Request, *, rate: float, duration: float, warm_up: int = 20
+) -> Outcome:
+    """Send `rate` requests a second for `duration` seconds to `url`, on schedule."""
+    outcome = Outcome()
+    connector = aiohttp.TCPConnector(limit=0)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+
+        async def send(n: int, planned: float | None) -> None:
+            body, headers = request(n)
+            started = time.perf_counter()
+            if planned is not None:
+                outcome.worst_lag = max(outcome.worst_lag, started - planned)
+            async with session.post(url, data=body.encode(), headers=headers) as response:
+                await response.read()
+            if planned is not None:
+                outcome.latencies.append(time.perf_counter() - planned)
+                outcome.statuses[response.status] += 1
+
+        # Unmeasured: opens the connections Slack would keep open, warms the caches.
+        for n in range(warm_up):
+            await send(-1 - n, None)
+        total = int(rate * duration)
+        start = time.perf_counter() + 0.1
+        tasks = []
+        for n in range(total):
+            planned = start + n / rate
+            await asyncio.sleep(max(0.0, planned - time.perf_counter()))
+            tasks.append(asyncio.create_task(send(n, planned)))
+        await asyncio.gather(*tasks)
+    return outcome
+
+
+def report(name: str, outcome: Outcome, cpu: float | None = None) -> None:
+    ms = [value * 1000 for value in outcome.latencies]
+    line = (
+        f"{name:<16} n={len(ms):5d}  p50 {outcome.p50 * 1000:6.1f} ms  "
+        f"p99 {outcome.p99 * 1000:6.1f} ms  max {max(ms):6.1f} ms  "
+        f"mean {statistics.mean(ms):6.1f} ms"
+    )
+    if cpu is not None:
+        line += f"  CPU {cpu * 1000 / len(ms):5.2f} ms/request"
+    statuses = ", ".join(f"{status}: {count}" for status, count in sorted(outcome.statuses.items()))
+    print(f"{line}  [{statuses}; client lag {outcome.worst_lag * 1000:.0f} ms]")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used (/proc/<pid>/stat, fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # After the command name the fields start at 3 (state): utime is 14, stime 15.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def start(args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(args, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL)
+
+
+class Profiled:
+    """`redmine-slack web` run under py-spy (sampling, native frames included).
+
+    py-spy here cannot attach to a running process (it finds no Python in it), but it
+    can start one: so the service is started by it, and stopped with SIGINT to py-spy,
+    which then writes its samples and ends the service.
+    """
+
+    def __init__(self, output: Path, env: dict[str, str]) -> None:
+        self.output = output
+        self.process = start(
+            [
+                str(VENV_BIN / "py-spy"),
+                "record",
+                "--native",
+                "--rate",
+                "250",
+                "--format",
+                "raw",
+                "--output",
+                str(output),
+                "--",
+                str(VENV_BIN / "redmine-slack"),
+                "web",
+            ],
+            env,
+        )
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=60)
+
+
+LINE_NUMBER = re.compile(r":\d+\)$")
+
+
+def top_entries(
+    raw: Path, only: Callable[[str], bool], *, within: str = "", count: int = 12
+) -> list[str]:
+    """The functions most samples were in (inclusive), and where samples ended (self).
+
+    With `within`, only the samples whose stack holds a frame containing it count.
+    """
+    inclusive: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, samples = line.rpartition(" ")
+        if not stack or not samples.isdigit():
+            continue
+        n = int(samples)
+        total += n
+        frames = [LINE_NUMBER.sub(")", frame) for frame in stack.split(";")]
+        if within and not any(within in frame for frame in frames):
+            continue
+        own[frames[-1]] += n
+        for frame in set(frames):
+            if only(frame):
+                inclusive[frame] += n
+    total = total or 1
+    lines = [f"{total} samples; inclusive (share of samples with the function on the stack):"]
+    lines += [f"  {n * 100 / total:5.1f}%  {frame}" for frame, n in inclusive.most_common(count)]
+    lines.append("self (where the samples were):")
+    lines += [f"  {n * 100 / total:5.1f}%  {frame}" for frame, n in own.most_common(count)]
+    return lines
+
+
+def ours_or_libraries(frame: str) -> bool:
+    """Frames worth naming: the app's and its libraries', not asyncio's loop plumbing."""
+    return any(
+        part in frame
+        for part in ("bot/", "handlers/", "slack_bolt/", "slack_sdk/", "sqlalchemy/", "starlette/")
+    )
+
+
+# The ack's path: the route's handler and everything it awaits until the answer.
+ACK_PATH = "handle (bot/slack/door/route.py)"
+
+
+def print_profile(output: Path) -> None:
+    print(f"py-spy, the ack's path (samples under {ACK_PATH}):")
+    print("\n".join(top_entries(output, ours_or_libraries, within=ACK_PATH)))
+    print("py-spy, every sample of the run (start-up and the work after the acks included):")
+    print("\n".join(top_entries(output, ours_or_libraries)))
