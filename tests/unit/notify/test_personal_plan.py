@@ -80,3 +80,17 @@ def test_a_note_made_before_the_assignment_is_not_told_as_the_assignees() -> Non
     told = plan(later, later.journals, {})
     assert [(t.key, t.kinds) for t in told[ERIN]] == [(21, ("assigned", "involved"))]
     assert assignee_at_creation(later) is None
+
+
+def test_an_assignee_redmine_7_made_a_watcher_is_told_once_as_the_assignee() -> None:
+    # Redmine 7.0 adds the assignee to the watchers when their preference
+    # `issue_assigned_to_me` says so (app/models/journal.rb, 7.0-stable): Alice is then
+    # both; she gets one message a journal, with the assignee's reasons.
+    found = issue("issue__with_journals").model_copy(update={"watchers": [Ref(id=ALICE)]})
+    status_and_assign, private_note = found.journals
+    assert plan(found, found.journals, {}) == {
+        ALICE: [
+            Tell(2, ("assigned", "status", "involved"), "assignee", status_and_assign),
+            Tell(3, ("involved",), "assignee", private_note),
+        ]
+    }
