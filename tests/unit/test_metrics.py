@@ -69,7 +69,7 @@ async def test_redmine_requests_are_timed_per_attempt_by_kind_and_outcome(
     async def no_sleep(_: float) -> None:
         return None
 
-    monkeypatch.setattr("bot.redmine.client.asyncio.sleep", no_sleep)
+    monkeypatch.setattr("bot.redmine.client.backoff_pause", no_sleep)
     metrics = Metrics()
     respx.get(f"{URL}/issues/42.json").mock(
         side_effect=[httpx.Response(503), httpx.Response(200, json={"issue": {"id": 42}})]

@@ -48,7 +48,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     async def fake_sleep(delay: float) -> None:
         recorded.append(delay)
 
-    monkeypatch.setattr("bot.redmine.client.asyncio.sleep", fake_sleep)
+    monkeypatch.setattr("bot.redmine.client.backoff_pause", fake_sleep)
     return recorded
 
 
