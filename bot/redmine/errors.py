@@ -5,6 +5,7 @@
     │   ├── ConnectionRefused         nothing listens at REDMINE_URL: Redmine is down
     │   ├── NameNotResolved           DNS has no address for REDMINE_URL's host
     │   ├── TLSFailure                the TLS handshake or certificate check failed
+    │   │   └── CertificateNotTrusted Redmine's certificate is signed by an authority not trusted here
     │   ├── RedmineTimeout            connected, but no answer in time
     │   └── ConnectionLost            the connection broke before the answer was complete
     └── RedmineHTTPError              Redmine answered with an error status
@@ -62,6 +63,10 @@ class NameNotResolved(RedmineUnavailable):
 
 class TLSFailure(RedmineUnavailable):
     """The TLS handshake failed: a certificate that is not trusted, or not TLS at all."""
+
+
+class CertificateNotTrusted(TLSFailure):
+    """Redmine's certificate does not verify: often a company's own CA, not in REDMINE_CA_BUNDLE."""
 
 
 class RedmineTimeout(RedmineUnavailable):
@@ -172,6 +177,10 @@ _GATEWAY = {
     504: "The proxy in front of Redmine gave up waiting for it (504 Gateway Timeout): "
     "Redmine is very slow or stuck. Try again in a few minutes.",
 }
+CERTIFICATE_NOT_TRUSTED = (
+    "Redmine's HTTPS certificate is not trusted here: whoever runs redmine-slack should set "
+    "REDMINE_CA_BUNDLE to the PEM file of the certificate authority that signed it."
+)
 _MAYBE_DONE = " It may or may not have done it: look in Redmine before trying again."
 
 
@@ -186,6 +195,8 @@ def _unavailable(error: RedmineUnavailable) -> str:
             "Redmine's host name could not be found (DNS). Tell whoever runs redmine-slack "
             "to check REDMINE_URL."
         )
+    if isinstance(error, CertificateNotTrusted):
+        return CERTIFICATE_NOT_TRUSTED
     if isinstance(error, TLSFailure):
         return (
             "The secure connection to Redmine failed (its TLS certificate was refused). "
