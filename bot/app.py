@@ -67,6 +67,7 @@ async def open_services(
             settings.redmine_api_key.get_secret_value(),
             timeout=settings.redmine_timeout,
             observe=metrics.observe_redmine,
+            ca_bundle=settings.redmine_ca_file,
         )
         stack.push_async_callback(client.aclose)
         redmine = Redmine(client)

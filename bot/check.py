@@ -10,7 +10,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.redmine import Redmine, RedmineClient
-from bot.redmine.errors import AuthenticationError, ForbiddenError, RedmineError, user_message
+from bot.redmine.client import unavailable
+from bot.redmine.errors import (
+    AuthenticationError,
+    CertificateNotTrusted,
+    ForbiddenError,
+    RedmineError,
+    RedmineUnavailable,
+    user_message,
+)
 from bot.redmine.features import users_status_style
 
 # Bot scopes the features need (slack-manifest.yml declares them).
@@ -44,6 +52,7 @@ async def check_redmine(
         http=http,
         timeout=min(settings.redmine_timeout, 10.0),
         max_retries=0,
+        ca_bundle=settings.redmine_ca_file,
     )
     async with client:
         redmine = Redmine(client)
@@ -55,6 +64,9 @@ async def check_redmine(
                     f"Redmine answers at {settings.redmine_base_url} ({response.status_code})",
                 )
             )
+        except httpx.TransportError as error:
+            findings.append(Finding(False, _unreachable(settings, unavailable(error, "GET", "/"))))
+            return findings
         except httpx.HTTPError as error:
             findings.append(
                 Finding(
@@ -64,6 +76,14 @@ async def check_redmine(
                 )
             )
             return findings
+        if settings.redmine_ca_bundle is not None:
+            findings.append(
+                Finding(
+                    True,
+                    "Redmine's HTTPS certificate verified against REDMINE_CA_BUNDLE "
+                    f"({settings.redmine_ca_bundle})",
+                )
+            )
         try:
             user = await redmine.users.current()
         except AuthenticationError:
@@ -104,6 +124,21 @@ async def check_redmine(
                 )
         findings += await _differences(client, admin=user.admin)
     return findings
+
+
+def _unreachable(settings: Settings, error: RedmineUnavailable) -> str:
+    if isinstance(error, CertificateNotTrusted):
+        return f"Redmine's HTTPS certificate at {settings.redmine_base_url} is not trusted: " + (
+            "it is not signed by the authority in REDMINE_CA_BUNDLE; set it to the PEM "
+            "file of the one that signed it."
+            if settings.redmine_ca_bundle is not None
+            else "set REDMINE_CA_BUNDLE to the PEM file of the certificate authority "
+            "that signed it (your company's own, usually)."
+        )
+    return (
+        f"Redmine cannot be reached at {settings.redmine_base_url}: "
+        f"{user_message(error)} Check REDMINE_URL."
+    )
 
 
 async def _differences(client: RedmineClient, *, admin: bool) -> list[Finding]:

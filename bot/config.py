@@ -6,10 +6,12 @@ each problem and where to get the value (`SettingsError`), never a traceback.
 
 from __future__ import annotations
 
+import ssl
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic import AnyHttpUrl, Field, FilePath, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./redmine-slack.sqlite3"
@@ -39,6 +41,8 @@ WHERE_TO_GET: dict[str, str] = {
     "the URL .../webhooks/redmine?token=<it>",
     "DEFAULT_LOCALE": "the language for people whose Slack locale has no catalog, and for "
     "channels subscribed without lang:, e.g. ja or de (English when unset)",
+    "REDMINE_CA_BUNDLE": "the PEM file of the certificate authority that signed Redmine's "
+    "HTTPS certificate (your company's CA); leave unset for publicly trusted certificates",
     "SECRET_KEY": "a long random string, e.g. from: python -c 'import secrets; "
     "print(secrets.token_urlsafe(32))'",
 }
@@ -64,6 +68,9 @@ class Settings(BaseSettings):
     redmine_api_key: SecretStr
     redmine_text_formatting: TextFormatting = TextFormatting.textile
     redmine_timeout: Annotated[float, Field(gt=0)] = 15.0
+    # A PEM file of the certificate authorities Redmine's HTTPS certificate is checked
+    # against (a company's own CA); it replaces the default ones for Redmine only.
+    redmine_ca_bundle: FilePath | None = None
 
     database_url: str = DEFAULT_DATABASE_URL
     poll_interval: Annotated[float, Field(gt=0)] = 60.0
@@ -95,6 +102,16 @@ class Settings(BaseSettings):
             raise ValueError("must be an app-level token starting with xapp-")
         return value
 
+    @field_validator("redmine_ca_bundle")
+    @classmethod
+    def _ca_bundle_loads(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            try:
+                ssl.create_default_context(cafile=str(value))
+            except (ssl.SSLError, ValueError) as error:
+                raise ValueError(f"is not a PEM file of CA certificates ({error})") from None
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _log_level_name(cls, value: str) -> str:
@@ -110,6 +127,10 @@ class Settings(BaseSettings):
     @property
     def redmine_base_url(self) -> str:
         return str(self.redmine_url).rstrip("/")
+
+    @property
+    def redmine_ca_file(self) -> str | None:
+        return None if self.redmine_ca_bundle is None else str(self.redmine_ca_bundle)
 
     @property
     def slack_api_base_url(self) -> str:

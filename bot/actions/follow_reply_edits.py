@@ -99,15 +99,19 @@ async def follow_reply_change(
     if journal_id is None:  # imported_reply() hands over linked replies only
         raise UserFacingError(NOTE_GONE.format(issue_id=record.issue_id, what="change"))
     what, fix = ("edit", "change") if change.text is not None else ("delete", "delete")
+    # Looked up first, edit or deletion: Redmine 5.0 and 6.0 destroy a journal whose notes
+    # were emptied (an edit of it then answers 404), but 6.1 keeps it out of sight and a
+    # PUT with notes brings it back (204), which would undo a deletion made in Redmine.
+    details = await _has_details(redmine, record.issue_id, journal_id)
+    if details is None:
+        gone = "edit" if change.text is not None else "deletion"
+        raise UserFacingError(NOTE_GONE.format(issue_id=record.issue_id, what=gone))
     if change.text is not None:
         notes, outcome = (
             slack_to_redmine(change.text, formatting, names=change.names).strip(),
             Followed.edited,
         )
     else:
-        details = await _has_details(redmine, record.issue_id, journal_id)
-        if details is None:
-            raise UserFacingError(NOTE_GONE.format(issue_id=record.issue_id, what="deletion"))
         notes, outcome = (DELETED_IN_SLACK, Followed.marked) if details else ("", Followed.deleted)
     try:
         await redmine.journals.update_notes(journal_id, notes)

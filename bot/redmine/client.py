@@ -24,6 +24,7 @@ import httpx
 from bot.redmine.cache import TTLCache
 from bot.redmine.errors import (
     AuthenticationError,
+    CertificateNotTrusted,
     ConflictError,
     ConnectionLost,
     ConnectionRefused,
@@ -112,6 +113,7 @@ class RedmineClient:
         switch_user: str | None = None,
         observe: Observer | None = None,
         features: Features | None = None,
+        ca_bundle: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/") + "/"
         self._api_key = api_key
@@ -121,6 +123,7 @@ class RedmineClient:
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
             follow_redirects=False,
+            verify=tls_verification(ca_bundle),
         )
         self.max_retries = max_retries
         self.backoff = backoff
@@ -417,6 +420,14 @@ class RedmineClient:
 __all__ = ["PAGE_SIZE", "RedmineClient", "RedmineError"]
 
 
+def tls_verification(ca_bundle: str | None) -> ssl.SSLContext | bool:
+    """How Redmine's certificate is checked: against `ca_bundle` (a PEM file) alone when
+    given (a company's own CA), else against httpx's default authorities."""
+    if ca_bundle is None:
+        return True
+    return ssl.create_default_context(cafile=ca_bundle)
+
+
 def _causes(error: BaseException) -> list[BaseException]:
     """The error and what it was raised from: httpx wraps httpcore, which wraps the OS's."""
     chain: list[BaseException] = []
@@ -439,6 +450,8 @@ def unavailable(
     message = f"cannot reach Redmine ({type(error).__name__})"
     if isinstance(error, httpx.TimeoutException):
         kind, message = RedmineTimeout, "Redmine did not answer in time"
+    elif any(isinstance(c, ssl.SSLCertVerificationError) for c in causes):
+        kind, message = CertificateNotTrusted, "Redmine's TLS certificate did not verify"
     elif any(isinstance(c, ssl.SSLError) for c in causes):
         kind, message = TLSFailure, "TLS with Redmine failed"
     elif any(isinstance(c, socket.gaierror) for c in causes):

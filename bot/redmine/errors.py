@@ -5,6 +5,7 @@
     │   ├── ConnectionRefused         nothing listens at REDMINE_URL: Redmine is down
     │   ├── NameNotResolved           DNS has no address for REDMINE_URL's host
     │   ├── TLSFailure                the TLS handshake or certificate check failed
+    │   │   └── CertificateNotTrusted Redmine's certificate is signed by an authority not trusted here
     │   ├── RedmineTimeout            connected, but no answer in time
     │   └── ConnectionLost            the connection broke before the answer was complete
     └── RedmineHTTPError              Redmine answered with an error status
@@ -64,6 +65,10 @@ class NameNotResolved(RedmineUnavailable):
 
 class TLSFailure(RedmineUnavailable):
     """The TLS handshake failed: a certificate that is not trusted, or not TLS at all."""
+
+
+class CertificateNotTrusted(TLSFailure):
+    """Redmine's certificate does not verify: often a company's own CA, not in REDMINE_CA_BUNDLE."""
 
 
 class RedmineTimeout(RedmineUnavailable):
@@ -187,6 +192,10 @@ _GATEWAY = {
         "Redmine is very slow or stuck. Try again in a few minutes."
     ),
 }
+CERTIFICATE_NOT_TRUSTED = N_(
+    "Redmine's HTTPS certificate is not trusted here: whoever runs redmine-slack should set "
+    "REDMINE_CA_BUNDLE to the PEM file of the certificate authority that signed it."
+)
 
 
 def _unavailable(error: RedmineUnavailable) -> str:
@@ -200,6 +209,8 @@ def _unavailable(error: RedmineUnavailable) -> str:
             "Redmine's host name could not be found (DNS). Tell whoever runs redmine-slack "
             "to check REDMINE_URL."
         )
+    if isinstance(error, CertificateNotTrusted):
+        return _(CERTIFICATE_NOT_TRUSTED)
     if isinstance(error, TLSFailure):
         return _(
             "The secure connection to Redmine failed (its TLS certificate was refused). "

@@ -3,7 +3,9 @@
 `PUT /journals/:id.json` with `{"journal": {"notes": ...}}` exists since Redmine 5.0
 (checked against 5.0.4): the note's author may edit it with "Edit own notes", anyone with
 "Edit notes". Emptying the notes of a journal that has no field changes deletes the
-journal; one with changes (details) is kept with empty notes.
+journal on 5.0 and 6.0 (a later edit answers 404); Redmine 6.1 keeps it but leaves it out
+of `include=journals`, and a later edit with notes answers 204 and shows it again (checked
+against 6.1.5). One with changes (details) is kept with empty notes everywhere.
 """
 
 from __future__ import annotations

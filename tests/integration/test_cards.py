@@ -21,6 +21,7 @@ from handlers.cards import CARD_GONE
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService, response_text
 from tests.integration.test_app_home import open_home
+from tests.redmine_server import redmine_version
 from tests.support.signing import interaction_body
 
 CHANNEL = "CPUBLIC"
@@ -29,6 +30,11 @@ CHANNEL = "CPUBLIC"
 def new_issue(service: RunningService, **fields: Any) -> dict[str, Any]:
     subject = f"Card {uuid.uuid4().hex[:8]}"
     return rm.create_issue(service.seed, subject=subject, **fields)
+
+
+def watcher_ids(service: RunningService, issue_id: int) -> list[int]:
+    answer = rm.get(service.seed, f"/issues/{issue_id}.json", include="watchers")
+    return [w["id"] for w in answer["issue"]["watchers"]]
 
 
 def show_card(service: RunningService, issue_id: int, user: str) -> list[dict[str, Any]]:
@@ -398,11 +404,17 @@ def test_watch_refused_by_redmine_is_told_and_nothing_changes(service: RunningSe
     issue = new_issue(service)
     developer = rm.get(service.seed, f"/roles/{service.seed.roles['Developer']}.json")["role"]
     assert "add_issue_watchers" not in developer["permissions"]
+    before = watcher_ids(service, issue["id"])
+    # Redmine 6.x makes the author of a new issue its watcher when they may add watchers
+    # (Issue#add_auto_watcher, the "issue_created" auto-watch preference); 5.0 does not.
+    # The issue is the admin's (rm.create_issue), who may.
+    author = issue["author"]["id"]
+    assert before == ([author] if redmine_version().startswith("6.") else [])
     actions = actions_of(show_card(service, issue["id"], "UBOB"))
     click(service, actions, "issue_watch", user="UBOB")
     service.fake.wait_for("chat.postEphemeral", lambda c: c.args.get("user") == "UBOB")
-    watchers = rm.get(service.seed, f"/issues/{issue['id']}.json", include="watchers")
-    assert watchers["issue"]["watchers"] == []
+    assert watcher_ids(service, issue["id"]) == before
+    assert service.seed.users["bob"].id not in before
     assert told(service, "UBOB") == [
         f"Redmine did not let you watch #{issue['id']}: your role in Alpha lacks the "
         "\u201cAdd watchers\u201d permission, which Redmine's API asks for even for yourself. "

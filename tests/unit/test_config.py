@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.config import SettingsError, load_settings
+from tests.support.tls import PrivateCA
 
 REQUIRED = {
     "SLACK_BOT_TOKEN": "xoxb-1",
@@ -21,6 +24,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
         "POLL_INTERVAL",
         "LOG_LEVEL",
         "DATABASE_URL",
+        "REDMINE_CA_BUNDLE",
     ]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
@@ -68,3 +72,22 @@ def test_env_file_is_read(tmp_path: object) -> None:
         "\n".join(f"{k}={v}" for k, v in REQUIRED.items()) + "\nPOLL_INTERVAL=5\n"
     )
     assert load_settings().poll_interval == 5.0
+
+
+def test_a_ca_bundle_must_be_a_pem_file_of_certificates(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name, value in REQUIRED.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("REDMINE_CA_BUNDLE", str(tmp_path / "missing.pem"))
+    with pytest.raises(SettingsError, match="REDMINE_CA_BUNDLE") as missing:
+        load_settings()
+    assert "where to get it: the PEM file of the certificate authority" in str(missing.value)
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("not a certificate")
+    monkeypatch.setenv("REDMINE_CA_BUNDLE", str(garbage))
+    with pytest.raises(SettingsError, match=r"REDMINE_CA_BUNDLE .*is not a PEM file"):
+        load_settings()
+    good = PrivateCA(tmp_path / "pki").bundle
+    monkeypatch.setenv("REDMINE_CA_BUNDLE", str(good))
+    assert load_settings().redmine_ca_file == str(good)

@@ -19,7 +19,7 @@ from bot.store.personal import PersonalRepository, Preferences
 from tests.integration import redmine_admin as rm
 from tests.integration.notify.conftest import Notifier, make_poller
 from tests.integration.slack_harness import settings_for
-from tests.redmine_server import Seed
+from tests.redmine_server import Seed, redmine_version
 from tests.support.fakeslack import FakeSlack, dm_channel
 
 
@@ -121,6 +121,28 @@ async def test_ones_own_change_tells_nobody_else_and_not_oneself(personal: Notif
     rm.update_issue(seed, issue["id"], as_login="bob", notes="Note to self")
     await cycle(personal)
     assert dms(personal, "UBOB", issue["id"]) == []
+
+
+async def test_an_author_watching_their_issue_hears_of_others_changes_once_not_their_own(
+    personal: Notifier,
+) -> None:
+    # Redmine 6.x makes the author of a new issue its watcher when their role may add
+    # watchers (Issue#add_auto_watcher, the "issue_created" auto-watch preference; alice
+    # is a Manager); 5.0 does not. The author is then both "author" and "watcher", and
+    # must still hear nothing of their own changes, and of another's change once.
+    seed = personal.seed
+    issue = rm.create_issue(seed, as_login="alice", subject=title())
+    watchers = rm.get(seed, f"/issues/{issue['id']}.json", include="watchers")["issue"]
+    auto_watched = seed.users["alice"].id in [w["id"] for w in watchers["watchers"]]
+    assert auto_watched is redmine_version().startswith("6.")
+    if not auto_watched:
+        rm.add_watcher(seed, issue["id"], seed.users["alice"].id)  # as 6.x would have
+    rm.update_issue(seed, issue["id"], as_login="alice", notes="My own note")
+    rm.update_issue(seed, issue["id"], as_login="bob", notes="Bob's note")
+    await cycle(personal)
+    [told] = dms(personal, "UALICE", issue["id"])
+    assert told["text"].startswith("On an issue you reported: Bob Baker updated")
+    assert "Bob's note" in told["text"] and "My own note" not in told["text"]
 
 
 async def test_a_private_note_goes_only_to_who_may_read_it(personal: Notifier) -> None:

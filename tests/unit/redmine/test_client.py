@@ -17,6 +17,7 @@ from bot.redmine import Redmine, RedmineClient
 from bot.redmine.cache import TTLCache
 from bot.redmine.errors import (
     AuthenticationError,
+    CertificateNotTrusted,
     ConflictError,
     ConnectionLost,
     ConnectionRefused,
@@ -458,6 +459,15 @@ def _raised_from(outer: httpx.TransportError, cause: BaseException) -> httpx.Tra
             _raised_from(
                 httpx.ConnectError("certificate verify failed"),
                 ssl.SSLCertVerificationError(1, "certificate verify failed"),
+            ),
+            CertificateNotTrusted,
+            "Redmine's HTTPS certificate is not trusted here: whoever runs redmine-slack "
+            "should set REDMINE_CA_BUNDLE",
+        ),
+        (
+            _raised_from(
+                httpx.ConnectError("wrong version number"),
+                ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number"),
             ),
             TLSFailure,
             "secure connection to Redmine failed",
