@@ -82,7 +82,7 @@ def _simple(
 
 
 def _plain(label: str) -> Callable[[JournalDetail, Names], list[Change]]:
-    return _simple("other", label, lambda _, value: value or "")
+    return _simple("other", label, lambda _n, value: value or "")
 
 
 ATTRIBUTE_EVENTS: dict[str, Callable[[JournalDetail, Names], list[Change]]] = {
