@@ -7,12 +7,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions.errors import UserFacingError
 from bot.actions.subscribe import NOT_IN_DMS, ChannelFacts
+from bot.i18n import _
 
 
 async def channel_facts(client: AsyncWebClient, channel_id: str) -> ChannelFacts:
     """Whether the channel is private and the bot in it; DMs and group DMs are refused."""
     if channel_id.startswith("D"):  # a direct message: Slack's DM ids start with D
-        raise UserFacingError(NOT_IN_DMS)
+        raise UserFacingError(_(NOT_IN_DMS))
     try:
         info = await client.conversations_info(channel=channel_id)
     except SlackApiError as error:
@@ -20,7 +21,7 @@ async def channel_facts(client: AsyncWebClient, channel_id: str) -> ChannelFacts
         if code == "missing_scope":
             # A group DM: reading it needs mpim:read, which the app does not ask for
             # because subscriptions belong in channels.
-            raise UserFacingError(NOT_IN_DMS) from None
+            raise UserFacingError(_(NOT_IN_DMS)) from None
         if code != "channel_not_found":
             raise
         # Private, and the bot is not in it (Slack hides such channels from it).

@@ -19,6 +19,7 @@ from bot.actions.saved_queries import find_query, is_query_word
 from bot.actions.subscription_filters import SubscriptionOptions
 from bot.blocks.answers import ListedSubscription
 from bot.domain.recurrence import zone_name
+from bot.i18n import N_, _
 from bot.people.identity import Identity
 from bot.redmine import Redmine
 from bot.redmine.models import Project
@@ -26,20 +27,20 @@ from bot.store.models import Subscription, utcnow
 from bot.store.repositories import SubscriptionRepository
 from bot.store.schedules import ScheduleRepository
 
-PRIVATE_IN_PUBLIC = (
+PRIVATE_IN_PUBLIC = N_(
     "`private:on` is only allowed in a private channel: private notes and issues must not "
     "reach people who could not see them in Redmine."
 )
-NO_PRIVATE_NOTES = (
+NO_PRIVATE_NOTES = N_(
     "You can't see private notes in {project}, so this channel can't get them through you. "
     "Subscribe without `private:on`, or ask someone who can see them."
 )
-QUERY_PRIVATE_NEEDS_PROJECT = (
+QUERY_PRIVATE_NEEDS_PROJECT = N_(
     "`private:on` needs a query of one project, since private notes are allowed per "
     "project. Follow a project's query, or leave out `private:on`."
 )
-ALL_PROJECTS = "all projects"
-NOT_IN_DMS = (
+ALL_PROJECTS = N_("all projects")
+NOT_IN_DMS = N_(
     "Subscriptions live in channels, not in direct messages: run `/redmine subscribe` in "
     "the channel that should get the project's updates."
 )
@@ -106,16 +107,17 @@ async def subscribe(
     query = await find_query(redmine, project_word) if is_query_word(project_word) else None
     if query is not None and query.project_id is None:
         if options.private:
-            raise UserFacingError(QUERY_PRIVATE_NEEDS_PROJECT)
+            raise UserFacingError(_(QUERY_PRIVATE_NEEDS_PROJECT))
+        # Stored in English, said in the reader's language (`_followed`).
         project = Project(id=0, name=ALL_PROJECTS, identifier="*")
     else:
         where = str(query.project_id) if query is not None else project_word
         project = await find_project(redmine, where)
     if options.private:
         if not channel.is_private:
-            raise UserFacingError(PRIVATE_IN_PUBLIC)
+            raise UserFacingError(_(PRIVATE_IN_PUBLIC))
         if not await can_see_private_notes(admin, identity.redmine_user_id, project.id):
-            raise UserFacingError(NO_PRIVATE_NOTES.format(project=project.name))
+            raise UserFacingError(_(NO_PRIVATE_NOTES, project=project.name))
     async with sessions() as session:
         saved = await SubscriptionRepository(session).save(
             channel.channel_id,
@@ -131,6 +133,7 @@ async def subscribe(
             threads=options.threads,
             private=options.private,
             replies=options.replies,
+            language=options.language,
             created_by_slack_user=identity.slack_user_id,
             created_by_login=identity.login,
         )
@@ -138,7 +141,7 @@ async def subscribe(
         await session.commit()
     absent = not channel.bot_is_member
     return Subscribed(
-        project.name,
+        _(ALL_PROJECTS) if project.id == 0 else project.name,
         options.describe(),
         must_join=absent and not channel.is_private,
         must_invite=absent and channel.is_private,
@@ -164,9 +167,13 @@ async def unsubscribe(
             None,
         )
         if match is None:
-            names = ", ".join(f"`{_handle(s)}`" for s in subscriptions) or "none"
+            names = ", ".join(f"`{_handle(s)}`" for s in subscriptions) or _("none")
             raise UserFacingError(
-                f"This channel has no subscription to `{project_word}`. Its subscriptions: {names}."
+                _(
+                    "This channel has no subscription to `{project}`. Its subscriptions: {names}.",
+                    project=project_word,
+                    names=names,
+                )
             )
         await SubscriptionRepository(session).remove(channel_id, match.project_id, match.query_id)
         await ScheduleRepository(session).remove(digest_name(match.id))
@@ -190,7 +197,8 @@ def _handle(s: Subscription) -> str:
 def _followed(s: Subscription) -> str:
     """What a subscription follows, as people name it."""
     if s.query_id:
-        return f"query {s.query_name} ({s.project_name})"
+        project = _(ALL_PROJECTS) if s.project_id == 0 else s.project_name
+        return _("query {query} ({project})", query=s.query_name, project=project)
     return s.project_name
 
 
@@ -211,6 +219,7 @@ async def list_subscriptions(
                 s.private,
                 s.replies,
                 s.digest_minute,
+                s.language,
             ).describe(),
             s.created_by_slack_user,
             (s.paused_reason or "") if s.paused else None,

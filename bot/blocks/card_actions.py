@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from bot.blocks.common import Block, button, plain
+from bot.i18n import _
 from bot.redmine.models import Issue
 
 ASSIGN_ME = "issue_assign_me"
@@ -52,8 +53,8 @@ def watch_label(watching: bool | None) -> str:
     names both; where only its reader sees it (an ephemeral card, their App Home) and
     Redmine said whether they watch, it says what a click will do."""
     if watching is None:
-        return "Watch / Unwatch"
-    return "Unwatch" if watching else "Watch"
+        return _("Watch / Unwatch")
+    return _("Unwatch") if watching else _("Watch")
 
 
 def card_actions(issue: Issue, *, watching: bool | None = None) -> Block:
@@ -66,16 +67,16 @@ def card_actions(issue: Issue, *, watching: bool | None = None) -> Block:
         "type": "actions",
         "block_id": ref,
         "elements": [
-            button("Assign to me", ASSIGN_ME, ref),
+            button(_("Assign to me"), ASSIGN_ME, ref),
             {
                 "type": "external_select",
                 "action_id": STATUS,
-                "placeholder": plain("Change status"),
+                "placeholder": plain(_("Change status")),
                 "min_query_length": 0,
             },
-            button("Add note", NOTE, ref),
-            button("Log time", LOG_TIME, ref),
+            button(_("Add note"), NOTE, ref),
+            button(_("Log time"), LOG_TIME, ref),
             button(watch_label(watching), WATCH, ref),
-            button("Edit", EDIT, ref),
+            button(_("Edit"), EDIT, ref),
         ],
     }

@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.blocks.card_actions import card_actions
 from bot.blocks.common import Block, button, context, mrkdwn, section
 from bot.config import TextFormatting
+from bot.i18n import N_, _, current
 from bot.redmine.models import Issue, Ref, SearchResult
 from bot.slack import limits
 from bot.text import escape_mrkdwn, link, redmine_to_mrkdwn
@@ -60,21 +61,22 @@ def issue_card(
     (`with_actions`) the buttons anyone may click to act on it as themselves."""
     title = f"*{issue_link(base_url, issue.id, issue.subject)}*"
     if issue.is_private:
-        title += "  :lock: private"
+        title += "  :lock: " + _("private")
     blocks: list[Block] = [section(title)]
     fields = [
-        ("Project", _name(issue.project)),
-        ("Tracker", _name(issue.tracker)),
-        ("Status", _name(issue.status)),
-        ("Priority", _name(issue.priority)),
-        ("Assignee", _name(issue.assigned_to, "nobody")),
-        ("Author", _name(issue.author)),
+        (_("Project"), _name(issue.project)),
+        (_("Tracker"), _name(issue.tracker)),
+        (_("Status"), _name(issue.status)),
+        (_("Priority"), _name(issue.priority)),
+        (_("Assignee"), _name(issue.assigned_to, _("nobody"))),
+        (_("Author"), _name(issue.author)),
     ]
     # Shown once set, so a card edited from Slack shows what the Edit form changed.
     if issue.due_date:
-        fields.append(("Due date", issue.due_date.isoformat()))
+        # Written as the reader's language writes dates: "Dec 24, 2026", "2026/12/24".
+        fields.append((_("Due date"), current().format_date(issue.due_date)))
     if issue.done_ratio:
-        fields.append(("Done", f"{issue.done_ratio} %"))
+        fields.append((_("Done"), f"{issue.done_ratio} %"))
     blocks.append(
         {"type": "section", "fields": [mrkdwn(f"*{label}*\n{value}") for label, value in fields]}
     )
@@ -87,7 +89,7 @@ def issue_card(
             more_url=issue_url(base_url, issue.id),
         )
         blocks.append(section(excerpt))
-    blocks.append(context(f"Updated {_when(issue.updated_on)}"))
+    blocks.append(context(_("Updated {when}", when=_when(issue.updated_on))))
     if with_actions:
         blocks.append(card_actions(issue, watching=watching))
     return blocks
@@ -107,7 +109,9 @@ def issue_list(issues: Sequence[Issue], base_url: str, *, heading: str, empty: s
 
 
 SEARCH_MORE_ACTION = "search_more"
-TOO_LONG_TO_PAGE = "More results: this query is too long to page through; search with fewer words."
+TOO_LONG_TO_PAGE = N_(
+    "More results: this query is too long to page through; search with fewer words."
+)
 
 
 def encode_search_page(query: str, offset: int) -> str:
@@ -147,7 +151,7 @@ def search_results(
     """Issues first: id and title linked, then status; a "More" button for the next page."""
     shown_query = escape_mrkdwn(query)
     if not results:
-        return [section(f"No issues found for “{shown_query}”.")]
+        return [section(_("No issues found for “{query}”.", query=shown_query))]
     lines = []
     for result in results:
         status = statuses.get(result.id)
@@ -155,14 +159,22 @@ def search_results(
         lines.append("• " + link(issue_url(base_url, result.id), result.title) + suffix)
     end = offset + len(results)
     blocks: list[Block] = [
-        section(f"Issues matching “{shown_query}” ({offset + 1}–{end} of {total}):"),
+        section(
+            _(
+                "Issues matching “{query}” ({first}–{last} of {total}):",
+                query=shown_query,
+                first=offset + 1,
+                last=end,
+                total=total,
+            )
+        ),
         section("\n".join(lines)),
     ]
     if end < total:
         page = encode_search_page(query, end)
         if len(page) <= limits.BUTTON_VALUE:
-            more = button("More", SEARCH_MORE_ACTION, page)
+            more = button(_("More"), SEARCH_MORE_ACTION, page)
             blocks.append({"type": "actions", "elements": [more]})
         else:  # the query does not fit in a button's value: no More, a hint instead
-            blocks.append(context(TOO_LONG_TO_PAGE))
+            blocks.append(context(_(TOO_LONG_TO_PAGE)))
     return blocks

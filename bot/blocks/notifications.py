@@ -6,6 +6,7 @@ from bot.blocks.common import Block, context, section
 from bot.blocks.issues import issue_card, issue_card_text, issue_link, issue_url
 from bot.config import TextFormatting
 from bot.domain.journal_event import JournalEvent
+from bot.i18n import _
 from bot.redmine.models import Issue
 from bot.text import escape_mrkdwn, redmine_to_mrkdwn
 
@@ -16,7 +17,7 @@ def new_issue_message(
     issue: Issue, base_url: str, formatting: TextFormatting
 ) -> tuple[str, list[Block]]:
     """The first message about an issue in a channel: its card (the thread's root)."""
-    author = escape_mrkdwn(issue.author.name) if issue.author else "Someone"
+    author = escape_mrkdwn(issue.author.name) if issue.author else _("Someone")
     text = f"{author}: {issue_card_text(issue)}"
     return text, issue_card(issue, base_url, formatting, with_description=False, with_actions=True)
 
@@ -38,9 +39,18 @@ def change_message(
     lines = [c.line for c in event.changes if c.line]
     for name, mention in (mentions or {}).items():
         lines = [line.replace(f"*{escape_mrkdwn(name)}*", mention) for line in lines]
-    where = "" if in_thread else " " + issue_link(base_url, issue.id, issue.subject)
-    lock = " :lock: private note" if event.private else ""
-    heading = f"*{author}* updated{where}{lock}"
+    who = f"*{author}*"
+    heading = (
+        _("{person} updated", person=who)
+        if in_thread
+        else _(
+            "{person} updated {issue}",
+            person=who,
+            issue=issue_link(base_url, issue.id, issue.subject),
+        )
+    )
+    if event.private:
+        heading += " :lock: " + _("private note")
     blocks: list[Block] = [section("\n".join([heading, *lines]))]
     if event.note:
         note = redmine_to_mrkdwn(
@@ -58,7 +68,7 @@ def change_message(
         blocks.pop()
     fallback_note = f": {escape_mrkdwn(event.note[:200])}" if event.note else ""
     text = (
-        f"{author} updated #{issue.id}"
+        _("{person} updated {issue}", person=author, issue="#" + str(issue.id))
         + (f" ({'; '.join(lines)})" if lines else "")
         + fallback_note
     )

@@ -17,7 +17,7 @@ May import: nothing else of bot.
 """
 
 from bot.i18n.current import N_, _, current, ngettext, speak, using
-from bot.i18n.negotiate import LANGUAGES, SOURCE_LANGUAGE, pick_locale
+from bot.i18n.negotiate import LANGUAGES, SOURCE_LANGUAGE, catalog_for, pick_locale
 from bot.i18n.translator import Translator, translator_for
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "SOURCE_LANGUAGE",
     "Translator",
     "_",
+    "catalog_for",
     "current",
     "ngettext",
     "pick_locale",

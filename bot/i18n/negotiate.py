@@ -40,7 +40,8 @@ def _subtags(tag: str) -> tuple[str, str, str]:
     return language, script, territory
 
 
-def _match(tag: str | None) -> str | None:
+def catalog_for(tag: str | None) -> str | None:
+    """The catalog that speaks to `tag`, or None when the app has none for it."""
     if not tag:
         return None
     language, script, territory = _subtags(tag)
@@ -51,4 +52,4 @@ def _match(tag: str | None) -> str | None:
 
 def pick_locale(wanted: str | None, default: str | None = SOURCE_LANGUAGE) -> str:
     """The catalog for `wanted` (a Slack locale), else for `default`, else English."""
-    return _match(wanted) or _match(default) or SOURCE_LANGUAGE
+    return catalog_for(wanted) or catalog_for(default) or SOURCE_LANGUAGE

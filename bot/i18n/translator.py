@@ -50,6 +50,10 @@ class Translator:
         text = self._translations.ngettext(singular, plural, count)
         return _fill(text, {"count": self.format_number(count), **params})
 
+    def language_name(self, language: str) -> str:
+        """A catalog's language as this reader names it: "Deutsch" is "ドイツ語" in Japanese."""
+        return Locale.parse(language).get_display_name(self.formats) or language
+
     # -- formats -----------------------------------------------------------------------------
 
     def format_number(self, value: int) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.blocks import edit_modal, modals
 from bot.blocks.metadata import ModalContext
+from bot.i18n import N_, _
 from bot.inputs.grammar import ISSUE_ID, UsageError, ascii_int, parse_hours
 from bot.inputs.views import block_id_of, label_text, readable_view
 from bot.slack import limits
@@ -43,9 +44,9 @@ def selected_int(view: dict[str, Any], block_id: str) -> int | None:
     return ascii_int(value) if value else None
 
 
-NO_PROJECT = "Choose the project the issue belongs to."
+NO_PROJECT = N_("Choose the project the issue belongs to.")
 # The person chose another project and submitted before the form was rebuilt for it.
-PROJECT_CATCHING_UP = (
+PROJECT_CATCHING_UP = N_(
     "The form is still loading that project's fields: check them, then submit again."
 )
 
@@ -58,7 +59,7 @@ def project_mismatch(chosen: int | None, built_for: int | None) -> bool:
 def subject_problem(subject: str) -> str | None:
     """Why a subject cannot go to Redmine as it is, if it cannot."""
     if not subject:
-        return "The issue needs a subject."
+        return _("The issue needs a subject.")
     if len(subject) > limits.REDMINE_SUBJECT:
         return limits.too_long_for_redmine(len(subject), limits.REDMINE_SUBJECT)
     return None
@@ -75,8 +76,10 @@ class ConnectForm:
     def errors(self) -> dict[str, str]:
         if not API_KEY_SHAPE.match(self.api_key):
             return {
-                modals.API_KEY: "A Redmine API key is 40 characters of 0-9 and a-f. Copy it from "
-                "My account -> API access key -> Show."
+                modals.API_KEY: _(
+                    "A Redmine API key is 40 characters of 0-9 and a-f. Copy it from "
+                    "My account -> API access key -> Show."
+                )
             }
         return {}
 
@@ -112,12 +115,14 @@ class AttachForm:
     def errors(self) -> dict[str, str]:
         if self.context.issue_id is None:
             return {
-                modals.FILES: "This form lost track of its issue; run `/redmine attach <id>` again."
+                modals.FILES: _(
+                    "This form lost track of its issue; run `/redmine attach <id>` again."
+                )
             }
         if self.unreadable:
             return {modals.FILES: unreadable_files(self.unreadable)}
         if not self.files:
-            return {modals.FILES: "Add at least one file."}
+            return {modals.FILES: _("Add at least one file.")}
         return {}
 
 
@@ -152,7 +157,7 @@ def block_labels(view: dict[str, Any]) -> dict[str, str]:
     return labels
 
 
-ISSUE_TARGET_MISSING = "Type the issue's number, or choose one of your issues."
+ISSUE_TARGET_MISSING = N_("Type the issue's number, or choose one of your issues.")
 
 
 def read_issue_target(view: dict[str, Any]) -> tuple[int | None, str | None]:
@@ -161,11 +166,11 @@ def read_issue_target(view: dict[str, Any]) -> tuple[int | None, str | None]:
     if typed:
         match = ISSUE_ID.match(typed)
         if not match:
-            return None, f"`{typed}` is not an issue number: type e.g. 123 or #123."
+            return None, _("`{typed}` is not an issue number: type e.g. 123 or #123.", typed=typed)
         return int(match.group(1)), None
     picked = selected_int(view, modals.ISSUE_PICK)
     if picked is None:
-        return None, ISSUE_TARGET_MISSING
+        return None, _(ISSUE_TARGET_MISSING)
     return picked, None
 
 
@@ -231,15 +236,16 @@ class IssueForm:
     def errors(self) -> dict[str, str]:
         errors: dict[str, str] = {}
         if self.project_id is None:
-            errors[modals.ISSUE_PROJECT] = NO_PROJECT
+            errors[modals.ISSUE_PROJECT] = _(NO_PROJECT)
         elif project_mismatch(self.project_id, self.context.project_id):
-            errors[modals.ISSUE_PROJECT] = PROJECT_CATCHING_UP
+            errors[modals.ISSUE_PROJECT] = _(PROJECT_CATCHING_UP)
         if problem := subject_problem(self.subject):
             errors[modals.SUBJECT] = problem
         for field_id, value in self.custom_fields.items():
             if not value:
-                errors[modals.custom_field_block_id(field_id)] = (
-                    f"{self.custom_field_labels[field_id]} is required in this project."
+                errors[modals.custom_field_block_id(field_id)] = _(
+                    "{field} is required in this project.",
+                    field=self.custom_field_labels[field_id],
                 )
         return errors
 
@@ -295,7 +301,7 @@ class NoteForm(IssueTargetForm):
     def errors(self) -> dict[str, str]:
         errors = self.target_errors()
         if not self.note:
-            errors[modals.NOTE] = "The note is empty."
+            errors[modals.NOTE] = _("The note is empty.")
         return errors
 
 
@@ -315,7 +321,7 @@ class TimeForm(IssueTargetForm):
         hours: Decimal | None = None
         hours_error: str | None = None
         if not hours_text:
-            hours_error = "How many hours? e.g. 1.5, 1h30, 1:30 or 90m."
+            hours_error = _("How many hours? e.g. 1.5, 1h30, 1:30 or 90m.")
         else:
             try:
                 hours = parse_hours(hours_text)
@@ -335,9 +341,9 @@ class TimeForm(IssueTargetForm):
         if self.hours_error:
             errors[modals.HOURS] = self.hours_error
         if self.activity_id is None:
-            errors[modals.ACTIVITY] = "Choose an activity."
+            errors[modals.ACTIVITY] = _("Choose an activity.")
         if self.spent_on is None:
-            errors[modals.SPENT_ON] = "Choose the day the time was spent."
+            errors[modals.SPENT_ON] = _("Choose the day the time was spent.")
         if len(self.comment) > limits.REDMINE_TIME_COMMENT:
             limit = limits.REDMINE_TIME_COMMENT
             errors[modals.COMMENT] = limits.too_long_for_redmine(len(self.comment), limit)
@@ -353,7 +359,7 @@ class MessageAttachForm(IssueTargetForm):
     def errors(self) -> dict[str, str]:
         errors = self.target_errors()
         if not self.context.file_ids:
-            errors[modals.ISSUE] = (
+            errors[modals.ISSUE] = _(
                 "This form lost track of the message's files; use the shortcut again."
             )
         return errors

@@ -16,7 +16,7 @@ SUBSCRIBE_HINT = N_(
     "Filters: `trackers:Bug,Feature` `events:created,notes,status,assignee,priority,"
     "attachments,closed` `subprojects:on` `threads:off` `private:on` (private channels only) "
     "`replies:on` (replies in issue threads become notes) `digest:daily@09:00` (one "
-    "message a day instead). Instead of a project, `query:<id or name>` follows a saved "
+    "message a day instead) `lang:de` (the language of this channel's messages). Instead of a project, `query:<id or name>` follows a saved "
     "Redmine query (public, or yours)."
 )
 

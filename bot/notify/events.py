@@ -2,15 +2,20 @@
 
 A journal becomes one Slack message: who changed what, and the note. Each detail of the
 journal maps to a kind (for the subscription's `events:` filter) and a line of text.
-Names come through a `Names` lookup so these functions stay pure and testable.
+Names come through a `Names` lookup so these functions stay pure and testable. Labels are
+catalog entries said in the current language: the poller builds each channel's events
+inside that channel's language (`lang:`), so one journal reads German in one channel and
+Japanese in another.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Protocol
 
 from bot.domain.journal_event import Change, JournalEvent
+from bot.i18n import N_, _, current
 from bot.redmine.models import Issue, Journal, JournalDetail
 from bot.text import escape_mrkdwn
 
@@ -30,23 +35,41 @@ class Names(Protocol):
 
 
 def _from_to(label: str, old: str, new: str) -> str:
-    old, new = escape_mrkdwn(old), escape_mrkdwn(new)
+    """`label` is a catalog entry (or a name from Redmine, which no catalog holds)."""
+    label, old, new = _(label), escape_mrkdwn(old), escape_mrkdwn(new)
     if old and new:
         return f"{label}: {old} → *{new}*"
     if new:
         return f"{label}: *{new}*"
-    return f"{label}: ~{old}~ removed"
+    return _("{label}: ~{old}~ removed", label=label, old=old)
+
+
+def _date(value: str | None) -> str:
+    """Redmine writes dates as YYYY-MM-DD; the reader reads them as their language does."""
+    try:
+        return current().format_date(date.fromisoformat(value or ""))
+    except ValueError:
+        return value or ""
+
+
+def _yes_no(value: str | None) -> str:
+    answer = {"1": True, "0": False, "true": True, "false": False}.get(value or "")
+    if answer is None:
+        return value or ""
+    return _("yes") if answer else _("no")
 
 
 def _status(d: JournalDetail, n: Names) -> list[Change]:
-    changes = [Change("status", _from_to("Status", n.status(d.old_value), n.status(d.new_value)))]
+    changes = [
+        Change("status", _from_to(N_("Status"), n.status(d.old_value), n.status(d.new_value)))
+    ]
     if n.is_closed(d.new_value) and not n.is_closed(d.old_value):
         changes.append(Change("closed", ""))
     return changes
 
 
 def _assignee(d: JournalDetail, n: Names) -> list[Change]:
-    return [Change("assignee", _from_to("Assignee", n.user(d.old_value), n.user(d.new_value)))]
+    return [Change("assignee", _from_to(N_("Assignee"), n.user(d.old_value), n.user(d.new_value)))]
 
 
 def _simple(
@@ -59,31 +82,27 @@ def _simple(
 
 
 def _plain(label: str) -> Callable[[JournalDetail, Names], list[Change]]:
-    return _simple("other", label, lambda _, value: value or "")
+    return _simple("other", label, lambda _n, value: value or "")
 
 
 ATTRIBUTE_EVENTS: dict[str, Callable[[JournalDetail, Names], list[Change]]] = {
     "status_id": _status,
     "assigned_to_id": _assignee,
-    "priority_id": _simple("priority", "Priority", lambda n, v: n.priority(v)),
-    "tracker_id": _simple("other", "Tracker", lambda n, v: n.tracker(v)),
-    "fixed_version_id": _simple("other", "Target version", lambda n, v: n.version(v)),
-    "category_id": _simple("other", "Category", lambda n, v: n.category(v)),
-    "project_id": _simple("other", "Project", lambda n, v: n.project(v)),
-    "subject": _plain("Subject"),
-    "due_date": _plain("Due date"),
-    "start_date": _plain("Start date"),
-    "done_ratio": _simple("other", "% Done", lambda _, v: f"{v}%" if v else ""),
-    "estimated_hours": _plain("Estimated time"),
-    "parent_id": _simple("other", "Parent", lambda _, v: f"#{v}" if v else ""),
-    "is_private": _simple(
-        "other",
-        "Private",
-        lambda _, v: {"1": "yes", "0": "no", "true": "yes", "false": "no"}.get(v or "", v or ""),
-    ),
+    "priority_id": _simple("priority", N_("Priority"), lambda n, v: n.priority(v)),
+    "tracker_id": _simple("other", N_("Tracker"), lambda n, v: n.tracker(v)),
+    "fixed_version_id": _simple("other", N_("Target version"), lambda n, v: n.version(v)),
+    "category_id": _simple("other", N_("Category"), lambda n, v: n.category(v)),
+    "project_id": _simple("other", N_("Project"), lambda n, v: n.project(v)),
+    "subject": _plain(N_("Subject")),
+    "due_date": _simple("other", N_("Due date"), lambda _n, v: _date(v)),
+    "start_date": _simple("other", N_("Start date"), lambda _n, v: _date(v)),
+    "done_ratio": _simple("other", N_("% Done"), lambda _n, v: f"{v}%" if v else ""),
+    "estimated_hours": _plain(N_("Estimated time")),
+    "parent_id": _simple("other", N_("Parent"), lambda _n, v: f"#{v}" if v else ""),
+    "is_private": _simple("other", N_("Private"), lambda _n, v: _yes_no(v)),
 }
 # Changes shown only as "changed", without values: long texts.
-SUMMARISED_ATTRIBUTES = {"description": "Description updated"}
+SUMMARISED_ATTRIBUTES = {"description": N_("Description updated")}
 
 
 def _detail(d: JournalDetail, names: Names) -> list[Change]:
@@ -92,7 +111,7 @@ def _detail(d: JournalDetail, names: Names) -> list[Change]:
         if handler is not None:
             return handler(d, names)
         if d.name in SUMMARISED_ATTRIBUTES:
-            return [Change("other", SUMMARISED_ATTRIBUTES[d.name])]
+            return [Change("other", _(SUMMARISED_ATTRIBUTES[d.name]))]
         return [
             Change(
                 "other",
@@ -109,14 +128,23 @@ def _detail(d: JournalDetail, names: Names) -> list[Change]:
         ]
     if d.property == "attachment":
         if d.new_value:
-            return [Change("attachments", f"Attached `{escape_mrkdwn(d.new_value)}`")]
-        return [Change("attachments", f"Removed attachment `{escape_mrkdwn(d.old_value or '')}`")]
+            attached = _("Attached `{file}`", file=escape_mrkdwn(d.new_value))
+            return [Change("attachments", attached)]
+        removed = _("Removed attachment `{file}`", file=escape_mrkdwn(d.old_value or ""))
+        return [Change("attachments", removed)]
     if d.property == "relation":
         kind = d.name.replace("_", " ")
         target = d.new_value or d.old_value or ""
-        verb = "Related" if d.new_value else "Removed relation"
-        return [Change("other", f"{verb}: {escape_mrkdwn(kind)} #{escape_mrkdwn(target)}")]
-    return [Change("other", f"Changed {escape_mrkdwn(d.property)} {escape_mrkdwn(d.name)}")]
+        words = {"relation": escape_mrkdwn(kind), "issue": f"#{escape_mrkdwn(target)}"}
+        if d.new_value:
+            return [Change("other", _("Related: {relation} {issue}", **words))]
+        return [Change("other", _("Removed relation: {relation} {issue}", **words))]
+    changed = _(
+        "Changed {property} {name}",
+        property=escape_mrkdwn(d.property),
+        name=escape_mrkdwn(d.name),
+    )
+    return [Change("other", changed)]
 
 
 def journal_event(journal: Journal, names: Names) -> JournalEvent:
@@ -125,7 +153,7 @@ def journal_event(journal: Journal, names: Names) -> JournalEvent:
         changes.extend(_detail(detail, names))
     return JournalEvent(
         journal_id=journal.id,
-        author=journal.user.name if journal.user else "Someone",
+        author=journal.user.name if journal.user else _("Someone"),
         private=journal.private_notes,
         changes=changes,
         note=journal.notes or None,

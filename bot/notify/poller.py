@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.blocks.notifications import change_message, new_issue_message
 from bot.config import Settings
 from bot.domain.journal_event import JournalEvent
+from bot.i18n import translator_for, using
 from bot.metrics import Metrics
 from bot.notify.delivery import ChannelUnavailable, DeliveryFailed, SlackDelivery
 from bot.notify.events import is_closing, journal_event, tracker_matches
@@ -413,7 +414,9 @@ class Poller:
         posted = 0
         for sub in subs:
             try:
-                posted += await self._deliver(sub, issue)
+                # Everything said to the channel is in its language (`lang:`), dates too.
+                with using(translator_for(sub.language, self.settings.default_locale)):
+                    posted += await self._deliver(sub, issue)
             except ChannelUnavailable as error:
                 await self._pause(sub, error.error)
         return posted

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from bot.i18n import _
+
 # -- views (reference/views/modal-view; slack_sdk.models.views.View) --------------------
 VIEW_TITLE: Final = 24  # title, submit and close texts
 VIEW_BUTTON_TEXT: Final = 24  # submit and close
@@ -56,4 +58,6 @@ REDMINE_TIME_COMMENT: Final = 1024
 
 def too_long_for_redmine(length: int, limit: int) -> str:
     """The one wording for text Redmine would refuse as too long."""
-    return f"Redmine takes at most {limit} characters; this is {length}."
+    return _(
+        "Redmine takes at most {limit} characters; this is {length}.", limit=limit, length=length
+    )

@@ -78,6 +78,9 @@ class Subscription(Base):
     query_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
     # Set for a daily digest (local minutes after midnight) instead of real-time messages.
     digest_minute: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # `lang:de`: the catalog (bot.i18n) the channel's messages are written in; None is
+    # DEFAULT_LOCALE.
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class PollerState(Base):

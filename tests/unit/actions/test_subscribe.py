@@ -20,6 +20,7 @@ from bot.actions.subscribe import (
 )
 from bot.actions.subscription_filters import SubscriptionOptions, parse_filters
 from bot.blocks.answers import ListedSubscription
+from bot.i18n import translator_for, using
 from bot.people.identity import Identity
 from bot.redmine import Redmine
 from bot.store import db
@@ -171,3 +172,44 @@ async def test_unsubscribe_and_list_read_the_channels_own_subscriptions(
     done = await unsubscribe(sessions, "C1", "ALPHA")
     assert done.project_name == "Alpha"
     assert await list_subscriptions(sessions, "C1") == []
+
+
+@pytest.mark.parametrize(
+    ("word", "language"),
+    [("lang:de", "de"), ("lang:ja-JP", "ja"), ("lang:pt-PT", "pt_BR"), ("lang:zh-CN", "zh_Hans")],
+)
+def test_lang_names_the_catalog_a_channel_is_written_in(word: str, language: str) -> None:
+    assert parse_filters([word]).language == language
+    assert parse_filters([]).language is None
+
+
+def test_a_language_without_catalog_is_refused_with_the_choices() -> None:
+    with pytest.raises(UserFacingError) as refused:
+        parse_filters(["lang:sw"])
+    assert refused.value.message == (
+        "`lang:sw`: I don't speak that language yet. Languages: `lang:en`, `lang:ja`, "
+        "`lang:de`, `lang:fr`, `lang:es`, `lang:pt-BR`, `lang:ru`, `lang:zh-CN`."
+    )
+    # Each choice offered is one that is accepted.
+    for code in ("en", "ja", "de", "fr", "es", "pt-BR", "ru", "zh-CN"):
+        assert parse_filters([f"lang:{code}"]).language is not None
+
+
+@respx.mock
+async def test_the_language_is_saved_and_listed_in_the_readers_words(
+    redmine: Redmine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    sees_alpha()
+    done = await subscribe(
+        redmine, redmine, sessions, ALICE, PUBLIC, "alpha", parse_filters(["lang:de"])
+    )
+    assert done.filters == "trackers: all; events: all; in German"
+    async with sessions() as session:
+        [stored] = await SubscriptionRepository(session).for_channel("C1")
+    assert stored.language == "de"
+    with using(translator_for("ja-JP")):
+        [listed] = await list_subscriptions(sessions, "C1")
+    assert listed.filters == "トラッカー: すべて; イベント: すべて; 言語: ドイツ語"
+    with using(translator_for("de-DE")):
+        [listed] = await list_subscriptions(sessions, "C1")
+    assert listed.filters == "Tracker: alle; Ereignisse: alle; auf Deutsch"

@@ -220,5 +220,5 @@ def test_a_card_shows_a_due_date_and_progress_once_set() -> None:
     )
     card = issue_card(planned, BASE_URL, TEXTILE)
     texts = [f["text"] for f in card[1]["fields"]]
-    assert texts[-2:] == ["*Due date*\n2026-12-24", "*Done*\n40 %"]
+    assert texts[-2:] == ["*Due date*\nDec 24, 2026", "*Done*\n40 %"]
     assert len(texts) <= 10  # a section holds at most 10 fields (Block Kit reference)

@@ -6,6 +6,7 @@ import pytest
 
 from bot.actions.errors import UserFacingError
 from bot.actions.subscription_filters import parse_filters
+from bot.i18n import translator_for, using
 from bot.notify.events import journal_event
 from bot.notify.webhook import issue_id_from
 from bot.redmine.models import Journal
@@ -88,7 +89,7 @@ def lines(
         ),
         (
             {"property": "attr", "name": "due_date", "old_value": None, "new_value": "2026-12-01"},
-            [("other", "Due date: *2026-12-01*")],
+            [("other", "Due date: *Dec 1, 2026*")],  # the reader's date format
         ),
         (
             {"property": "attr", "name": "done_ratio", "old_value": "0", "new_value": "50"},
@@ -169,3 +170,21 @@ def test_filters() -> None:
 )
 def test_issue_id_from_webhook_payloads(payload: object, issue_id: int | None) -> None:
     assert issue_id_from(payload) == issue_id
+
+
+def test_a_change_reads_in_the_channels_language_with_its_dates() -> None:
+    due = {
+        "property": "attr",
+        "name": "due_date",
+        "old_value": "2026-11-30",
+        "new_value": "2026-12-01",
+    }
+    private = {"property": "attr", "name": "is_private", "old_value": "0", "new_value": "1"}
+    with using(translator_for("de")):
+        assert lines(due) == [("other", "Abgabedatum: 30.11.2026 → *01.12.2026*")]
+        assert lines(private) == [("other", "Privat: nein → *ja*")]
+    with using(translator_for("ja")):
+        assert lines(due) == [("other", "期日: 2026/11/30 → *2026/12/01*")]
+    # A date Redmine wrote some other way is shown as written, never an error.
+    odd = {**due, "new_value": "someday"}
+    assert lines(odd) == [("other", "Due date: Nov 30, 2026 → *someday*")]
