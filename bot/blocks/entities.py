@@ -19,12 +19,15 @@ adds the description and the latest notes. `external_ref.id` is the issue id, wh
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from slack_sdk.models.metadata import (
     EntityAttributes,
     EntityCustomField,
+    EntityEditSelectConfig,
+    EntityEditSupport,
     EntityMetadata,
     EntityPayload,
     EntityStringField,
@@ -49,6 +52,43 @@ NOTES_SHOWN = 3  # the flexpane's latest notes
 NOTE_EXCERPT = 500
 DESCRIPTION_EXCERPT = 3000
 TITLE_LIMIT = 255
+# Flexpane edits (docs.slack.dev/messaging/work-objects-overview, "Slack SDKs"): saving
+# sends `view_submission` with this callback id and the view's `external_ref`; each edited
+# field's input is in `view.state.values[<field key>]["<field key>.input"]`.
+EDIT_CALLBACK = "work-object-edit"
+STATUS = "status"
+ASSIGNEE = "assignee"
+DUE_DATE = "due_date"
+NOBODY = "0"  # the assignee option for "nobody", as the card's Edit form offers it
+OPTIONS_LIMIT = 100  # Slack's select limit (bot.slack.limits)
+OPTION_TEXT = 75
+
+
+def edit_input(key: str) -> str:
+    """The action id of a field's input in a flexpane edit."""
+    return f"{key}.input"
+
+
+@dataclass(frozen=True)
+class EntityEdits:
+    """What the person who opened the flexpane may choose (read as them): the statuses
+    Redmine's workflow lets them move the issue to, and its assignable members."""
+
+    statuses: Sequence[Ref]
+    members: Sequence[Ref]
+
+
+def _option(value: str, label: str) -> dict[str, Any]:
+    return {"value": value, "text": {"type": "plain_text", "text": label[:OPTION_TEXT] or value}}
+
+
+def _select(current: str | None, options: list[dict[str, Any]]) -> EntityEditSupport:
+    return EntityEditSupport(
+        enabled=True,
+        select=EntityEditSelectConfig(
+            current_value=current, static_options=options[:OPTIONS_LIMIT]
+        ),
+    )
 
 
 def issue_ref_id(external_ref: object) -> int | None:
@@ -100,10 +140,12 @@ def issue_entity(
     read_at: datetime | None = None,
     app_unfurl_url: str | None = None,
     notes: Sequence[Journal] | None = None,
+    edits: EntityEdits | None = None,
 ) -> dict[str, Any]:
     """The issue as one task entity. `notes` (the flexpane's, already read as the person
     who opened it) adds the description and those notes; without it only what a card
-    shows goes in. `read_at`: when Redmine served the issue."""
+    shows goes in. `edits` makes status, assignee and due date editable in the flexpane.
+    `read_at`: when Redmine served the issue."""
     url = issue_url(base_url, issue.id)
     flexpane = notes is not None
     description = None
@@ -112,12 +154,17 @@ def issue_entity(
             issue.description, formatting, base_url=base_url, limit=DESCRIPTION_EXCERPT
         )
         description = EntityStringField(value=excerpt, long=True)
+    status = _text("Status", issue.status.name if issue.status else None)
+    assignee = _person(issue.assigned_to)
+    due_date = _date("Due date", issue.due_date)
+    if edits is not None:
+        status, assignee, due_date = _editable(issue, edits)
     fields = TaskEntityFields(
         description=description,
-        status=_text("Status", issue.status.name if issue.status else None),
-        assignee=_person(issue.assigned_to),
+        status=status,
+        assignee=assignee,
         priority=_text("Priority", issue.priority.name if issue.priority else None),
-        due_date=_date("Due date", issue.due_date),
+        due_date=due_date,
         created_by=_person(issue.author),
         date_created=(
             EntityTimestampField(value=stamp) if (stamp := _epoch(issue.created_on)) else None
@@ -157,6 +204,33 @@ def issue_entity(
     )
     built: dict[str, Any] = entity.to_dict()
     return built
+
+
+def _editable(
+    issue: Issue, edits: EntityEdits
+) -> tuple[EntityStringField, EntityTypedField, EntityTypedField]:
+    """Status, assignee and due date with the choices the person has, current ones set."""
+    here = [issue.status] if issue.status else []
+    statuses = [*here, *(s for s in edits.statuses if not here or s.id != here[0].id)]
+    status = EntityStringField(
+        value=issue.status.name if issue.status else "—",
+        label="Status",
+        edit=_select(
+            str(issue.status.id) if issue.status else None,
+            [_option(str(s.id), s.name) for s in statuses],
+        ),
+    )
+    members = [_option(NOBODY, "Nobody"), *(_option(str(m.id), m.name) for m in edits.members)]
+    assignee = _person(issue.assigned_to) or EntityTypedField(
+        type="slack#/types/user", user=EntityUserField(text="Nobody")
+    )
+    assignee.label = "Assignee"
+    assignee.edit = _select(str(issue.assigned_to.id) if issue.assigned_to else NOBODY, members)
+    due = _date("Due date", issue.due_date) or EntityTypedField(
+        type="slack#/types/date", label="Due date"
+    )
+    due.edit = EntityEditSupport(enabled=True, optional=True)
+    return status, assignee, due
 
 
 def entities_metadata(entities: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -66,6 +66,7 @@ class RunningService:
     seed: Seed
     http: httpx.Client
     sent: int = 0
+    last_answer: dict[str, Any] | None = None
 
     def post(self, body: str, *, headers: dict[str, str] | None = None) -> httpx.Response:
         return self.http.post(
@@ -239,6 +240,36 @@ class RunningService:
         )
         answer = self.post(body, headers=signed_headers(body, content_type="application/json"))
         assert answer.status_code == 200, answer.text
+        return trigger_id
+
+    def edit_flexpane(
+        self, shown: str, issue_id: int, changes: dict[str, str | None], *, user: str
+    ) -> str:
+        """The person saves `changes` in the flexpane presented for trigger `shown`: a
+        `work-object-edit` view_submission (docs.slack.dev/messaging/work-objects-overview)
+        with the entity's `external_ref` and `entity_url`. Returns its trigger_id."""
+        trigger_id = self.fake.open_flexpane(str(issue_id))  # the submission's own trigger
+        url = f"{self.seed.url}/issues/{issue_id}"
+        payload = {
+            "type": "view_submission",
+            "team": {"id": "T1", "domain": "test"},
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T1"},
+            "api_app_id": "A1",
+            "token": "legacy-unused",
+            "trigger_id": trigger_id,
+            "view": {
+                "id": "VENTITY" + uuid.uuid4().hex[:6].upper(),
+                "type": "entity_detail",
+                "callback_id": "work-object-edit",
+                "external_ref": {"id": str(issue_id), "type": "issue"},
+                "entity_url": url,
+                "app_unfurl_url": url,
+                "state": self.fake.flexpane_edit(shown, changes),
+            },
+        }
+        answer = self.post(interaction_body(payload))
+        assert answer.status_code == 200, answer.text
+        self.last_answer = answer.json() if answer.content else {}
         return trigger_id
 
     def responses(self) -> list[dict[str, Any]]:

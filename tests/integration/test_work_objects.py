@@ -11,6 +11,7 @@ entity.ts (entity.presentDetails' `metadata`, `user_auth_required`, `user_auth_u
 from __future__ import annotations
 
 import json
+import time
 import uuid
 
 from tests.integration import redmine_admin as rm
@@ -93,3 +94,58 @@ def test_someone_redmine_does_not_know_is_asked_to_connect(service: RunningServi
         "user_auth_required": True,
         "user_auth_url": f"{service.seed.url}/my/api_key",
     }
+
+
+def statuses(service: RunningService) -> dict[str, int]:
+    found = rm.get(service.seed, "/issue_statuses.json")["issue_statuses"]
+    return {s["name"]: s["id"] for s in found}
+
+
+def test_bob_moves_the_issue_in_the_flexpane_and_redmine_says_bob_did(
+    service: RunningService,
+) -> None:
+    seed = service.seed
+    issue = rm.create_issue(seed, subject="move me from the flexpane")
+    shown = service.open_flexpane(issue["id"], user="UBOB")
+    fields = service.fake.presented(shown)["metadata"]["entity_payload"]["fields"]
+    offered = {o["text"]["text"] for o in fields["status"]["edit"]["select"]["static_options"]}
+    assert "In Progress" in offered  # the statuses Redmine's workflow gives Bob
+    assert fields["status"]["edit"]["select"]["current_value"] == str(issue["status"]["id"])
+    in_progress = str(statuses(service)["In Progress"])
+    saved = service.edit_flexpane(
+        shown, issue["id"], {"status": in_progress, "due_date": "2031-01-31"}, user="UBOB"
+    )
+    assert service.last_answer == {}  # a plain ack: the edit is taken
+    redrawn = service.fake.presented(saved)["metadata"]["entity_payload"]["fields"]
+    assert redrawn["status"]["value"] == "In Progress"
+    assert redrawn["due_date"]["value"] == "2031-01-31"
+    [journal] = [j for j in rm.journals(seed, issue["id"]) if j["details"]]
+    assert journal["user"]["id"] == seed.users["bob"].id  # as Bob, never the admin
+    changed = {d["name"]: d["new_value"] for d in journal["details"]}
+    assert changed == {"status_id": in_progress, "due_date": "2031-01-31"}
+
+
+def test_a_stale_flexpane_edit_is_refused_and_the_panel_redrawn(
+    service: RunningService,
+) -> None:
+    seed = service.seed
+    issue = rm.create_issue(seed, subject="changed under the flexpane")
+    shown = service.open_flexpane(issue["id"], user="UBOB")
+    service.fake.presented(shown)
+    time.sleep(1.1)  # Redmine's updated_on has one-second precision
+    rm.update_issue(seed, issue["id"], as_login="alice", subject="renamed by Alice")
+    in_progress = str(statuses(service)["In Progress"])
+    saved = service.edit_flexpane(shown, issue["id"], {"status": in_progress}, user="UBOB")
+    assert service.last_answer == {
+        "response_action": "errors",
+        "errors": {
+            "status": f"#{issue['id']} changed since you opened it, so nothing was saved. "
+            "The panel now shows it as it is; change it again if you still want to."
+        },
+    }
+    redrawn = service.fake.presented(saved)["metadata"]["entity_payload"]["attributes"]
+    assert redrawn["title"]["text"] == f"#{issue['id']} renamed by Alice"
+    assert rm.get(seed, f"/issues/{issue['id']}.json")["issue"]["status"]["name"] == "New"
+    assert not [
+        j for j in rm.journals(seed, issue["id"]) if j["user"]["id"] == seed.users["bob"].id
+    ]

@@ -59,6 +59,12 @@ a kinder Slack says so by name:
   issues a trigger for that entity, and entity.presentDetails answers
   `entity_metadata_does_not_match_trigger` for another entity and `invalid_trigger_id`
   for a trigger it never issued; what was presented is kept in `flexpanes`.
+  `flexpane_edit()` is the person changing fields in a presented flexpane: only fields
+  whose `edit.enabled` is set, a select only to one of its `static_options`, a date as
+  a datepicker's `selected_date`; the state comes keyed by field key with action id
+  `<key>.input`, as the `work-object-edit` view_submission carries it
+  (docs.slack.dev/messaging/work-objects-overview; Slack's bolt-js Work Objects sample
+  reads `view.state.values.status["status.input"].selected_option`).
 """
 
 from __future__ import annotations
@@ -350,6 +356,24 @@ class FakeSlack:
             timeout=timeout,
         )
         return self.flexpanes[trigger_id]
+
+    def flexpane_edit(self, trigger_id: str, changes: dict[str, str | None]) -> dict[str, Any]:
+        """`view.state` of an edit made in the flexpane presented for `trigger_id`."""
+        entity = self.flexpanes[trigger_id]["metadata"]
+        fields = entity["entity_payload"]["fields"]
+        values: dict[str, Any] = {}
+        for key, value in changes.items():
+            edit = (fields.get(key) or {}).get("edit") or {}
+            assert edit.get("enabled"), f"Slack offers no edit of {key}"
+            if "select" in edit:
+                options = edit["select"].get("static_options") or []
+                [option] = [o for o in options if o["value"] == value]  # Slack offers these only
+                element = {"type": "static_select", "selected_option": option}
+            else:
+                assert value or edit.get("optional"), f"{key} may not be cleared"
+                element = {"type": "datepicker", "selected_date": value}
+            values[key] = {f"{key}.input": element}
+        return {"values": values}
 
     def step_ended(self, execution_id: str, *, timeout: float = 15.0) -> Execution:
         """The step's run once the app ended it (the app works after Slack's ack)."""

@@ -109,3 +109,29 @@ def test_metadata_carries_only_entities() -> None:
 )
 def test_the_issue_an_event_names_is_read_back_strictly(ref: object, expected: int | None) -> None:
     assert issue_ref_id(ref) == expected
+
+
+def test_an_editable_flexpane_offers_the_persons_choices_with_the_current_ones_set() -> None:
+    from bot.blocks.entities import EntityEdits
+    from bot.redmine.models import Ref
+
+    shown = issue()
+    edits = EntityEdits(
+        statuses=[Ref(id=3, name="Resolved"), Ref(id=2, name="In Progress")],
+        members=[Ref(id=6, name="Bob Baker")],
+    )
+    entity = issue_entity(shown, BASE, TextFormatting.textile, notes=[], edits=edits)
+    fields = entity["entity_payload"]["fields"]
+    status = fields["status"]["edit"]["select"]
+    assert status["current_value"] == "2"
+    assert [o["value"] for o in status["static_options"]] == ["2", "3"]  # current first, once
+    assignee = fields["assignee"]["edit"]["select"]
+    assert assignee["current_value"] == "6"
+    assert [(o["value"], o["text"]["text"]) for o in assignee["static_options"]] == [
+        ("0", "Nobody"),
+        ("6", "Bob Baker"),
+    ]
+    assert fields["due_date"]["edit"] == {"enabled": True, "optional": True}
+    # Without edits (an unfurl, a card) nothing is editable.
+    plain = issue_entity(shown, BASE, TextFormatting.textile)["entity_payload"]["fields"]
+    assert all("edit" not in field for field in plain.values())
