@@ -167,3 +167,30 @@ def test_without_an_activity_redmine_has_no_default_for_the_step_names_the_choic
     assert ended.error is not None and "“Activity” input to one of" in ended.error
     assert "“Development”" in ended.error
     assert rm.count_time_entries(seed) == entries
+
+
+def test_a_private_note_is_written_private_or_refused_never_published(
+    service: RunningService,
+) -> None:
+    seed = service.seed
+    issue = rm.create_issue(seed, subject="private step notes")
+    # Alice manages alpha: her role may write private notes.
+    allowed = service.run_step(
+        NOTE,
+        {"person": "UALICE", "issue_id": str(issue["id"]), "text": "vendor", "private": True},
+    )
+    assert service.fake.step_ended(allowed).state == "completed"
+    # Erin reports in alpha: Redmine would drop the flag and publish her note.
+    refused = service.run_step(
+        NOTE,
+        {"person": "UERIN", "issue_id": str(issue["id"]), "text": "my secret", "private": True},
+    )
+    ended = service.fake.step_ended(refused)
+    assert ended.state == "failed"
+    assert ended.error == (
+        "Your role in Alpha may not write private notes, and Redmine would save this note for "
+        "everyone to read. Untick the step's “Private” input to add it for everyone. "
+        "Nothing was written in Redmine."
+    )
+    notes = [j for j in rm.journals(seed, issue["id"]) if j.get("notes")]
+    assert [(j["notes"], j["private_notes"]) for j in notes] == [("vendor", True)]
