@@ -194,3 +194,26 @@ def test_a_private_note_is_written_private_or_refused_never_published(
     )
     notes = [j for j in rm.journals(seed, issue["id"]) if j.get("notes")]
     assert [(j["notes"], j["private_notes"]) for j in notes] == [("vendor", True)]
+
+
+def test_a_locked_person_and_redmines_own_refusals_fail_the_step_in_a_sentence(
+    service: RunningService,
+) -> None:
+    seed = service.seed
+    before = rm.count_issues(seed)
+    locked = service.run_step(
+        CREATE, {"person": "UCAROL", "project": "alpha", "subject": "from a locked account"}
+    )
+    # Dave is in no project: Redmine refuses him as the assignee (422).
+    unassignable = service.run_step(
+        CREATE,
+        {"person": "UBOB", "project": "alpha", "subject": "for Dave", "assignee": "UDAVE"},
+    )
+    locked_error = service.fake.step_ended(locked).error
+    assert locked_error is not None
+    assert locked_error.startswith("This step acts in Redmine as <@UCAROL>, and I can't act")
+    assert "`carol` is locked" in locked_error
+    refused = service.fake.step_ended(unassignable).error
+    assert refused is not None and "Assignee is invalid" in refused
+    assert refused.endswith("Nothing was written in Redmine.")
+    assert rm.count_issues(seed) == before
