@@ -17,6 +17,8 @@ from bot.slack.web.files import SlackFiles
 from bot.slack.web.pace import SlackRateLimits
 from bot.slack.web.reads import USER_TTL
 
+FLEXPANE_TTL = 3600.0  # seconds: a panel left open longer is reopened before an edit
+
 if TYPE_CHECKING:
     from bot.people.identity import IdentityResolver
 
@@ -41,3 +43,8 @@ class Services:
     slack_users: TTLCache = field(default_factory=lambda: TTLCache(USER_TTL))
     # The app's Prometheus metrics (bot.metrics); its own registry, served at /metrics.
     metrics: Metrics = field(default_factory=Metrics)
+    # (Slack user, issue id) -> the issue's version their flexpane shows, for the "changed
+    # since you opened it" check of a flexpane edit: Slack's edit payload names only the
+    # entity (handlers/flexpane.py). Per process: an edit reaching another replica, or
+    # after FLEXPANE_TTL, is refused with "open it again", never written blind.
+    flexpanes: TTLCache = field(default_factory=lambda: TTLCache(FLEXPANE_TTL))

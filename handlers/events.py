@@ -30,10 +30,10 @@ async def on_link_shared(event: dict[str, Any], asked: Asked) -> None:
         redmine = await asked.redmine(str(event.get("user", "")))
     except (NotLinked, RedmineError):
         return  # someone Redmine does not know: the links stay bare, nobody is told
-    unfurls = await issue_unfurls(
+    found = await issue_unfurls(
         redmine, links, base_url=asked.base_url, formatting=asked.formatting
     )
-    if not unfurls:
+    if not found.unfurls:
         return
     # A link typed in the message composer has no message yet, only an unfurl id.
     where: dict[str, Any] = (
@@ -42,7 +42,7 @@ async def on_link_shared(event: dict[str, Any], asked: Asked) -> None:
         else {"channel": event.get("channel"), "ts": event.get("message_ts")}
     )
     try:
-        await asked.client.chat_unfurl(unfurls=unfurls, **where)
+        await asked.client.chat_unfurl(unfurls=found.unfurls, metadata=found.metadata, **where)
     except SlackApiError as error:
         log.info("chat.unfurl refused: %s", error.response.get("error"))
 

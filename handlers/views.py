@@ -22,6 +22,7 @@ from bot.actions.issue_target import Target, check_activity, check_private_note,
 from bot.actions.message_note import add_message_note
 from bot.actions.message_time import log_message_time
 from bot.blocks import modals, replies
+from bot.blocks.entities import entities_metadata, issue_entity
 from bot.blocks.issues import issue_card, issue_card_text, issue_link
 from bot.blocks.metadata import ModalContext
 from bot.inputs.forms import (
@@ -108,9 +109,16 @@ async def announce_created(asked: Asked, channel_id: str | None, issue: Issue, s
     card = issue_card(
         issue, asked.base_url, asked.formatting, with_description=False, with_actions=True
     )
+    # The card carries the issue as a Work Object too (a private one stays Block Kit only).
+    entity = [] if issue.is_private else [issue_entity(issue, asked.base_url, asked.formatting)]
     try:
         text = f"<@{asked.user_id}> created {issue_card_text(issue)}"
-        await asked.client.chat_postMessage(channel=channel_id, text=text, blocks=card)
+        await asked.client.chat_postMessage(
+            channel=channel_id,
+            text=text,
+            blocks=card,
+            metadata=entities_metadata(entity) if entity else None,
+        )
     except SlackApiError:  # e.g. the bot is not in that channel: tell the person instead
         await say(created)
 

@@ -4,6 +4,9 @@ An unfurl is shown to everyone in the conversation, so it is read as the person 
 shared the link (what they cannot see is not shown) and only for what anybody could see
 anyway: an issue that is not private, in a public project. Anything else stays a bare
 link; `/redmine show` still answers the person alone.
+
+Each unfurl goes twice: as today's Block Kit card (for clients that do not draw Work
+Objects) and as a task entity in `metadata.entities` (bot.blocks.entities).
 """
 
 from __future__ import annotations
@@ -11,9 +14,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.blocks.entities import entities_metadata, issue_entity
 from bot.blocks.issues import issue_card, issue_card_text
 from bot.config import TextFormatting
 from bot.redmine import Redmine
@@ -43,19 +49,33 @@ def issue_links(urls: Iterable[str], redmine_base_url: str) -> dict[str, int]:
     return found
 
 
+@dataclass
+class IssueUnfurls:
+    """`chat.unfurl`'s `unfurls` (Block Kit per URL) and the same issues as entities."""
+
+    unfurls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def metadata(self) -> dict[str, Any] | None:
+        return entities_metadata(self.entities) if self.entities else None
+
+
 async def issue_unfurls(
     redmine: Redmine,
     links: dict[str, int],
     *,
     base_url: str,
     formatting: TextFormatting,
-) -> dict[str, dict[str, Any]]:
-    """`chat.unfurl`'s `unfurls`: an issue card for each link that may be shown to all."""
-    unfurls: dict[str, dict[str, Any]] = {}
+) -> IssueUnfurls:
+    """An issue card and a task entity for each link that may be shown to all."""
+    found = IssueUnfurls()
     public_projects: dict[int, bool] = {}
     for url, issue_id in links.items():
         try:
-            issue = await redmine.issues.get(issue_id)
+            issue, served_at = await redmine.issues.get_served(issue_id)
+            # Some servers in front of Redmine send no Date header: then it is now.
+            read_at = served_at or datetime.now(UTC)
             if issue.is_private or issue.project is None:
                 continue
             if issue.project.id not in public_projects:
@@ -67,8 +87,11 @@ async def issue_unfurls(
             continue
         if not public_projects[issue.project.id]:
             continue
-        unfurls[url] = {
+        found.unfurls[url] = {
             "blocks": issue_card(issue, base_url, formatting),
             "fallback": issue_card_text(issue),
         }
-    return unfurls
+        found.entities.append(
+            issue_entity(issue, base_url, formatting, read_at=read_at, app_unfurl_url=url)
+        )
+    return found

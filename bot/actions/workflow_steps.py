@@ -32,13 +32,19 @@ from bot.config import TextFormatting
 from bot.inputs.steps import CreateIssueStep, NoteStep, TimeStep
 from bot.people.identity import Identity, IdentityResolver, NotLinked
 from bot.redmine import Redmine
-from bot.redmine.errors import RedmineError
+from bot.redmine.errors import (
+    ForbiddenError,
+    NotFoundError,
+    RedmineError,
+    ValidationError,
+    user_message,
+)
 from bot.redmine.models import EnumerationItem, Issue, Ref
 from bot.text import slack_to_redmine
 
 NOTHING_WRITTEN = "Nothing was written in Redmine."
 UNKNOWN_PERSON = (
-    "This step acts in Redmine as <@{user}>, and Redmine does not know them: {reason} "
+    "This step acts in Redmine as <@{user}>, and I can't act for them: {reason} "
     "Or point the step's “Person” input at someone else. " + NOTHING_WRITTEN
 )
 UNKNOWN_ASSIGNEE = (
@@ -60,12 +66,15 @@ async def acting_as(identity: IdentityResolver, slack_user_id: str) -> tuple[Ide
     return person, identity.redmine_for(person)
 
 
-async def _before_writing(found: Awaitable[T]) -> T:
-    """A look-up the step needs before its write: its refusal says nothing was written."""
+async def _before_writing(work: Awaitable[T]) -> T:
+    """A look-up the step needs before its write, or the write itself: a refusal (ours, or
+    Redmine's 403/404/422, which write nothing) says that nothing was written."""
     try:
-        return await found
+        return await work
     except UserFacingError as error:
         raise UserFacingError(f"{error.message} {NOTHING_WRITTEN}") from None
+    except (ForbiddenError, NotFoundError, ValidationError) as error:
+        raise UserFacingError(f"{user_message(error)} {NOTHING_WRITTEN}") from None
 
 
 def _named(items: list[Ref] | list[EnumerationItem], name: str) -> Ref | EnumerationItem | None:
@@ -112,7 +121,7 @@ async def create_issue_step(
         fields["description"] = slack_to_redmine(step.description, formatting)
     if step.due_date:
         fields["due_date"] = step.due_date.isoformat()
-    return await create_issue(redmine, project, step.subject, **fields)
+    return await _before_writing(create_issue(redmine, project, step.subject, **fields))
 
 
 @dataclass(frozen=True)
@@ -133,8 +142,10 @@ async def add_note_step(
             f"everyone to read. Untick the step's “Private” input to add it for everyone. "
             + NOTHING_WRITTEN
         )
-    note = await add_slack_note(
-        redmine, issue.id, step.text, formatting=formatting, names={}, private=step.private
+    note = await _before_writing(
+        add_slack_note(
+            redmine, issue.id, step.text, formatting=formatting, names={}, private=step.private
+        )
     )
     try:
         journal_id = await note_journal_id(redmine, issue.id, redmine_user_id, note)
@@ -163,4 +174,4 @@ async def log_time_step(redmine: Redmine, step: TimeStep) -> tuple[Issue, TimeLo
             f"The step needs an activity: Redmine has no default one in {issue.project.name}. "
             f"Set the step's “Activity” input to one of {choices}. " + NOTHING_WRITTEN
         ) from None
-    return issue, await log_time(redmine, log)
+    return issue, await _before_writing(log_time(redmine, log))

@@ -66,6 +66,7 @@ class RunningService:
     seed: Seed
     http: httpx.Client
     sent: int = 0
+    last_answer: dict[str, Any] | None = None
 
     def post(self, body: str, *, headers: dict[str, str] | None = None) -> httpx.Response:
         return self.http.post(
@@ -222,6 +223,77 @@ class RunningService:
         )
         assert answer.status_code == 200, answer.text
         return execution_id
+
+    def open_flexpane(self, issue_id: int, *, user: str, channel: str = "CPUBLIC") -> str:
+        """Someone clicks an issue's Work Object: a signed `entity_details_requested`
+        event shaped as docs.slack.dev/reference/events/entity_details_requested shows it.
+        Returns its trigger_id, for `fake.presented`."""
+        url = f"{self.seed.url}/issues/{issue_id}"
+        trigger_id = self.fake.open_flexpane(str(issue_id))
+        body = json.dumps(
+            {
+                "token": "legacy-unused",
+                "team_id": "T1",
+                "api_app_id": "A1",
+                "type": "event_callback",
+                "event_id": "Ev" + uuid.uuid4().hex[:10],
+                "event_time": int(time.time()),
+                "event": {
+                    "type": "entity_details_requested",
+                    "user": user,
+                    "external_ref": {"id": str(issue_id), "type": "issue"},
+                    "entity_url": url,
+                    "link": {"url": url, "domain": "127.0.0.1"},
+                    "app_unfurl_url": url,
+                    "event_ts": f"{time.time():.6f}",
+                    "trigger_id": trigger_id,
+                    "user_locale": "en-US",
+                    "channel": channel,
+                    "message_ts": "1700000000.000001",
+                },
+                "authorizations": [
+                    {
+                        "team_id": "T1",
+                        "user_id": "UBOT",
+                        "is_bot": True,
+                        "is_enterprise_install": False,
+                    }
+                ],
+            }
+        )
+        answer = self.post(body, headers=signed_headers(body, content_type="application/json"))
+        assert answer.status_code == 200, answer.text
+        return trigger_id
+
+    def edit_flexpane(
+        self, shown: str, issue_id: int, changes: dict[str, str | None], *, user: str
+    ) -> str:
+        """The person saves `changes` in the flexpane presented for trigger `shown`: a
+        `work-object-edit` view_submission (docs.slack.dev/messaging/work-objects-overview)
+        with the entity's `external_ref` and `entity_url`. Returns its trigger_id."""
+        trigger_id = self.fake.open_flexpane(str(issue_id))  # the submission's own trigger
+        url = f"{self.seed.url}/issues/{issue_id}"
+        payload = {
+            "type": "view_submission",
+            "team": {"id": "T1", "domain": "test"},
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T1"},
+            "api_app_id": "A1",
+            "token": "legacy-unused",
+            "trigger_id": trigger_id,
+            "view": {
+                "id": "VENTITY" + uuid.uuid4().hex[:6].upper(),
+                "type": "entity_detail",
+                "callback_id": "work-object-edit",
+                "external_ref": {"id": str(issue_id), "type": "issue"},
+                "entity_url": url,
+                "app_unfurl_url": url,
+                "state": self.fake.flexpane_edit(shown, changes),
+            },
+        }
+        answer = self.post(interaction_body(payload))
+        assert answer.status_code == 200, answer.text
+        self.last_answer = answer.json() if answer.content else {}
+        return trigger_id
 
     def responses(self) -> list[dict[str, Any]]:
         return [c.args for c in self.fake.of("response_url")]

@@ -92,6 +92,12 @@ def test_create_modal_submission_creates_the_issue_as_the_user(service: RunningS
     assert issue["tracker"]["name"] == "Feature"
     assert issue["assigned_to"]["id"] == seed.users["bob"].id
     assert issue["description"] == "It *really* matters"
+    # The card carries the issue as a Work Object too (docs.slack.dev/messaging/
+    # work-objects-overview: chat.postMessage with entity metadata).
+    [entity] = post.args["metadata"]["entities"]
+    assert entity["entity_type"] == "slack#/entities/task"
+    assert entity["external_ref"] == {"id": str(issue["id"]), "type": "issue"}
+    assert "description" not in entity["entity_payload"]["fields"]  # the channel sees it
 
 
 def test_create_modal_errors_are_on_their_fields_and_nothing_is_written(

@@ -49,6 +49,22 @@ a kinder Slack says so by name:
   (the same errors for functions.completeError, docs.slack.dev/reference/methods/
   functions.completeError). Both methods take form arguments, `outputs` as JSON text
   (slack_sdk/web/async_client.py `functions_completeSuccess`: `params=`, `json.dumps`).
+- Work Objects: `metadata.entities` on chat.unfurl and chat.postMessage, and the
+  `metadata` of entity.presentDetails, must each name an entity type Slack knows
+  (slack_sdk/models/metadata `EntityType`), a `url`, an `external_ref.id` and a title;
+  on chat.unfurl each also needs `app_unfurl_url`, "the exact URL posted in the source
+  message" (node-slack-sdk packages/types/src/message-metadata.ts). Anything else answers
+  `invalid_metadata` (entity.presentDetails' Errors, docs.slack.dev/reference/methods/
+  entity.presentDetails). `open_flexpane()` is Slack sending entity_details_requested: it
+  issues a trigger for that entity, and entity.presentDetails answers
+  `entity_metadata_does_not_match_trigger` for another entity and `invalid_trigger_id`
+  for a trigger it never issued; what was presented is kept in `flexpanes`.
+  `flexpane_edit()` is the person changing fields in a presented flexpane: only fields
+  whose `edit.enabled` is set, a select only to one of its `static_options`, a date as
+  a datepicker's `selected_date`; the state comes keyed by field key with action id
+  `<key>.input`, as the `work-object-edit` view_submission carries it
+  (docs.slack.dev/messaging/work-objects-overview; Slack's bolt-js Work Objects sample
+  reads `view.state.values.status["status.input"].selected_option`).
 """
 
 from __future__ import annotations
@@ -68,6 +84,7 @@ from zoneinfo import ZoneInfo
 
 import uvicorn
 import yaml
+from slack_sdk.models.metadata import EntityType
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -178,6 +195,9 @@ class FakeSlack:
     response_channels: dict[str, str] = field(default_factory=dict)
     # function_execution_id -> the custom step's run (start_step)
     executions: dict[str, Execution] = field(default_factory=dict)
+    # flexpane trigger_id -> the external_ref id it was issued for, and what was presented
+    flexpane_triggers: dict[str, str] = field(default_factory=dict)
+    flexpanes: dict[str, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -208,6 +228,8 @@ class FakeSlack:
             self.messages.clear()
             self.response_channels.clear()
             self.executions.clear()
+            self.flexpane_triggers.clear()
+            self.flexpanes.clear()
 
     def add_user(
         self,
@@ -326,6 +348,40 @@ class FakeSlack:
             execution_id, token = f"Fx{number:06d}", f"xwfp-execution-{number}"
             self.executions[execution_id] = Execution(callback_id, token)
         return execution_id, token
+
+    def open_flexpane(self, external_ref_id: str) -> str:
+        """Someone clicks a Work Object: the trigger_id Slack sends for that entity."""
+        with self._lock:
+            trigger_id = f"{next(self._ts)}.flexpane.{external_ref_id}"
+            self.flexpane_triggers[trigger_id] = external_ref_id
+        return trigger_id
+
+    def presented(self, trigger_id: str, *, timeout: float = 15.0) -> dict[str, Any]:
+        """What entity.presentDetails showed for the trigger, waiting for the app."""
+        self.wait_for(
+            "entity.presentDetails",
+            lambda c: c.args.get("trigger_id") == trigger_id,
+            timeout=timeout,
+        )
+        return self.flexpanes[trigger_id]
+
+    def flexpane_edit(self, trigger_id: str, changes: dict[str, str | None]) -> dict[str, Any]:
+        """`view.state` of an edit made in the flexpane presented for `trigger_id`."""
+        entity = self.flexpanes[trigger_id]["metadata"]
+        fields = entity["entity_payload"]["fields"]
+        values: dict[str, Any] = {}
+        for key, value in changes.items():
+            edit = (fields.get(key) or {}).get("edit") or {}
+            assert edit.get("enabled"), f"Slack offers no edit of {key}"
+            if "select" in edit:
+                options = edit["select"].get("static_options") or []
+                [option] = [o for o in options if o["value"] == value]  # Slack offers these only
+                element = {"type": "static_select", "selected_option": option}
+            else:
+                assert value or edit.get("optional"), f"{key} may not be cleared"
+                element = {"type": "datepicker", "selected_date": value}
+            values[key] = {f"{key}.input": element}
+        return {"values": values}
 
     def step_ended(self, execution_id: str, *, timeout: float = 15.0) -> Execution:
         """The step's run once the app ended it (the app works after Slack's ack)."""
@@ -533,7 +589,33 @@ class FakeSlack:
                 return {"ok": False, "error": "expired_trigger_id"}
         if method == "views.update" and str(args.get("view_id")) not in self.views:
             return {"ok": False, "error": "not_found"}
+        if entity_refusal := self.entity_refusal(method, args):
+            return entity_refusal
         return self.block_kit_refusal(method, args)
+
+    def entity_refusal(self, method: str, args: dict[str, Any]) -> dict[str, Any] | None:
+        """Work Objects' metadata as Slack checks it (see the module docstring)."""
+        metadata = args.get("metadata")
+        if method == "entity.presentDetails":
+            trigger = str(args.get("trigger_id") or "")
+            if trigger not in self.flexpane_triggers:
+                return {"ok": False, "error": "invalid_trigger_id"}
+            if metadata is None:
+                return None
+            if entity_problems(metadata):
+                return {"ok": False, "error": "invalid_metadata"}
+            if str(metadata["external_ref"]["id"]) != self.flexpane_triggers[trigger]:
+                return {"ok": False, "error": "entity_metadata_does_not_match_trigger"}
+            return None
+        if method not in {"chat.unfurl", "chat.postMessage"} or metadata is None:
+            return None
+        entities = metadata.get("entities") if isinstance(metadata, dict) else None
+        if not isinstance(entities, list) or not entities:
+            return {"ok": False, "error": "invalid_metadata"}
+        unfurl = method == "chat.unfurl"
+        if any(entity_problems(e, unfurl=unfurl) for e in entities):
+            return {"ok": False, "error": "invalid_metadata"}
+        return None
 
     def block_kit_refusal(self, method: str, args: dict[str, Any]) -> dict[str, Any] | None:
         """Slack validates Block Kit on arrival: the chat methods answer `invalid_blocks`
@@ -605,6 +687,8 @@ class FakeSlack:
             thread_ts = str(args["thread_ts"]) if args.get("thread_ts") else None
             text = str(args.get("text") or "")
             ts = self.add_message(channel, text=text, blocks=blocks, thread_ts=thread_ts)
+            if isinstance(args.get("metadata"), dict):
+                self.messages[(channel, ts)]["metadata"] = args["metadata"]
             return {**ok, "channel": channel, "ts": ts, "message": self.messages[(channel, ts)]}
         if method == "chat.update":
             return self.update_message(args)
@@ -649,6 +733,13 @@ class FakeSlack:
             return {**ok, "file": file} if file else {"ok": False, "error": "file_not_found"}
         if method in {"functions.completeSuccess", "functions.completeError"}:
             return self.end_step(method, args)
+        if method == "entity.presentDetails":
+            with self._lock:
+                # What Slack draws; Bolt's client also sends the workspace's team_id.
+                self.flexpanes[str(args["trigger_id"])] = {
+                    k: v for k, v in args.items() if k not in {"trigger_id", "team_id"}
+                }
+            return ok
         if method == "conversations.replies":
             return {
                 **ok,
@@ -764,6 +855,25 @@ _INITIAL_TO_STATE = {
     "initial_options": "selected_options",
     "initial_date": "selected_date",
 }
+
+
+def entity_problems(entity: Any, *, unfurl: bool = False) -> list[str]:
+    """What Slack would refuse in one Work Objects entity."""
+    if not isinstance(entity, dict):
+        return ["not an object"]
+    problems = []
+    if entity.get("entity_type") not in EntityType:
+        problems.append(f"entity_type {entity.get('entity_type')!r}")
+    if not entity.get("url"):
+        problems.append("no url")
+    if not (entity.get("external_ref") or {}).get("id"):
+        problems.append("no external_ref.id")
+    title = ((entity.get("entity_payload") or {}).get("attributes") or {}).get("title") or {}
+    if not title.get("text"):
+        problems.append("no title")
+    if unfurl and not entity.get("app_unfurl_url"):
+        problems.append("no app_unfurl_url")
+    return problems
 
 
 def dm_channel(user_id: str) -> str:

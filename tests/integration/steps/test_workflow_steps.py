@@ -167,3 +167,53 @@ def test_without_an_activity_redmine_has_no_default_for_the_step_names_the_choic
     assert ended.error is not None and "“Activity” input to one of" in ended.error
     assert "“Development”" in ended.error
     assert rm.count_time_entries(seed) == entries
+
+
+def test_a_private_note_is_written_private_or_refused_never_published(
+    service: RunningService,
+) -> None:
+    seed = service.seed
+    issue = rm.create_issue(seed, subject="private step notes")
+    # Alice manages alpha: her role may write private notes.
+    allowed = service.run_step(
+        NOTE,
+        {"person": "UALICE", "issue_id": str(issue["id"]), "text": "vendor", "private": True},
+    )
+    assert service.fake.step_ended(allowed).state == "completed"
+    # Erin reports in alpha: Redmine would drop the flag and publish her note.
+    refused = service.run_step(
+        NOTE,
+        {"person": "UERIN", "issue_id": str(issue["id"]), "text": "my secret", "private": True},
+    )
+    ended = service.fake.step_ended(refused)
+    assert ended.state == "failed"
+    assert ended.error == (
+        "Your role in Alpha may not write private notes, and Redmine would save this note for "
+        "everyone to read. Untick the step's “Private” input to add it for everyone. "
+        "Nothing was written in Redmine."
+    )
+    notes = [j for j in rm.journals(seed, issue["id"]) if j.get("notes")]
+    assert [(j["notes"], j["private_notes"]) for j in notes] == [("vendor", True)]
+
+
+def test_a_locked_person_and_redmines_own_refusals_fail_the_step_in_a_sentence(
+    service: RunningService,
+) -> None:
+    seed = service.seed
+    before = rm.count_issues(seed)
+    locked = service.run_step(
+        CREATE, {"person": "UCAROL", "project": "alpha", "subject": "from a locked account"}
+    )
+    # Dave is in no project: Redmine refuses him as the assignee (422).
+    unassignable = service.run_step(
+        CREATE,
+        {"person": "UBOB", "project": "alpha", "subject": "for Dave", "assignee": "UDAVE"},
+    )
+    locked_error = service.fake.step_ended(locked).error
+    assert locked_error is not None
+    assert locked_error.startswith("This step acts in Redmine as <@UCAROL>, and I can't act")
+    assert "`carol` is locked" in locked_error
+    refused = service.fake.step_ended(unassignable).error
+    assert refused is not None and "Assignee is invalid" in refused
+    assert refused.endswith("Nothing was written in Redmine.")
+    assert rm.count_issues(seed) == before
