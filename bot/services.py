@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.metrics import Metrics
+from bot.notify.health import NotifierHealth
 from bot.notify.webhook_queue import WebhookQueue
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
@@ -41,3 +42,5 @@ class Services:
     slack_users: TTLCache = field(default_factory=lambda: TTLCache(USER_TTL))
     # The app's Prometheus metrics (bot.metrics); its own registry, served at /metrics.
     metrics: Metrics = field(default_factory=Metrics)
+    # Whether this process's poller makes progress (bot.notify.health), for /readyz.
+    notifier_health: NotifierHealth = field(default_factory=NotifierHealth)

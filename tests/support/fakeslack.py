@@ -38,10 +38,21 @@ a kinder Slack says so by name:
   in the channel's history: it is changed through its response_url, never chat.update),
   `cant_update_message` "Authenticated user does not have permission to update this
   message" (a person's), `channel_not_found` "Value passed for `channel` was invalid".
+- Message metadata: chat.postMessage keeps its `metadata` (`event_type`, `event_payload`)
+  with the message (docs.slack.dev/messaging/message-metadata), and conversations.history
+  / conversations.replies answer from the messages kept: history the channel's top-level
+  messages newest first, replies the parent then its replies oldest first, from `oldest`
+  on, at most `limit`, with `has_more` and `response_metadata.next_cursor`; a message's
+  metadata only with `include_all_metadata` (docs.slack.dev/reference/methods/
+  conversations.history and conversations.replies, arguments and example responses).
+- `stall(method)`: calls of `method` get no answer until `unstall()`, as from a Slack that
+  cannot be reached; they were never taken, so then they are answered 503
+  `service_unavailable` and do nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import json
@@ -149,6 +160,9 @@ class FakeSlack:
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     # response_url key -> the channel its in_channel answers are posted into
     response_channels: dict[str, str] = field(default_factory=dict)
+    # Methods whose calls get no answer until unstall() (see the module docstring).
+    stalled: set[str] = field(default_factory=set)
+    _answering: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -178,6 +192,8 @@ class FakeSlack:
             self.update_needs_message = True
             self.messages.clear()
             self.response_channels.clear()
+            self.stalled.clear()
+            self._answering.set()
 
     def add_user(
         self, user_id: str, email: str | None, *, name: str = "", tz: str = "Europe/Berlin"
@@ -235,6 +251,7 @@ class FakeSlack:
         blocks: list[dict[str, Any]] | None = None,
         ts: str | None = None,
         thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> str:
         """A message in `channel`'s history, posted by the person `user` or, without one,
         by the bot (as chat.postMessage would); returns its ts."""
@@ -249,6 +266,8 @@ class FakeSlack:
                 message["blocks"] = blocks
             if thread_ts:
                 message["thread_ts"] = thread_ts
+            if metadata is not None:
+                message["metadata"] = metadata
             self.messages[(channel, ts)] = message
         return ts
 
@@ -280,6 +299,17 @@ class FakeSlack:
     def ratelimit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
         """Answer `method` with Slack's 429 `ratelimited` and a Retry-After header."""
         self.fail(method, "ratelimited", status=429, retry_after=retry_after, times=times)
+
+    def stall(self, method: str) -> None:
+        """Calls of `method` get no answer until unstall()."""
+        with self._lock:
+            self.stalled.add(method)
+            self._answering.clear()
+
+    def unstall(self) -> None:
+        with self._lock:
+            self.stalled.clear()
+            self._answering.set()
 
     def issue_trigger(self, trigger_id: str, *, age: float = 0.0) -> None:
         """Slack issued `trigger_id` `age` seconds ago (it is good for three seconds)."""
@@ -390,7 +420,7 @@ class FakeSlack:
         else:
             form = await request.form()
             args.update({k: v for k, v in form.items() if isinstance(v, str)})
-        for key in ("blocks", "view", "attachments"):  # form posts carry these as JSON text
+        for key in ("blocks", "view", "attachments", "metadata"):  # form posts: JSON text
             if isinstance(args.get(key), str):
                 with contextlib.suppress(ValueError):
                     args[key] = json.loads(args[key])
@@ -402,7 +432,14 @@ class FakeSlack:
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
         args = await self._args(request)
         token = token or args.pop("token", None)
-        response = self._response(method, args, token)
+        if method in self.stalled:
+            # No answer while stalled, as from a Slack that cannot be reached; the call was
+            # never taken, so once unstalled it is answered as unavailable and does nothing.
+            while method in self.stalled:
+                await asyncio.to_thread(self._answering.wait, 0.5)
+            response: Response = JSONResponse({"ok": False, "error": "service_unavailable"}, 503)
+        else:
+            response = self._response(method, args, token)
         # Recorded once answered, so a test that sees the call also sees what it did
         # (a view stored by views.update, a channel joined).
         with self._lock:
@@ -536,7 +573,10 @@ class FakeSlack:
             blocks = args.get("blocks") if isinstance(args.get("blocks"), list) else None
             thread_ts = str(args["thread_ts"]) if args.get("thread_ts") else None
             text = str(args.get("text") or "")
-            ts = self.add_message(channel, text=text, blocks=blocks, thread_ts=thread_ts)
+            metadata = args.get("metadata") if isinstance(args.get("metadata"), dict) else None
+            ts = self.add_message(
+                channel, text=text, blocks=blocks, thread_ts=thread_ts, metadata=metadata
+            )
             return {**ok, "channel": channel, "ts": ts, "message": self.messages[(channel, ts)]}
         if method == "chat.update":
             return self.update_message(args)
@@ -580,11 +620,38 @@ class FakeSlack:
             file = self.files.get(str(args.get("file")))
             return {**ok, "file": file} if file else {"ok": False, "error": "file_not_found"}
         if method == "conversations.replies":
-            return {
-                **ok,
-                "messages": self.channels.get(str(args.get("channel")), {}).get("replies", []),
-            }
+            seeded = self.channels.get(str(args.get("channel")), {}).get("replies")
+            if seeded is not None:
+                return {**ok, "messages": seeded}
+            return self.read_history(args, thread=str(args.get("ts") or ""))
+        if method == "conversations.history":
+            return self.read_history(args, thread=None)
         return ok
+
+    def read_history(self, args: dict[str, Any], *, thread: str | None) -> dict[str, Any]:
+        """conversations.history (`thread` None) or .replies from the messages kept."""
+        channel = str(args.get("channel") or "")
+        oldest = float(args.get("oldest") or 0)
+        limit = min(int(args.get("limit") or 100), 999)
+        offset = int(args.get("cursor") or 0)
+        with_metadata = str(args.get("include_all_metadata")).lower() in {"1", "true"}
+        kept = self.messages_in(channel)
+        if thread is None:  # top-level messages (and thread parents), newest first
+            found = [m for m in reversed(kept) if m.get("thread_ts") in (None, m["ts"])]
+        else:
+            if not any(m["ts"] == thread for m in kept):
+                return {"ok": False, "error": "thread_not_found"}
+            parent = [m for m in kept if m["ts"] == thread]
+            found = parent + [m for m in kept if m.get("thread_ts") == thread and m["ts"] != thread]
+        found = [m for m in found if float(m["ts"]) >= oldest or m["ts"] == thread]
+        page = found[offset : offset + limit]
+        if not with_metadata:
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = offset + limit < len(found)
+        answer: dict[str, Any] = {"ok": True, "messages": page, "has_more": more}
+        if more:
+            answer["response_metadata"] = {"next_cursor": str(offset + limit)}
+        return answer
 
     def update_message(self, args: dict[str, Any]) -> dict[str, Any]:
         """chat.update: the bot edits a message of its own that is still in the channel."""
