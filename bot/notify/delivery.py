@@ -6,7 +6,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ from bot.metrics import Metrics
 from bot.notify.deadlines import Deadlines
 from bot.notify.failures import ChannelUnavailable, DeadlinePassed, DeliveryFailed
 from bot.notify.once import CLOCK_SLACK, PendingPosts, marker
+from bot.slack.web.errors import error_code, header_of, status_of
 from bot.slack.web.pace import SlackRateLimits, retry_after_seconds
 
 log = logging.getLogger(__name__)
@@ -153,12 +154,11 @@ class SlackDelivery:
                 )
                 return Posted(str(answer["ts"]))
             except SlackApiError as error:
-                code = str(error.response.get("error", ""))
-                status = error.response.status_code
+                code, status = error_code(error), status_of(error)
                 if code in CHANNEL_GONE:
                     raise ChannelUnavailable(channel_id, code) from None
                 if status == 429 or code == "ratelimited":
-                    seconds = retry_after_seconds(_header(error.response.headers, "retry-after"))
+                    seconds = retry_after_seconds(header_of(error, "retry-after"))
                     self._limits.hold(POST_MESSAGE, channel_id, seconds)
                     delay = self._limits.remaining(POST_MESSAGE, channel_id)
                     self._metrics.rate_limited_waits.inc()
@@ -169,7 +169,7 @@ class SlackDelivery:
                 }:
                     delay = random.uniform(0, self._backoff * 2**attempt)
                 else:
-                    raise DeliveryFailed(f"Slack refused the message: {code}") from None
+                    raise DeliveryFailed(f"Slack refused the message: {code or status}") from None
             except (
                 OSError,
                 TimeoutError,
@@ -183,13 +183,3 @@ class SlackDelivery:
                 self._metrics.messages_retried.inc()
                 await self._deadlines.run("pacing", f"a retry to {channel_id}", self._sleep(delay))
         raise DeliveryFailed(f"Slack did not take the message after {self._max_attempts} attempts")
-
-
-def _header(headers: Any, name: str) -> object:
-    """A header from slack_sdk's response headers (aiohttp's mapping, or a dict of lists)."""
-    if not isinstance(headers, Mapping):
-        return None
-    for key, value in headers.items():
-        if str(key).lower() == name:
-            return value[0] if isinstance(value, list) and value else value
-    return None

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import Metrics
 from bot.notify.deadlines import Deadlines
+from bot.slack.web.errors import error_code
 from bot.store.pending import PendingPostRepository
 
 log = logging.getLogger(__name__)
@@ -89,9 +90,7 @@ class PendingPosts:
             )
         except SlackApiError as error:
             # Unreadable (no history scope, the bot left): better a rare repeat than a loss.
-            log.info(
-                "could not look for %s in %s: %s", key, channel_id, error.response.get("error")
-            )
+            log.info("could not look for %s in %s: %s", key, channel_id, error_code(error))
             found = None
         self.metrics.history_lookups.labels("yes" if found else "no").inc()
         if found:

@@ -44,6 +44,7 @@ from bot.redmine.errors import (
     NotFoundError,
 )
 from bot.redmine.models import Issue, Journal
+from bot.slack.web.errors import error_code
 from bot.store.pending import PendingPostRepository
 from bot.store.personal import PersonalRepository, Preferences
 
@@ -348,7 +349,7 @@ class PersonalNotifier:
                     self.slack.conversations_open(users=slack_user),
                 )
             except SlackApiError as error:
-                code = str(error.response.get("error", ""))
+                code = error_code(error)
                 # api.slack.com/methods/conversations.open, Errors: the person is gone
                 # or hidden from the bot; nothing a retry would change.
                 if code in {"user_not_found", "user_disabled", "user_not_visible"}:

@@ -43,6 +43,7 @@ from bot.redmine.cache import TTLCache
 from bot.redmine.errors import RedmineError, RedmineUnavailable
 from bot.redmine.issues import date_filter
 from bot.redmine.models import Issue, Journal
+from bot.slack.web.errors import error_code
 from bot.slack.web.pace import SlackRateLimits
 from bot.store.models import Subscription
 from bot.store.pending import PendingPostRepository
@@ -613,9 +614,7 @@ class Poller:
         except DeadlinePassed:
             pass  # logged where it passed; the card is redrawn by the next change
         except SlackApiError as error:
-            log.info(
-                "card of #%s in %s not redrawn: %s", issue.id, channel, error.response.get("error")
-            )
+            log.info("card of #%s in %s not redrawn: %s", issue.id, channel, error_code(error))
 
     async def _assignee_mentions(self, journal: Journal) -> dict[str, str]:
         """The new assignee's name -> `<@U…>` when a Slack user has the same email."""
@@ -678,7 +677,7 @@ class Poller:
             log.info(
                 "could not tell %s about the pause: %s",
                 sub.created_by_slack_user,
-                notice_error.response.get("error"),
+                error_code(notice_error),
             )
 
 

@@ -125,6 +125,7 @@ class Failure:
     status: int = 200
     retry_after: int | None = None
     times: int = 1
+    body: str | None = None  # answered as it is instead of Slack's JSON
 
 
 @dataclass
@@ -283,7 +284,9 @@ class FakeSlack:
         return sorted(found, key=lambda m: float(m["ts"]))
 
     def _next_ts(self) -> str:
-        return f"{1700000000 + next(self._ts)}.000100"
+        # Slack's ts is the Unix time of the message with a unique fraction
+        # (docs.slack.dev/messaging/retrieving-messages): `oldest` reads by it.
+        return f"{int(time.time())}.{next(self._ts) % 1_000_000:06d}"
 
     def fail(
         self,
@@ -293,8 +296,13 @@ class FakeSlack:
         status: int = 200,
         retry_after: int | None = None,
         times: int = 1,
+        body: str | None = None,
     ) -> None:
-        self.failures.setdefault(method, []).append(Failure(error, status, retry_after, times))
+        """Answer `method` with `error` (or, with `body`, that text as the whole answer:
+        what an edge proxy in front of Slack may send) the next `times` times."""
+        self.failures.setdefault(method, []).append(
+            Failure(error, status, retry_after, times, body)
+        )
 
     def ratelimit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
         """Answer `method` with Slack's 429 `ratelimited` and a Retry-After header."""
@@ -456,6 +464,8 @@ class FakeSlack:
                     queue.pop(0)
         if failure is not None:
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
+            if failure.body is not None:
+                return Response(failure.body, failure.status, headers, "application/json")
             return JSONResponse({"ok": False, "error": failure.error}, failure.status, headers)
         if token != BOT_TOKEN:
             return JSONResponse({"ok": False, "error": "invalid_auth"})
