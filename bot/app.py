@@ -186,6 +186,9 @@ async def readiness(services: Services) -> tuple[bool, dict[str, str]]:
         redmine_readiness(services.redmine), database_readiness(services.engine)
     )
     checks = {"redmine": redmine, "database": database}
+    health = services.notifier_health
+    if health.running:  # only where a poller runs: it names itself when it stalls
+        checks["notifier"] = health.stalled() or "ok"
     return all(value == "ok" for value in checks.values()), checks
 
 

@@ -15,6 +15,7 @@ from bot.logging import configure_logging
 if TYPE_CHECKING:
     import uvicorn
 
+    from bot.notify.deadlines import Deadlines
     from bot.notify.delivery import SlackDelivery
     from bot.notify.personal import PersonalNotifier
     from bot.notify.poller import Poller
@@ -58,12 +59,17 @@ def parse_since(text: str | None) -> datetime | None:
 def build_poller(services: Services, **options: Any) -> Poller:
     """The poller, given what it needs from the running service (not the whole bag);
     it drains the same webhook queue the web app fills."""
+    from bot.notify.deadlines import Deadlines
     from bot.notify.poller import Poller
     from bot.notify.query_matches import QueryMatcher
 
+    options.setdefault("deadlines", Deadlines(services.metrics))
     if "personal" not in options:
-        options["personal"] = build_personal(services, options.get("delivery"))
+        options["personal"] = build_personal(
+            services, options.get("delivery"), deadlines=options["deadlines"]
+        )
     options.setdefault("query_matcher", QueryMatcher(services.identity, services.redmine))
+    options.setdefault("health", services.notifier_health)
     return Poller(
         settings=services.settings,
         redmine=services.redmine,
@@ -77,11 +83,15 @@ def build_poller(services: Services, **options: Any) -> Poller:
 
 
 def build_personal(
-    services: Services, delivery: SlackDelivery | None = None
+    services: Services,
+    delivery: SlackDelivery | None = None,
+    *,
+    deadlines: Deadlines | None = None,
 ) -> PersonalNotifier | None:
     """Personal DMs need the admin key: they read each recipient's issue as that person
     and match Redmine users by mail. Without it (or when switched off) there are none."""
     from bot.notify.delivery import SlackDelivery
+    from bot.notify.once import PendingPosts
     from bot.notify.personal import PersonalNotifier
 
     if not (services.admin_mode and services.settings.personal_notifications):
@@ -92,7 +102,16 @@ def build_personal(
         slack=services.slack,
         sessions=services.sessions,
         delivery=delivery
-        or SlackDelivery(services.slack, limits=services.slack_limits, metrics=services.metrics),
+        or SlackDelivery(
+            services.slack,
+            limits=services.slack_limits,
+            metrics=services.metrics,
+            deadlines=deadlines,
+            pending=PendingPosts(
+                services.sessions, services.slack, deadlines=deadlines, metrics=services.metrics
+            ),
+        ),
+        deadlines=deadlines,
     )
 
 
@@ -113,6 +132,7 @@ def build_scheduler(services: Services, poller: Poller, **options: Any) -> Sched
         WEEKLY: reminders.weekly,
         DIGEST: digests.digest,
     }
+    options.setdefault("deadlines", poller.deadlines)
     return Scheduler(services.sessions, senders, poller.exclusive, **options)
 
 

@@ -8,7 +8,7 @@ never carry an id, a key or a login: Redmine requests are labelled by resource k
 from __future__ import annotations
 
 from prometheus_client import CONTENT_TYPE_LATEST as CONTENT_TYPE
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 __all__ = ["CONTENT_TYPE", "Metrics", "resource_kind"]
 
@@ -88,6 +88,30 @@ class Metrics:
         self.rate_limited_waits = Counter(
             "redmine_slack_rate_limited_waits",
             "Waits a notification made because Slack answered 429 (ratelimited).",
+            registry=r,
+        )
+
+        self.poll_last_cycle_finished = Gauge(
+            "redmine_slack_poll_last_cycle_finished_seconds",
+            "Unix time the last notification poll cycle finished (ran, failed or skipped).",
+            registry=r,
+        )
+        self.poll_cycles_cancelled = Counter(
+            "redmine_slack_poll_cycles_cancelled",
+            "Poll cycles (and webhook work) the watchdog cancelled for running past its bound.",
+            registry=r,
+        )
+        self.deadlines_passed = Counter(
+            "redmine_slack_deadlines_passed",
+            "Awaits of the notifier, scheduler and delivery given up at their deadline, by "
+            "what was waited on (slack, redmine, lease, lock, pacing, send).",
+            ["waited_on"],
+            registry=r,
+        )
+        self.history_lookups = Counter(
+            "redmine_slack_history_lookups",
+            "Slack history reads made to find a post left pending by a crash or a deadline.",
+            ["found"],
             registry=r,
         )
 

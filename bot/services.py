@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.metrics import Metrics
+from bot.notify.health import NotifierHealth
 from bot.notify.webhook_queue import WebhookQueue
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
@@ -48,3 +49,5 @@ class Services:
     # entity (handlers/flexpane.py). Per process: an edit reaching another replica, or
     # after FLEXPANE_TTL, is refused with "open it again", never written blind.
     flexpanes: TTLCache = field(default_factory=lambda: TTLCache(FLEXPANE_TTL))
+    # Whether this process's poller makes progress (bot.notify.health), for /readyz.
+    notifier_health: NotifierHealth = field(default_factory=NotifierHealth)

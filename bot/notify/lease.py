@@ -20,6 +20,7 @@ time, so that case is told apart too.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import os
@@ -33,6 +34,8 @@ from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.notify.deadlines import Deadlines
+from bot.notify.failures import DeadlinePassed
 from bot.store.models import NotifyLease, utcnow
 
 log = logging.getLogger(__name__)
@@ -114,8 +117,12 @@ class NotifyLeaseHolder:
         ttl: timedelta = LEASE_TTL,
         clock: Callable[[], datetime] = utcnow,
         holder: str | None = None,
+        deadlines: Deadlines | None = None,
     ) -> None:
         self.sessions = sessions
+        # Every round trip to the lease row has a deadline: a database that stops
+        # answering (or a row another transaction holds) must not stall the notifier.
+        self.deadlines = deadlines or Deadlines()
         self.ttl = ttl
         self.clock = clock
         self.holder = holder or str(HolderName.for_this_process())
@@ -123,6 +130,9 @@ class NotifyLeaseHolder:
 
     async def acquire(self) -> bool:
         """Take the lease, or extend it if it is ours; False while someone else holds it."""
+        return await self.deadlines.run("lease", "the notification lease", self._acquire())
+
+    async def _acquire(self) -> bool:
         now = self.clock()
         async with self.sessions() as session:
             result = await session.execute(
@@ -170,8 +180,11 @@ class NotifyLeaseHolder:
         """Renew every quarter of the TTL while held (run as a task; cancelled on release)."""
         while True:
             await asyncio.sleep(self.ttl.total_seconds() / 4)
-            if not await self.keep():
-                return
+            try:
+                if not await self.keep():
+                    return
+            except DeadlinePassed:
+                continue  # logged where it passed; the next beat tries again
 
     async def wait_for(self, seconds: float, step: float = 0.25) -> bool:
         """Try to take the lease for up to `seconds`."""
@@ -193,6 +206,11 @@ class NotifyLeaseHolder:
         return held
 
     async def release(self) -> None:
+        # A release that cannot be made runs out by itself within the TTL.
+        with contextlib.suppress(DeadlinePassed):
+            await self.deadlines.run("lease", "giving the notification lease back", self._release())
+
+    async def _release(self) -> None:
         async with self.sessions() as session:
             await session.execute(
                 update(NotifyLease)

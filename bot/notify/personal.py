@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.blocks.personal import REASONS, personal_change_message, personal_new_issue_message
 from bot.config import Settings
 from bot.domain.journal_event import JournalEvent
+from bot.notify.deadlines import Deadlines
 from bot.notify.delivery import ChannelUnavailable, DeliveryFailed, SlackDelivery
 from bot.notify.events import Names, journal_event
 from bot.people.recipients import Recipient, RecipientDirectory
@@ -43,6 +44,8 @@ from bot.redmine.errors import (
     NotFoundError,
 )
 from bot.redmine.models import Issue, Journal
+from bot.slack.web.errors import error_code
+from bot.store.pending import PendingPostRepository
 from bot.store.personal import PersonalRepository, Preferences
 
 log = logging.getLogger(__name__)
@@ -174,8 +177,10 @@ class PersonalNotifier:
         sessions: async_sessionmaker[AsyncSession],
         delivery: SlackDelivery,
         directory: RecipientDirectory | None = None,
+        deadlines: Deadlines | None = None,
     ) -> None:
         self.settings = settings
+        self.deadlines = deadlines or Deadlines()
         self.redmine = redmine  # the admin view: only to act as each recipient in turn
         self.slack = slack
         self.sessions = sessions
@@ -311,21 +316,25 @@ class PersonalNotifier:
                 formatting,
                 in_thread=thread_ts is not None,
             )
-        message = await self.delivery.post(channel, text, blocks, thread_ts=thread_ts)
+        key = f"dm.{item.key}.{issue.id}.{slack_user}"
+        message = await self.delivery.post(channel, text, blocks, thread_ts=thread_ts, key=key)
         async with self.sessions() as session:
             repo = PersonalRepository(session)
             if thread_ts is None:
                 threads[issue.id] = message.ts
                 await repo.set_thread(slack_user, issue.id, channel, message.ts)
             await repo.record_delivered(slack_user, issue.id, [item.key])
+            await PendingPostRepository(session).done(key)
             await session.commit()
 
     async def _visible_journals(self, recipient: Recipient, issue_id: int) -> set[int] | None:
         """The journal ids of the issue that the recipient's own account may read; None
         when it may not read the issue at all."""
         try:
-            mine = await self.redmine.as_user(recipient.login).issues.get(
-                issue_id, include=("journals",)
+            mine = await self.deadlines.run(
+                "redmine",
+                f"Redmine's issue #{issue_id} as a DM's reader",
+                self.redmine.as_user(recipient.login).issues.get(issue_id, include=("journals",)),
             )
         except NOT_VISIBLE:
             return None
@@ -334,9 +343,13 @@ class PersonalNotifier:
     async def _dm_channel(self, slack_user: str) -> str:
         async def open_dm() -> str:
             try:
-                answer = await self.slack.conversations_open(users=slack_user)
+                answer = await self.deadlines.run(
+                    "slack",
+                    "Slack's conversations.open",
+                    self.slack.conversations_open(users=slack_user),
+                )
             except SlackApiError as error:
-                code = str(error.response.get("error", ""))
+                code = error_code(error)
                 # api.slack.com/methods/conversations.open, Errors: the person is gone
                 # or hidden from the bot; nothing a retry would change.
                 if code in {"user_not_found", "user_disabled", "user_not_visible"}:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -27,24 +28,32 @@ from bot.config import Settings
 from bot.domain.journal_event import JournalEvent
 from bot.i18n import translator_for, using
 from bot.metrics import Metrics
-from bot.notify.delivery import ChannelUnavailable, DeliveryFailed, SlackDelivery
+from bot.notify.deadlines import Deadlines
+from bot.notify.delivery import ChannelUnavailable, DeadlinePassed, DeliveryFailed, SlackDelivery
 from bot.notify.events import is_closing, journal_event, tracker_matches
+from bot.notify.health import STALL_INTERVALS, NotifierHealth
 from bot.notify.lease import NotifyLeaseHolder
 from bot.notify.names import RedmineNames
+from bot.notify.once import PendingPosts
 from bot.notify.personal import DMOutbox, PersonalNotifier
 from bot.notify.query_matches import QueryMatcher
+from bot.notify.watchdog import Overran, watched
 from bot.notify.webhook_queue import WebhookQueue
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
 from bot.redmine.errors import RedmineError, RedmineUnavailable
 from bot.redmine.issues import date_filter
 from bot.redmine.models import Issue, Journal
+from bot.slack.web.errors import error_code
 from bot.slack.web.pace import SlackRateLimits
 from bot.store.models import Subscription
+from bot.store.pending import PendingPostRepository
 from bot.store.replies import ImportedReplyRepository, JournalSeen
 from bot.store.repositories import DeliveryRepository, PollerStateRepository, SubscriptionRepository
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # updated_on has one-second precision and several changes can share a second, and the
 # service's clock may differ from Redmine's: every window reaches back this far.
@@ -94,22 +103,36 @@ class Poller:
         metrics: Metrics | None = None,
         personal: PersonalNotifier | None = None,
         query_matcher: QueryMatcher | None = None,
+        health: NotifierHealth | None = None,
+        deadlines: Deadlines | None = None,
     ) -> None:
         self.settings = settings
         self.redmine = redmine  # admin view: it must see everything to filter it
         self.slack = slack
         self.sessions = sessions
         self.metrics = metrics or Metrics()
+        self.deadlines = deadlines or Deadlines(self.metrics)
+        self.slack_limits = slack_limits
+        self.health = health or NotifierHealth()
         self.delivery = delivery or SlackDelivery(
-            slack, pace=pace, limits=slack_limits, metrics=self.metrics
+            slack,
+            pace=pace,
+            limits=slack_limits,
+            metrics=self.metrics,
+            deadlines=self.deadlines,
+            pending=PendingPosts(sessions, slack, deadlines=self.deadlines, metrics=self.metrics),
         )
         self.names = RedmineNames(self.redmine)
         self.concurrency = concurrency
         self.since = since
         self.clock = clock
         self.queue = queue
-        self.lease = lease or NotifyLeaseHolder(sessions)
+        self.lease = lease or NotifyLeaseHolder(sessions, deadlines=self.deadlines)
         self._lease_users = 0
+        # Taking and giving back the shared hold is one step at a time: a cycle and a
+        # scheduler tick (another task) must not both start or stop the heartbeat.
+        self._hold_turn = asyncio.Lock()
+        self._work_started = time.monotonic()
         self._heartbeat: asyncio.Task[None] | None = None
         self._issue_locks: dict[int, asyncio.Lock] = {}
         # Issue id -> (updated_on, when Redmine served our fetch, by Redmine's own clock).
@@ -131,20 +154,42 @@ class Poller:
 
     async def run_forever(self) -> None:
         interval = self.settings.poll_interval
-        while True:
-            report = await self.run_cycle_logged()
-            # While another worker holds the lease, look again soon: if it died, its
-            # lease runs out within LEASE_TTL and this worker takes over then, not a
-            # whole poll interval later.
-            skipped = report is not None and report.skipped
-            wait = min(interval, self.lease.ttl.total_seconds() / 3) if skipped else interval
-            issue_id = await self.queue.get_within(wait)
-            if issue_id is None:
-                continue
-            await self.process_queued(issue_id)
-            # Drain what else the webhook queued, then carry on with the schedule.
-            for waiting in self.queue.take_waiting():
-                await self.process_queued(waiting)
+        self.health.watching(self.stall_bound)
+        try:
+            while True:
+                report = await self.guarded(self.run_cycle_logged(), "the poll cycle")
+                # While another worker holds the lease, look again soon: if it died, its
+                # lease runs out within LEASE_TTL and this worker takes over then, not a
+                # whole poll interval later.
+                skipped = report is not None and report.skipped
+                wait = min(interval, self.lease.ttl.total_seconds() / 3) if skipped else interval
+                issue_id = await self.queue.get_within(wait)
+                if issue_id is None:
+                    continue
+                await self.guarded(self.process_queued(issue_id), f"webhook work on #{issue_id}")
+                # Drain what else the webhook queued, then carry on with the schedule.
+                for waiting in self.queue.take_waiting():
+                    await self.guarded(self.process_queued(waiting), f"webhook work on #{waiting}")
+        finally:
+            self.health.stopped()
+
+    def stall_bound(self) -> float:
+        """How long one cycle may run: a few poll intervals, and always longer than the
+        longest Retry-After Slack asked for while it ran (that wait is no stall)."""
+        interval = self.settings.poll_interval
+        waited = self.slack_limits.longest_since(self._work_started)
+        return max(STALL_INTERVALS * interval, waited + interval)
+
+    async def guarded(self, work: Coroutine[Any, Any, T], what: str) -> T | None:
+        """Run `work` under the watchdog: past `stall_bound()` it is cancelled and logged,
+        and None is returned; what it left undone is taken up again from the cursor."""
+        self._work_started = time.monotonic()
+        try:
+            return await watched(work, what, self.stall_bound)
+        except Overran as error:
+            log.warning("%s; the next cycle starts again from the cursor", error)
+            self.metrics.poll_cycles_cancelled.inc()
+            return None
 
     async def consume_queue(self) -> None:
         """Webhook work only (for `redmine-slack web` when the poller runs elsewhere)."""
@@ -152,11 +197,18 @@ class Poller:
             await self.process_queued(await self.queue.get())
 
     async def run_cycle_logged(self) -> CycleReport | None:
+        """One cycle; whatever fails in it is logged (once while it keeps failing) and the
+        loop goes on: an error no one expected must not end the notifier unseen."""
         try:
             report = await self.run_cycle()
-        except RedmineError as error:
+        except (RedmineError, DeliveryFailed) as error:
             if not self._failing:  # say it once, not every cycle while Redmine is down
                 log.warning("notification cycle failed, will catch up next time: %s", error)
+            self._failing = True
+            return None
+        except Exception:
+            if not self._failing:
+                log.exception("notification cycle failed unexpectedly; trying again next time")
             self._failing = True
             return None
         if self._failing:
@@ -176,25 +228,32 @@ class Poller:
         A cycle and webhook work in this process share one hold (per-issue locks keep
         them apart here); the lease goes back when the last of them is done.
         """
-        held = self._lease_users > 0 or await self.lease.wait_for(wait)
+        async with self._hold_turn:
+            held = self._lease_users > 0 or await self.lease.wait_for(wait)
+            if held:
+                if self._lease_users == 0:
+                    self._heartbeat = asyncio.create_task(self.lease.heartbeat())
+                self._lease_users += 1
         if not held:
             yield False
             return
-        if self._lease_users == 0:
-            self._heartbeat = asyncio.create_task(self.lease.heartbeat())
-        self._lease_users += 1
         try:
             yield True
         finally:
+            # Given back on a graceful stop too (the task is cancelled): the next worker
+            # need not wait for it to run out.
+            await asyncio.shield(self._let_go())
+
+    async def _let_go(self) -> None:
+        async with self._hold_turn:
             self._lease_users -= 1
-            if self._lease_users == 0:
-                if self._heartbeat is not None:
-                    self._heartbeat.cancel()
-                    await asyncio.gather(self._heartbeat, return_exceptions=True)
-                    self._heartbeat = None
-                # Given back on a graceful stop too (the task is cancelled): the next
-                # worker need not wait for it to run out.
-                await asyncio.shield(self.lease.release())
+            if self._lease_users > 0:
+                return
+            if self._heartbeat is not None:
+                self._heartbeat.cancel()
+                await asyncio.gather(self._heartbeat, return_exceptions=True)
+                self._heartbeat = None
+            await self.lease.release()
 
     # -- one cycle -------------------------------------------------------------------
 
@@ -207,12 +266,19 @@ class Poller:
                     log.debug("another worker is delivering notifications; skipping this cycle")
                     outcome = "skipped"
                     return CycleReport(skipped=True)
+                self.health.took_lease()
                 report = await self._run_cycle()
                 outcome = "ok"
                 return report
+        except asyncio.CancelledError:
+            outcome = "cancelled"
+            raise
         finally:
             self.metrics.poll_cycles.labels(outcome).inc()
             self.metrics.poll_cycle_seconds.observe(time.perf_counter() - started)
+            if outcome != "cancelled":  # a cancelled cycle did not finish
+                self.health.finished(held=outcome != "skipped")
+                self.metrics.poll_last_cycle_finished.set_to_current_time()
 
     async def _run_cycle(self) -> CycleReport:
         report = CycleReport()
@@ -228,18 +294,17 @@ class Poller:
                 await state.set_cursor(self.clock())
                 await session.commit()
                 return report
-        changed = [
-            issue
-            async for issue in self.redmine.issues.all(
-                status_id="*",
-                sort="updated_on",
-                filters={"updated_on": date_filter(">=", cursor - OVERLAP)},
-            )
-        ]
+        changed = await self.deadlines.run(
+            "listing", "Redmine's list of changed issues", self._list_changed(cursor)
+        )
         report.listed = len(changed)
         self._window_start = cursor - OVERLAP
-        parents = await self._project_parents(subscriptions)
-        in_queries = await self._query_hits(subscriptions, changed)
+        parents = await self.deadlines.run(
+            "redmine", "Redmine's project tree", self._project_parents(subscriptions)
+        )
+        in_queries = await self.deadlines.run(
+            "redmine", "Redmine's saved queries", self._query_hits(subscriptions, changed)
+        )
         work: list[tuple[Issue, list[Subscription]]] = []
         for issue in changed:
             if self._already_complete(issue):
@@ -265,7 +330,7 @@ class Poller:
                 # No use asking a Redmine that stopped answering; and once the lease
                 # passed to another worker, the rest is that worker's to deliver.
                 stopped = redmine_gone.is_set() or lease_lost.is_set()
-                if not stopped and not await self.lease.keep():
+                if not stopped and not await self._still_held():
                     lease_lost.set()
                 if redmine_gone.is_set() or lease_lost.is_set():
                     report.failed_issues.append(issue.id)
@@ -283,9 +348,13 @@ class Poller:
                     if isinstance(error, RedmineUnavailable):
                         redmine_gone.set()
 
+        tasks = [asyncio.create_task(handle(issue, matching)) for issue, matching in work]
         try:
-            await asyncio.gather(*(handle(issue, matching) for issue, matching in work))
+            await asyncio.gather(*tasks)
         except BaseException:
+            for task in tasks:  # none goes on working unseen once the cycle is over
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             if outbox is not None:
                 outbox.abort()
             raise
@@ -309,6 +378,24 @@ class Poller:
             await session.commit()
         self._forget_old(new_cursor)
         return report
+
+    async def _list_changed(self, cursor: datetime) -> list[Issue]:
+        return [
+            issue
+            async for issue in self.redmine.issues.all(
+                status_id="*",
+                sort="updated_on",
+                filters={"updated_on": date_filter(">=", cursor - OVERLAP)},
+            )
+        ]
+
+    async def _still_held(self) -> bool:
+        """The lease is still ours; a lease row that does not answer in time counts as lost
+        (this worker stops, and the lease runs out for whoever can reach it)."""
+        try:
+            return await self.lease.keep()
+        except DeadlinePassed:
+            return False
 
     async def _query_hits(
         self, subscriptions: Sequence[Subscription], changed: Sequence[Issue]
@@ -354,8 +441,12 @@ class Poller:
                 subscriptions = list(await SubscriptionRepository(session).active())
             if not subscriptions and self.personal is None:
                 return
-            issue = await self.redmine.issues.get(issue_id)
-            parents = await self._project_parents(subscriptions)
+            issue = await self.deadlines.run(
+                "redmine", f"Redmine's issue #{issue_id}", self.redmine.issues.get(issue_id)
+            )
+            parents = await self.deadlines.run(
+                "redmine", "Redmine's project tree", self._project_parents(subscriptions)
+            )
             matching = [s for s in subscriptions if _covers(s, issue.project.id, parents)]
             if matching or self.personal is not None:
                 await self.process_issue(issue_id, matching)
@@ -373,7 +464,11 @@ class Poller:
         """The issue with journals, and when Redmine served it (its Date header)."""
         # Watchers only for personal DMs: the admin key reads them (REDMINE-FACTS).
         include = ("journals", "attachments") + (("watchers",) if self.personal else ())
-        issue, served_at = await self.redmine.issues.get_served(issue_id, include=include)
+        issue, served_at = await self.deadlines.run(
+            "redmine",
+            f"Redmine's issue #{issue_id}",
+            self.redmine.issues.get_served(issue_id, include=include),
+        )
         if served_at is None:
             # Redmine's own server (thin) sends no Date; proxies in front of it do. Our
             # clock then stands in, less an allowance for the two clocks differing.
@@ -386,7 +481,7 @@ class Poller:
         lock = self._issue_locks.setdefault(issue_id, asyncio.Lock())
         async with lock:  # poller and webhook never work on one issue at once
             issue, served_at = await self._fetch(issue_id)
-            await self.names.prepare([issue])
+            await self.deadlines.run("redmine", "Redmine's names", self.names.prepare([issue]))
             # Slack paces each channel on its own: the issue's channels are told at once,
             # or every channel of a wide fan-out waits for the others' messages too. One
             # channel's subscriptions (a project with its subprojects, and a subproject)
@@ -407,7 +502,12 @@ class Poller:
                 if self._outbox is None:
                     posted += await self.personal.deliver(issue, self.names, since=since)
                 else:
-                    self._outbox.add(await self.personal.prepare(issue, self.names, since=since))
+                    prepared = await self.deadlines.run(
+                        "redmine",
+                        f"the readers of #{issue.id} for personal DMs",
+                        self.personal.prepare(issue, self.names, since=since),
+                    )
+                    self._outbox.add(prepared)
             return posted, served_at
 
     async def _deliver_in_turn(self, subs: list[Subscription], issue: Issue) -> int:
@@ -463,22 +563,26 @@ class Poller:
         parent_is_old = thread_ts is not None
         if thread_ts is None and ((created_here and wants_created) or (to_post and sub.threads)):
             text, blocks = new_issue_message(issue, base_url, formatting)
-            thread_ts = (await self.delivery.post(channel, text, blocks)).ts
+            key = f"issue.{issue.id}.{channel}"
+            thread_ts = (await self.delivery.post(channel, text, blocks, key=key)).ts
             posted += 1
             async with self.sessions() as session:
                 await DeliveryRepository(session).set_thread(channel, issue.id, thread_ts)
+                await PendingPostRepository(session).done(key)
                 await session.commit()
         for journal, event in to_post:
             mentions = await self._assignee_mentions(journal)
             text, blocks = change_message(
                 issue, event, base_url, formatting, in_thread=sub.threads, mentions=mentions
             )
+            key = f"journal.{journal.id}.{channel}"
             await self.delivery.post(
                 channel,
                 text,
                 blocks,
                 thread_ts=thread_ts if sub.threads else None,
                 broadcast=sub.threads and is_closing(event),
+                key=key,
             )
             if journal.created_on is not None:
                 lag = (self.clock() - journal.created_on).total_seconds()
@@ -486,6 +590,7 @@ class Poller:
             posted += 1
             async with self.sessions() as session:
                 await DeliveryRepository(session).record_delivered(channel, issue.id, [journal.id])
+                await PendingPostRepository(session).done(key)
                 await session.commit()
         if silent:
             async with self.sessions() as session:
@@ -504,11 +609,15 @@ class Poller:
             issue, settings.redmine_base_url, settings.redmine_text_formatting
         )
         try:
-            await self.slack.chat_update(channel=channel, ts=thread_ts, text=text, blocks=blocks)
-        except SlackApiError as error:
-            log.info(
-                "card of #%s in %s not redrawn: %s", issue.id, channel, error.response.get("error")
+            await self.deadlines.run(
+                "slack",
+                f"Slack's chat.update in {channel}",
+                self.slack.chat_update(channel=channel, ts=thread_ts, text=text, blocks=blocks),
             )
+        except DeadlinePassed:
+            pass  # logged where it passed; the card is redrawn by the next change
+        except SlackApiError as error:
+            log.info("card of #%s in %s not redrawn: %s", issue.id, channel, error_code(error))
 
     async def _assignee_mentions(self, journal: Journal) -> dict[str, str]:
         """The new assignee's name -> `<@U…>` when a Slack user has the same email."""
@@ -532,7 +641,14 @@ class Poller:
             except (RedmineError, SlackApiError):
                 return ""  # no mention, the name stays
 
-        mention: str = await self._mentions.get_or_load(("mention", user_id), lookup)
+        try:
+            mention: str = await self.deadlines.run(
+                "slack",
+                "the Slack account of a new assignee",
+                self._mentions.get_or_load(("mention", user_id), lookup),
+            )
+        except DeadlinePassed:
+            return ""  # no mention, the name stays
         return mention
 
     async def _pause(self, sub: Subscription, error: str) -> None:
@@ -546,21 +662,25 @@ class Poller:
             sub.channel_id,
             error,
         )
+        notice = PAUSED_NOTICE.format(
+            project=sub.project_name,
+            channel=sub.channel_id,
+            error=error,
+            identifier=sub.project_identifier,
+        )
         try:  # tell its creator once: a paused subscription is no longer polled
-            await self.slack.chat_postMessage(
-                channel=sub.created_by_slack_user,
-                text=PAUSED_NOTICE.format(
-                    project=sub.project_name,
-                    channel=sub.channel_id,
-                    error=error,
-                    identifier=sub.project_identifier,
-                ),
+            await self.deadlines.run(
+                "slack",
+                "Slack's chat.postMessage of a pause notice",
+                self.slack.chat_postMessage(channel=sub.created_by_slack_user, text=notice),
             )
+        except DeadlinePassed:
+            pass  # logged where it passed
         except SlackApiError as notice_error:
             log.info(
                 "could not tell %s about the pause: %s",
                 sub.created_by_slack_user,
-                notice_error.response.get("error"),
+                error_code(notice_error),
             )
 
 

@@ -27,6 +27,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.recurrence import last_occurrence, zone_named
+from bot.notify.deadlines import Deadlines
 from bot.store.models import ScheduledSend, utcnow
 from bot.store.schedules import ScheduleRepository
 
@@ -57,8 +58,10 @@ class Scheduler:
         *,
         clock: Callable[[], datetime] = utcnow,
         tick_seconds: float = TICK_SECONDS,
+        deadlines: Deadlines | None = None,
     ) -> None:
         self.sessions = sessions
+        self.deadlines = deadlines or Deadlines()
         self.senders = senders
         self.hold = hold
         self.clock = clock
@@ -111,7 +114,11 @@ class Scheduler:
             log.warning("no sender for scheduled %s (%s)", schedule.kind, schedule.name)
             return
         try:
-            await sender(schedule, day)
+            # A send waits on Redmine and Slack; past its deadline it is given back and
+            # the next tick tries again (DeadlinePassed is logged where it passed).
+            await self.deadlines.run(
+                "send", f"the scheduled {schedule.name}", sender(schedule, day)
+            )
         except Exception as error:
             log.warning("scheduled %s failed (%s); trying again next tick", schedule.name, error)
             async with self.sessions() as session:

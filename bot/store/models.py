@@ -239,3 +239,16 @@ class ScheduledSend(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     last_key: Mapped[str | None] = mapped_column(String(10), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PendingPost(Base):
+    """A message about to be posted, recorded before the post: if the process dies between
+    Slack taking it and the delivery being recorded, the next attempt finds this row and
+    looks the message up by `key` (sent in the message's metadata) before posting again."""
+
+    __tablename__ = "pending_posts"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from bot.app import create_slack_client
+from bot.notify.delivery import SlackDelivery
 from bot.slack.web.pace import SlackRateLimits
 from tests.integration.slack_harness import settings_for
 from tests.redmine_server import Seed
@@ -43,3 +44,21 @@ async def test_a_429_is_waited_out_exactly_and_remembered(
     # are "per API method per app per workspace"; delivery adds the channel itself.
     assert 2.0 < limits.remaining("chat.postMessage", "CPUBLIC") <= 3.0
     assert limits.remaining("users.info") == 0.0
+
+
+async def test_a_429_whose_body_is_no_json_is_waited_out_like_any_other(
+    redmine_seed: Seed, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    """slack_sdk raises a SlackApiError holding aiohttp's ClientResponse when the body is
+    no JSON (slack_sdk/web/async_internal_utils.py); reading it as Slack's answer raised
+    AttributeError, which ended the poller's loop unseen: the silent stall of issue 22."""
+    settings = settings_for(redmine_seed, fake_slack, tmp_path / "unused.sqlite3")
+    limits = SlackRateLimits()
+    delivery = SlackDelivery(create_slack_client(settings, limits), limits=limits, pace=0.0)
+    fake_slack.fail(
+        "chat.postMessage", "ratelimited", status=429, retry_after=1, times=3, body="Too many"
+    )
+    started = time.monotonic()
+    posted = await delivery.post("CPUBLIC", "after the storm", [])
+    assert time.monotonic() - started >= 1.0  # the Retry-After was honoured
+    assert [m["ts"] for m in fake_slack.messages_in("CPUBLIC")] == [posted.ts]

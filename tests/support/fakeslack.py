@@ -65,10 +65,21 @@ a kinder Slack says so by name:
   `<key>.input`, as the `work-object-edit` view_submission carries it
   (docs.slack.dev/messaging/work-objects-overview; Slack's bolt-js Work Objects sample
   reads `view.state.values.status["status.input"].selected_option`).
+- Message metadata: chat.postMessage keeps its `metadata` (`event_type`, `event_payload`)
+  with the message (docs.slack.dev/messaging/message-metadata), and conversations.history
+  / conversations.replies answer from the messages kept: history the channel's top-level
+  messages newest first, replies the parent then its replies oldest first, from `oldest`
+  on, at most `limit`, with `has_more` and `response_metadata.next_cursor`; a message's
+  metadata only with `include_all_metadata` (docs.slack.dev/reference/methods/
+  conversations.history and conversations.replies, arguments and example responses).
+- `stall(method)`: calls of `method` get no answer until `unstall()`, as from a Slack that
+  cannot be reached; they were never taken, so then they are answered 503
+  `service_unavailable` and do nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import json
@@ -158,6 +169,7 @@ class Failure:
     status: int = 200
     retry_after: int | None = None
     times: int = 1
+    body: str | None = None  # answered as it is instead of Slack's JSON
 
 
 @dataclass
@@ -198,6 +210,9 @@ class FakeSlack:
     # flexpane trigger_id -> the external_ref id it was issued for, and what was presented
     flexpane_triggers: dict[str, str] = field(default_factory=dict)
     flexpanes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Methods whose calls get no answer until unstall() (see the module docstring).
+    stalled: set[str] = field(default_factory=set)
+    _answering: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -230,6 +245,8 @@ class FakeSlack:
             self.executions.clear()
             self.flexpane_triggers.clear()
             self.flexpanes.clear()
+            self.stalled.clear()
+            self._answering.set()
 
     def add_user(
         self,
@@ -295,6 +312,7 @@ class FakeSlack:
         blocks: list[dict[str, Any]] | None = None,
         ts: str | None = None,
         thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> str:
         """A message in `channel`'s history, posted by the person `user` or, without one,
         by the bot (as chat.postMessage would); returns its ts."""
@@ -309,6 +327,8 @@ class FakeSlack:
                 message["blocks"] = blocks
             if thread_ts:
                 message["thread_ts"] = thread_ts
+            if metadata is not None:
+                message["metadata"] = metadata
             self.messages[(channel, ts)] = message
         return ts
 
@@ -324,7 +344,9 @@ class FakeSlack:
         return sorted(found, key=lambda m: float(m["ts"]))
 
     def _next_ts(self) -> str:
-        return f"{1700000000 + next(self._ts)}.000100"
+        # Slack's ts is the Unix time of the message with a unique fraction
+        # (docs.slack.dev/messaging/retrieving-messages): `oldest` reads by it.
+        return f"{int(time.time())}.{next(self._ts) % 1_000_000:06d}"
 
     def fail(
         self,
@@ -334,8 +356,13 @@ class FakeSlack:
         status: int = 200,
         retry_after: int | None = None,
         times: int = 1,
+        body: str | None = None,
     ) -> None:
-        self.failures.setdefault(method, []).append(Failure(error, status, retry_after, times))
+        """Answer `method` with `error` (or, with `body`, that text as the whole answer:
+        what an edge proxy in front of Slack may send) the next `times` times."""
+        self.failures.setdefault(method, []).append(
+            Failure(error, status, retry_after, times, body)
+        )
 
     def ratelimit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
         """Answer `method` with Slack's 429 `ratelimited` and a Retry-After header."""
@@ -395,6 +422,17 @@ class FakeSlack:
                 seen = [(c.method, _short(c.args)) for c in self.calls]
                 raise AssertionError(f"step {execution_id} still running; calls: {seen}")
             time.sleep(0.02)
+
+    def stall(self, method: str) -> None:
+        """Calls of `method` get no answer until unstall()."""
+        with self._lock:
+            self.stalled.add(method)
+            self._answering.clear()
+
+    def unstall(self) -> None:
+        with self._lock:
+            self.stalled.clear()
+            self._answering.set()
 
     def issue_trigger(self, trigger_id: str, *, age: float = 0.0) -> None:
         """Slack issued `trigger_id` `age` seconds ago (it is good for three seconds)."""
@@ -506,7 +544,7 @@ class FakeSlack:
             form = await request.form()
             args.update({k: v for k, v in form.items() if isinstance(v, str)})
         # form posts carry these as JSON text
-        for key in ("blocks", "view", "attachments", "outputs"):
+        for key in ("blocks", "view", "attachments", "outputs", "metadata"):
             if isinstance(args.get(key), str):
                 with contextlib.suppress(ValueError):
                     args[key] = json.loads(args[key])
@@ -518,7 +556,14 @@ class FakeSlack:
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
         args = await self._args(request)
         token = token or args.pop("token", None)
-        response = self._response(method, args, token)
+        if method in self.stalled:
+            # No answer while stalled, as from a Slack that cannot be reached; the call was
+            # never taken, so once unstalled it is answered as unavailable and does nothing.
+            while method in self.stalled:
+                await asyncio.to_thread(self._answering.wait, 0.5)
+            response: Response = JSONResponse({"ok": False, "error": "service_unavailable"}, 503)
+        else:
+            response = self._response(method, args, token)
         # Recorded once answered, so a test that sees the call also sees what it did
         # (a view stored by views.update, a channel joined).
         with self._lock:
@@ -535,6 +580,8 @@ class FakeSlack:
                     queue.pop(0)
         if failure is not None:
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
+            if failure.body is not None:
+                return Response(failure.body, failure.status, headers, "application/json")
             return JSONResponse({"ok": False, "error": failure.error}, failure.status, headers)
         if token != BOT_TOKEN and token not in {e.token for e in self.executions.values()}:
             return JSONResponse({"ok": False, "error": "invalid_auth"})
@@ -689,6 +736,10 @@ class FakeSlack:
             ts = self.add_message(channel, text=text, blocks=blocks, thread_ts=thread_ts)
             if isinstance(args.get("metadata"), dict):
                 self.messages[(channel, ts)]["metadata"] = args["metadata"]
+            metadata = args.get("metadata") if isinstance(args.get("metadata"), dict) else None
+            ts = self.add_message(
+                channel, text=text, blocks=blocks, thread_ts=thread_ts, metadata=metadata
+            )
             return {**ok, "channel": channel, "ts": ts, "message": self.messages[(channel, ts)]}
         if method == "chat.update":
             return self.update_message(args)
@@ -741,11 +792,38 @@ class FakeSlack:
                 }
             return ok
         if method == "conversations.replies":
-            return {
-                **ok,
-                "messages": self.channels.get(str(args.get("channel")), {}).get("replies", []),
-            }
+            seeded = self.channels.get(str(args.get("channel")), {}).get("replies")
+            if seeded is not None:
+                return {**ok, "messages": seeded}
+            return self.read_history(args, thread=str(args.get("ts") or ""))
+        if method == "conversations.history":
+            return self.read_history(args, thread=None)
         return ok
+
+    def read_history(self, args: dict[str, Any], *, thread: str | None) -> dict[str, Any]:
+        """conversations.history (`thread` None) or .replies from the messages kept."""
+        channel = str(args.get("channel") or "")
+        oldest = float(args.get("oldest") or 0)
+        limit = min(int(args.get("limit") or 100), 999)
+        offset = int(args.get("cursor") or 0)
+        with_metadata = str(args.get("include_all_metadata")).lower() in {"1", "true"}
+        kept = self.messages_in(channel)
+        if thread is None:  # top-level messages (and thread parents), newest first
+            found = [m for m in reversed(kept) if m.get("thread_ts") in (None, m["ts"])]
+        else:
+            if not any(m["ts"] == thread for m in kept):
+                return {"ok": False, "error": "thread_not_found"}
+            parent = [m for m in kept if m["ts"] == thread]
+            found = parent + [m for m in kept if m.get("thread_ts") == thread and m["ts"] != thread]
+        found = [m for m in found if float(m["ts"]) >= oldest or m["ts"] == thread]
+        page = found[offset : offset + limit]
+        if not with_metadata:
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = offset + limit < len(found)
+        answer: dict[str, Any] = {"ok": True, "messages": page, "has_more": more}
+        if more:
+            answer["response_metadata"] = {"next_cursor": str(offset + limit)}
+        return answer
 
     def update_message(self, args: dict[str, Any]) -> dict[str, Any]:
         """chat.update: the bot edits a message of its own that is still in the channel."""

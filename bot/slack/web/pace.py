@@ -63,11 +63,15 @@ class SlackRateLimits:
         self._clock = clock
         self._sleep = sleep
         self._not_before: dict[tuple[str, str], float] = {}
+        self._longest: tuple[float, float] = (0.0, 0.0)  # (when set, seconds): the latest longest
 
     def hold(self, method: str, conversation: str | None, seconds: float) -> None:
         key = (method, conversation or WORKSPACE)
-        until = self._clock() + seconds
+        now = self._clock()
+        until = now + seconds
         self._not_before[key] = max(until, self._not_before.get(key, 0.0))
+        if seconds >= self._longest[1] or now - self._longest[0] > self._longest[1]:
+            self._longest = (now, seconds)
         log.info("Slack asked to wait %.0f s before the next %s (%s)", seconds, *key)
 
     def remaining(self, method: str, conversation: str | None = None) -> float:
@@ -75,6 +79,12 @@ class SlackRateLimits:
         now = self._clock()
         keys = [(method, WORKSPACE), (method, conversation or WORKSPACE)]
         return max(0.0, *(self._not_before.get(key, now) - now for key in keys))
+
+    def longest_since(self, moment: float) -> float:
+        """The longest wait Slack asked for at or after `moment` (clock time), roughly: the
+        longest still running or the latest one set; 0 when none was asked for since."""
+        at, seconds = self._longest
+        return seconds if at >= moment or at + seconds >= moment else 0.0
 
     async def wait(self, method: str, conversation: str | None = None) -> None:
         delay = self.remaining(method, conversation)

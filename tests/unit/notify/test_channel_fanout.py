@@ -45,6 +45,7 @@ class PacedDelivery:
         *,
         thread_ts: str | None = None,
         broadcast: bool = False,
+        key: str | None = None,
     ) -> Posted:
         self.under_way.add(channel)
         if self.under_way >= self.channels:

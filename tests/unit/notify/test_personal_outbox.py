@@ -29,7 +29,13 @@ class FakeDelivery:
         self.posts: list[tuple[str, str | None, str]] = []
 
     async def post(
-        self, channel: str, text: str, blocks: list[Any], *, thread_ts: str | None = None
+        self,
+        channel: str,
+        text: str,
+        blocks: list[Any],
+        *,
+        thread_ts: str | None = None,
+        key: str | None = None,
     ) -> Posted:
         if channel in self.failing:
             raise DeliveryFailed("Slack did not take the message after 5 attempts")
