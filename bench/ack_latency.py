@@ -95,6 +95,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load")
     parser.add_argument("--delay", type=float, default=2.0, help="Redmine held, seconds")
     parser.add_argument("--profile", action="store_true", help="run the service under py-spy")
+    parser.add_argument("--native", action="store_true", help="py-spy with C frames (slow)")
     parser.add_argument("--database", help="DATABASE_URL for the service (default SQLite)")
     args = parser.parse_args()
     os.environ.setdefault("REDMINE_PORT", "3198")
@@ -111,7 +112,7 @@ def main() -> None:
             database = args.database or f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
             env = service_env(support, key, database, service_port)
             if args.profile:
-                profiled = Profiled(Path(tmp) / "profile.txt", env)
+                profiled = Profiled(Path(tmp) / "profile.txt", env, native=args.native)
                 service_pid = None
             else:
                 processes.append(start([str(VENV_BIN / "redmine-slack"), "web"], env))

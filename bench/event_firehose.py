@@ -145,6 +145,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0, help="events per second")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds of load")
     parser.add_argument("--profile", action="store_true", help="run the service under py-spy")
+    parser.add_argument("--native", action="store_true", help="py-spy with C frames (slow)")
     args = parser.parse_args()
     os.environ.setdefault("REDMINE_PORT", "3198")
     redmine_url, key = start_redmine()
@@ -162,7 +163,7 @@ def main() -> None:
             env = service_env(support, key, database, service_port)
             service_pid: int | None = None
             if args.profile:
-                profiled = Profiled(Path(tmp) / "profile.txt", env)
+                profiled = Profiled(Path(tmp) / "profile.txt", env, native=args.native)
             else:
                 processes.append(start([str(VENV_BIN / "redmine-slack"), "web"], env))
                 service_pid = processes[-1].pid

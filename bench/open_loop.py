@@ -105,22 +105,25 @@ def start(args: list[str], env: dict[str, str] | None = None) -> subprocess.Pope
 
 
 class Profiled:
-    """`redmine-slack web` run under py-spy (sampling, native frames included).
+    """`redmine-slack web` run under py-spy, sampling without pausing it.
 
     py-spy here cannot attach to a running process (it finds no Python in it), but it
     can start one: so the service is started by it, and stopped with SIGINT to py-spy,
-    which then writes its samples and ends the service.
+    which then writes its samples and ends the service. `native` adds C frames, but
+    py-spy must then stop the process for every sample, which slows it many times over
+    (the acks measured with it say more about py-spy than about the service).
     """
 
-    def __init__(self, output: Path, env: dict[str, str]) -> None:
+    def __init__(self, output: Path, env: dict[str, str], *, native: bool = False) -> None:
         self.output = output
+        how = ["--native"] if native else ["--nonblocking"]
         self.process = start(
             [
                 str(VENV_BIN / "py-spy"),
                 "record",
-                "--native",
+                *how,
                 "--rate",
-                "250",
+                "100",
                 "--format",
                 "raw",
                 "--output",
@@ -181,10 +184,12 @@ def ours_or_libraries(frame: str) -> bool:
 
 # The ack's path: the route's handler and everything it awaits until the answer.
 ACK_PATH = "handle (bot/slack/door/route.py)"
+# The event loop's thread: whatever runs there (the work after acks too) delays acks.
+LOOP = "main (bot/cli.py)"
 
 
 def print_profile(output: Path) -> None:
     print(f"py-spy, the ack's path (samples under {ACK_PATH}):")
     print("\n".join(top_entries(output, ours_or_libraries, within=ACK_PATH)))
-    print("py-spy, every sample of the run (start-up and the work after the acks included):")
-    print("\n".join(top_entries(output, ours_or_libraries)))
+    print(f"py-spy, the event loop's thread, whatever it ran (samples under {LOOP}):")
+    print("\n".join(top_entries(output, ours_or_libraries, within=LOOP)))

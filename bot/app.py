@@ -29,7 +29,7 @@ from bot.redmine import Redmine, RedmineClient, RedmineError
 from bot.redmine.errors import RedmineUnavailable
 from bot.services import Services
 from bot.slack.door import guard, route
-from bot.slack.door.replay import ReplayGuard
+from bot.slack.door.door import Door
 from bot.slack.web.files import SlackFiles
 from bot.slack.web.pace import RetryAfterHandler, SlackRateLimits
 from bot.store import db
@@ -113,7 +113,9 @@ async def open_services(
         yield services
 
 
-def create_bolt_app(services: Services, register: Registrar) -> AsyncApp:
+def create_bolt_app(services: Services, register: Registrar, door: Door | None = None) -> AsyncApp:
+    """`door` is the process's (bot/slack/door/door.py); without one, a door that was
+    never started lets every event through, as safe as before, only costlier."""
     settings = services.settings
     bolt = AsyncApp(
         client=services.slack,
@@ -132,7 +134,7 @@ def create_bolt_app(services: Services, register: Registrar) -> AsyncApp:
         raise_error_for_unhandled_request=True,
         logger=logging.getLogger("slack_bolt"),
     )
-    guard.install(bolt, ReplayGuard(services.sessions))
+    guard.install(bolt, door or Door(services.sessions, settings.redmine_base_url))
     register(bolt, services)
     return bolt
 
@@ -209,10 +211,12 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with open_services(settings, metrics) as services:
             load_catalogs()  # every language compiled once here, never during a request
-            bolt = create_bolt_app(services, register)
+            door = Door(services.sessions, settings.redmine_base_url, services.engine)
+            await door.start()
+            bolt = create_bolt_app(services, register, door)
             app.state.services = services
             app.state.bolt = bolt
-            app.state.replays = ReplayGuard(services.sessions)
+            app.state.door = door
             app.state.metrics = metrics
             secret = settings.redmine_webhook_secret
             app.state.webhook = (
@@ -230,6 +234,7 @@ def create_app(
                 await asyncio.gather(*tasks, return_exceptions=True)
                 if socket_mode is not None:
                     await socket_mode.close_async()  # type: ignore[no-untyped-call]
+                await door.close()
 
     metrics = Metrics()
 
@@ -240,7 +245,7 @@ def create_app(
             request,
             request.app.state.bolt,
             secret.get_secret_value() if secret else None,
-            request.app.state.replays,
+            request.app.state.door,
         )
         metrics.slack_ack_seconds.observe(time.perf_counter() - started)
         metrics.slack_requests.labels(str(response.status_code)).inc()

@@ -16,8 +16,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.slack.door.door import Door
 from bot.slack.door.payloads import ShapeProblem, check
-from bot.slack.door.replay import ReplayGuard
 
 log = logging.getLogger(__name__)
 
@@ -40,22 +40,37 @@ def refusal(problem: ShapeProblem) -> BoltResponse:
     return BoltResponse(status=400, body=NOT_SLACKS_SHAPE)
 
 
-def install(bolt: AsyncApp, replays: ReplayGuard) -> None:
-    """Check every payload's shape, and take each event once, before any listener."""
+# Set in a request's context by the route once the shape was checked there (HTTP), so
+# the middleware does not check it a second time; Socket Mode requests lack it.
+CHECKED = "door_checked"
+
+
+def dropped() -> BoltResponse:
+    """The ack of an event taken no further (a fresh one each time: Bolt may add headers)."""
+    return BoltResponse(status=200, body="")
+
+
+def install(bolt: AsyncApp, door: Door) -> None:
+    """Check every payload's shape, drop the events that concern nothing we do, and take
+    each remaining event once, before any listener."""
 
     async def shape_first(
         req: AsyncBoltRequest, next: Callable[[], Awaitable[BoltResponse]]
     ) -> BoltResponse:
-        problem = check(req.body)
-        if problem is not None:
-            return refusal(problem)
-        if req.body.get("type") == "event_callback" and not await first_event(req.body):
-            return BoltResponse(status=200, body="")  # Slack's retry of an event already taken
+        if not req.context.get(CHECKED):
+            problem = check(req.body)
+            if problem is not None:
+                return refusal(problem)
+        if req.body.get("type") == "event_callback":
+            if not await door.relevance.concerns_us(req.body["event"]):
+                return dropped()  # acked: Slack must not resend it; nothing was written
+            if not await first_event(req.body):
+                return dropped()  # Slack's retry of an event already taken
         return await next()
 
     async def first_event(body: dict[str, Any]) -> bool:
         try:
-            return await replays.first_event(str(body["event_id"]))
+            return await door.replays.first_event(str(body["event_id"]))
         except SQLAlchemyError as error:
             # Taking an event twice only unfurls twice; dropping it loses it: go on.
             log.warning(

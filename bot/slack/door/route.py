@@ -18,7 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from bot.slack.door.guard import refusal
+from bot.slack.door.door import Door
+from bot.slack.door.guard import CHECKED, dropped, refusal
 from bot.slack.door.payloads import check
 from bot.slack.door.replay import ReplayGuard
 from bot.slack.door.verify import MAX_BODY_BYTES, Refusal, Verified, too_large, verify
@@ -61,7 +62,7 @@ READ_ONLY = frozenset({"block_suggestion"})
 
 
 async def handle(
-    request: Request, bolt: AsyncApp, signing_secret: str | None, replays: ReplayGuard
+    request: Request, bolt: AsyncApp, signing_secret: str | None, door: Door
 ) -> Response:
     body = await read_capped(request)
     if isinstance(body, Refusal):
@@ -73,8 +74,14 @@ async def handle(
     problem = check(verified.body)
     if problem is not None:
         return to_starlette_response(refusal(problem))
-    if verified.body.get("type") not in READ_ONLY:
-        refused = await refuse_replay(replays, verified)
+    kind = verified.body.get("type")
+    if kind == "event_callback":
+        # Events are taken once by their event_id (a retry is signed afresh), and only
+        # those that concern us are recorded at all: the chatter costs no write.
+        if not await door.relevance.concerns_us(verified.body["event"]):
+            return to_starlette_response(dropped())
+    elif kind not in READ_ONLY:
+        refused = await refuse_replay(door.replays, verified)
         if refused is not None:
             return answer(refused)
     bolt_request = AsyncBoltRequest(body="", headers=dict(request.headers), mode="http")
@@ -83,6 +90,7 @@ async def handle(
     bolt_request.body = verified.body
     try:
         bolt_request.context = build_async_context(AsyncBoltContext({}), verified.body)
+        bolt_request.context[CHECKED] = True
     except (TypeError, AttributeError, KeyError, IndexError, ValueError) as error:
         # Bolt reads a dozen optional fields to build its context; the shape check covers
         # those we know of, and this covers any it reads that Slack's shape did not name.

@@ -17,24 +17,41 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import event as sa_event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.slack.door import guard
-from bot.slack.door.replay import ReplayGuard
+from bot.slack.door.door import Door
 from bot.store import db
+from bot.store.replies import ImportedReplyRepository
 from tests.fixtures import load
 
 
 @pytest.fixture
-async def bolt(tmp_path: Path) -> AsyncIterator[tuple[AsyncApp, list[str]]]:
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     engine = db.create_engine(f"sqlite+aiosqlite:///{tmp_path / 'guard.sqlite3'}")
     await db.migrate(engine)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def door(engine: AsyncEngine) -> AsyncIterator[Door]:
+    door = Door(db.session_factory(engine), REDMINE, engine)
+    await door.start()  # nothing followed yet: the store is empty
+    yield door
+    await door.close()
+
+
+@pytest.fixture
+async def bolt(door: Door) -> AsyncIterator[tuple[AsyncApp, list[str]]]:
     app = AsyncApp(
         # Nothing here calls Slack: the authorization is given, the client goes nowhere.
         client=AsyncWebClient(base_url="http://127.0.0.1:9/api/"),
         authorize=authorized,
         request_verification_enabled=False,
     )
-    guard.install(app, ReplayGuard(db.session_factory(engine)))
+    guard.install(app, door)
     seen: list[str] = []
 
     @app.global_shortcut("create_issue_global")
@@ -46,8 +63,14 @@ async def bolt(tmp_path: Path) -> AsyncIterator[tuple[AsyncApp, list[str]]]:
     async def link_shared(event: dict[str, Any]) -> None:
         seen.append(event["message_ts"])
 
+    @app.event("message")
+    async def message(event: dict[str, Any]) -> None:
+        seen.append(event["ts"])
+
     yield app, seen
-    await engine.dispose()
+
+
+REDMINE = "https://x.test"
 
 
 async def authorized(**_: Any) -> AuthorizeResult:
@@ -99,6 +122,71 @@ async def test_an_event_is_taken_once_by_its_id(bolt: tuple[AsyncApp, list[str]]
     assert (await app.async_dispatch(socket_mode(event))).status == 200
     await _settle()
     assert seen == ["1.2"]
+
+
+def chatter(event_id: str, **fields: str) -> dict[str, Any]:
+    """A `message` event_callback as Slack sends it (docs.slack.dev/reference/events/message)."""
+    message = {"type": "message", "channel": "C1", "user": "U1", "text": "hi", "ts": "2.1"}
+    return {
+        "type": "event_callback",
+        "event_id": event_id,
+        "team_id": "T1",
+        "event": message | fields,
+    }
+
+
+async def test_chatter_is_acked_and_dropped_without_a_statement(
+    bolt: tuple[AsyncApp, list[str]], engine: AsyncEngine
+) -> None:
+    app, seen = bolt
+    statements: list[str] = []
+    sa_event.listen(engine.sync_engine, "before_cursor_execute", _count(statements))
+    top_level = chatter("Ev2")
+    reply_elsewhere = chatter("Ev3", ts="2.2", thread_ts="1.9")
+    link_elsewhere = {
+        **chatter("Ev4"),
+        "event": {
+            "type": "link_shared",
+            "user": "U1",
+            "channel": "C1",
+            "message_ts": "3.1",
+            "links": [{"domain": "y.test", "url": "https://y.test/issues/1"}],
+        },
+    }
+    for body in (top_level, reply_elsewhere, link_elsewhere):
+        assert (await app.async_dispatch(socket_mode(body))).status == 200
+    await _settle()
+    assert seen == []
+    assert statements == []
+    # The count is real: an event about one of our issues is recorded (its event_id).
+    ours = {**link_elsewhere, "event_id": "Ev6"}
+    ours["event"] = {**link_elsewhere["event"], "links": [{"url": f"{REDMINE}/issues/1"}]}
+    assert (await app.async_dispatch(socket_mode(ours))).status == 200
+    await _settle()
+    assert seen == ["3.1"]
+    assert any("seen_slack_requests" in s for s in statements)
+
+
+async def test_a_reply_in_a_thread_linked_to_an_issue_reaches_its_listener_once(
+    bolt: tuple[AsyncApp, list[str]], engine: AsyncEngine
+) -> None:
+    app, seen = bolt
+    async with db.session_factory(engine)() as session:
+        await ImportedReplyRepository(session).link_thread("C1", "1.9", 7, private=False, by="U1")
+        await session.commit()
+    # No refresh awaited here: the door saw this process link the thread.
+    reply = chatter("Ev5", ts="2.2", thread_ts="1.9")
+    for _ in range(2):  # Slack's retry: the same event_id
+        assert (await app.async_dispatch(socket_mode(reply))).status == 200
+    await _settle()
+    assert seen == ["2.2"]
+
+
+def _count(statements: list[str]) -> Any:
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    return count
 
 
 async def _settle() -> None:
