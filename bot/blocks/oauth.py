@@ -17,6 +17,7 @@ from bot.slack import limits
 
 CONNECT_OAUTH_ACTION = "connect_oauth"  # the link button; Slack still sends it to be acked
 CONNECT_LABEL = "Connect with Redmine"
+OAUTH_LEAD = "*Connect with Redmine*: sign in to Redmine and approve access there; no key to copy."
 
 CONNECTED_TITLE = N_("Connected to Redmine")
 NOT_CONNECTED_TITLE = N_("Not connected to Redmine")

@@ -3,8 +3,13 @@ sentence per outcome, and the person's language."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from bot.blocks.home import unlinked_home_view
+from bot.blocks.metadata import ModalContext
+from bot.blocks.modals import API_KEY, connect_modal
 from bot.blocks.oauth import (
     CONNECT_OAUTH_ACTION,
     FAILURES,
@@ -13,6 +18,7 @@ from bot.blocks.oauth import (
     failed_page,
 )
 from bot.i18n import translator_for, using
+from tests.support.blockkit import problems
 
 
 def test_the_connected_page_names_the_account_escaped() -> None:
@@ -55,3 +61,30 @@ def test_the_connect_button_is_a_link_button_slack_still_sends_to_be_acked() -> 
     assert button["url"].startswith("https://bot.example.com/redmine/oauth/start?")
     assert button["action_id"] == CONNECT_OAUTH_ACTION
     assert len(connect_blocks("https://x/" + "a" * 4000, "t")[0]["accessory"]["url"]) == 3000
+
+
+START = "https://bot.example.com/redmine/oauth/start?link=abc.def"
+
+
+def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [b["accessory"] for b in blocks if (b.get("accessory") or {}).get("type") == "button"]
+
+
+def test_the_connect_modal_offers_the_button_first_and_keeps_the_pasted_key() -> None:
+    view = connect_modal(ModalContext(channel_id="C1"), START)
+    assert problems(view=view) == []
+    [button] = buttons(view["blocks"])
+    assert button["url"] == START
+    assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == [API_KEY]
+    # Older Redmines (no OAuth2) or no REDMINE_OAUTH_*: the key alone, as before.
+    plain_view = connect_modal(ModalContext(channel_id="C1"))
+    assert buttons(plain_view["blocks"]) == []
+    assert [b["block_id"] for b in plain_view["blocks"] if b["type"] == "input"] == [API_KEY]
+
+
+def test_the_home_of_an_unknown_person_offers_the_button_where_there_is_one() -> None:
+    view = unlinked_home_view("No active Redmine account has your Slack email.", START)
+    assert problems(view=view) == []
+    [button] = buttons(view["blocks"])  # type: ignore[arg-type]
+    assert (button["url"], button["text"]["text"]) == (START, "Connect with Redmine")
+    assert buttons(unlinked_home_view("reason")["blocks"]) == []  # type: ignore[arg-type]
