@@ -14,17 +14,27 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import async_default_handlers
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 
+from bot.actions import connect_oauth
+from bot.blocks.oauth import Page, connected_page, failed_page
 from bot.config import Settings
+from bot.i18n import translator_for, using
 from bot.i18n.catalogs import load_all as load_catalogs
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.notify.webhook import make_endpoint
 from bot.people.identity import IdentityResolver
+from bot.people.oauth import CALLBACK_PATH, START_PATH, CallbackFailed, OAuthConnections
 from bot.redmine import Redmine, RedmineClient, RedmineError
 from bot.redmine.errors import RedmineUnavailable
 from bot.services import Services
@@ -44,6 +54,37 @@ Registrar = Callable[[AsyncApp, Services], None]
 async def is_admin_key(redmine: Redmine) -> bool:
     """Whether REDMINE_API_KEY belongs to an administrator (impersonation needs one)."""
     return (await redmine.users.current()).admin
+
+
+async def oauth_connections(
+    settings: Settings, redmine: Redmine, sessions: async_sessionmaker[AsyncSession]
+) -> OAuthConnections | None:
+    """ "Connect with Redmine" where REDMINE_OAUTH_*, PUBLIC_URL and SECRET_KEY are set.
+
+    Whether Redmine has OAuth2 is probed here once, so the first button needs no probe;
+    where Redmine does not answer yet, the first offer asks (bounded).
+    """
+    if not (settings.oauth_configured and settings.redmine_oauth_client_secret):
+        return None
+    assert settings.secret_key is not None and settings.redmine_oauth_client_id is not None
+    try:
+        if not await asyncio.wait_for(redmine.has_oauth2(), settings.redmine_timeout):
+            log.warning("REDMINE_OAUTH_* is set, but Redmine has no OAuth2 (6.1 or newer needed)")
+    except (TimeoutError, RedmineError) as error:
+        log.warning("could not ask Redmine whether it has OAuth2: %s", error)
+    application = redmine.oauth_application(
+        client_id=settings.redmine_oauth_client_id,
+        client_secret=settings.redmine_oauth_client_secret.get_secret_value(),
+        redirect_uri=settings.oauth_redirect_uri,
+        scopes=settings.redmine_oauth_scopes,
+    )
+    return OAuthConnections(
+        redmine=redmine,
+        application=application,
+        sessions=sessions,
+        secret_key=settings.secret_key.get_secret_value(),
+        public_url=str(settings.public_url),
+    )
 
 
 def create_slack_client(settings: Settings, limits: SlackRateLimits) -> AsyncWebClient:
@@ -97,6 +138,7 @@ async def open_services(
             sessions=sessions,
             admin_mode=admin_mode,
             secret_key=settings.secret_key.get_secret_value() if settings.secret_key else None,
+            oauth=await oauth_connections(settings, redmine, sessions),
         )
         services = Services(
             settings=settings,
@@ -261,8 +303,38 @@ def create_app(
         response: Response = await endpoint(request)
         return response
 
+    def page(language: str | None, build: Callable[..., Page], *args: str) -> Response:
+        """The callback's page, said in the person's language (carried in the state)."""
+        with using(translator_for(language, settings.default_locale)):
+            found = build(*args)
+        return HTMLResponse(found.html, status_code=found.status)
+
+    async def oauth_start(request: Request) -> Response:
+        identity = request.app.state.services.identity
+        try:
+            url = connect_oauth.start(identity, request.query_params.get("link"))
+        except CallbackFailed as failed:
+            return page(failed.language, failed_page, failed.failure, failed.detail)
+        return RedirectResponse(url, status_code=302)
+
+    async def oauth_callback(request: Request) -> Response:
+        services, query = request.app.state.services, request.query_params
+        try:
+            done = await connect_oauth.finish(
+                services.identity,
+                services.slack,
+                state=query.get("state"),
+                code=query.get("code"),
+                error=query.get("error"),
+            )
+        except CallbackFailed as failed:
+            return page(failed.language, failed_page, failed.failure, failed.detail)
+        return page(done.language, connected_page, done.login, done.name)
+
     routes = [
         Route("/slack/events", slack_events, methods=["POST"]),
+        Route(START_PATH, oauth_start, methods=["GET"]),
+        Route(CALLBACK_PATH, oauth_callback, methods=["GET"]),
         Route("/webhooks/redmine", redmine_webhook, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),

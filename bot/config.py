@@ -15,6 +15,14 @@ from pydantic import AnyHttpUrl, Field, FilePath, SecretStr, ValidationError, fi
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./redmine-slack.sqlite3"
+# Redmine's permission names this app uses (scopes are permissions in Redmine 6.1); the
+# application registered in Redmine must carry each, or Redmine refuses the request.
+DEFAULT_OAUTH_SCOPES = (
+    "view_project search_project view_members view_issues add_issues edit_issues "
+    "edit_own_issues add_issue_notes edit_own_issue_notes view_private_notes "
+    "set_notes_private view_issue_watchers add_issue_watchers delete_issue_watchers "
+    "view_time_entries log_time view_news view_files view_wiki_pages"
+)
 
 
 class TextFormatting(StrEnum):
@@ -43,6 +51,13 @@ WHERE_TO_GET: dict[str, str] = {
     "channels subscribed without lang:, e.g. ja or de (English when unset)",
     "REDMINE_CA_BUNDLE": "the PEM file of the certificate authority that signed Redmine's "
     "HTTPS certificate (your company's CA); leave unset for publicly trusted certificates",
+    "REDMINE_OAUTH_CLIENT_ID": "Redmine 6.1+ -> Administration -> Applications -> your "
+    "application's UID (see docs/redmine.md, Connect with Redmine)",
+    "REDMINE_OAUTH_CLIENT_SECRET": "the same application's Secret (Redmine shows it once)",
+    "REDMINE_OAUTH_SCOPES": "the scopes ticked on the application in Redmine, separated by "
+    "spaces (Redmine's permission names)",
+    "PUBLIC_URL": "the address Slack and browsers reach this service at, e.g. "
+    "https://redmine-slack.example.com (Redmine sends people back to <it>/redmine/oauth/callback)",
     "SECRET_KEY": "a long random string, e.g. from: python -c 'import secrets; "
     "print(secrets.token_urlsafe(32))'",
 }
@@ -88,6 +103,13 @@ class Settings(BaseSettings):
     redmine_webhook_secret: SecretStr | None = None
     secret_key: SecretStr | None = None
 
+    # "Connect with Redmine" over Redmine 6.1's OAuth2 (docs/redmine.md): the application
+    # an admin registered in Redmine, and where Redmine sends people back to.
+    redmine_oauth_client_id: str | None = None
+    redmine_oauth_client_secret: SecretStr | None = None
+    redmine_oauth_scopes: str = DEFAULT_OAUTH_SCOPES
+    public_url: AnyHttpUrl | None = None
+
     @field_validator("slack_bot_token")
     @classmethod
     def _bot_token_shape(cls, value: SecretStr) -> SecretStr:
@@ -123,6 +145,22 @@ class Settings(BaseSettings):
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
+
+    @property
+    def oauth_configured(self) -> bool:
+        """Whether "Connect with Redmine" can be offered: the application, where people
+        come back to, and SECRET_KEY (it signs the state and encrypts the tokens)."""
+        return bool(
+            self.redmine_oauth_client_id
+            and self.redmine_oauth_client_secret
+            and self.public_url
+            and self.secret_key
+        )
+
+    @property
+    def oauth_redirect_uri(self) -> str:
+        """The callback Redmine sends people back to; registered as is in Redmine."""
+        return str(self.public_url or "").rstrip("/") + "/redmine/oauth/callback"
 
     @property
     def redmine_base_url(self) -> str:

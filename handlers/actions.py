@@ -1,4 +1,4 @@
-"""Block actions: the search "More" button."""
+"""Block actions: the search "More" button, and the "Connect with Redmine" link button."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from bot.actions.search import SearchPage, search_issues
 from bot.blocks.common import Block
 from bot.blocks.issues import SEARCH_MORE_ACTION, decode_search_page, search_results
+from bot.blocks.oauth import CONNECT_OAUTH_ACTION
 from bot.slack.door.payloads import BlockActions
 from bot.text import escape_mrkdwn
 from handlers.asked import Asked
@@ -45,5 +46,12 @@ async def on_search_more(ack: AsyncAck, asked: Asked) -> None:
             )
 
 
+async def on_connect_oauth(ack: AsyncAck) -> None:
+    """The link button opens the browser by itself; Slack still sends the click, which
+    must be acked (docs.slack.dev/reference/block-kit/block-elements/button-element)."""
+    await ack()
+
+
 def register(app: AsyncApp) -> None:
     app.action(SEARCH_MORE_ACTION)(on_search_more)
+    app.action(CONNECT_OAUTH_ACTION)(on_connect_oauth)

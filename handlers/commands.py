@@ -6,7 +6,7 @@ from typing import assert_never
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.actions import connect, subscribe
+from bot.actions import connect, connect_oauth, subscribe
 from bot.actions.add_note import add_slack_note
 from bot.actions.card import watched_by
 from bot.actions.create_issue import create_from_words
@@ -196,7 +196,9 @@ async def on_subscriptions(_parsed: grammar.Subscriptions, asked: Asked) -> None
 
 async def on_connect(_parsed: grammar.Connect, asked: Asked) -> None:
     # No identity check first: connecting is how a person Redmine does not know gets in.
-    view = connect_modal(ModalContext(channel_id=asked.channel_id or ""))
+    # The OAuth offer is known from start-up's probe: the trigger is still fresh.
+    offer = await connect_oauth.offer(asked.services.identity, asked.user_id)
+    view = connect_modal(ModalContext(channel_id=asked.channel_id or ""), offer)
     await asked.client.views_open(trigger_id=asked.trigger_id, view=view)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from bot.actions import connect_oauth
 from bot.actions.errors import UserFacingError, describe
 from bot.actions.home import choose_home_list, my_home, set_notifications
 from bot.blocks.home import (
@@ -53,7 +54,8 @@ async def home_of(asked: Asked) -> dict[str, Any]:
             today=datetime.now(UTC).date(),
         )
     except NotLinked as error:
-        return unlinked_home_view(error.message)
+        offer = await connect_oauth.offer(services.identity, asked.user_id)
+        return unlinked_home_view(error.message, offer)
     except RedmineError as error:
         if isinstance(error, ImpersonationError):
             services.identity.forget(asked.user_id)  # locked meanwhile: ask again next time

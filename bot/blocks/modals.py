@@ -18,6 +18,7 @@ from bot.blocks.common import (
     section,
 )
 from bot.blocks.metadata import ModalContext
+from bot.blocks.oauth import OAUTH_LEAD, connect_blocks
 from bot.domain.issue_fields import IssueFields
 from bot.redmine.models import CustomField, Ref, Version
 from bot.slack import limits
@@ -134,17 +135,25 @@ def external_select(action_id: str, placeholder: str) -> dict[str, Any]:
     }
 
 
-def connect_modal(context: ModalContext) -> dict[str, Any]:
+def connect_modal(context: ModalContext, oauth_url: str | None = None) -> dict[str, Any]:
+    """Paste a key; and where this Redmine has OAuth2 and the service is set up for it,
+    the "Connect with Redmine" button first (bot/blocks/oauth.py)."""
+    paste = (
+        "Paste your Redmine API key: in Redmine, open *My account*, then *API access "
+        "key* → *Show*. It is checked with Redmine at once."
+    )
+    oauth = (
+        [*connect_blocks(oauth_url, OAUTH_LEAD), section("*Or* " + paste[0].lower() + paste[1:])]
+        if oauth_url
+        else [section(paste)]
+    )
     return form_view(
         CONNECT_VIEW,
         "Connect Redmine",
         "Connect",
         context.encode(),
         [
-            section(
-                "Paste your Redmine API key: in Redmine, open *My account*, then *API access "
-                "key* → *Show*. It is checked with Redmine at once."
-            ),
+            *oauth,
             input_block(
                 API_KEY,
                 "API access key",

@@ -1,9 +1,19 @@
 """Who a Slack user is in Redmine, and the adapter view that acts as them.
 
-In this order: an account the user connected with their own API key; else the Slack
-profile email matched exactly to one active Redmine user (only when REDMINE_API_KEY is
-an admin's, since acting as that user needs impersonation); else a refusal that says
-how to connect. Answers are cached for a TTL; a 412 from Redmine drops the entry.
+In this order: an account the user connected with Redmine (OAuth2, Redmine 6.1+; see
+oauth.py); else one they connected with their own API key; else the Slack profile email
+matched exactly to one active Redmine user (only when REDMINE_API_KEY is an admin's,
+since acting as that user needs impersonation); else a refusal that says how to connect.
+
+Why that order: each is a narrower, more deliberate proof than the next. An OAuth token
+was approved by the person in Redmine's own page, is limited to the scopes, runs out
+and can be revoked there; a pasted key is the person's too, but unlimited and forever;
+an email match is only the service's guess, acted on with the admin's key. The most
+recent deliberate choice wins too: connecting with a key drops an OAuth connection.
+A connection Redmine refused stays refused until the person connects again (no silent
+fall back to the email match: they revoked it for a reason).
+
+Answers are cached for a TTL; a 412 from Redmine drops the entry.
 """
 
 from __future__ import annotations
@@ -17,9 +27,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import N_, _
+from bot.people.oauth import OAuthConnections
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
-from bot.redmine.errors import AuthenticationError
+from bot.redmine.errors import RECONNECT, AuthenticationError
 from bot.redmine.models import User
 from bot.redmine.users import STATUS_LOCKED
 from bot.store import crypto
@@ -78,10 +89,16 @@ class Identity:
     slack_user_id: str
     login: str
     redmine_user_id: int
-    source: Literal["connected", "email"]
+    source: Literal["oauth", "connected", "email"]
     api_key: str | None = None  # only in connected-keys-only mode
 
     def describe(self) -> str:
+        if self.source == "oauth":
+            return _(
+                "You act in Redmine as `{login}`: you connected with Redmine and approved "
+                "this app there. `/redmine disconnect` undoes it.",
+                login=self.login,
+            )
         if self.source == "connected":
             return _(
                 "You act in Redmine as `{login}`: you connected that account with its API key.",
@@ -103,9 +120,12 @@ class IdentityResolver:
         sessions: async_sessionmaker[AsyncSession],
         admin_mode: bool,
         secret_key: str | None,
+        oauth: OAuthConnections | None = None,
         ttl: float = 300.0,
     ) -> None:
         self._redmine = redmine
+        # Set where REDMINE_OAUTH_* and PUBLIC_URL are (and Redmine is an OAuth2 provider).
+        self.oauth = oauth
         self._slack = slack
         self._sessions = sessions
         self.admin_mode = admin_mode
@@ -114,6 +134,9 @@ class IdentityResolver:
 
     def redmine_for(self, identity: Identity) -> Redmine:
         """The adapter view that acts as this person, never as the admin."""
+        if identity.source == "oauth" and self.oauth is not None:
+            bearer = self.oauth.bearer(identity.slack_user_id, identity.redmine_user_id)
+            return self._redmine.with_bearer(bearer)
         if identity.api_key is not None:
             return self._redmine.with_api_key(identity.api_key)
         return self._redmine.as_user(identity.login)
@@ -128,6 +151,12 @@ class IdentityResolver:
         return identity
 
     async def _lookup(self, slack_user_id: str) -> Identity:
+        if self.oauth is not None:
+            token = await self.oauth.stored(slack_user_id)
+            if token is not None and token.refused_at is not None:
+                raise NotLinked(_(RECONNECT))
+            if token is not None:
+                return Identity(slack_user_id, token.redmine_login, token.redmine_user_id, "oauth")
         async with self._sessions() as session:
             link = await UserLinkRepository(session).get(slack_user_id)
         if link is not None:
@@ -206,6 +235,9 @@ class IdentityResolver:
                 encrypted_api_key=encrypted,
             )
             await session.commit()
+        if self.oauth is not None:
+            # The newest deliberate choice wins: the key, not an older OAuth connection.
+            await self.oauth.forget(slack_user_id)
         self.forget(slack_user_id)
         return Identity(
             slack_user_id, user.login, user.id, "connected", api_key if store_key else None
@@ -215,5 +247,7 @@ class IdentityResolver:
         async with self._sessions() as session:
             existed = await UserLinkRepository(session).delete(slack_user_id)
             await session.commit()
+        if self.oauth is not None and await self.oauth.forget(slack_user_id):
+            existed = True
         self.forget(slack_user_id)
         return existed

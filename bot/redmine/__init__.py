@@ -22,6 +22,7 @@ from bot.redmine.groups import Groups
 from bot.redmine.issues import Issues
 from bot.redmine.journals import Journals
 from bot.redmine.news import News
+from bot.redmine.oauth import BearerSource, OAuthApplication
 from bot.redmine.projects import Memberships, Projects
 from bot.redmine.relations import IssueRelations
 from bot.redmine.search import Search
@@ -42,6 +43,31 @@ class Redmine:
 
     def with_api_key(self, api_key: str) -> Redmine:
         return Redmine(self.client.with_api_key(api_key))
+
+    def with_bearer(self, source: BearerSource) -> Redmine:
+        """Acts with a person's OAuth2 token (Redmine 6.1+), refreshed by `source`."""
+        return Redmine(self.client.with_bearer(source))
+
+    def oauth_application(
+        self, *, client_id: str, client_secret: str, redirect_uri: str, scopes: str
+    ) -> OAuthApplication:
+        """The application registered in this Redmine, for "Connect with Redmine"."""
+        return OAuthApplication(
+            self.client,
+            client_id=client_id,
+            client_secret=client_secret,
+            redirect_uri=redirect_uri,
+            scopes=scopes,
+        )
+
+    async def has_oauth2(self) -> bool:
+        """Whether this Redmine is an OAuth2 provider (probed once, bot/redmine/features.py)."""
+        return await self.client.features.has_oauth2(self.client)
+
+    @property
+    def oauth2_known(self) -> bool | None:
+        """The probe's answer when there is one, without asking Redmine."""
+        return self.client.features.oauth2
 
     @property
     def acting_as(self) -> str:

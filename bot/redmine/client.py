@@ -1,8 +1,9 @@
 """Transport to Redmine's REST API: auth, impersonation, retries, paging, errors, streaming.
 
-`RedmineClient` holds one pooled `httpx.AsyncClient`. `as_user(login)` and
-`with_api_key(key)` return *views* that share the pool and the cache but send their own
-auth headers on every request, so no mutable state is shared between users.
+`RedmineClient` holds one pooled `httpx.AsyncClient`. `as_user(login)`,
+`with_api_key(key)` and `with_bearer(source)` (a person's OAuth2 token, Redmine 6.1+)
+return *views* that share the pool and the cache but send their own auth headers on
+every request, so no mutable state is shared between users.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import ssl
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -33,6 +34,7 @@ from bot.redmine.errors import (
     ImpersonationError,
     NameNotResolved,
     NotFoundError,
+    OAuthTokenRefused,
     RedmineError,
     RedmineHTTPError,
     RedmineTimeout,
@@ -42,6 +44,9 @@ from bot.redmine.errors import (
     ValidationError,
 )
 from bot.redmine.features import Features
+
+if TYPE_CHECKING:
+    from bot.redmine.oauth import BearerSource
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +123,7 @@ class RedmineClient:
         self.base_url = base_url.rstrip("/") + "/"
         self._api_key = api_key
         self._switch_user = switch_user
+        self._bearer: BearerSource | None = None
         self._owns_http = http is None
         self.http = http or httpx.AsyncClient(
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
@@ -135,11 +141,14 @@ class RedmineClient:
 
     # -- views ------------------------------------------------------------------------
 
-    def _view(self, *, api_key: str, switch_user: str | None) -> RedmineClient:
+    def _view(
+        self, *, api_key: str, switch_user: str | None, bearer: BearerSource | None = None
+    ) -> RedmineClient:
         view = RedmineClient.__new__(RedmineClient)
         view.base_url = self.base_url
         view._api_key = api_key
         view._switch_user = switch_user
+        view._bearer = bearer
         view._owns_http = False
         view.http = self.http
         view.max_retries = self.max_retries
@@ -157,6 +166,11 @@ class RedmineClient:
         """A view that acts with a user's own API key (connected-keys-only mode)."""
         return self._view(api_key=api_key, switch_user=None)
 
+    def with_bearer(self, source: BearerSource) -> RedmineClient:
+        """A view that acts with a person's OAuth2 access token (`Authorization: Bearer`):
+        no API key at all is sent, so Redmine sees only that person, within the scopes."""
+        return self._view(api_key="", switch_user=None, bearer=source)
+
     @property
     def switch_user(self) -> str | None:
         return self._switch_user
@@ -166,6 +180,8 @@ class RedmineClient:
         """Who this view acts as, for cache keys: a login, or a digest of the API key."""
         if self._switch_user is not None:
             return "login:" + self._switch_user
+        if self._bearer is not None:
+            return "oauth:" + self._bearer.key
         return "key:" + hashlib.sha256(self._api_key.encode()).hexdigest()[:16]
 
     async def aclose(self) -> None:
@@ -190,8 +206,18 @@ class RedmineClient:
             theirs.path.startswith(ours.path)
         )
 
-    def _headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        headers = {"X-Redmine-API-Key": self._api_key, "Accept": "application/json"}
+    async def _bearer_token(self) -> str | None:
+        """The person's access token for the next attempt (None: this view uses a key)."""
+        return await self._bearer.token() if self._bearer is not None else None
+
+    def _headers(
+        self, extra: Mapping[str, str] | None = None, *, bearer: str | None = None
+    ) -> dict[str, str]:
+        headers = {"Accept": "application/json"}
+        if bearer is not None:
+            headers["Authorization"] = f"Bearer {bearer}"
+        else:
+            headers["X-Redmine-API-Key"] = self._api_key
         if self._switch_user is not None:
             headers["X-Redmine-Switch-User"] = self._switch_user
         if extra:
@@ -203,6 +229,8 @@ class RedmineClient:
         if status < 400:
             return
         kwargs = {"method": method, "path": path}
+        if status == 401 and self._bearer is not None:
+            raise OAuthTokenRefused("Redmine refused the OAuth token", status=401, **kwargs)
         if status == 401:
             raise AuthenticationError("Redmine rejected the API key", status=401, **kwargs)
         if status == 403:
@@ -241,6 +269,7 @@ class RedmineClient:
         json: Any,
         content: bytes | AsyncIterable[bytes] | None,
         headers: Mapping[str, str] | None,
+        bearer: str | None = None,
     ) -> httpx.Response:
         """One attempt, timed and reported to `observe` (by status, or the error's kind)."""
         started = time.perf_counter()
@@ -252,7 +281,7 @@ class RedmineClient:
                 params=_clean_params(params),
                 json=json,
                 content=content,
-                headers=self._headers(headers),
+                headers=self._headers(headers, bearer=bearer),
             )
             outcome = str(response.status_code)
             return response
@@ -288,10 +317,14 @@ class RedmineClient:
         replayable = not (content is not None and not isinstance(content, bytes))
         idempotent = method in IDEMPOTENT_METHODS
         attempt = 0
+        newer_token_tried = False
         while True:
             response: httpx.Response | None = None
+            # Refreshed first when about to run out; a token Redmine will not take raises
+            # here, before anything is sent as the person.
+            bearer = await self._bearer_token()
             try:
-                response = await self._send(method, path, params, json, content, headers)
+                response = await self._send(method, path, params, json, content, headers, bearer)
             except httpx.TimeoutException as error:
                 retry = idempotent and replayable and not isinstance(error, httpx.WriteTimeout)
                 if not (retry and attempt < self.max_retries):
@@ -306,6 +339,18 @@ class RedmineClient:
                         error, method, path, maybe_done=not idempotent and _was_sent(error)
                     ) from None
             else:
+                if (
+                    response.status_code == 401
+                    and self._bearer is not None
+                    and bearer is not None
+                    and replayable
+                    and not newer_token_tried
+                    and await self._bearer.refused(bearer)
+                ):
+                    # Refreshed meanwhile (another request or replica): a 401 wrote
+                    # nothing, so the same request goes once more with the newer token.
+                    newer_token_tried = True
+                    continue
                 retryable_status = response.status_code in RETRY_STATUSES and (
                     idempotent or response.status_code == 429
                 )
@@ -320,8 +365,11 @@ class RedmineClient:
     async def probe(self, path: str, *, seconds: float) -> None:
         """One GET with its own short timeout, no retry and no cache: is Redmine there now?"""
         path = "/" + path.lstrip("/")
+        bearer = await self._bearer_token()
         try:
-            response = await self.http.get(self.url(path), headers=self._headers(), timeout=seconds)
+            response = await self.http.get(
+                self.url(path), headers=self._headers(bearer=bearer), timeout=seconds
+            )
         except httpx.TransportError as error:
             raise unavailable(error, "GET", path) from None
         self._raise_for_status("GET", path, response)
@@ -334,6 +382,26 @@ class RedmineClient:
         except httpx.TransportError as error:
             raise unavailable(error, "GET", path) from None
         return response.status_code
+
+    async def post_form_without_key(self, path: str, form: Mapping[str, str]) -> httpx.Response:
+        """One form POST with no API key and no retry, the answer whatever its status:
+        for OAuth's token endpoint (bot/redmine/oauth.py), which authenticates the client
+        by its id and secret, and whose code is single use, so it is never sent twice."""
+        path = "/" + path.lstrip("/")
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            response = await self.http.post(
+                self.url(path), data=dict(form), headers={"Accept": "application/json"}
+            )
+            outcome = str(response.status_code)
+            return response
+        except httpx.TransportError as error:
+            outcome = "timeout" if isinstance(error, httpx.TimeoutException) else "connection_error"
+            raise unavailable(error, "POST", path, maybe_done=_was_sent(error)) from None
+        finally:
+            if self.observe is not None:
+                self.observe("POST", path, outcome, time.perf_counter() - started)
 
     async def get(self, path: str, params: Params | None = None) -> dict[str, Any]:
         response = await self.request("GET", path, params=params)
@@ -407,8 +475,11 @@ class RedmineClient:
         path = urlsplit(url).path
         if not self.is_redmine_url(url):
             raise RedmineError("refusing to send the API key off Redmine", method="GET", path=path)
+        bearer = await self._bearer_token()
         try:
-            async with self.http.stream("GET", url, headers=self._headers()) as response:
+            async with self.http.stream(
+                "GET", url, headers=self._headers(bearer=bearer)
+            ) as response:
                 if response.status_code >= 400:
                     await response.aread()
                     self._raise_for_status("GET", path, response)

@@ -10,6 +10,7 @@
     │   └── ConnectionLost            the connection broke before the answer was complete
     └── RedmineHTTPError              Redmine answered with an error status
         ├── AuthenticationError       401 bad or missing API key, or REST API disabled
+        │   └── OAuthTokenRefused     401 to a person's OAuth token: they must connect again
         ├── ForbiddenError            403 the acting user may not do this
         ├── NotFoundError             404 no such resource (or not visible)
         ├── ConflictError             409 e.g. a wiki page edited since it was read
@@ -87,6 +88,11 @@ class AuthenticationError(RedmineHTTPError):
     """401: the API key is wrong, or the REST API is disabled."""
 
 
+class OAuthTokenRefused(AuthenticationError):
+    """Redmine refused a person's OAuth2 token (revoked, or run out and not refreshable):
+    they must connect again. Raised before anything is sent once it is known."""
+
+
 class ForbiddenError(RedmineHTTPError):
     """403: the acting user is not allowed to do this."""
 
@@ -134,6 +140,13 @@ def is_cannot_add_issues(error: ValidationError) -> bool:
     return _CANNOT_ADD_ISSUES.issubset(set(error.messages))
 
 
+# Shared with bot/people (the identity's refusal when a connection was refused earlier).
+RECONNECT = N_(
+    "Redmine no longer accepts your connection (it was revoked in Redmine, or ran out). "
+    "Nothing was done. Connect again with `/redmine connect` -> Connect with Redmine."
+)
+
+
 def user_message(error: RedmineError) -> str:
     """Say what went wrong in one plain sentence, with what to do next."""
     if isinstance(error, ImpersonationError):
@@ -149,6 +162,8 @@ def user_message(error: RedmineError) -> str:
             "as you. Ask a Redmine administrator to unlock it, or connect another account "
             "with `/redmine connect`."
         )
+    if isinstance(error, OAuthTokenRefused):
+        return _(RECONNECT)
     if isinstance(error, AuthenticationError):
         return _(
             "Redmine did not accept the bot's API key (or its REST API is turned off). "

@@ -252,3 +252,36 @@ class PendingPost(Base):
     channel_id: Mapped[str] = mapped_column(String(32))
     thread_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OAuthToken(Base):
+    """A person's Redmine OAuth2 tokens ("Connect with Redmine", Redmine 6.1+).
+
+    Both tokens are encrypted with SECRET_KEY (`crypto.py`), like connected API keys.
+    `refused_at` is set when Redmine refused the token and could not refresh it: the person
+    must connect again, and nothing acts for them until then (no fallback to email).
+    """
+
+    __tablename__ = "oauth_tokens"
+
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    redmine_login: Mapped[str] = mapped_column(String(255))
+    redmine_user_id: Mapped[int] = mapped_column(Integer)
+    encrypted_access_token: Mapped[str] = mapped_column(Text)
+    encrypted_refresh_token: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # None: Redmine issued a token that does not expire (access_token_expires_in nil).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    scope: Mapped[str] = mapped_column(Text, default="")
+    refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class UsedOAuthState(Base):
+    """The nonce of each OAuth `state` that came back, so a state is accepted once."""
+
+    __tablename__ = "used_oauth_states"
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -31,6 +31,8 @@ class SlowIssues:
 
 
 class Resolver:
+    oauth = None  # no "Connect with Redmine" configured: the pasted key is the way
+
     def __init__(self, known: bool) -> None:
         self.known = known
 

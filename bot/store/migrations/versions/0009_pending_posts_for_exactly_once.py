@@ -1,7 +1,7 @@
 """Posts recorded as pending before they go to Slack (exactly once across a kill -9).
 
 Revision ID: pending_posts_for_exactly_once
-Revises: 0006
+Revises: followed_threads_created_at
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from bot.store.models import UTCDateTime
 
 revision = "pending_posts_for_exactly_once"
-down_revision = "0006"
+down_revision = "followed_threads_created_at"
 
 
 def upgrade() -> None:

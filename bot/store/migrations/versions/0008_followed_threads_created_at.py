@@ -2,7 +2,7 @@
 the rows made since its last look every few seconds (bot/store/followed.py).
 
 Revision ID: followed_threads_created_at
-Revises: 0006
+Revises: 0007
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "followed_threads_created_at"
-down_revision = "0006"
+down_revision = "0007"
 
 
 def upgrade() -> None:
