@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.i18n import _
 from bot.slack import limits
 
 Block = dict[str, Any]
@@ -33,7 +34,7 @@ def form_view(
         "callback_id": callback_id,
         "title": plain(title, TITLE_LIMIT),
         "submit": plain(submit),
-        "close": plain("Cancel"),
+        "close": plain(_("Cancel")),
         "private_metadata": metadata,
         "blocks": blocks,
     }

@@ -85,7 +85,9 @@ class ConnectForm:
 
 
 def unreadable_files(names: list[str]) -> str:
-    return f"Slack sent {', '.join(names)} without a size that is a number: add it again."
+    return _("Slack sent {files} without a size that is a number: add it again.").format(
+        files=", ".join(names)
+    )
 
 
 @dataclass(frozen=True)

@@ -733,9 +733,6 @@ class FakeSlack:
             blocks = args.get("blocks") if isinstance(args.get("blocks"), list) else None
             thread_ts = str(args["thread_ts"]) if args.get("thread_ts") else None
             text = str(args.get("text") or "")
-            ts = self.add_message(channel, text=text, blocks=blocks, thread_ts=thread_ts)
-            if isinstance(args.get("metadata"), dict):
-                self.messages[(channel, ts)]["metadata"] = args["metadata"]
             metadata = args.get("metadata") if isinstance(args.get("metadata"), dict) else None
             ts = self.add_message(
                 channel, text=text, blocks=blocks, thread_ts=thread_ts, metadata=metadata

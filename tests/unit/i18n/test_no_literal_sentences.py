@@ -40,6 +40,13 @@ CONVERTED = {
 # Still English inline: modals, App Home, DMs, reminders, digests, time reports, the
 # other actions' refusals, `check`'s words, unfurls and the other listeners.
 NOT_CONVERTED = {
+    "bot/actions/flexpane.py",
+    "bot/actions/workflow_steps.py",
+    "bot/blocks/entities.py",
+    "bot/blocks/oauth.py",
+    "bot/inputs/steps.py",
+    "bot/people/oauth.py",
+    "bot/redmine/oauth.py",
     "bot/actions/ack_budget.py",
     "bot/cli.py",
     "bot/notify/names.py",
@@ -95,6 +102,12 @@ NOT_CONVERTED = {
 # Modules whose words reach no person in Slack: log lines, HTTP answers to Slack and
 # Redmine, SQL, metric help, class names.
 INTERNAL = {
+    "bot/notify/failures.py",
+    "bot/notify/health.py",
+    "bot/notify/once.py",
+    "bot/notify/scheduler.py",
+    "bot/notify/watchdog.py",
+    "bot/redmine/features.py",
     "bot/app.py",
     "bot/i18n/__init__.py",
     "bot/i18n/negotiate.py",
