@@ -230,38 +230,21 @@ class RunningService:
         Returns its trigger_id, for `fake.presented`."""
         url = f"{self.seed.url}/issues/{issue_id}"
         trigger_id = self.fake.open_flexpane(str(issue_id))
-        body = json.dumps(
+        answer = self.event(
             {
-                "token": "legacy-unused",
-                "team_id": "T1",
-                "api_app_id": "A1",
-                "type": "event_callback",
-                "event_id": "Ev" + uuid.uuid4().hex[:10],
-                "event_time": int(time.time()),
-                "event": {
-                    "type": "entity_details_requested",
-                    "user": user,
-                    "external_ref": {"id": str(issue_id), "type": "issue"},
-                    "entity_url": url,
-                    "link": {"url": url, "domain": "127.0.0.1"},
-                    "app_unfurl_url": url,
-                    "event_ts": f"{time.time():.6f}",
-                    "trigger_id": trigger_id,
-                    "user_locale": "en-US",
-                    "channel": channel,
-                    "message_ts": "1700000000.000001",
-                },
-                "authorizations": [
-                    {
-                        "team_id": "T1",
-                        "user_id": "UBOT",
-                        "is_bot": True,
-                        "is_enterprise_install": False,
-                    }
-                ],
+                "type": "entity_details_requested",
+                "user": user,
+                "external_ref": {"id": str(issue_id), "type": "issue"},
+                "entity_url": url,
+                "link": {"url": url, "domain": "127.0.0.1"},
+                "app_unfurl_url": url,
+                "event_ts": f"{time.time():.6f}",
+                "trigger_id": trigger_id,
+                "user_locale": "en-US",
+                "channel": channel,
+                "message_ts": "1700000000.000001",
             }
         )
-        answer = self.post(body, headers=signed_headers(body, content_type="application/json"))
         assert answer.status_code == 200, answer.text
         return trigger_id
 
