@@ -657,6 +657,16 @@ class FakeSlack:
         if method not in {"chat.unfurl", "chat.postMessage"} or metadata is None:
             return None
         entities = metadata.get("entities") if isinstance(metadata, dict) else None
+        if (
+            method == "chat.postMessage"
+            and entities is None
+            and isinstance(metadata, dict)
+            and isinstance(metadata.get("event_type"), str)
+        ):
+            # Message metadata without entities (event_type, event_payload) is Slack's
+            # older kind, which chat.postMessage takes too (docs.slack.dev/messaging/
+            # message-metadata; slack_sdk's EventAndEntityMetadata carries either or both).
+            return None
         if not isinstance(entities, list) or not entities:
             return {"ok": False, "error": "invalid_metadata"}
         unfurl = method == "chat.unfurl"
