@@ -8,17 +8,24 @@ person and `redmine-slack check` are told, in one sentence, what is wrong and th
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
+from bot.app import create_app
 from bot.check import check_redmine
+from bot.cli import webhook_jobs
 from bot.redmine import Redmine, RedmineClient
 from bot.redmine.errors import CERTIFICATE_NOT_TRUSTED, CertificateNotTrusted, user_message
+from handlers import register_all
 from tests.integration import redmine_admin as rm
+from tests.integration.notify.test_webhook_and_subscribe import WEBHOOK_SECRET, redmine7_body
 from tests.integration.slack_harness import (
     RunningService,
     response_text,
@@ -27,7 +34,7 @@ from tests.integration.slack_harness import (
 )
 from tests.integration.test_unfurl import link_shared
 from tests.redmine_server import Seed
-from tests.support.fakeslack import FakeSlack
+from tests.support.fakeslack import FakeSlack, ServerThread
 from tests.support.tls import PrivateCA, RedmineBehindTLS
 
 
@@ -47,6 +54,31 @@ def service_behind_tls(
 ) -> Iterator[RunningService]:
     settings = settings_for(seed, fake, db, redmine_url=proxy.url, redmine_ca_bundle=bundle)
     yield from run_service(settings, fake, seed)
+
+
+@pytest.fixture
+def hooked_behind_tls(
+    redmine_seed: Seed,
+    fake_slack: FakeSlack,
+    behind_tls: RedmineBehindTLS,
+    ca: PrivateCA,
+    tmp_path: Path,
+) -> Iterator[RunningService]:
+    """The app as `redmine-slack web` (webhooks on), its Redmine behind TLS under /redmine/."""
+    settings = settings_for(
+        redmine_seed,
+        fake_slack,
+        tmp_path / "hooked.sqlite3",
+        redmine_url=behind_tls.url,
+        redmine_ca_bundle=ca.bundle,
+        redmine_webhook_secret=WEBHOOK_SECRET,
+    )
+    server = ServerThread(create_app(settings, register_all, background=webhook_jobs)).start()
+    try:
+        with httpx.Client(timeout=30.0) as http:
+            yield RunningService(server.url, fake_slack, redmine_seed, http)
+    finally:
+        server.stop()
 
 
 async def test_the_adapter_verifies_with_the_bundle_and_streams_files_under_the_sub_path(
@@ -155,3 +187,29 @@ def test_without_the_bundle_a_command_says_the_certificate_is_not_trusted(
         assert answer["text"] == CERTIFICATE_NOT_TRUSTED
     finally:
         service_run.close()
+
+
+def test_a_signed_webhook_is_read_back_over_https_and_its_card_links_under_the_sub_path(
+    hooked_behind_tls: RunningService, behind_tls: RedmineBehindTLS
+) -> None:
+    hooked = hooked_behind_tls
+    hooked.command("subscribe alpha")
+    hooked.wait_response()
+    title = f"Hooked TLS {uuid.uuid4().hex[:8]}"
+    issue = rm.create_issue(hooked.seed, as_login="bob", subject=title)
+    body = redmine7_body(issue["id"], title)
+    # redmine/redmine app/models/webhook.rb, Executor#compute_signature.
+    signature = "sha256=" + hmac.new(WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    answer = hooked.http.post(
+        f"{hooked.url}/webhooks/redmine",
+        content=body,
+        headers={"Content-Type": "application/json", "X-Redmine-Signature-256": signature},
+    )
+    assert answer.status_code == 202
+    [card] = hooked.fake.wait_for("chat.postMessage", lambda c: title in c.args["text"], timeout=20)
+    assert f"<{behind_tls.url}issues/{issue['id']}|#{issue['id']} {title}>" in json.dumps(
+        card.args["blocks"]
+    )
+    # The issue was read back through the proxy, journals included (a webhook's body is
+    # never trusted for what it says).
+    assert f"/redmine/issues/{issue['id']}.json" in behind_tls.proxy.requests
