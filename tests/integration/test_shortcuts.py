@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,7 +19,7 @@ from handlers.shortcuts import NO_FILES
 from tests.fixtures import load
 from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService
-from tests.redmine_server import Seed
+from tests.redmine_server import RedmineUnavailableForTests, Seed, rails_runner
 from tests.support.fakeslack import Call
 
 MAX_SIZE_MESSAGE = "maximum allowed file size"
@@ -150,27 +147,12 @@ def in_thread(call: Call, thread_ts: str) -> bool:
 
 
 def _rails(seed: Seed, code: str) -> str:
-    """Run Ruby in the test Redmine (a field definition has no REST API)."""
-    port = urlsplit(seed.url).port
-    state_dir = os.environ.get("REDMINE_STATE_DIR", "/var/tmp/redmine-slack-redmine")
-    database = Path(state_dir) / f"db-{port}.sqlite3"
-    if not database.exists():
-        pytest.skip(f"needs the local Redmine's database ({database}) to add a custom field")
-    done = subprocess.run(
-        ["ruby", "bin/rails", "runner", code],
-        cwd="/usr/share/redmine",
-        env={
-            **os.environ,
-            "REDMINE_INSTANCE": "default",
-            "RAILS_ENV": "production",
-            "DATABASE_URL": f"sqlite3:{database}",
-        },
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    return done.stdout.strip().splitlines()[-1]
+    """Run Ruby in the test Redmine (a field definition has no REST API), whichever
+    version it is (scripts/redmine-local.sh runner)."""
+    try:
+        return rails_runner(code)
+    except RedmineUnavailableForTests as error:
+        pytest.skip(f"needs the local Redmine to add a custom field: {error}")
 
 
 @pytest.fixture(scope="session")
