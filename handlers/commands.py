@@ -15,7 +15,7 @@ from bot.actions.mine import my_open_issues
 from bot.actions.search import search_issues
 from bot.actions.show import show_issue
 from bot.actions.subscription_filters import parse_filters
-from bot.blocks import answers
+from bot.blocks import answers, replies
 from bot.blocks.issues import issue_card, issue_card_text, issue_list
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import (
@@ -111,6 +111,9 @@ async def on_create(parsed: grammar.Create, asked: Asked) -> None:
     )
     person = f"<@{asked.user_id}>"
     text = _("{person} created {issue}", person=person, issue=issue_card_text(issue))
+    if issue.is_private:  # a private issue never reaches the channel
+        await asked.show(f"{text}\n{replies.PRIVATE_CREATED}", card)
+        return
     await asked.announce(text, card)
 
 

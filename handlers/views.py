@@ -103,6 +103,9 @@ async def on_new_issue(ack: AsyncAck, asked: Asked) -> None:
 async def announce_created(asked: Asked, channel_id: str | None, issue: Issue, say: Say) -> None:
     """The issue's card in the channel the form came from; else only the person hears."""
     created = f"Created {issue_link(asked.base_url, issue.id, issue.subject)}."
+    if issue.is_private:  # a private issue never reaches the channel
+        await say(f"{created} {replies.PRIVATE_CREATED}")
+        return
     if not channel_id:
         await say(created)
         return

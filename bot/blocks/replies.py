@@ -8,6 +8,10 @@ from bot.blocks.issues import issue_link
 from bot.redmine.models import EnumerationItem, Issue, TimeEntry
 from bot.text import escape_mrkdwn
 
+# Redmine 7's trackers may make every new issue private ("private by default"), even one
+# created from Slack without asking: such an issue is told to its author alone.
+PRIVATE_CREATED = "It is private in Redmine, so only you see it here."
+
 
 def created_from_message(base_url: str, user_id: str, issue: Issue, attached: Sequence[str]) -> str:
     """For the thread; a private issue's subject is left out (only the person hears it)."""

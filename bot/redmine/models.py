@@ -242,6 +242,7 @@ class WikiPageIndexEntry(RedmineModel):
     title: str
     version: int | None = None
     parent: dict[str, Any] | None = None
+    project: Ref | None = None  # Redmine 7.0 and newer
     created_on: datetime | None = None
     updated_on: datetime | None = None
 
@@ -253,6 +254,7 @@ class WikiPage(RedmineModel):
     author: Ref | None = None
     comments: str | None = None
     parent: dict[str, Any] | None = None
+    project: Ref | None = None  # Redmine 7.0 and newer
     created_on: datetime | None = None
     updated_on: datetime | None = None
     attachments: list[Attachment] = Field(default_factory=list)
@@ -277,6 +279,9 @@ class CustomField(RedmineModel):
     trackers: list[Ref] = Field(default_factory=list)
     roles: list[Ref] = Field(default_factory=list)
     visible: bool = True
+    # Redmine 7.0 and newer: whether an issue field is for every project, else which ones.
+    is_for_all: bool | None = None
+    projects: list[Ref] = Field(default_factory=list)
 
 
 class ProjectFile(RedmineModel):
