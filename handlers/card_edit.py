@@ -24,6 +24,7 @@ from bot.blocks import edit_modal
 from bot.blocks.card_actions import CardRef, card_ref
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import message_view
+from bot.i18n import _
 from bot.inputs.forms import EditForm
 from bot.people.identity import Identity
 from bot.redmine import Redmine
@@ -77,9 +78,9 @@ def shown_in(asked: Asked, view_id: str) -> Say:
 
 async def on_edit(ack: AsyncAck, asked: Asked) -> None:
     await ack()
-    _, ref, container = card_of(asked)
+    _action, ref, container = card_of(asked)
     if ref is None:
-        await asked.teller(container.get("channel_id") or None)(OUT_OF_DATE)
+        await asked.teller(container.get("channel_id") or None)(_(OUT_OF_DATE))
         return
     loading = message_view(TITLE, f"Reading #{ref.issue_id} from Redmine…")
     opened = await asked.client.views_open(trigger_id=asked.trigger_id, view=loading)
@@ -127,7 +128,7 @@ async def check_submission(asked: Asked, ref: CardRef, form: EditForm) -> Checke
     except card.StaleCard as stale:  # the form says why; the card shows the issue as it is
         return Refused(stale_text(ref), stale.issue)
     except TimeoutError:
-        return Refused(REDMINE_SLOW)
+        return Refused(_(REDMINE_SLOW))
     except Exception as error:  # refused status, gone issue, not linked: said on the form
         if isinstance(error, ImpersonationError):  # the account may have been locked
             asked.services.identity.forget(asked.user_id)
@@ -141,7 +142,7 @@ async def on_edit_submit(ack: AsyncAck, asked: Asked) -> None:
     form = EditForm.from_view(asked.body.get("view") or {})
     ref = CardRef.decode(form.context.card or "")
     if ref is None:
-        await ack(response_action="errors", errors={edit_modal.EDIT_STATUS: OUT_OF_DATE})
+        await ack(response_action="errors", errors={edit_modal.EDIT_STATUS: _(OUT_OF_DATE)})
         return
     checked = await check_submission(asked, ref, form)
     context = form.context

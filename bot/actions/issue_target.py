@@ -15,6 +15,7 @@ from bot.actions.issue_form import visible_issue
 from bot.actions.log_time import project_activities
 from bot.actions.permissions import SET_NOTES_PRIVATE, may
 from bot.blocks import modals
+from bot.i18n import _
 from bot.people.identity import NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import ImpersonationError, RedmineError
@@ -46,7 +47,7 @@ async def check_target(
     except (NotLinked, UserFacingError) as error:
         errors[modals.ISSUE] = error.message
     except TimeoutError:
-        errors[modals.ISSUE] = REDMINE_SLOW
+        errors[modals.ISSUE] = _(REDMINE_SLOW)
     except RedmineError as error:
         if isinstance(error, ImpersonationError):
             on_impersonation_failure()  # the account may have been locked meanwhile
@@ -97,7 +98,7 @@ async def check_private_note(target: Target, errors: dict[str, str], budget: Ack
     try:
         allowed = await budget.run(may(target.redmine, project.id, SET_NOTES_PRIVATE))
     except (TimeoutError, RedmineError):
-        errors[modals.PRIVATE] = REDMINE_SLOW
+        errors[modals.PRIVATE] = _(REDMINE_SLOW)
         return
     if not allowed:
         errors[modals.PRIVATE] = (
