@@ -10,6 +10,7 @@ from typing import Any
 from bot.blocks.common import OPTIONS_LIMIT, SECTION_LIMIT, Block, mrkdwn, option, plain, section
 from bot.blocks.metadata import ModalContext
 from bot.domain.issue_fields import IssueFields
+from bot.i18n import _, ngettext
 from bot.redmine.models import CustomField, Ref, Version
 from bot.slack import limits
 from bot.text import escape_mrkdwn
@@ -129,24 +130,26 @@ def connect_modal(context: ModalContext) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": CONNECT_VIEW,
-        "title": plain("Connect Redmine"),
-        "submit": plain("Connect"),
-        "close": plain("Cancel"),
+        "title": plain(_("Connect Redmine")),
+        "submit": plain(_("Connect")),
+        "close": plain(_("Cancel")),
         "private_metadata": context.encode(),
         "blocks": [
             section(
-                "Paste your Redmine API key: in Redmine, open *My account*, then *API access "
-                "key* → *Show*. It is checked with Redmine at once."
+                _(
+                    "Paste your Redmine API key: in Redmine, open *My account*, then *API "
+                    "access key* → *Show*. It is checked with Redmine at once."
+                )
             ),
             input_block(
                 API_KEY,
-                "API access key",
+                _("API access key"),
                 {
                     "type": "plain_text_input",
                     "action_id": API_KEY,
                     "min_length": 20,
                     "max_length": 80,
-                    "placeholder": plain("40 hexadecimal characters"),
+                    "placeholder": plain(_("40 hexadecimal characters")),
                 },
             ),
         ],
@@ -157,14 +160,14 @@ def attach_modal(context: ModalContext, issue_label: str) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": ATTACH_VIEW,
-        "title": plain("Attach files"),
-        "submit": plain("Attach"),
-        "close": plain("Cancel"),
+        "title": plain(_("Attach files")),
+        "submit": plain(_("Attach")),
+        "close": plain(_("Cancel")),
         "private_metadata": context.encode(),
         "blocks": [
-            section(f"Files for {issue_label}"),
+            section(_("Files for {issue}", issue=issue_label)),
             input_block(
-                FILES, "Files", {"type": "file_input", "action_id": FILES, "max_files": 10}
+                FILES, _("Files"), {"type": "file_input", "action_id": FILES, "max_files": 10}
             ),
         ],
     }
@@ -175,7 +178,7 @@ def message_view(title: str, text: str) -> dict[str, Any]:
     return {
         "type": "modal",
         "title": plain(title, limits.VIEW_TITLE),
-        "close": plain("Close"),
+        "close": plain(_("Close")),
         "blocks": [{"type": "section", "text": mrkdwn(text[: limits.SECTION_TEXT])}],
     }
 
@@ -272,14 +275,14 @@ def _issue_target_blocks(issue_text: str = "") -> list[Block]:
     return [
         input_block(
             ISSUE,
-            "Issue number",
-            text_input(ISSUE, initial=issue_text, max_length=12, placeholder="123 or #123"),
+            _("Issue number"),
+            text_input(ISSUE, initial=issue_text, max_length=12, placeholder=_("123 or #123")),
             optional=True,
         ),
         input_block(
             ISSUE_PICK,
-            "…or one of your issues",
-            external_select(ISSUE_PICK, "Assigned to you, or yours"),
+            _("…or one of your issues"),
+            external_select(ISSUE_PICK, _("Assigned to you, or yours")),
             optional=True,
         ),
     ]
@@ -311,23 +314,25 @@ def issue_modal(
     callback id says where the answer goes: `CREATE_ISSUE_VIEW` (the command's) posts
     the issue's card in the channel, `MESSAGE_ISSUE_VIEW` answers in the thread.
     """
-    project_select = external_select(ISSUE_PROJECT, "Choose a project")
+    project_select = external_select(ISSUE_PROJECT, _("Choose a project"))
     if state.project is not None:
         project_select["initial_option"] = option(*state.project)
-    project_block = input_block(ISSUE_PROJECT, "Project", project_select)
+    project_block = input_block(ISSUE_PROJECT, _("Project"), project_select)
     project_block["dispatch_action"] = True  # a choice rebuilds the dependent fields
     blocks: list[Block] = [project_block]
     if fields is None:
         blocks.append(
-            context_block(notice or "Tracker, priority, assignee and the rest follow the project.")
+            context_block(
+                notice or _("Tracker, priority, assignee and the rest follow the project.")
+            )
         )
     elif fields.trackers:
         tracker_block = input_block(
             ISSUE_TRACKER,
-            "Tracker",
+            _("Tracker"),
             static_select(
                 ISSUE_TRACKER,
-                "Tracker",
+                _("Tracker"),
                 [(t.name, str(t.id)) for t in fields.trackers],
                 str(fields.tracker_id) if fields.tracker_id else None,
             ),
@@ -336,12 +341,14 @@ def issue_modal(
         tracker_block["block_id"] = scoped(ISSUE_TRACKER, fields.project.id)
         blocks.append(tracker_block)
     blocks.append(
-        input_block(SUBJECT, "Subject", text_input(SUBJECT, initial=state.subject, max_length=255))
+        input_block(
+            SUBJECT, _("Subject"), text_input(SUBJECT, initial=state.subject, max_length=255)
+        )
     )
     blocks.append(
         input_block(
             DESCRIPTION,
-            "Description",
+            _("Description"),
             text_input(
                 DESCRIPTION,
                 initial=state.description,
@@ -349,9 +356,9 @@ def issue_modal(
                 max_length=limits.PLAIN_TEXT_INPUT,
             ),
             optional=True,
-            hint="Redmine markup. A link to the Slack message is part of it."
+            hint=_("Redmine markup. A link to the Slack message is part of it.")
             if context.message_ts
-            else "Redmine markup.",
+            else _("Redmine markup."),
         )
     )
     if fields is not None:
@@ -360,15 +367,15 @@ def issue_modal(
             blocks.append(field_block)
     extras: list[tuple[str, str]] = []
     if context.in_thread:
-        extras.append(("Add the thread's messages to the description", INCLUDE_THREAD))
+        extras.append((_("Add the thread's messages to the description"), INCLUDE_THREAD))
     if file_count or context.file_ids:
         count = file_count or len(context.file_ids)
-        extras.append((f"Attach the message's {_files(count)}", INCLUDE_FILES))
+        extras.append((_attach_files(count), INCLUDE_FILES))
     if extras:
         blocks.append(
             input_block(
                 FROM_MESSAGE,
-                "From the message",
+                _("From the message"),
                 checkboxes(FROM_MESSAGE, extras, set(state.checked)),
                 optional=True,
             )
@@ -376,9 +383,9 @@ def issue_modal(
     return {
         "type": "modal",
         "callback_id": callback_id,
-        "title": plain("New Redmine issue"),
-        "submit": plain("Create"),
-        "close": plain("Cancel"),
+        "title": plain(_("New Redmine issue")),
+        "submit": plain(_("Create")),
+        "close": plain(_("Cancel")),
         # The project the scoped inputs belong to: what their options requests read.
         "private_metadata": replace(
             context, project_id=fields.project.id if fields else None
@@ -387,8 +394,24 @@ def issue_modal(
     }
 
 
-def _files(count: int) -> str:
-    return "file" if count == 1 else f"{count} files"
+def _attach_files(count: int) -> str:
+    # One file reads "the message's file"; more go by each language's plural rule.
+    if count == 1:
+        return _("Attach the message's file")
+    return ngettext(
+        "Attach the message's {count} file", "Attach the message's {count} files", count
+    )
+
+
+def _the_files(count: int, listed: str) -> str:
+    if count == 1:
+        return _("The message's file: {files}", files=listed)
+    return ngettext(
+        "The message's {count} file: {files}",
+        "The message's {count} files: {files}",
+        count,
+        files=listed,
+    )
 
 
 def _project_field_blocks(fields: IssueFields) -> list[Block]:
@@ -398,10 +421,10 @@ def _project_field_blocks(fields: IssueFields) -> list[Block]:
         blocks.append(
             input_block(
                 PRIORITY,
-                "Priority",
+                _("Priority"),
                 static_select(
                     PRIORITY,
-                    "Priority",
+                    _("Priority"),
                     [(p.name, str(p.id)) for p in fields.priorities],
                     str(default) if default else None,
                 ),
@@ -411,15 +434,18 @@ def _project_field_blocks(fields: IssueFields) -> list[Block]:
     if len(fields.members) > OPTIONS_LIMIT:
         blocks.append(
             input_block(
-                ISSUE_ASSIGNEE, "Assignee", external_select(ISSUE_ASSIGNEE, "Nobody"), optional=True
+                ISSUE_ASSIGNEE,
+                _("Assignee"),
+                external_select(ISSUE_ASSIGNEE, _("Nobody")),
+                optional=True,
             )
         )
     elif fields.members:
-        blocks.append(_optional_pick(ASSIGNEE, "Assignee", "Nobody", fields.members))
+        blocks.append(_optional_pick(ASSIGNEE, _("Assignee"), _("Nobody"), fields.members))
     if fields.categories:
-        blocks.append(_optional_pick(CATEGORY, "Category", "None", fields.categories))
+        blocks.append(_optional_pick(CATEGORY, _("Category"), _("None"), fields.categories))
     if fields.versions:
-        blocks.append(_optional_pick(VERSION, "Target version", "None", fields.versions))
+        blocks.append(_optional_pick(VERSION, _("Target version"), _("None"), fields.versions))
     for custom_field in fields.required:
         blocks.append(_custom_field_block(custom_field))
     return blocks
@@ -434,9 +460,9 @@ def _custom_field_block(custom_field: CustomField) -> Block:
         if v.get("value") is not None
     ]
     if custom_field.field_format == "bool":
-        choices = [("Yes", "1"), ("No", "0")]
+        choices = [(_("Yes"), "1"), (_("No"), "0")]
     if choices and custom_field.field_format in {"list", "bool"}:
-        element = static_select(block_id, "Choose", choices, custom_field.default_value)
+        element = static_select(block_id, _("Choose"), choices, custom_field.default_value)
     else:
         element = text_input(block_id, initial=custom_field.default_value or "", max_length=255)
     return input_block(block_id, label, element)
@@ -453,10 +479,10 @@ def message_note_modal(
     then says so instead of offering the box."""
     private: Block = input_block(
         PRIVATE,
-        "Visibility",
+        _("Visibility"),
         checkboxes(
             PRIVATE,
-            [("Private note (only people allowed to see private notes)", PRIVATE_NOTE)],
+            [(_("Private note (only people allowed to see private notes)"), PRIVATE_NOTE)],
             set(),
         ),
         optional=True,
@@ -464,14 +490,16 @@ def message_note_modal(
     return {
         "type": "modal",
         "callback_id": MESSAGE_NOTE_VIEW,
-        "title": plain("Add a Redmine note"),
-        "submit": plain("Add note"),
-        "close": plain("Cancel"),
+        "title": plain(_("Add a Redmine note")),
+        "submit": plain(_("Add note")),
+        "close": plain(_("Cancel")),
         "private_metadata": context.encode(),
         "blocks": [
             *_issue_target_blocks(str(issue_id) if issue_id else ""),
             input_block(
-                NOTE, "Note", text_input(NOTE, initial=note, multiline=True, max_length=NOTE_LIMIT)
+                NOTE,
+                _("Note"),
+                text_input(NOTE, initial=note, multiline=True, max_length=NOTE_LIMIT),
             ),
             context_block(no_private) if no_private else private,
         ],
@@ -491,34 +519,34 @@ def message_time_modal(
     issue_blocks[0]["element"]["dispatch_action_config"] = {
         "trigger_actions_on": ["on_enter_pressed"]
     }
-    issue_blocks[0]["hint"] = plain("Press Enter to load the issue's project activities.")
+    issue_blocks[0]["hint"] = plain(_("Press Enter to load the issue's project activities."))
     return {
         "type": "modal",
         "callback_id": MESSAGE_TIME_VIEW,
-        "title": plain("Log time in Redmine"),
-        "submit": plain("Log time"),
-        "close": plain("Cancel"),
+        "title": plain(_("Log time in Redmine")),
+        "submit": plain(_("Log time")),
+        "close": plain(_("Cancel")),
         "private_metadata": context.encode(),
         "blocks": [
             *issue_blocks,
             input_block(
                 HOURS,
-                "Hours",
-                text_input(HOURS, max_length=20, placeholder="1.5, 1h30, 1:30, 90m"),
+                _("Hours"),
+                text_input(HOURS, max_length=20, placeholder=_("1.5, 1h30, 1:30, 90m")),
             ),
             input_block(
                 scoped(ACTIVITY, context.project_id),
-                "Activity",
-                external_select(ACTIVITY, "Choose an activity"),
+                _("Activity"),
+                external_select(ACTIVITY, _("Choose an activity")),
             ),
             input_block(
                 SPENT_ON,
-                "Date",
+                _("Date"),
                 {"type": "datepicker", "action_id": SPENT_ON, "initial_date": today.isoformat()},
             ),
             input_block(
                 COMMENT,
-                "Comment",
+                _("Comment"),
                 text_input(COMMENT, initial=comment, max_length=limits.REDMINE_TIME_COMMENT),
                 optional=True,
             ),
@@ -559,12 +587,12 @@ def message_attach_modal(context: ModalContext, file_names: list[str]) -> dict[s
     return {
         "type": "modal",
         "callback_id": MESSAGE_ATTACH_VIEW,
-        "title": plain("Attach to Redmine"),
-        "submit": plain("Attach"),
-        "close": plain("Cancel"),
+        "title": plain(_("Attach to Redmine")),
+        "submit": plain(_("Attach")),
+        "close": plain(_("Cancel")),
         "private_metadata": context.encode(),
         "blocks": [
-            section(f"The message's {_files(len(file_names))}: {listed}"),
+            section(_the_files(len(file_names), listed)),
             *_issue_target_blocks(),
         ],
     }

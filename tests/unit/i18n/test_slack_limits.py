@@ -18,7 +18,16 @@ import pytest
 
 from bot.blocks.issues import issue_card, issue_list, search_results
 from bot.blocks.metadata import ModalContext
-from bot.blocks.modals import attach_modal, connect_modal, message_view
+from bot.blocks.modals import (
+    IssueFormState,
+    attach_modal,
+    connect_modal,
+    issue_modal,
+    message_attach_modal,
+    message_note_modal,
+    message_time_modal,
+    message_view,
+)
 from bot.blocks.notifications import change_message, new_issue_message
 from bot.config import TextFormatting
 from bot.domain.journal_event import Change, JournalEvent
@@ -63,6 +72,13 @@ def built_views() -> Iterator[tuple[str, dict[str, Any]]]:
     yield "connect", connect_modal(context)
     yield "attach", attach_modal(context, "#42")
     yield "message", message_view("Redmine", "A sentence.")
+    threaded = ModalContext(
+        "C1", message_ts="1.2", thread_ts="1.1", in_thread=True, file_ids=("F1", "F2")
+    )
+    yield "new issue", issue_modal(threaded, IssueFormState(subject="s"), file_count=2)
+    yield "note", message_note_modal(threaded, "a note", issue_id=42)
+    yield "time", message_time_modal(threaded, today=date(2026, 12, 7), comment="c")
+    yield "attach to", message_attach_modal(threaded, ["a.png", "b.pdf"])
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -87,19 +103,53 @@ def test_the_builders_really_speak_each_language() -> None:
 
 
 # Sentences English already uses as a Slack element's text: their limit, by element.
-SHORT_TEXTS = {
-    limits.BUTTON_TEXT: [
-        "Assign to me",
-        "Add note",
-        "Log time",
-        "Watch",
-        "Unwatch",
-        "Watch / Unwatch",
-        "Edit",
-        "More",
-    ],
-    limits.PLACEHOLDER: ["Change status"],
-}
+SHORT_TEXTS: list[tuple[int, list[str]]] = [
+    (
+        limits.BUTTON_TEXT,
+        [
+            "Assign to me",
+            "Add note",
+            "Log time",
+            "Watch",
+            "Unwatch",
+            "Watch / Unwatch",
+            "Edit",
+            "More",
+        ],
+    ),
+    (
+        limits.PLACEHOLDER,
+        [
+            "Change status",
+            "Choose a project",
+            "Choose an activity",
+            "Assigned to you, or yours",
+            "40 hexadecimal characters",
+            "123 or #123",
+            "Nobody",
+        ],
+    ),
+    (limits.OPTION_TEXT, ["Yes", "No", "None", "Nobody"]),
+    # View titles, submit and close: Slack's tightest limit, 24 characters.
+    (
+        limits.VIEW_TITLE,
+        [
+            "Connect Redmine",
+            "Attach files",
+            "New Redmine issue",
+            "Add a Redmine note",
+            "Log time in Redmine",
+            "Attach to Redmine",
+            "Connect",
+            "Attach",
+            "Create",
+            "Add note",
+            "Log time",
+            "Cancel",
+            "Close",
+        ],
+    ),
+]
 
 
 def test_every_translation_of_a_button_or_placeholder_fits_its_limit() -> None:
@@ -108,7 +158,7 @@ def test_every_translation_of_a_button_or_placeholder_fits_its_limit() -> None:
         if language == SOURCE_LANGUAGE:
             continue
         catalog = read_catalog(language)
-        for limit, sentences in SHORT_TEXTS.items():
+        for limit, sentences in SHORT_TEXTS:
             for sentence in sentences:
                 message = catalog.get(sentence)
                 assert message is not None, f"{language} lacks {sentence!r}"
