@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from bot.blocks.home import home_error_view, reminder_blocks, unlinked_home_view
 from bot.blocks.issues import issue_card, issue_list, search_results
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import (
@@ -59,6 +60,7 @@ def built_blocks() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     yield "search", search_results("printer", results, {}, offset=0, total=500, base_url=BASE_URL)
     yield "search none", search_results("printer", [], {}, offset=0, total=0, base_url=BASE_URL)
     yield "new issue", new_issue_message(dated, BASE_URL, TEXTILE)[1]
+    yield "reminder off", reminder_blocks(None)
     event = JournalEvent(9, "Alice", True, [Change("status", "Status: New → *Closed*")], "n")
     for in_thread in (True, False):
         yield (
@@ -79,6 +81,8 @@ def built_views() -> Iterator[tuple[str, dict[str, Any]]]:
     yield "note", message_note_modal(threaded, "a note", issue_id=42)
     yield "time", message_time_modal(threaded, today=date(2026, 12, 7), comment="c")
     yield "attach to", message_attach_modal(threaded, ["a.png", "b.pdf"])
+    yield "unlinked home", unlinked_home_view("Connect first.")
+    yield "home error", home_error_view("Redmine is down.")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
