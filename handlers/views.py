@@ -24,6 +24,7 @@ from bot.actions.message_time import log_message_time
 from bot.blocks import modals, replies
 from bot.blocks.issues import issue_card, issue_card_text, issue_link
 from bot.blocks.metadata import ModalContext
+from bot.i18n import _
 from bot.inputs.forms import (
     AttachForm,
     ConnectForm,
@@ -101,7 +102,7 @@ async def on_new_issue(ack: AsyncAck, asked: Asked) -> None:
 
 async def announce_created(asked: Asked, channel_id: str | None, issue: Issue, say: Say) -> None:
     """The issue's card in the channel the form came from; else only the person hears."""
-    created = f"Created {issue_link(asked.base_url, issue.id, issue.subject)}."
+    created = _("Created {issue}.", issue=issue_link(asked.base_url, issue.id, issue.subject))
     if not channel_id:
         await say(created)
         return
@@ -109,7 +110,8 @@ async def announce_created(asked: Asked, channel_id: str | None, issue: Issue, s
         issue, asked.base_url, asked.formatting, with_description=False, with_actions=True
     )
     try:
-        text = f"<@{asked.user_id}> created {issue_card_text(issue)}"
+        person = f"<@{asked.user_id}>"
+        text = _("{person} created {issue}", person=person, issue=issue_card_text(issue))
         await asked.client.chat_postMessage(channel=channel_id, text=text, blocks=card)
     except SlackApiError:  # e.g. the bot is not in that channel: tell the person instead
         await say(created)
@@ -126,8 +128,11 @@ async def on_connect(ack: AsyncAck, asked: Asked) -> None:
     except UserFacingError as error:
         await ack(response_action="errors", errors={modals.API_KEY: error.message})
         return
-    done = f"You now act in Redmine as `{connected.login}`. `/redmine disconnect` undoes this."
-    await ack(response_action="update", view=modals.message_view("Redmine connected", done))
+    done = _(
+        "You now act in Redmine as `{login}`. `/redmine disconnect` undoes this.",
+        login=connected.login,
+    )
+    await ack(response_action="update", view=modals.message_view(_("Redmine connected"), done))
 
 
 async def on_attach(ack: AsyncAck, asked: Asked) -> None:

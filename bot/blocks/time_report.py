@@ -13,6 +13,7 @@ from decimal import Decimal
 from bot.blocks.common import SECTION_LIMIT, Block, context, section
 from bot.blocks.issues import issue_link
 from bot.domain.timesheet import TimeReport
+from bot.i18n import current
 from bot.text import escape_mrkdwn, link
 
 NOT_VISIBLE = (
@@ -24,8 +25,8 @@ ON_PROJECTS = "Logged on projects, not on an issue: {hours}"
 
 
 def hours_text(hours: Decimal) -> str:
-    """`8 h`, `6.5 h`, `1.25 h`: as few digits as the number needs."""
-    return f"{hours.normalize():f} h"
+    """`8 h`, `6.5 h`, `1.25 h` (`6,5 h` in German): as few digits as the number needs."""
+    return current().format_hours(float(hours))
 
 
 def day_text(day: date) -> str:
