@@ -24,7 +24,7 @@ from bot.blocks import edit_modal
 from bot.blocks.card_actions import CardRef, card_ref
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import message_view
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.inputs.forms import EditForm
 from bot.people.identity import Identity
 from bot.redmine import Redmine
@@ -35,7 +35,7 @@ from handlers.cards import OUT_OF_DATE, card_of, redraw
 
 log = logging.getLogger(__name__)
 
-TITLE = "Edit issue"
+TITLE = N_("Edit issue")
 
 
 def origin(container: dict[str, Any], response_url: str | None) -> ModalContext:
@@ -71,7 +71,7 @@ def shown_in(asked: Asked, view_id: str) -> Say:
     """A failure replaces the loading form: the person is looking at it."""
 
     async def say(text: str) -> None:
-        await asked.client.views_update(view_id=view_id, view=message_view(TITLE, text))
+        await asked.client.views_update(view_id=view_id, view=message_view(_(TITLE), text))
 
     return say
 
@@ -82,7 +82,7 @@ async def on_edit(ack: AsyncAck, asked: Asked) -> None:
     if ref is None:
         await asked.teller(container.get("channel_id") or None)(_(OUT_OF_DATE))
         return
-    loading = message_view(TITLE, f"Reading #{ref.issue_id} from Redmine…")
+    loading = message_view(_(TITLE), _("Reading #{id} from Redmine…", id=ref.issue_id))
     opened = await asked.client.views_open(trigger_id=asked.trigger_id, view=loading)
     view_id = str(opened["view"]["id"])
     async with asked.answering_failures(shown_in(asked, view_id)):
@@ -164,9 +164,10 @@ async def on_edit_submit(ack: AsyncAck, asked: Asked) -> None:
 
 
 def stale_text(ref: CardRef) -> str:
-    return (
-        f"#{ref.issue_id} changed since you opened this form, so nothing was saved. "
-        "Cancel, then click Edit again to see it as it is now."
+    return _(
+        "#{id} changed since you opened this form, so nothing was saved. Cancel, then "
+        "click Edit again to see it as it is now.",
+        id=ref.issue_id,
     )
 
 
