@@ -125,7 +125,9 @@ def build_scheduler(services: Services, poller: Poller, **options: Any) -> Sched
     from bot.notify.scheduler import Scheduler
 
     base_url = services.settings.redmine_base_url
-    reminders = ReminderSender(services.identity, services.slack, base_url)
+    reminders = ReminderSender(
+        services.identity, services.slack, base_url, default_locale=services.settings.default_locale
+    )
     digests = DigestSender(services.sessions, services.identity, services.slack, base_url)
     senders = {
         REMINDER: reminders.reminder,

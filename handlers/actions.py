@@ -8,11 +8,12 @@ from bot.actions.search import SearchPage, search_issues
 from bot.blocks.common import Block
 from bot.blocks.issues import SEARCH_MORE_ACTION, decode_search_page, search_results
 from bot.blocks.oauth import CONNECT_OAUTH_ACTION
+from bot.i18n import N_, _
 from bot.slack.door.payloads import BlockActions
 from bot.text import escape_mrkdwn
 from handlers.asked import Asked
 
-OUT_OF_DATE = "That button is out of date; search again."
+OUT_OF_DATE = N_("That button is out of date; search again.")
 
 
 def search_page_blocks(page: SearchPage, base_url: str) -> list[Block]:
@@ -35,7 +36,7 @@ async def on_search_more(ack: AsyncAck, asked: Asked) -> None:
         try:
             query, offset = decode_search_page(str(action.value or ""))
         except (ValueError, KeyError, TypeError):
-            await asked.say(OUT_OF_DATE)
+            await asked.say(_(OUT_OF_DATE))
             return
         page = await search_issues(await asked.redmine(), query, offset)
         if asked.respond is not None:

@@ -24,6 +24,7 @@ from bot.blocks import edit_modal
 from bot.blocks.card_actions import CardRef, card_ref
 from bot.blocks.metadata import ModalContext
 from bot.blocks.modals import message_view
+from bot.i18n import N_, _
 from bot.inputs.forms import EditForm
 from bot.people.identity import Identity
 from bot.redmine import Redmine
@@ -34,7 +35,7 @@ from handlers.cards import OUT_OF_DATE, card_of, redraw
 
 log = logging.getLogger(__name__)
 
-TITLE = "Edit issue"
+TITLE = N_("Edit issue")
 
 
 def origin(container: dict[str, Any], response_url: str | None) -> ModalContext:
@@ -70,18 +71,18 @@ def shown_in(asked: Asked, view_id: str) -> Say:
     """A failure replaces the loading form: the person is looking at it."""
 
     async def say(text: str) -> None:
-        await asked.client.views_update(view_id=view_id, view=message_view(TITLE, text))
+        await asked.client.views_update(view_id=view_id, view=message_view(_(TITLE), text))
 
     return say
 
 
 async def on_edit(ack: AsyncAck, asked: Asked) -> None:
     await ack()
-    _, ref, container = card_of(asked)
+    _action, ref, container = card_of(asked)
     if ref is None:
-        await asked.teller(container.get("channel_id") or None)(OUT_OF_DATE)
+        await asked.teller(container.get("channel_id") or None)(_(OUT_OF_DATE))
         return
-    loading = message_view(TITLE, f"Reading #{ref.issue_id} from Redmine…")
+    loading = message_view(_(TITLE), _("Reading #{id} from Redmine…", id=ref.issue_id))
     opened = await asked.client.views_open(trigger_id=asked.trigger_id, view=loading)
     view_id = str(opened["view"]["id"])
     async with asked.answering_failures(shown_in(asked, view_id)):
@@ -127,7 +128,7 @@ async def check_submission(asked: Asked, ref: CardRef, form: EditForm) -> Checke
     except card.StaleCard as stale:  # the form says why; the card shows the issue as it is
         return Refused(stale_text(ref), stale.issue)
     except TimeoutError:
-        return Refused(REDMINE_SLOW)
+        return Refused(_(REDMINE_SLOW))
     except Exception as error:  # refused status, gone issue, not linked: said on the form
         if isinstance(error, ImpersonationError):  # the account may have been locked
             asked.services.identity.forget(asked.user_id)
@@ -141,7 +142,7 @@ async def on_edit_submit(ack: AsyncAck, asked: Asked) -> None:
     form = EditForm.from_view(asked.body.get("view") or {})
     ref = CardRef.decode(form.context.card or "")
     if ref is None:
-        await ack(response_action="errors", errors={edit_modal.EDIT_STATUS: OUT_OF_DATE})
+        await ack(response_action="errors", errors={edit_modal.EDIT_STATUS: _(OUT_OF_DATE)})
         return
     checked = await check_submission(asked, ref, form)
     context = form.context
@@ -163,9 +164,10 @@ async def on_edit_submit(ack: AsyncAck, asked: Asked) -> None:
 
 
 def stale_text(ref: CardRef) -> str:
-    return (
-        f"#{ref.issue_id} changed since you opened this form, so nothing was saved. "
-        "Cancel, then click Edit again to see it as it is now."
+    return _(
+        "#{id} changed since you opened this form, so nothing was saved. Cancel, then "
+        "click Edit again to see it as it is now.",
+        id=ref.issue_id,
     )
 
 

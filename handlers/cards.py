@@ -30,6 +30,7 @@ from bot.blocks.card_actions import CardRef
 from bot.blocks.common import Block, option, section
 from bot.blocks.issues import issue_card, issue_card_text
 from bot.blocks.metadata import ModalContext
+from bot.i18n import N_, _
 from bot.redmine import Redmine
 from bot.redmine.models import Issue
 from bot.slack.door.payloads import BlockActions, BlockSuggestion
@@ -39,8 +40,8 @@ from handlers.home import publish_home
 log = logging.getLogger(__name__)
 
 Act = Callable[[Redmine, CardRef, int], Awaitable[Issue]]  # the person's Redmine id last
-OUT_OF_DATE = "That button is out of date; show the issue again with `/redmine show`."
-CARD_GONE = "Done. The card you clicked is gone or cannot be redrawn; here is #{id} now:"
+OUT_OF_DATE = N_("That button is out of date; show the issue again with `/redmine show`.")
+CARD_GONE = N_("Done. The card you clicked is gone or cannot be redrawn; here is #{id} now:")
 
 
 def card_of(asked: Asked) -> tuple[BlockActions, CardRef | None, dict[str, Any]]:
@@ -85,11 +86,11 @@ async def redraw(
     if respond is not None and respond.response_url:
         if refused == "cant_update_message" and await replaced(respond, text, blocks):
             return
-        sentence = CARD_GONE.format(id=issue.id)
+        sentence = _(CARD_GONE, id=issue.id)
         if await replaced(respond, sentence, [section(sentence), *blocks], in_place=False):
             return
     # The response_url is spent (5 uses, 30 minutes) or there is none (a late form).
-    await asked.teller(str(channel_id))(CARD_GONE.format(id=issue.id))
+    await asked.teller(str(channel_id))(_(CARD_GONE, id=issue.id))
 
 
 def card_blocks(asked: Asked, issue: Issue, watching: bool | None = None) -> list[Block]:
@@ -113,18 +114,18 @@ async def replaced(
 
 
 async def act(asked: Asked, do: Act) -> None:
-    _, ref, container = card_of(asked)
+    _action, ref, container = card_of(asked)
     say = asked.teller(container.get("channel_id") or None)
     async with asked.answering_failures(say):
         if ref is None:
-            await say(OUT_OF_DATE)
+            await say(_(OUT_OF_DATE))
             return
         identity, redmine = await asked.acting()
         try:
             issue = await do(redmine, ref, identity.redmine_user_id)
         except card.StaleCard as stale:
             await redraw(asked, container, stale.issue)
-            await say(card.STALE.format(id=ref.issue_id))
+            await say(_(card.STALE, id=ref.issue_id))
             return
         await redraw(asked, container, issue, identity.redmine_user_id)
 
@@ -139,7 +140,7 @@ async def on_status(ack: AsyncAck, asked: Asked) -> None:
     chosen = BlockActions.model_validate(asked.body).actions[0].selected_option
     status_id = int(chosen.value) if chosen and chosen.value.isdigit() else 0
 
-    async def move(redmine: Redmine, ref: CardRef, _: int) -> Issue:
+    async def move(redmine: Redmine, ref: CardRef, _user_id: int) -> Issue:
         return await card.set_status(redmine, ref, status_id)
 
     await act(asked, move)
@@ -147,12 +148,17 @@ async def on_status(ack: AsyncAck, asked: Asked) -> None:
 
 async def on_watch(ack: AsyncAck, asked: Asked) -> None:
     await ack()
-    _, _, container = card_of(asked)
+    _action, _ref, container = card_of(asked)
     say = asked.teller(container.get("channel_id") or None)
 
     async def toggle(redmine: Redmine, ref: CardRef, redmine_user_id: int) -> Issue:
         done = await card.toggle_watch(redmine, ref, redmine_user_id)
-        await say(f"You {'now watch' if done.watching else 'no longer watch'} #{ref.issue_id}.")
+        issue = f"#{ref.issue_id}"
+        await say(
+            _("You now watch {issue}.", issue=issue)
+            if done.watching
+            else _("You no longer watch {issue}.", issue=issue)
+        )
         return done.issue
 
     await act(asked, toggle)
@@ -173,7 +179,7 @@ async def on_status_options(ack: AsyncAck, asked: Asked) -> None:
 
 async def on_note(ack: AsyncAck, asked: Asked) -> None:
     await ack()
-    _, ref, container = card_of(asked)
+    _action, ref, container = card_of(asked)
     context = thread_of(container)
     issue_id = ref.issue_id if ref else None
     view_id = await asked.open_form(modals.message_note_modal(context, "", issue_id=issue_id))
@@ -193,7 +199,7 @@ async def on_note(ack: AsyncAck, asked: Asked) -> None:
 
 async def on_log_time(ack: AsyncAck, asked: Asked) -> None:
     await ack()
-    _, ref, container = card_of(asked)
+    _action, ref, container = card_of(asked)
     today = datetime.now(UTC).date()
     view = modals.message_time_modal(
         thread_of(container), today=today, comment="", issue_id=ref.issue_id if ref else None

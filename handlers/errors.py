@@ -15,12 +15,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.actions.errors import describe
 from bot.blocks.modals import message_view
+from bot.i18n import N_, _
 from handlers.asked import tell
 
 log = logging.getLogger("redmine_slack.handlers")
 
 ACK_SEEN_SECONDS = 0.05
-UNHANDLED = (
+UNHANDLED = N_(
     "This app does not know that request (a button or form from an older version, "
     "perhaps), so nothing was done. Run the command or shortcut again."
 )
@@ -53,7 +54,7 @@ async def on_listener_error(
         # version, a shortcut not set up): acked, not Bolt's 404 that Slack shows as
         # an error, and said in one line.
         log.info("no listener for a Slack request (%s)", body.get("type") or "command")
-        return ack_with(body, UNHANDLED) if response is not None else None
+        return ack_with(body, _(UNHANDLED)) if response is not None else None
     log.error("a Slack listener failed", exc_info=error)
     sentence = describe(error)
     if response is not None:  # not acked yet: the ack is the answer

@@ -13,6 +13,7 @@ from bot.actions.create_from_message import MessageSource, MessageThread
 from bot.actions.reply_to_note import UploadedFiles, UploadFiles
 from bot.blocks.metadata import ModalContext
 from bot.domain.message_text import mentioned_user_ids
+from bot.i18n import _
 from bot.inputs.forms import IssueForm
 from bot.redmine import Redmine
 from bot.slack.web.files import SlackFile, SlackFiles
@@ -33,7 +34,7 @@ async def find_files(reads: SlackReads, file_ids: Sequence[str]) -> FoundFiles:
     for file_id in file_ids:
         slack_file = await reads.file(file_id)
         if slack_file is None:
-            unreadable.append((file_id, FILE_UNREADABLE))
+            unreadable.append((file_id, _(FILE_UNREADABLE)))
         else:
             found.append(slack_file)
     return FoundFiles(found, unreadable)

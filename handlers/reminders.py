@@ -10,18 +10,19 @@ from bot.blocks.modals import message_time_modal
 from bot.blocks.reminders import REMINDER_LOG_TIME, decode_log_time_target
 from bot.blocks.time_report import hours_text
 from bot.domain.recurrence import ReminderSet
+from bot.i18n import N_, _
 from bot.inputs import grammar
 from bot.store.models import utcnow
 from handlers.asked import Asked
 
-REMINDER_SET = (
-    "I'll DM you at {hour:02d}:{minute:02d} ({zone}) Monday to Friday when you logged "
+REMINDER_SET = N_(
+    "I'll DM you at {time} ({zone}) Monday to Friday when you logged "
     "under {hours} that day, and a summary of your week on Fridays at the same time. "
     "`/redmine remind off` stops both."
 )
-REMINDER_OFF = "Reminders are off."
-NO_REMINDER = "You had no reminder to turn off."
-BAD_BUTTON = "That button is not one of mine any more. Use `/redmine log <id> <hours>` instead."
+REMINDER_OFF = N_("Reminders are off.")
+NO_REMINDER = N_("You had no reminder to turn off.")
+BAD_BUTTON = N_("That button is not one of mine any more. Use `/redmine log <id> <hours>` instead.")
 
 
 async def set_or_clear_reminder(asked: Asked, remind: grammar.Remind) -> ReminderSet | None:
@@ -43,13 +44,11 @@ async def answer_remind(remind: grammar.Remind, asked: Asked) -> None:
     had = await current_reminder(sessions, asked.user_id) if remind.at is None else None
     saved = await set_or_clear_reminder(asked, remind)
     if saved is None:
-        await asked.say(REMINDER_OFF if remind.at is None and had is not None else NO_REMINDER)
+        off = remind.at is None and had is not None
+        await asked.say(_(REMINDER_OFF) if off else _(NO_REMINDER))
         return
-    await asked.say(
-        REMINDER_SET.format(
-            hour=saved.hour, minute=saved.minute, zone=saved.zone, hours=hours_text(saved.hours)
-        )
-    )
+    at = f"{saved.hour:02d}:{saved.minute:02d}"
+    await asked.say(_(REMINDER_SET, time=at, zone=saved.zone, hours=hours_text(saved.hours)))
 
 
 async def on_log_time_button(ack: AsyncAck, asked: Asked) -> None:
@@ -59,7 +58,7 @@ async def on_log_time_button(ack: AsyncAck, asked: Asked) -> None:
     target = decode_log_time_target(str(action.get("value") or ""))
     say = asked.teller(None)
     if target is None:
-        await say(BAD_BUTTON)
+        await say(_(BAD_BUTTON))
         return
     issue_id, project_id = target
     async with asked.answering_failures(say):

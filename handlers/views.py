@@ -25,6 +25,7 @@ from bot.blocks import modals, replies
 from bot.blocks.entities import entities_metadata, issue_entity
 from bot.blocks.issues import issue_card, issue_card_text, issue_link
 from bot.blocks.metadata import ModalContext
+from bot.i18n import _
 from bot.inputs.forms import (
     AttachForm,
     ConnectForm,
@@ -102,7 +103,7 @@ async def on_new_issue(ack: AsyncAck, asked: Asked) -> None:
 
 async def announce_created(asked: Asked, channel_id: str | None, issue: Issue, say: Say) -> None:
     """The issue's card in the channel the form came from; else only the person hears."""
-    created = f"Created {issue_link(asked.base_url, issue.id, issue.subject)}."
+    created = _("Created {issue}.", issue=issue_link(asked.base_url, issue.id, issue.subject))
     if issue.is_private:  # a private issue never reaches the channel
         await say(f"{created} {replies.PRIVATE_CREATED}")
         return
@@ -115,7 +116,8 @@ async def announce_created(asked: Asked, channel_id: str | None, issue: Issue, s
     # The card carries the issue as a Work Object too (a private one stays Block Kit only).
     entity = [] if issue.is_private else [issue_entity(issue, asked.base_url, asked.formatting)]
     try:
-        text = f"<@{asked.user_id}> created {issue_card_text(issue)}"
+        person = f"<@{asked.user_id}>"
+        text = _("{person} created {issue}", person=person, issue=issue_card_text(issue))
         await asked.client.chat_postMessage(
             channel=channel_id,
             text=text,
@@ -137,8 +139,11 @@ async def on_connect(ack: AsyncAck, asked: Asked) -> None:
     except UserFacingError as error:
         await ack(response_action="errors", errors={modals.API_KEY: error.message})
         return
-    done = f"You now act in Redmine as `{connected.login}`. `/redmine disconnect` undoes this."
-    await ack(response_action="update", view=modals.message_view("Redmine connected", done))
+    done = _(
+        "You now act in Redmine as `{login}`. `/redmine disconnect` undoes this.",
+        login=connected.login,
+    )
+    await ack(response_action="update", view=modals.message_view(_("Redmine connected"), done))
 
 
 async def on_attach(ack: AsyncAck, asked: Asked) -> None:

@@ -14,12 +14,13 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.i18n import N_
 from bot.slack import limits
 
 T = TypeVar("T")
 
 VALIDATE_SECONDS = limits.ACK_SECONDS - 0.8  # room for the ack to travel back
-REDMINE_SLOW = "Redmine did not answer in time. Try again in a minute."
+REDMINE_SLOW = N_("Redmine did not answer in time. Try again in a minute.")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from bot.actions.errors import UserFacingError
 from bot.config import TextFormatting
+from bot.i18n import _
 from bot.redmine import Redmine
 from bot.store.replies import note_digest
 from bot.text import slack_to_redmine
@@ -14,7 +15,7 @@ from bot.text import slack_to_redmine
 async def add_note(redmine: Redmine, issue_id: int, note: str, *, private: bool = False) -> None:
     """Add `note` (already in Redmine's markup); an empty note is refused, nothing is sent."""
     if not note.strip():
-        raise UserFacingError("The note is empty.")
+        raise UserFacingError(_("The note is empty."))
     await redmine.issues.add_note(issue_id, note, private=private)
 
 

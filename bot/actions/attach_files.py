@@ -16,12 +16,13 @@ from typing import Any
 
 from bot.config import TextFormatting
 from bot.domain.message_text import permalink_line
+from bot.i18n import N_
 from bot.redmine import Redmine
 from bot.redmine.attachments import attachment_spec
 from bot.redmine.errors import ValidationError, user_message
 from bot.slack.web.files import SlackFile, SlackFileError, SlackFiles
 
-FILE_UNREADABLE = "Slack would not show that file to the bot (is the bot in the channel?)"
+FILE_UNREADABLE = N_("Slack would not show that file to the bot (is the bot in the channel?)")
 
 # Redmine's API names its size limit in bytes: "... maximum allowed file size (5242880)".
 _LIMIT_IN_BYTES = re.compile(r"\((\d{4,})\)")

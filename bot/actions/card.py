@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from bot.actions.errors import UserFacingError
 from bot.actions.issue_form import visible_issue
 from bot.blocks.card_actions import CardRef, card_ref
+from bot.i18n import N_, _
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError
 from bot.redmine.models import Issue, Ref
@@ -29,7 +30,7 @@ class StaleCard(Exception):
     """The card was drawn before the issue's last change: redraw it, write nothing."""
 
     def __init__(self, issue: Issue) -> None:
-        super().__init__(f"#{issue.id} changed since its card was drawn")
+        super().__init__(f"#{issue.id} stale card")  # for logs; people read STALE
         self.issue = issue
 
 
@@ -39,16 +40,28 @@ class Watching:
     watching: bool  # after the click
 
 
-STALE = (
+STALE = N_(
     "#{id} changed since this card was drawn, so nothing was changed. "
     "The card now shows it as it is; click again if you still want to."
 )
 
 
 def not_a_status_you_may_set(issue: Issue) -> UserFacingError:
+    if issue.status is None:
+        return UserFacingError(
+            _(
+                "Redmine's workflow does not let you move #{id} to that status; choose one "
+                "the list offers.",
+                id=issue.id,
+            )
+        )
     return UserFacingError(
-        f"Redmine's workflow does not let you move #{issue.id} to that status from "
-        f"{issue.status.name if issue.status else 'its status'}; choose one the list offers."
+        _(
+            "Redmine's workflow does not let you move #{id} to that status from {status}; "
+            "choose one the list offers.",
+            id=issue.id,
+            status=issue.status.name,
+        )
     )
 
 
@@ -79,8 +92,12 @@ async def assign_to_me(redmine: Redmine, ref: CardRef, redmine_user_id: int) -> 
     issue = await redmine.issues.get(ref.issue_id, include=SHOWN)
     if issue.assigned_to is None or issue.assigned_to.id != redmine_user_id:
         raise UserFacingError(
-            f"Redmine did not let you take #{issue.id}: your role in "
-            f"{issue.project.name} may not change its assignee. Nothing was changed."
+            _(
+                "Redmine did not let you take #{id}: your role in {project} may not change "
+                "its assignee. Nothing was changed.",
+                id=issue.id,
+                project=issue.project.name,
+            )
         )
     return issue
 
@@ -118,10 +135,20 @@ async def toggle_watch(redmine: Redmine, ref: CardRef, redmine_user_id: int) -> 
         # Redmine's API asks for "Add watchers" (or "Delete watchers") even for watching
         # oneself: only WatchersController#create/#destroy take an API key, and both check
         # the permission; the web page's Watch link (#watch) is not open to the API.
-        verb, permission = ("stop watching", "Delete") if watching else ("watch", "Add")
-        raise UserFacingError(
-            f"Redmine did not let you {verb} #{issue.id}: your role in {issue.project.name} "
-            f"lacks the \u201c{permission} watchers\u201d permission, which Redmine's API "
-            "asks for even for yourself. Nothing was changed."
-        ) from None
+        words = {"id": issue.id, "project": issue.project.name}
+        if watching:
+            refusal = _(
+                "Redmine did not let you stop watching #{id}: your role in {project} lacks "
+                "the \u201cDelete watchers\u201d permission, which Redmine's API asks for "
+                "even for yourself. Nothing was changed.",
+                **words,
+            )
+        else:
+            refusal = _(
+                "Redmine did not let you watch #{id}: your role in {project} lacks the "
+                "\u201cAdd watchers\u201d permission, which Redmine's API asks for even for "
+                "yourself. Nothing was changed.",
+                **words,
+            )
+        raise UserFacingError(refusal) from None
     return Watching(await redmine.issues.get(ref.issue_id, include=SHOWN), not watching)

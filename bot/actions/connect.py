@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.actions.ack_budget import REDMINE_SLOW, AckBudget
 from bot.actions.errors import UserFacingError, describe
+from bot.i18n import _
 from bot.inputs.forms import ConnectForm
 from bot.people.identity import Identity, IdentityResolver, NotLinked
 from bot.redmine.errors import RedmineError
@@ -38,7 +39,7 @@ async def connect_in_time(
     except NotLinked as error:
         raise UserFacingError(error.message) from None
     except TimeoutError:
-        raise UserFacingError(REDMINE_SLOW) from None
+        raise UserFacingError(_(REDMINE_SLOW)) from None
     except RedmineError as error:
         raise UserFacingError(describe(error)) from None
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.actions.errors import UserFacingError, cannot_add_issues
 from bot.actions.projects import match_project, visible_projects
+from bot.i18n import _
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, NotFoundError, ValidationError, is_cannot_add_issues
 from bot.redmine.models import Issue, Project
@@ -38,14 +39,20 @@ async def refuse_unusable_project(redmine: Redmine, word: str) -> None:
         project = await redmine.projects.get(word)
     except ForbiddenError:
         raise UserFacingError(
-            f"You cannot add issues to the project `{word}`: you are not a member of it. "
-            "Ask one of its managers to add you; nothing was created."
+            _(
+                "You cannot add issues to the project `{project}`: you are not a member of "
+                "it. Ask one of its managers to add you; nothing was created.",
+                project=word,
+            )
         ) from None
     except NotFoundError:
         return  # not a project at all: the word is part of the subject
     raise UserFacingError(
-        f"{cannot_add_issues(project.name).message} (The project is not open for new "
-        "issues, or not one of yours.) Nothing was created."
+        _(
+            "{refusal} (The project is not open for new issues, or not one of yours.) "
+            "Nothing was created.",
+            refusal=cannot_add_issues(project.name).message,
+        )
     )
 
 
@@ -56,7 +63,7 @@ async def split_create_words(redmine: Redmine, words: str) -> NewIssue:
     is not a project at all does a user who can see exactly one project get that one;
     others are asked which.
     """
-    first, _, rest = words.strip().partition(" ")
+    first, _space, rest = words.strip().partition(" ")
     projects = await visible_projects(redmine)
     project = match_project(projects, first) if rest.strip() else None
     subject = rest.strip() if project else words.strip()
@@ -66,17 +73,22 @@ async def split_create_words(redmine: Redmine, words: str) -> NewIssue:
         if len(projects) == 1:
             project = projects[0]
         else:
-            known = ", ".join(f"`{p.identifier}`" for p in projects[:15]) or "none"
+            known = ", ".join(f"`{p.identifier}`" for p in projects[:15]) or _("none")
             raise UserFacingError(
-                f"Which project? Start with its identifier: "
-                f"`/redmine create &lt;project&gt; {escape_mrkdwn(subject)}`. "
-                f"Your projects: {known}."
+                _(
+                    "Which project? Start with its identifier: "
+                    "`/redmine create &lt;project&gt; {subject}`. Your projects: {projects}.",
+                    subject=escape_mrkdwn(subject),
+                    projects=known,
+                )
             )
     if not subject:
-        raise UserFacingError("The issue needs a subject: `/redmine create <project> <subject>`.")
+        raise UserFacingError(
+            _("The issue needs a subject: `/redmine create <project> <subject>`.")
+        )
     if len(subject) > limits.REDMINE_SUBJECT:
         problem = limits.too_long_for_redmine(len(subject), limits.REDMINE_SUBJECT)
-        raise UserFacingError(f"The subject is too long. {problem}")
+        raise UserFacingError(_("The subject is too long. {problem}", problem=problem))
     return NewIssue(project, subject)
 
 

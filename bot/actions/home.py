@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.actions.errors import UserFacingError
 from bot.actions.remind import current_reminder
 from bot.domain.recurrence import ReminderSet
+from bot.i18n import N_, _
 from bot.redmine import Redmine
 from bot.redmine.issues import date_filter
 from bot.redmine.models import Issue
@@ -24,8 +25,8 @@ from bot.store.personal import HOME_LISTS, NOTIFY_KINDS, PersonalRepository, Pre
 # How many issues one list shows: each row takes up to two blocks of the Home tab's 100.
 HOME_ROWS = 20
 
-UNKNOWN_LIST = "I don't know that list. Pick one from the menu at the top of your App Home."
-UNKNOWN_KIND = "I don't know that notification. Tick the boxes in your App Home instead."
+UNKNOWN_LIST = N_("I don't know that list. Pick one from the menu at the top of your App Home.")
+UNKNOWN_KIND = N_("I don't know that notification. Tick the boxes in your App Home instead.")
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def list_query(list_key: str, today: date) -> dict[str, Any]:
             "due_date": date_filter("<=", end_of_week(today)),
             "sort": "due_date",
         }
-    raise UserFacingError(UNKNOWN_LIST)
+    raise UserFacingError(_(UNKNOWN_LIST))
 
 
 async def my_home(
@@ -93,7 +94,7 @@ async def choose_home_list(
     list_key: str, *, slack_user_id: str, sessions: async_sessionmaker[AsyncSession]
 ) -> Preferences:
     if list_key not in HOME_LISTS:
-        raise UserFacingError(UNKNOWN_LIST)
+        raise UserFacingError(_(UNKNOWN_LIST))
     return await _change(sessions, slack_user_id, home_list=list_key)
 
 
@@ -103,7 +104,7 @@ async def set_notifications(
     """Switch each personal notification on (in `enabled`) or off (left out)."""
     wanted = set(enabled)
     if wanted - set(NOTIFY_KINDS):
-        raise UserFacingError(UNKNOWN_KIND)
+        raise UserFacingError(_(UNKNOWN_KIND))
     return await _change(sessions, slack_user_id, **{kind: kind in wanted for kind in NOTIFY_KINDS})
 
 

@@ -17,6 +17,7 @@ from bot.actions.errors import UserFacingError
 from bot.actions.permissions import ADD_ISSUES, NON_MEMBER_ROLE_ID, my_roles, roles_allowing
 from bot.actions.projects import visible_projects
 from bot.domain.issue_fields import IssueFields
+from bot.i18n import _
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, NotFoundError, RedmineHTTPError
 from bot.redmine.models import CustomField, Issue, Project, Version
@@ -109,7 +110,7 @@ async def _open_versions(redmine: Redmine, project_id: int) -> list[Version]:
 
 
 def no_such_issue(issue_id: int) -> str:
-    return f"There is no issue #{issue_id} that you can see in Redmine."
+    return _("There is no issue #{id} that you can see in Redmine.", id=issue_id)
 
 
 async def visible_issue(redmine: Redmine, issue_id: int, *, include: tuple[str, ...] = ()) -> Issue:

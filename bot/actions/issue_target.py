@@ -15,6 +15,7 @@ from bot.actions.issue_form import visible_issue
 from bot.actions.log_time import project_activities
 from bot.actions.permissions import SET_NOTES_PRIVATE, may
 from bot.blocks import modals
+from bot.i18n import _
 from bot.people.identity import NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import ImpersonationError, RedmineError
@@ -46,7 +47,7 @@ async def check_target(
     except (NotLinked, UserFacingError) as error:
         errors[modals.ISSUE] = error.message
     except TimeoutError:
-        errors[modals.ISSUE] = REDMINE_SLOW
+        errors[modals.ISSUE] = _(REDMINE_SLOW)
     except RedmineError as error:
         if isinstance(error, ImpersonationError):
             on_impersonation_failure()  # the account may have been locked meanwhile
@@ -69,14 +70,11 @@ async def check_activity(
         return None
     activity = next((a for a in activities if a.id == activity_id), None)
     if activities and activity is None:
-        errors[modals.ACTIVITY] = (
-            f"That activity is not used in {target.issue.project.name}; choose another."
+        errors[modals.ACTIVITY] = _(
+            "That activity is not used in {project}; choose another.",
+            project=target.issue.project.name,
         )
     return activity
-
-
-def no_private_notes(project: str) -> str:
-    return f"Your role in {project} may not write private notes"
 
 
 async def private_notes_refused(redmine: Redmine, issue_id: int) -> str:
@@ -84,8 +82,12 @@ async def private_notes_refused(redmine: Redmine, issue_id: int) -> str:
     issue = await visible_issue(redmine, issue_id)
     if await may(redmine, issue.project.id, SET_NOTES_PRIVATE):
         return ""
-    who = f"everyone who can see #{issue.id}"
-    return f"{no_private_notes(issue.project.name)}: this note will be read by {who}."
+    return _(
+        "Your role in {project} may not write private notes: this note will be read by "
+        "everyone who can see #{id}.",
+        project=issue.project.name,
+        id=issue.id,
+    )
 
 
 async def check_private_note(target: Target, errors: dict[str, str], budget: AckBudget) -> None:
@@ -97,10 +99,11 @@ async def check_private_note(target: Target, errors: dict[str, str], budget: Ack
     try:
         allowed = await budget.run(may(target.redmine, project.id, SET_NOTES_PRIVATE))
     except (TimeoutError, RedmineError):
-        errors[modals.PRIVATE] = REDMINE_SLOW
+        errors[modals.PRIVATE] = _(REDMINE_SLOW)
         return
     if not allowed:
-        errors[modals.PRIVATE] = (
-            f"{no_private_notes(project.name)}, and Redmine would save this one for everyone "
-            "to read. Untick it to add the note for everyone."
+        errors[modals.PRIVATE] = _(
+            "Your role in {project} may not write private notes, and Redmine would save this "
+            "one for everyone to read. Untick it to add the note for everyone.",
+            project=project.name,
         )

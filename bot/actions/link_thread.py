@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.actions.errors import UserFacingError
 from bot.blocks.thread_link import ISSUE_ACTION, ISSUE_BLOCK, MESSAGES_ACTION, MESSAGES_BLOCK
+from bot.i18n import N_, _
 from bot.inputs.grammar import ISSUE_ID
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, NotFoundError
@@ -25,12 +26,12 @@ from bot.slack.messages import ThreadMessage
 from bot.store.replies import ImportedReplyRepository
 from bot.store.repositories import SubscriptionRepository
 
-NOT_AN_ISSUE = "Type the issue's number, like 42 or #42."
-CANNOT_SEE = (
+NOT_AN_ISSUE = N_("Type the issue's number, like 42 or #42.")
+CANNOT_SEE = N_(
     "You can't see #{issue_id} in Redmine (it does not exist, or its project is closed to "
     "you), so the thread was not linked. Check the number and try again."
 )
-CANNOT_NOTE = (
+CANNOT_NOTE = N_(
     "Redmine did not let you add a note to #{issue_id}, so the thread was not linked. "
     "Ask a project manager for a role that may add notes."
 )
@@ -54,7 +55,7 @@ class LinkThreadForm:
         match = ISSUE_ID.match(typed.strip())
         issue_id = int(match.group(1)) if match else 0
         if not 0 < issue_id <= MAX_ID:
-            return {ISSUE_BLOCK: NOT_AN_ISSUE}
+            return {ISSUE_BLOCK: _(NOT_AN_ISSUE)}
         chosen: set[str] = set()
         for block_id, actions in values.items():
             if not block_id.startswith(MESSAGES_BLOCK) or not isinstance(actions, dict):
@@ -97,7 +98,7 @@ async def link_thread(
     try:
         issue = await redmine.issues.get(form.issue_id)  # as the person: may they see it?
     except (ForbiddenError, NotFoundError):
-        raise UserFacingError(CANNOT_SEE.format(issue_id=form.issue_id)) from None
+        raise UserFacingError(_(CANNOT_SEE, issue_id=form.issue_id)) from None
     private = (
         private_channel
         or bool(issue.is_private)
@@ -109,7 +110,7 @@ async def link_thread(
         try:
             await redmine.issues.add_note(form.issue_id, note, private=private)
         except ForbiddenError:
-            raise UserFacingError(CANNOT_NOTE.format(issue_id=form.issue_id)) from None
+            raise UserFacingError(_(CANNOT_NOTE, issue_id=form.issue_id)) from None
     async with sessions() as session:
         await ImportedReplyRepository(session).link_thread(
             channel_id, thread_ts, form.issue_id, private=private, by=slack_user_id

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from bot.actions.errors import UserFacingError
+from bot.i18n import _
 from bot.redmine import Redmine
 from bot.redmine.models import EnumerationItem, TimeEntry
 from bot.slack import limits
@@ -42,11 +43,14 @@ class NoActivity(UserFacingError):
     """No activity given and none is Redmine's default: answer with the choices."""
 
     def __init__(self, choices: list[EnumerationItem]) -> None:
-        names = ", ".join(f"`{a.name.lower()}`" for a in choices) or "none are active"
+        names = ", ".join(f"`{a.name.lower()}`" for a in choices) or _("none are active")
         super().__init__(
-            f"Which activity? Redmine has no default. Put one after the hours, e.g. "
-            f"`/redmine log 42 1h30 {choices[0].name.lower() if choices else 'development'}`. "
-            f"Choices: {names}."
+            _(
+                "Which activity? Redmine has no default. Put one after the hours, e.g. "
+                "`/redmine log 42 1h30 {example}`. Choices: {choices}.",
+                example=choices[0].name.lower() if choices else "development",
+                choices=names,
+            )
         )
         self.choices = choices
 
@@ -72,14 +76,20 @@ def match_activity(activities: list[EnumerationItem], rest: str) -> ActivityChoi
         name = activity.name.lower()
         if lowered == name or lowered.startswith(name + " "):
             return ActivityChoice(activity, text[len(name) :].strip())
-    first, _, comment = text.partition(" ")
+    first, _space, comment = text.partition(" ")
     if first:
         prefixed = [a for a in activities if a.name.lower().startswith(first.lower())]
         if len(prefixed) == 1:
             return ActivityChoice(prefixed[0], comment.strip())
         if len(prefixed) > 1:
             names = ", ".join(f"`{a.name.lower()}`" for a in prefixed)
-            raise UserFacingError(f"`{first}` could be {names}. Type more of the activity's name.")
+            raise UserFacingError(
+                _(
+                    "`{word}` could be {choices}. Type more of the activity's name.",
+                    word=first,
+                    choices=names,
+                )
+            )
     return ActivityChoice(None, text)
 
 
@@ -91,7 +101,9 @@ def chosen_activity(activities: list[EnumerationItem], log: TimeLog) -> Enumerat
         return None
     activity = next((a for a in activities if a.id == log.activity_id), None)
     if activities and activity is None:
-        raise UserFacingError("That activity is not used in the issue's project; choose another.")
+        raise UserFacingError(
+            _("That activity is not used in the issue's project; choose another.")
+        )
     return activity
 
 

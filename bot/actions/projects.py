@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.actions.errors import UserFacingError
+from bot.i18n import _
 from bot.redmine import Redmine
 from bot.redmine.models import Project
 
@@ -26,8 +27,13 @@ async def find_project(redmine: Redmine, word: str) -> Project:
     projects = await visible_projects(redmine)
     project = match_project(projects, word)
     if project is None:
-        known = ", ".join(f"`{p.identifier}`" for p in projects[:15]) or "none"
+        known = ", ".join(f"`{p.identifier}`" for p in projects[:15]) or _("none")
         raise UserFacingError(
-            f"I can't find a project `{word}` that you can see in Redmine. Your projects: {known}."
+            _(
+                "I can't find a project `{project}` that you can see in Redmine. Your "
+                "projects: {projects}.",
+                project=word,
+                projects=known,
+            )
         )
     return project

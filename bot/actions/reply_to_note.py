@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.actions.add_note import note_journal_id
 from bot.actions.errors import UserFacingError
 from bot.config import TextFormatting
+from bot.i18n import N_, _
 from bot.people.identity import Identity
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, RedmineError
@@ -25,11 +26,11 @@ from bot.store.repositories import SubscriptionRepository
 from bot.text import slack_to_redmine
 
 SUCCESS_REACTION = "white_check_mark"
-NOTHING_TO_IMPORT = (
+NOTHING_TO_IMPORT = N_(
     "Your reply in the thread of #{issue_id} has no text, and none of its files could be "
     "attached, so nothing went to Redmine:\n{why}"
 )
-NOT_ALLOWED = (
+NOT_ALLOWED = N_(
     "Redmine did not let you add a note to #{issue_id}: you may lack the permission to add "
     "notes in its project, or the project is closed or archived. Ask a project manager."
 )
@@ -164,20 +165,20 @@ async def _write(
     refused = list(uploaded.refused)
     if not notes and not uploaded.specs:
         why = "\n".join(f"• `{name}`: {reason}" for name, reason in refused)
-        raise UserFacingError(NOTHING_TO_IMPORT.format(issue_id=issue_id, why=why))
+        raise UserFacingError(_(NOTHING_TO_IMPORT, issue_id=issue_id, why=why))
     fields: dict[str, object] = {"notes": notes, "private_notes": private}
     if uploaded.specs:
         fields["uploads"] = uploaded.specs
     try:
         await redmine.issues.update(issue_id, **fields)
     except ForbiddenError:
-        raise UserFacingError(NOT_ALLOWED.format(issue_id=issue_id)) from None
+        raise UserFacingError(_(NOT_ALLOWED, issue_id=issue_id)) from None
     return ReplyImported(issue_id=issue_id, private=private, journal_id=None, refused=refused)
 
 
 def refused_files_text(issue_id: int, refused: Sequence[tuple[str, str]]) -> str:
     """What to tell the author when some files did not go with the note."""
-    lines = [f"Your reply is a note on #{issue_id}, but some files were not attached:"]
+    lines = [_("Your reply is a note on #{id}, but some files were not attached:", id=issue_id)]
     lines += [f"• `{name}`: {why}" for name, why in refused]
-    lines.append("Attach them in Redmine, or make them smaller and reply again.")
+    lines.append(_("Attach them in Redmine, or make them smaller and reply again."))
     return "\n".join(lines)

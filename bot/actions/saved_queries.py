@@ -7,17 +7,18 @@ the person's own private ones; not even an admin sees another user's private que
 from __future__ import annotations
 
 from bot.actions.errors import UserFacingError
+from bot.i18n import N_, _
 from bot.inputs.grammar import ascii_int
 from bot.redmine import Redmine
 from bot.redmine.models import Query
 from bot.text import escape_mrkdwn
 
 QUERY_PREFIX = "query:"
-NO_SUCH_QUERY = (
+NO_SUCH_QUERY = N_(
     "You have no saved query `{word}` you can see: only public queries and your own can be "
     "followed. Your choices: {choices}."
 )
-SAME_NAME = "Several saved queries are called `{word}`: name one by its number ({choices})."
+SAME_NAME = N_("Several saved queries are called `{word}`: name one by its number ({choices}).")
 
 
 def is_query_word(word: str) -> bool:
@@ -41,7 +42,5 @@ async def find_query(redmine: Redmine, word: str) -> Query:
     if len(found) == 1:
         return found[0]
     if found:
-        raise UserFacingError(SAME_NAME.format(word=escape_mrkdwn(wanted), choices=_choices(found)))
-    raise UserFacingError(
-        NO_SUCH_QUERY.format(word=escape_mrkdwn(wanted), choices=_choices(queries))
-    )
+        raise UserFacingError(_(SAME_NAME, word=escape_mrkdwn(wanted), choices=_choices(found)))
+    raise UserFacingError(_(NO_SUCH_QUERY, word=escape_mrkdwn(wanted), choices=_choices(queries)))

@@ -25,13 +25,14 @@ from bot.domain.timesheet import (
     entry_issue_id,
     hours_of,
 )
+from bot.i18n import N_, _
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError
 from bot.redmine.models import TimeEntry
 
 K = TypeVar("K", int, date)
 
-NO_TIME_VISIBLE = (
+NO_TIME_VISIBLE = N_(
     "Redmine does not let you see spent time in any project. Ask a project manager for a "
     "role with the *View spent time* permission."
 )
@@ -52,7 +53,7 @@ async def read_entries(
             )
         ]
     except ForbiddenError:
-        raise UserFacingError(NO_TIME_VISIBLE) from None
+        raise UserFacingError(_(NO_TIME_VISIBLE)) from None
 
 
 async def summarize(

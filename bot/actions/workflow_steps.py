@@ -17,7 +17,6 @@ from bot.actions.add_note import add_slack_note, note_journal_id
 from bot.actions.create_issue import create_issue
 from bot.actions.errors import UserFacingError
 from bot.actions.issue_form import project_for_issues, visible_issue
-from bot.actions.issue_target import no_private_notes
 from bot.actions.log_time import (
     NoActivity,
     TimeLog,
@@ -138,7 +137,8 @@ async def add_note_step(
     if step.private and not await may(redmine, issue.project.id, SET_NOTES_PRIVATE):
         # Redmine would drop the flag and publish the note (bot.actions.permissions).
         raise UserFacingError(
-            f"{no_private_notes(issue.project.name)}, and Redmine would save this note for "
+            f"Your role in {issue.project.name} may not write private notes, and Redmine "
+            "would save this note for "
             f"everyone to read. Untick the step's “Private” input to add it for everyone. "
             + NOTHING_WRITTEN
         )

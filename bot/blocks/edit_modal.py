@@ -19,6 +19,7 @@ from bot.blocks.modals import (
     input_block,
     static_select,
 )
+from bot.i18n import _
 from bot.redmine.models import EnumerationItem, Issue, Ref
 from bot.text import escape_mrkdwn
 
@@ -66,7 +67,7 @@ def optional_input(
 def _with(choices: list[tuple[str, str]], current: Ref | None) -> list[tuple[str, str]]:
     """The choices, with the issue's current value among them even where it is no longer
     offered (a locked assignee, an inactive priority), so the form starts where it is."""
-    if current is not None and str(current.id) not in {value for _, value in choices}:
+    if current is not None and str(current.id) not in {value for _label, value in choices}:
         return [(current.name, str(current.id)), *choices]
     return choices
 
@@ -84,14 +85,14 @@ def _assignee_input(choices: EditChoices) -> dict[str, Any]:
         }
         if current is not None:
             element["initial_option"] = option(current.name, str(current.id))
-        return optional_input(EDIT_ASSIGNEE_SEARCH, "Assignee", element)
+        return optional_input(EDIT_ASSIGNEE_SEARCH, _("Assignee"), element)
     element = static_select(
         EDIT_ASSIGNEE,
-        "Nobody",
-        [("Nobody", NOBODY), *members],
+        _("Nobody"),
+        [(_("Nobody"), NOBODY), *members],
         str(current.id) if current else NOBODY,
     )
-    return optional_input(EDIT_ASSIGNEE, "Assignee", element)
+    return optional_input(EDIT_ASSIGNEE, _("Assignee"), element)
 
 
 def _done_choices(done_ratio: int | None) -> list[tuple[str, str]]:
@@ -111,11 +112,11 @@ def issue_edit_modal(choices: EditChoices, context: ModalContext) -> dict[str, A
         context_block(f"#{issue.id} {escape_mrkdwn(issue.subject)}"),
         optional_input(
             EDIT_STATUS,
-            "Status",
+            _("Status"),
             static_select(
-                EDIT_STATUS, "Status", statuses, str(issue.status.id) if issue.status else None
+                EDIT_STATUS, _("Status"), statuses, str(issue.status.id) if issue.status else None
             ),
-            hint="The statuses Redmine's workflow lets you move this issue to.",
+            hint=_("The statuses Redmine's workflow lets you move this issue to."),
         ),
     ]
     if choices.uses("assigned_to_id"):
@@ -123,42 +124,38 @@ def issue_edit_modal(choices: EditChoices, context: ModalContext) -> dict[str, A
     blocks.append(
         optional_input(
             EDIT_PRIORITY,
-            "Priority",
+            _("Priority"),
             static_select(
                 EDIT_PRIORITY,
-                "Priority",
+                _("Priority"),
                 priorities,
                 str(issue.priority.id) if issue.priority else None,
             ),
         )
     )
     if choices.uses("due_date"):
-        blocks.append(optional_input(EDIT_DUE_DATE, "Due date", due))
+        blocks.append(optional_input(EDIT_DUE_DATE, _("Due date"), due))
         if issue.due_date:  # a datepicker cannot be emptied once a date is set
             blocks.append(
                 optional_input(
                     EDIT_NO_DUE_DATE,
-                    "No due date",
-                    checkboxes(EDIT_NO_DUE_DATE, [("Remove the due date", NO_DUE_DATE)], set()),
+                    _("No due date"),
+                    checkboxes(EDIT_NO_DUE_DATE, [(_("Remove the due date"), NO_DUE_DATE)], set()),
                 )
             )
     if choices.uses("done_ratio"):
         blocks.append(
             optional_input(
                 EDIT_DONE_RATIO,
-                "% done",
+                _("% done"),
                 static_select(
                     EDIT_DONE_RATIO,
-                    "% done",
+                    _("% done"),
                     _done_choices(issue.done_ratio),
                     str(issue.done_ratio or 0),
                 ),
             )
         )
     return form_view(
-        EDIT_ISSUE_VIEW,
-        f"Edit #{issue.id}",
-        "Save",
-        context.encode(),
-        blocks,
+        EDIT_ISSUE_VIEW, _("Edit #{id}", id=issue.id), _("Save"), context.encode(), blocks
     )

@@ -7,6 +7,7 @@ from bot.blocks.common import Block, button, context, option, plain, section
 from bot.blocks.issues import issue_summary_line
 from bot.blocks.oauth import OAUTH_LEAD, connect_blocks
 from bot.domain.recurrence import ReminderSet
+from bot.i18n import N_, _, current
 from bot.redmine.models import Issue
 from bot.slack import limits
 from bot.store.personal import HOME_LISTS, NOTIFY_KINDS, Preferences
@@ -16,26 +17,28 @@ HOME_LIST_ACTION = "home_list"
 HOME_NOTIFY_ACTION = "home_notify"
 
 LIST_LABELS = {
-    "assigned": "Open issues assigned to me",
-    "reported": "Open issues I reported",
-    "watched": "Open issues I watch",
-    "due": "Due or overdue this week",
+    "assigned": N_("Open issues assigned to me"),
+    "reported": N_("Open issues I reported"),
+    "watched": N_("Open issues I watch"),
+    "due": N_("Due or overdue this week"),
 }
 LIST_EMPTY = {
-    "assigned": "Nothing open is assigned to you.",
-    "reported": "No open issue you reported.",
-    "watched": "You watch no open issue.",
-    "due": "Nothing of yours is due this week.",
+    "assigned": N_("Nothing open is assigned to you."),
+    "reported": N_("No open issue you reported."),
+    "watched": N_("You watch no open issue."),
+    "due": N_("Nothing of yours is due this week."),
 }
 NOTIFY_LABELS = {
-    "assigned": "An issue is assigned to me",
-    "involved": "A note or change on an issue I am assigned to, reported or watch",
-    "status": "The status of my issue changes",
-    "mentions": "A note mentions my Redmine login or name",
+    "assigned": N_("An issue is assigned to me"),
+    "involved": N_("A note or change on an issue I am assigned to, reported or watch"),
+    "status": N_("The status of my issue changes"),
+    "mentions": N_("A note mentions my Redmine login or name"),
 }
-NO_SUBSCRIPTIONS = "You have not subscribed a channel. Run `/redmine subscribe <project>` in one."
-NOT_CONNECTED_TITLE = "*You are not connected to Redmine yet.*"
-NOTIFY_HELP = "I send these as direct messages, never about your own changes."
+NO_SUBSCRIPTIONS = N_(
+    "You have not subscribed a channel. Run `/redmine subscribe <project>` in one."
+)
+NOT_CONNECTED_TITLE = N_("*You are not connected to Redmine yet.*")
+NOTIFY_HELP = N_("I send these as direct messages, never about your own changes.")
 
 
 def home_row(issue: Issue, base_url: str, *, watching: bool | None = None) -> list[Block]:
@@ -44,7 +47,7 @@ def home_row(issue: Issue, base_url: str, *, watching: bool | None = None) -> li
 
 
 def _list_select(chosen: str) -> Block:
-    options = [option(LIST_LABELS[key], key) for key in HOME_LISTS]
+    options = [option(_(LIST_LABELS[key]), key) for key in HOME_LISTS]
     return {
         "type": "actions",
         "block_id": "home_list",
@@ -60,7 +63,7 @@ def _list_select(chosen: str) -> Block:
 
 
 def _notify_checkboxes(preferences: Preferences) -> Block:
-    options = [option(NOTIFY_LABELS[kind], kind) for kind in NOTIFY_KINDS]
+    options = [option(_(NOTIFY_LABELS[kind]), kind) for kind in NOTIFY_KINDS]
     element: dict[str, object] = {
         "type": "checkboxes",
         "action_id": HOME_NOTIFY_ACTION,
@@ -80,12 +83,15 @@ def _header(text: str) -> Block:
 
 def _subscription_lines(subscriptions: list[tuple[str, str, str | None]]) -> Block:
     if not subscriptions:
-        return section(NO_SUBSCRIPTIONS)
+        return section(_(NO_SUBSCRIPTIONS))
     lines = []
     for channel_id, project_name, paused_reason in subscriptions:
-        line = f"• *{escape_mrkdwn(project_name)}* in <#{channel_id}>"
+        channel = f"<#{channel_id}>"
+        line = "• " + _(
+            "*{project}* in {channel}", project=escape_mrkdwn(project_name), channel=channel
+        )
         if paused_reason:
-            line += f" (paused: `{escape_mrkdwn(paused_reason)}`)"
+            line += " (" + _("paused: `{reason}`", reason=escape_mrkdwn(paused_reason)) + ")"
         lines.append(line)
     return section("\n".join(lines))
 
@@ -103,7 +109,7 @@ def home_view(
 ) -> dict[str, object]:
     """The Home tab of a person Redmine knows: who they act as, a list, subscriptions, settings."""
     blocks: list[Block] = [
-        _header("Your Redmine"),
+        _header(_("Your Redmine")),
         section(who),
         {"type": "divider"},
         _list_select(list_key),
@@ -116,21 +122,24 @@ def home_view(
         if total > len(issues):
             blocks.append(
                 context(
-                    f"Showing {len(issues)} of {total}. <{base_url}/issues|All issues in Redmine>"
+                    _("Showing {shown} of {total}.", shown=len(issues), total=total)
+                    + f" <{base_url}/issues|"
+                    + _("All issues in Redmine")
+                    + ">"
                 )
             )
     else:
-        blocks.append(section(LIST_EMPTY[list_key]))
+        blocks.append(section(_(LIST_EMPTY[list_key])))
     blocks += [
         {"type": "divider"},
-        _header("Channel subscriptions you created"),
+        _header(_("Channel subscriptions you created")),
         _subscription_lines(subscriptions),
         {"type": "divider"},
-        _header("Tell me in a direct message when"),
+        _header(_("Tell me in a direct message when")),
         _notify_checkboxes(preferences),
-        context(NOTIFY_HELP),
+        context(_(NOTIFY_HELP)),
         {"type": "divider"},
-        _header("Remind me to log time"),
+        _header(_("Remind me to log time")),
         *reminder_blocks(reminder),
     ]
     return {"type": "home", "blocks": blocks[: limits.VIEW_BLOCKS]}
@@ -140,7 +149,7 @@ HOME_REMIND_BLOCK = "home_remind"
 HOME_REMIND_TIME = "home_remind_time"
 HOME_REMIND_HOURS = "home_remind_hours"
 HOME_REMIND_OFF = "home_remind_off"
-NO_REMINDER = "No reminder. Pick a time: on workdays then I DM you if you logged too little."
+NO_REMINDER = N_("No reminder. Pick a time: on workdays then I DM you if you logged too little.")
 TARGET_HOURS = range(1, 13)
 
 
@@ -148,33 +157,36 @@ def reminder_blocks(reminder: ReminderSet | None) -> list[Block]:
     """What `/redmine remind` set, and the same setting here: a time (a timepicker sends
     block_actions as soon as it is picked, Block Kit reference) and a target in hours."""
     if reminder is None:
-        said, at, hours = NO_REMINDER, "17:30", "8"
+        said, at, hours = _(NO_REMINDER), "17:30", "8"
     else:
         at = f"{reminder.hour:02d}:{reminder.minute:02d}"
         hours = f"{reminder.hours.normalize():f}"  # "8", not "8.00": as the choices are
-        said = (
-            f"Weekdays at *{at}* ({reminder.zone}) when you logged under *{hours} h*, "
-            "and a summary of your week on Fridays."
+        said = _(
+            "Weekdays at *{time}* ({zone}) when you logged under *{hours}*, and a summary "
+            "of your week on Fridays.",
+            time=at,
+            zone=reminder.zone,
+            hours=current().format_hours(float(reminder.hours)),
         )
-    choices = [option(f"{n} h", str(n)) for n in TARGET_HOURS]
+    choices = [option(current().format_hours(n), str(n)) for n in TARGET_HOURS]
     chosen = next((o for o in choices if o["value"] == hours), choices[7])
     elements: list[dict[str, object]] = [
         {
             "type": "timepicker",
             "action_id": HOME_REMIND_TIME,
             "initial_time": at,
-            "placeholder": plain("Time"),
+            "placeholder": plain(_("Time")),
         },
         {
             "type": "static_select",
             "action_id": HOME_REMIND_HOURS,
-            "placeholder": plain("Hours"),
+            "placeholder": plain(_("Hours")),
             "options": choices,
             "initial_option": chosen,
         },
     ]
     if reminder is not None:
-        elements.append(button("Turn off", HOME_REMIND_OFF, "off"))
+        elements.append(button(_("Turn off"), HOME_REMIND_OFF, "off"))
     return [section(said), {"type": "actions", "block_id": HOME_REMIND_BLOCK, "elements": elements}]
 
 
@@ -183,14 +195,14 @@ def unlinked_home_view(reason: str, oauth_url: str | None = None) -> dict[str, o
     "Connect with Redmine" button where this Redmine and service offer it."""
     # The reason is our own words (bot.people.identity), not Redmine's.
     offer = connect_blocks(oauth_url, OAUTH_LEAD) if oauth_url else []
-    return _short_home(section(NOT_CONNECTED_TITLE), *offer, section(reason))
+    return _short_home(section(_(NOT_CONNECTED_TITLE)), *offer, section(reason))
 
 
 def home_error_view(message: str) -> dict[str, object]:
     """When Redmine could not be read: say so, keep the tab usable."""
-    return _short_home(section(message), context("Open this tab again to retry."))
+    return _short_home(section(message), context(_("Open this tab again to retry.")))
 
 
 def _short_home(*blocks: Block) -> dict[str, object]:
     """A Home tab that only says something under the usual header."""
-    return {"type": "home", "blocks": [_header("Your Redmine"), *blocks]}
+    return {"type": "home", "blocks": [_header(_("Your Redmine")), *blocks]}

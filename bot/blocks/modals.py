@@ -20,6 +20,7 @@ from bot.blocks.common import (
 from bot.blocks.metadata import ModalContext
 from bot.blocks.oauth import OAUTH_LEAD, connect_blocks
 from bot.domain.issue_fields import IssueFields
+from bot.i18n import N_, _, ngettext
 from bot.redmine.models import CustomField, Ref, Version
 from bot.slack import limits
 from bot.text import escape_mrkdwn
@@ -135,34 +136,40 @@ def external_select(action_id: str, placeholder: str) -> dict[str, Any]:
     }
 
 
+PASTE_KEY = N_(
+    "Paste your Redmine API key: in Redmine, open *My account*, then *API access key* → "
+    "*Show*. It is checked with Redmine at once."
+)
+PASTE_INSTEAD = N_(
+    "*Or* paste your Redmine API key: in Redmine, open *My account*, then *API access "
+    "key* → *Show*. It is checked with Redmine at once."
+)
+
+
 def connect_modal(context: ModalContext, oauth_url: str | None = None) -> dict[str, Any]:
     """Paste a key; and where this Redmine has OAuth2 and the service is set up for it,
     the "Connect with Redmine" button first (bot/blocks/oauth.py)."""
-    paste = (
-        "Paste your Redmine API key: in Redmine, open *My account*, then *API access "
-        "key* → *Show*. It is checked with Redmine at once."
-    )
     oauth = (
-        [*connect_blocks(oauth_url, OAUTH_LEAD), section("*Or* " + paste[0].lower() + paste[1:])]
+        [*connect_blocks(oauth_url, OAUTH_LEAD), section(_(PASTE_INSTEAD))]
         if oauth_url
-        else [section(paste)]
+        else [section(_(PASTE_KEY))]
     )
     return form_view(
         CONNECT_VIEW,
-        "Connect Redmine",
-        "Connect",
+        _("Connect Redmine"),
+        _("Connect"),
         context.encode(),
         [
             *oauth,
             input_block(
                 API_KEY,
-                "API access key",
+                _("API access key"),
                 {
                     "type": "plain_text_input",
                     "action_id": API_KEY,
                     "min_length": 20,
                     "max_length": 80,
-                    "placeholder": plain("40 hexadecimal characters"),
+                    "placeholder": plain(_("40 hexadecimal characters")),
                 },
             ),
         ],
@@ -172,13 +179,13 @@ def connect_modal(context: ModalContext, oauth_url: str | None = None) -> dict[s
 def attach_modal(context: ModalContext, issue_label: str) -> dict[str, Any]:
     return form_view(
         ATTACH_VIEW,
-        "Attach files",
-        "Attach",
+        _("Attach files"),
+        _("Attach"),
         context.encode(),
         [
-            section(f"Files for {issue_label}"),
+            section(_("Files for {issue}", issue=issue_label)),
             input_block(
-                FILES, "Files", {"type": "file_input", "action_id": FILES, "max_files": 10}
+                FILES, _("Files"), {"type": "file_input", "action_id": FILES, "max_files": 10}
             ),
         ],
     )
@@ -189,7 +196,7 @@ def message_view(title: str, text: str) -> dict[str, Any]:
     return {
         "type": "modal",
         "title": plain(title, limits.VIEW_TITLE),
-        "close": plain("Close"),
+        "close": plain(_("Close")),
         "blocks": [{"type": "section", "text": mrkdwn(text[: limits.SECTION_TEXT])}],
     }
 
@@ -286,14 +293,14 @@ def _issue_target_blocks(issue_text: str = "") -> list[Block]:
     return [
         input_block(
             ISSUE,
-            "Issue number",
-            text_input(ISSUE, initial=issue_text, max_length=12, placeholder="123 or #123"),
+            _("Issue number"),
+            text_input(ISSUE, initial=issue_text, max_length=12, placeholder=_("123 or #123")),
             optional=True,
         ),
         input_block(
             ISSUE_PICK,
-            "…or one of your issues",
-            external_select(ISSUE_PICK, "Assigned to you, or yours"),
+            _("…or one of your issues"),
+            external_select(ISSUE_PICK, _("Assigned to you, or yours")),
             optional=True,
         ),
     ]
@@ -325,23 +332,25 @@ def issue_modal(
     callback id says where the answer goes: `CREATE_ISSUE_VIEW` (the command's) posts
     the issue's card in the channel, `MESSAGE_ISSUE_VIEW` answers in the thread.
     """
-    project_select = external_select(ISSUE_PROJECT, "Choose a project")
+    project_select = external_select(ISSUE_PROJECT, _("Choose a project"))
     if state.project is not None:
         project_select["initial_option"] = option(*state.project)
-    project_block = input_block(ISSUE_PROJECT, "Project", project_select)
+    project_block = input_block(ISSUE_PROJECT, _("Project"), project_select)
     project_block["dispatch_action"] = True  # a choice rebuilds the dependent fields
     blocks: list[Block] = [project_block]
     if fields is None:
         blocks.append(
-            context_block(notice or "Tracker, priority, assignee and the rest follow the project.")
+            context_block(
+                notice or _("Tracker, priority, assignee and the rest follow the project.")
+            )
         )
     elif fields.trackers:
         tracker_block = input_block(
             ISSUE_TRACKER,
-            "Tracker",
+            _("Tracker"),
             static_select(
                 ISSUE_TRACKER,
-                "Tracker",
+                _("Tracker"),
                 [(t.name, str(t.id)) for t in fields.trackers],
                 str(fields.tracker_id) if fields.tracker_id else None,
             ),
@@ -350,12 +359,14 @@ def issue_modal(
         tracker_block["block_id"] = scoped(ISSUE_TRACKER, fields.project.id)
         blocks.append(tracker_block)
     blocks.append(
-        input_block(SUBJECT, "Subject", text_input(SUBJECT, initial=state.subject, max_length=255))
+        input_block(
+            SUBJECT, _("Subject"), text_input(SUBJECT, initial=state.subject, max_length=255)
+        )
     )
     blocks.append(
         input_block(
             DESCRIPTION,
-            "Description",
+            _("Description"),
             text_input(
                 DESCRIPTION,
                 initial=state.description,
@@ -363,9 +374,9 @@ def issue_modal(
                 max_length=limits.PLAIN_TEXT_INPUT,
             ),
             optional=True,
-            hint="Redmine markup. A link to the Slack message is part of it."
+            hint=_("Redmine markup. A link to the Slack message is part of it.")
             if context.message_ts
-            else "Redmine markup.",
+            else _("Redmine markup."),
         )
     )
     if fields is not None:
@@ -374,26 +385,42 @@ def issue_modal(
             blocks.append(field_block)
     extras: list[tuple[str, str]] = []
     if context.in_thread:
-        extras.append(("Add the thread's messages to the description", INCLUDE_THREAD))
+        extras.append((_("Add the thread's messages to the description"), INCLUDE_THREAD))
     if file_count or context.file_ids:
         count = file_count or len(context.file_ids)
-        extras.append((f"Attach the message's {_files(count)}", INCLUDE_FILES))
+        extras.append((_attach_files(count), INCLUDE_FILES))
     if extras:
         blocks.append(
             input_block(
                 FROM_MESSAGE,
-                "From the message",
+                _("From the message"),
                 checkboxes(FROM_MESSAGE, extras, set(state.checked)),
                 optional=True,
             )
         )
     # The project the scoped inputs belong to: what their options requests read.
     metadata = replace(context, project_id=fields.project.id if fields else None).encode()
-    return form_view(callback_id, "New Redmine issue", "Create", metadata, blocks)
+    return form_view(callback_id, _("New Redmine issue"), _("Create"), metadata, blocks)
 
 
-def _files(count: int) -> str:
-    return "file" if count == 1 else f"{count} files"
+def _attach_files(count: int) -> str:
+    # One file reads "the message's file"; more go by each language's plural rule.
+    if count == 1:
+        return _("Attach the message's file")
+    return ngettext(
+        "Attach the message's {count} file", "Attach the message's {count} files", count
+    )
+
+
+def _the_files(count: int, listed: str) -> str:
+    if count == 1:
+        return _("The message's file: {files}", files=listed)
+    return ngettext(
+        "The message's {count} file: {files}",
+        "The message's {count} files: {files}",
+        count,
+        files=listed,
+    )
 
 
 def _project_field_blocks(fields: IssueFields) -> list[Block]:
@@ -403,10 +430,10 @@ def _project_field_blocks(fields: IssueFields) -> list[Block]:
         blocks.append(
             input_block(
                 PRIORITY,
-                "Priority",
+                _("Priority"),
                 static_select(
                     PRIORITY,
-                    "Priority",
+                    _("Priority"),
                     [(p.name, str(p.id)) for p in fields.priorities],
                     str(default) if default else None,
                 ),
@@ -416,15 +443,18 @@ def _project_field_blocks(fields: IssueFields) -> list[Block]:
     if len(fields.members) > OPTIONS_LIMIT:
         blocks.append(
             input_block(
-                ISSUE_ASSIGNEE, "Assignee", external_select(ISSUE_ASSIGNEE, "Nobody"), optional=True
+                ISSUE_ASSIGNEE,
+                _("Assignee"),
+                external_select(ISSUE_ASSIGNEE, _("Nobody")),
+                optional=True,
             )
         )
     elif fields.members:
-        blocks.append(_optional_pick(ASSIGNEE, "Assignee", "Nobody", fields.members))
+        blocks.append(_optional_pick(ASSIGNEE, _("Assignee"), _("Nobody"), fields.members))
     if fields.categories:
-        blocks.append(_optional_pick(CATEGORY, "Category", "None", fields.categories))
+        blocks.append(_optional_pick(CATEGORY, _("Category"), _("None"), fields.categories))
     if fields.versions:
-        blocks.append(_optional_pick(VERSION, "Target version", "None", fields.versions))
+        blocks.append(_optional_pick(VERSION, _("Target version"), _("None"), fields.versions))
     for custom_field in fields.required:
         blocks.append(_custom_field_block(custom_field))
     return blocks
@@ -439,9 +469,9 @@ def _custom_field_block(custom_field: CustomField) -> Block:
         if v.get("value") is not None
     ]
     if custom_field.field_format == "bool":
-        choices = [("Yes", "1"), ("No", "0")]
+        choices = [(_("Yes"), "1"), (_("No"), "0")]
     if choices and custom_field.field_format in {"list", "bool"}:
-        element = static_select(block_id, "Choose", choices, custom_field.default_value)
+        element = static_select(block_id, _("Choose"), choices, custom_field.default_value)
     else:
         element = text_input(block_id, initial=custom_field.default_value or "", max_length=255)
     return input_block(block_id, label, element)
@@ -458,23 +488,25 @@ def message_note_modal(
     then says so instead of offering the box."""
     private: Block = input_block(
         PRIVATE,
-        "Visibility",
+        _("Visibility"),
         checkboxes(
             PRIVATE,
-            [("Private note (only people allowed to see private notes)", PRIVATE_NOTE)],
+            [(_("Private note (only people allowed to see private notes)"), PRIVATE_NOTE)],
             set(),
         ),
         optional=True,
     )
     return form_view(
         MESSAGE_NOTE_VIEW,
-        "Add a Redmine note",
-        "Add note",
+        _("Add a Redmine note"),
+        _("Add note"),
         context.encode(),
         [
             *_issue_target_blocks(str(issue_id) if issue_id else ""),
             input_block(
-                NOTE, "Note", text_input(NOTE, initial=note, multiline=True, max_length=NOTE_LIMIT)
+                NOTE,
+                _("Note"),
+                text_input(NOTE, initial=note, multiline=True, max_length=NOTE_LIMIT),
             ),
             context_block(no_private) if no_private else private,
         ],
@@ -494,32 +526,32 @@ def message_time_modal(
     issue_blocks[0]["element"]["dispatch_action_config"] = {
         "trigger_actions_on": ["on_enter_pressed"]
     }
-    issue_blocks[0]["hint"] = plain("Press Enter to load the issue's project activities.")
+    issue_blocks[0]["hint"] = plain(_("Press Enter to load the issue's project activities."))
     return form_view(
         MESSAGE_TIME_VIEW,
-        "Log time in Redmine",
-        "Log time",
+        _("Log time in Redmine"),
+        _("Log time"),
         context.encode(),
         [
             *issue_blocks,
             input_block(
                 HOURS,
-                "Hours",
-                text_input(HOURS, max_length=20, placeholder="1.5, 1h30, 1:30, 90m"),
+                _("Hours"),
+                text_input(HOURS, max_length=20, placeholder=_("1.5, 1h30, 1:30, 90m")),
             ),
             input_block(
                 scoped(ACTIVITY, context.project_id),
-                "Activity",
-                external_select(ACTIVITY, "Choose an activity"),
+                _("Activity"),
+                external_select(ACTIVITY, _("Choose an activity")),
             ),
             input_block(
                 SPENT_ON,
-                "Date",
+                _("Date"),
                 {"type": "datepicker", "action_id": SPENT_ON, "initial_date": today.isoformat()},
             ),
             input_block(
                 COMMENT,
-                "Comment",
+                _("Comment"),
                 text_input(COMMENT, initial=comment, max_length=limits.REDMINE_TIME_COMMENT),
                 optional=True,
             ),
@@ -559,11 +591,11 @@ def message_attach_modal(context: ModalContext, file_names: list[str]) -> dict[s
     listed = ", ".join(f"`{escape_mrkdwn(name)}`" for name in file_names)
     return form_view(
         MESSAGE_ATTACH_VIEW,
-        "Attach to Redmine",
-        "Attach",
+        _("Attach to Redmine"),
+        _("Attach"),
         context.encode(),
         [
-            section(f"The message's {_files(len(file_names))}: {listed}"),
+            section(_the_files(len(file_names), listed)),
             *_issue_target_blocks(),
         ],
     )

@@ -13,23 +13,24 @@ from decimal import Decimal
 from bot.blocks.common import SECTION_LIMIT, Block, context, section
 from bot.blocks.issues import issue_link
 from bot.domain.timesheet import TimeReport
+from bot.i18n import N_, _, current
 from bot.text import escape_mrkdwn, link
 
-NOT_VISIBLE = (
+NOT_VISIBLE = N_(
     "None of {name}'s spent time from {start} to {end} is visible to you. Redmine shows "
     "another person's time only in projects where your role may view spent time."
 )
-NOTHING_LOGGED = "You logged no time {label} ({start} to {end})."
-ON_PROJECTS = "Logged on projects, not on an issue: {hours}"
+NOTHING_LOGGED = N_("You logged no time {label} ({start} to {end}).")
+ON_PROJECTS = N_("Logged on projects, not on an issue: {hours}")
 
 
 def hours_text(hours: Decimal) -> str:
-    """`8 h`, `6.5 h`, `1.25 h`: as few digits as the number needs."""
-    return f"{hours.normalize():f} h"
+    """`8 h`, `6.5 h`, `1.25 h` (`6,5 h` in German): as few digits as the number needs."""
+    return current().format_hours(float(hours))
 
 
 def day_text(day: date) -> str:
-    return f"{day:%a} {day.isoformat()}"
+    return f"{current().format_weekday(day)} {day.isoformat()}"
 
 
 def project_url(base_url: str, project_id: int) -> str:
@@ -42,39 +43,46 @@ def bounded_list(heading: str, lines: Sequence[str], limit: int = SECTION_LIMIT)
     text = heading
     for shown, line in enumerate(lines):
         left_after = len(lines) - shown - 1
-        room_for_tail = len(f"\n…and {left_after} more") if left_after else 0
+        room_for_tail = len("\n" + _("…and {count} more", count=left_after)) if left_after else 0
         if len(text) + 1 + len(line) + room_for_tail > limit:
-            return text + f"\n…and {len(lines) - shown} more"
+            return text + "\n" + _("…and {count} more", count=len(lines) - shown)
         text += "\n" + line
     return text
 
 
 def report_title(report: TimeReport) -> str:
-    whose = "Your" if report.person is None else f"{escape_mrkdwn(report.person.name)}'s"
     period = report.period
     dates = (
         period.start.isoformat()
         if period.days == 1
-        else f"{period.start.isoformat()} to {period.end.isoformat()}"
+        else _("{start} to {end}", start=period.start.isoformat(), end=period.end.isoformat())
     )
-    return f"*{whose} spent time {escape_mrkdwn(period.label)}* ({dates}): *{hours_text(report.total)}*"
+    words = {
+        "period": escape_mrkdwn(period.label),
+        "dates": dates,
+        "hours": hours_text(report.total),
+    }
+    if report.person is None:
+        return _("*Your spent time {period}* ({dates}): *{hours}*", **words)
+    name = escape_mrkdwn(report.person.name)
+    return _("*{name}'s spent time {period}* ({dates}): *{hours}*", name=name, **words)
 
 
 def report_text(report: TimeReport) -> str:
     """The notification text: what a screen reader or a push notification says."""
-    whose = "Your" if report.person is None else f"{report.person.name}'s"
-    return f"{whose} spent time {report.period.label}: {hours_text(report.total)}"
+    words = {"period": report.period.label, "hours": hours_text(report.total)}
+    if report.person is None:
+        return _("Your spent time {period}: {hours}", **words)
+    return _("{name}'s spent time {period}: {hours}", name=report.person.name, **words)
 
 
 def empty_text(report: TimeReport) -> str:
     period = report.period
     if report.person is not None:
-        return NOT_VISIBLE.format(
-            name=escape_mrkdwn(report.person.name), start=period.start, end=period.end
+        return _(
+            NOT_VISIBLE, name=escape_mrkdwn(report.person.name), start=period.start, end=period.end
         )
-    return NOTHING_LOGGED.format(
-        label=escape_mrkdwn(period.label), start=period.start, end=period.end
-    )
+    return _(NOTHING_LOGGED, label=escape_mrkdwn(period.label), start=period.start, end=period.end)
 
 
 def time_report_blocks(report: TimeReport, base_url: str) -> list[Block]:
@@ -92,11 +100,11 @@ def time_report_blocks(report: TimeReport, base_url: str) -> list[Block]:
     ]
     blocks: list[Block] = [
         section(report_title(report)),
-        section(bounded_list("*Per day*", days)),
-        section(bounded_list("*Per project*", projects)),
+        section(bounded_list(_("*Per day*"), days)),
+        section(bounded_list(_("*Per project*"), projects)),
     ]
     if issues:
-        blocks.append(section(bounded_list("*Per issue*", issues)))
+        blocks.append(section(bounded_list(_("*Per issue*"), issues)))
     if report.without_issue:
-        blocks.append(context(ON_PROJECTS.format(hours=hours_text(report.without_issue))))
+        blocks.append(context(_(ON_PROJECTS, hours=hours_text(report.without_issue))))
     return blocks

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from bot.i18n import _, current
 from bot.redmine.models import TimeEntry
 
 PERIOD_NAMES = ("today", "week", "month", "last week")
@@ -44,19 +45,21 @@ def monday_of(day: date) -> date:
 def resolve_period(period: Period, today: date) -> DateRange:
     """The dates a period covers, `today` being the person's own date (their time zone)."""
     if period.name == "today":
-        return DateRange(today, today, "today")
+        return DateRange(today, today, _("today"))
     if period.name == "week":
         start = monday_of(today)
-        return DateRange(start, start + timedelta(days=6), "this week")
+        return DateRange(start, start + timedelta(days=6), _("this week"))
     if period.name == "last week":
         start = monday_of(today) - timedelta(days=7)
-        return DateRange(start, start + timedelta(days=6), "last week")
+        return DateRange(start, start + timedelta(days=6), _("last week"))
     if period.name == "month":
         last = calendar.monthrange(today.year, today.month)[1]
-        return DateRange(today.replace(day=1), today.replace(day=last), f"{today:%B %Y}")
+        month = current().format_month(today)
+        return DateRange(today.replace(day=1), today.replace(day=last), month)
     if period.start is None or period.end is None:
         raise ValueError(f"unknown period {period.name!r}")
-    return DateRange(period.start, period.end, f"{period.start} to {period.end}")
+    between = _("{start} to {end}", start=period.start, end=period.end)
+    return DateRange(period.start, period.end, between)
 
 
 @dataclass(frozen=True)

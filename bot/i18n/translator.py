@@ -71,6 +71,14 @@ class Translator:
     def format_date(self, value: date, format: DateFormat = "medium") -> str:
         return babel_dates.format_date(value, format=format, locale=self.formats)
 
+    def format_weekday(self, value: date) -> str:
+        """The day's short name: "Mon", "Mo.", "月"."""
+        return babel_dates.format_date(value, format="EEE", locale=self.formats)
+
+    def format_month(self, value: date) -> str:
+        """The month and year: "November 2026", "November 2026", "2026年11月"."""
+        return babel_dates.format_skeleton("yMMMM", value, locale=self.formats)
+
     def format_datetime(
         self, value: datetime, zone: tzinfo | None = None, format: DateFormat = "medium"
     ) -> str:

@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.blocks.personal import REASONS, personal_change_message, personal_new_issue_message
 from bot.config import Settings
 from bot.domain.journal_event import JournalEvent
+from bot.i18n import Translator, translator_for, using
 from bot.notify.deadlines import Deadlines
 from bot.notify.delivery import ChannelUnavailable, DeliveryFailed, SlackDelivery
 from bot.notify.events import Names, journal_event
@@ -189,6 +190,7 @@ class PersonalNotifier:
             redmine=redmine, slack=slack, sessions=sessions
         )
         self._dm_channels = TTLCache(24 * 3600)
+        self._locales = TTLCache(24 * 3600)  # each recipient's Slack locale, or ""
 
     async def deliver(self, issue: Issue, names: Names, *, since: datetime) -> int:
         """`prepare` then `send` at once (the webhook path); messages posted."""
@@ -241,6 +243,18 @@ class PersonalNotifier:
         ]
         if hidden:  # never told, and never asked about again
             await self._record(slack_user, issue.id, hidden)
+        # The change lines are worded now: in the recipient's language.
+        with using(await self._translator(slack_user)):
+            return self._outgoing(slack_user, issue, pending, hidden, names)
+
+    def _outgoing(
+        self,
+        slack_user: str,
+        issue: Issue,
+        pending: list[tuple[Tell, str]],
+        hidden: list[int],
+        names: Names,
+    ) -> list[Outgoing]:
         return [
             Outgoing(
                 slack_user,
@@ -305,17 +319,18 @@ class PersonalNotifier:
         thread_ts = threads[issue.id]
         base_url = self.settings.redmine_base_url
         formatting = self.settings.redmine_text_formatting
-        if item.event is None:
-            text, blocks = personal_new_issue_message(issue, item.reason, base_url, formatting)
-        else:
-            text, blocks = personal_change_message(
-                issue,
-                item.event,
-                item.reason,
-                base_url,
-                formatting,
-                in_thread=thread_ts is not None,
-            )
+        with using(await self._translator(slack_user)):
+            if item.event is None:
+                text, blocks = personal_new_issue_message(issue, item.reason, base_url, formatting)
+            else:
+                text, blocks = personal_change_message(
+                    issue,
+                    item.event,
+                    item.reason,
+                    base_url,
+                    formatting,
+                    in_thread=thread_ts is not None,
+                )
         key = f"dm.{item.key}.{issue.id}.{slack_user}"
         message = await self.delivery.post(channel, text, blocks, thread_ts=thread_ts, key=key)
         async with self.sessions() as session:
@@ -339,6 +354,22 @@ class PersonalNotifier:
         except NOT_VISIBLE:
             return None
         return {j.id for j in mine.journals}
+
+    async def _translator(self, slack_user: str) -> Translator:
+        """The recipient's language: their Slack locale (users.info with `include_locale`,
+        slackapi/slack-api-specs web-api/slack_web_openapi_v2.json), else DEFAULT_LOCALE.
+        A Slack error only means the default: a DM is never held back for its language."""
+
+        async def read() -> str:
+            try:
+                answer = await self.slack.users_info(user=slack_user, include_locale=True)
+            except SlackApiError as error:
+                log.info("users.info for a DM's language failed: %s", error.response.get("error"))
+                return ""
+            return str((answer.get("user") or {}).get("locale") or "")
+
+        locale: str = await self._locales.get_or_load(slack_user, read)
+        return translator_for(locale or None, self.settings.default_locale)
 
     async def _dm_channel(self, slack_user: str) -> str:
         async def open_dm() -> str:

@@ -17,9 +17,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.actions.day_review import review_day, review_week
 from bot.blocks.reminders import reminder_blocks, reminder_text, weekly_blocks, weekly_text
 from bot.domain.recurrence import zone_named
+from bot.i18n import Translator, translator_for, using
 from bot.inputs.grammar import DEFAULT_TARGET_HOURS
 from bot.people.identity import IdentityResolver, NotLinked
 from bot.redmine import Redmine
+from bot.redmine.cache import TTLCache
+from bot.slack.web.reads import USER_TTL, SlackReads
 from bot.store.models import ScheduledSend
 
 log = logging.getLogger(__name__)
@@ -33,10 +36,24 @@ def target_hours(payload: dict[str, Any]) -> Decimal:
 
 
 class ReminderSender:
-    def __init__(self, identity: IdentityResolver, slack: AsyncWebClient, base_url: str) -> None:
+    def __init__(
+        self,
+        identity: IdentityResolver,
+        slack: AsyncWebClient,
+        base_url: str,
+        *,
+        default_locale: str = "en",
+    ) -> None:
         self.identity = identity
         self.slack = slack
         self.base_url = base_url
+        self.default_locale = default_locale
+        self._profiles = TTLCache(USER_TTL)  # users.info answers, for each DM's language
+
+    async def _translator(self, slack_user_id: str) -> Translator:
+        """The person's Slack language (users.info `locale`), else DEFAULT_LOCALE."""
+        locale = await SlackReads(self.slack, self._profiles).locale(slack_user_id)
+        return translator_for(locale, self.default_locale)
 
     async def _as_person(self, slack_user_id: str) -> Redmine | None:
         try:
@@ -65,11 +82,10 @@ class ReminderSender:
         if not review.short:
             log.debug("%s logged enough on %s; no reminder", schedule.owner, day)
             return
-        await self.direct_message(
-            schedule.owner,
-            reminder_text(review.report.total, review.target),
-            reminder_blocks(review, self.base_url),
-        )
+        with using(await self._translator(schedule.owner)):
+            text = reminder_text(review.report.total, review.target)
+            blocks = reminder_blocks(review, self.base_url)
+        await self.direct_message(schedule.owner, text, blocks)
 
     async def weekly(self, schedule: ScheduledSend, day: date) -> None:
         """The weekly summary on the last workday: hours per day and per project."""
@@ -77,6 +93,6 @@ class ReminderSender:
         if redmine is None:
             return
         report = await review_week(redmine, day)
-        await self.direct_message(
-            schedule.owner, weekly_text(report), weekly_blocks(report, self.base_url)
-        )
+        with using(await self._translator(schedule.owner)):
+            text, blocks = weekly_text(report), weekly_blocks(report, self.base_url)
+        await self.direct_message(schedule.owner, text, blocks)

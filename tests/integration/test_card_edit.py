@@ -117,7 +117,9 @@ def test_only_the_changed_fields_are_written_as_the_clicker_and_the_card_redrawn
         "status_id",
     ]
     shown = str(card["blocks"])
-    assert "In Progress" in shown and "High" in shown and "2027-01-15" in shown
+    assert (
+        "In Progress" in shown and "High" in shown and "Jan 15, 2027" in shown
+    )  # the reader's date format
 
 
 def test_nobody_unassigns_and_the_due_date_can_be_removed(service: RunningService) -> None:

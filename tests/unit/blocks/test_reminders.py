@@ -145,27 +145,30 @@ def test_the_weekly_summary_shows_days_and_projects() -> None:
         without_issue=Decimal("5"),
         entries=ENTRIES,
     )
-    assert weekly_blocks(week, BASE_URL) == [
-        {
-            "type": "section",
-            "text": {
-                "type": "mrkdwn",
-                "text": ":calendar: *Your week* (2026-11-23 to 2026-11-27): *5 h*",
+    assert (
+        weekly_blocks(week, BASE_URL)
+        == [
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": ":calendar: *Your week* (Nov 23, 2026 to Nov 27, 2026): *5 h*",  # dates as the reader writes them
+                },
             },
-        },
-        {
-            "type": "section",
-            "text": {
-                "type": "mrkdwn",
-                "text": "*Per day*\nMon 2026-11-23: 3 h\nFri 2026-11-27: 2 h",
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": "*Per day*\nMon 2026-11-23: 3 h\nFri 2026-11-27: 2 h",
+                },
             },
-        },
-        {
-            "type": "section",
-            "text": {
-                "type": "mrkdwn",
-                "text": f"*Per project*\n<{BASE_URL}/projects/1|Alpha>: 3 h\n"
-                f"<{BASE_URL}/projects/2|Sub>: 2 h",
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": f"*Per project*\n<{BASE_URL}/projects/1|Alpha>: 3 h\n"
+                    f"<{BASE_URL}/projects/2|Sub>: 2 h",
+                },
             },
-        },
-    ]
+        ]
+    )

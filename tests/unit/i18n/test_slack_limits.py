@@ -16,9 +16,19 @@ from typing import Any
 
 import pytest
 
+from bot.blocks.home import home_error_view, reminder_blocks, unlinked_home_view
 from bot.blocks.issues import issue_card, issue_list, search_results
 from bot.blocks.metadata import ModalContext
-from bot.blocks.modals import attach_modal, connect_modal, message_view
+from bot.blocks.modals import (
+    IssueFormState,
+    attach_modal,
+    connect_modal,
+    issue_modal,
+    message_attach_modal,
+    message_note_modal,
+    message_time_modal,
+    message_view,
+)
 from bot.blocks.notifications import change_message, new_issue_message
 from bot.config import TextFormatting
 from bot.domain.journal_event import Change, JournalEvent
@@ -50,6 +60,7 @@ def built_blocks() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     yield "search", search_results("printer", results, {}, offset=0, total=500, base_url=BASE_URL)
     yield "search none", search_results("printer", [], {}, offset=0, total=0, base_url=BASE_URL)
     yield "new issue", new_issue_message(dated, BASE_URL, TEXTILE)[1]
+    yield "reminder off", reminder_blocks(None)
     event = JournalEvent(9, "Alice", True, [Change("status", "Status: New → *Closed*")], "n")
     for in_thread in (True, False):
         yield (
@@ -63,6 +74,15 @@ def built_views() -> Iterator[tuple[str, dict[str, Any]]]:
     yield "connect", connect_modal(context)
     yield "attach", attach_modal(context, "#42")
     yield "message", message_view("Redmine", "A sentence.")
+    threaded = ModalContext(
+        "C1", message_ts="1.2", thread_ts="1.1", in_thread=True, file_ids=("F1", "F2")
+    )
+    yield "new issue", issue_modal(threaded, IssueFormState(subject="s"), file_count=2)
+    yield "note", message_note_modal(threaded, "a note", issue_id=42)
+    yield "time", message_time_modal(threaded, today=date(2026, 12, 7), comment="c")
+    yield "attach to", message_attach_modal(threaded, ["a.png", "b.pdf"])
+    yield "unlinked home", unlinked_home_view("Connect first.")
+    yield "home error", home_error_view("Redmine is down.")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -87,19 +107,53 @@ def test_the_builders_really_speak_each_language() -> None:
 
 
 # Sentences English already uses as a Slack element's text: their limit, by element.
-SHORT_TEXTS = {
-    limits.BUTTON_TEXT: [
-        "Assign to me",
-        "Add note",
-        "Log time",
-        "Watch",
-        "Unwatch",
-        "Watch / Unwatch",
-        "Edit",
-        "More",
-    ],
-    limits.PLACEHOLDER: ["Change status"],
-}
+SHORT_TEXTS: list[tuple[int, list[str]]] = [
+    (
+        limits.BUTTON_TEXT,
+        [
+            "Assign to me",
+            "Add note",
+            "Log time",
+            "Watch",
+            "Unwatch",
+            "Watch / Unwatch",
+            "Edit",
+            "More",
+        ],
+    ),
+    (
+        limits.PLACEHOLDER,
+        [
+            "Change status",
+            "Choose a project",
+            "Choose an activity",
+            "Assigned to you, or yours",
+            "40 hexadecimal characters",
+            "123 or #123",
+            "Nobody",
+        ],
+    ),
+    (limits.OPTION_TEXT, ["Yes", "No", "None", "Nobody"]),
+    # View titles, submit and close: Slack's tightest limit, 24 characters.
+    (
+        limits.VIEW_TITLE,
+        [
+            "Connect Redmine",
+            "Attach files",
+            "New Redmine issue",
+            "Add a Redmine note",
+            "Log time in Redmine",
+            "Attach to Redmine",
+            "Connect",
+            "Attach",
+            "Create",
+            "Add note",
+            "Log time",
+            "Cancel",
+            "Close",
+        ],
+    ),
+]
 
 
 def test_every_translation_of_a_button_or_placeholder_fits_its_limit() -> None:
@@ -108,7 +162,7 @@ def test_every_translation_of_a_button_or_placeholder_fits_its_limit() -> None:
         if language == SOURCE_LANGUAGE:
             continue
         catalog = read_catalog(language)
-        for limit, sentences in SHORT_TEXTS.items():
+        for limit, sentences in SHORT_TEXTS:
             for sentence in sentences:
                 message = catalog.get(sentence)
                 assert message is not None, f"{language} lacks {sentence!r}"

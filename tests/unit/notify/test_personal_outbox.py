@@ -50,6 +50,13 @@ class FakeSlack:
             raise SlackApiError("user_disabled", {"ok": False, "error": "user_disabled"})
         return {"ok": True, "channel": {"id": "D" + users[1:]}}
 
+    async def users_info(self, *, user: str, include_locale: bool = False) -> dict[str, Any]:
+        # A DM is worded in its reader's Slack language (users.info's `locale`).
+        if user == "UGONE":
+            raise SlackApiError("user_not_found", {"ok": False, "error": "user_not_found"})
+        locale = "ja-JP" if user == "UJA" else "en-US"
+        return {"ok": True, "user": {"id": user, "locale": locale} if include_locale else {}}
+
 
 def settings() -> Settings:
     return Settings(  # type: ignore[call-arg]
@@ -102,4 +109,32 @@ async def test_failures_leave_the_rest_for_later_and_a_gone_person_is_never_retr
         assert await repo.delivered("UBOB", [2, 3, 7]) == {2, 3, 7}
         assert await repo.delivered("UFAIL", [7]) == set()  # told next cycle
         assert await repo.delivered("UGONE", [2]) == {2}  # never asked again
+    await engine.dispose()
+
+
+async def test_a_dm_is_worded_in_its_readers_slack_language(tmp_path: Path) -> None:
+    engine = db.create_engine(f"sqlite+aiosqlite:///{tmp_path / 'l.sqlite3'}")
+    await db.migrate(engine)
+    delivery = FakeDelivery(failing=set())
+    notifier = PersonalNotifier(
+        settings=settings(),
+        redmine=None,  # type: ignore[arg-type]  # sending never reads Redmine
+        slack=FakeSlack(),  # type: ignore[arg-type]
+        sessions=db.session_factory(engine),
+        delivery=delivery,  # type: ignore[arg-type]
+        directory=object(),  # type: ignore[arg-type]
+    )
+    found = issue("issue__with_journals")
+    event = JournalEvent(2, "Bob", False, [], "hi")
+    posted, _undelivered = await notifier.send(
+        [
+            Outgoing("UJA", found, 2, "On an issue you watch", event),
+            Outgoing("UGONE", found, 2, "On an issue you watch", event),
+            Outgoing("UBOB", found, 2, "On an issue you watch", event),
+        ]
+    )
+    assert posted == 2
+    english, japanese = (text for _channel, _ts, text in sorted(delivery.posts))  # DBOB, DJA
+    assert japanese.startswith("あなたがウォッチしているチケット: Bob さんが")
+    assert english.startswith("On an issue you watch: Bob updated")
     await engine.dispose()
