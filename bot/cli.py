@@ -62,14 +62,27 @@ def build_poller(services: Services, **options: Any) -> Poller:
     from bot.notify.deadlines import Deadlines
     from bot.notify.poller import Poller
     from bot.notify.query_matches import QueryMatcher
+    from bot.notify.reply_recovery import ReplyRecovery
 
     options.setdefault("deadlines", Deadlines(services.metrics))
     if "personal" not in options:
         options["personal"] = build_personal(
             services, options.get("delivery"), deadlines=options["deadlines"]
         )
+        if options["personal"] is not None:  # its DMs are the poller's progress too
+            options["personal"].on_progress = services.notifier_health.progressed
     options.setdefault("query_matcher", QueryMatcher(services.identity, services.redmine))
     options.setdefault("health", services.notifier_health)
+    options.setdefault(
+        "reply_recovery",
+        ReplyRecovery(
+            sessions=services.sessions,
+            identity=services.identity,
+            slack=services.slack,
+            formatting=services.settings.redmine_text_formatting,
+            deadlines=options["deadlines"],
+        ),
+    )
     return Poller(
         settings=services.settings,
         redmine=services.redmine,

@@ -9,7 +9,7 @@ and replicas). The note is never more visible than the reply: a channel with any
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -21,7 +21,8 @@ from bot.i18n import N_, _
 from bot.people.identity import Identity
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, RedmineError
-from bot.store.replies import ImportedReplyRepository
+from bot.store.models import ImportedReply
+from bot.store.replies import ImportedReplyRepository, note_digest
 from bot.store.repositories import SubscriptionRepository
 from bot.text import slack_to_redmine
 
@@ -133,6 +134,22 @@ async def reply_to_note(
         await session.commit()
     if not claimed:
         return None
+    return await _write_claimed(
+        thread, reply, notes, private, identity, redmine, sessions, upload_files
+    )
+
+
+async def _write_claimed(
+    thread: SyncedThread,
+    reply: SlackReply,
+    notes: str,
+    private: bool,
+    identity: Identity,
+    redmine: Redmine,
+    sessions: async_sessionmaker[AsyncSession],
+    upload_files: UploadFiles | None,
+) -> ReplyImported:
+    """Write a claimed reply and link the claim to its journal; a refusal gives it back."""
     try:
         result = await _write(
             thread.issue_id, notes, private, reply.file_ids, redmine, upload_files
@@ -153,15 +170,69 @@ async def reply_to_note(
     return result
 
 
+async def finish_claim(
+    claim: ImportedReply,
+    reply: SlackReply | None,
+    *,
+    identity: Identity,
+    redmine: Redmine,
+    sessions: async_sessionmaker[AsyncSession],
+    formatting: TextFormatting,
+) -> str:
+    """Take up a claim the import never finished (the process died after claiming).
+
+    Redmine is asked first: a journal by the reply's author with the claimed notes (the
+    claim's digest is the reply's marker) means the note was written and only the link
+    was lost; it is linked, not written again. Otherwise the reply, read again from
+    Slack (`reply`, None when it is gone), is written once as its author. Files are not
+    uploaded again: a recovered reply carries its text. Returns what was done.
+    """
+    digest_notes = await _journal_by_digest(redmine, claim)
+    if digest_notes is not None:
+        journal_id, notes = digest_notes
+        async with sessions() as session:
+            await ImportedReplyRepository(session).link(
+                claim.channel_id, claim.message_ts, journal_id, notes
+            )
+            await session.commit()
+        return "linked"
+    thread = await synced_thread(sessions, claim.channel_id, reply.thread_ts) if reply else None
+    if reply is None or thread is None or thread.issue_id != claim.issue_id:
+        # The message is gone, or its thread no longer syncs: nothing to write.
+        async with sessions() as session:
+            await ImportedReplyRepository(session).release(claim.channel_id, claim.message_ts)
+            await session.commit()
+        return "released"
+    issue = await redmine.issues.get(thread.issue_id)
+    private = thread.private_channel or bool(issue.is_private)
+    notes = note_text(reply, formatting)
+    await _write_claimed(
+        thread, replace(reply, file_ids=()), notes, private, identity, redmine, sessions, None
+    )
+    return "written"
+
+
+async def _journal_by_digest(redmine: Redmine, claim: ImportedReply) -> tuple[int, str] | None:
+    issue = await redmine.issues.get(claim.issue_id, include=("journals",))
+    for journal in reversed(issue.journals):
+        author = journal.user.id if journal.user else None
+        notes = journal.notes or ""
+        if author == claim.redmine_user_id and note_digest(notes) == claim.note_digest:
+            return journal.id, notes
+    return None
+
+
 async def _write(
     issue_id: int,
     notes: str,
     private: bool,
     file_ids: Sequence[str],
     redmine: Redmine,
-    upload_files: UploadFiles,
+    upload_files: UploadFiles | None,
 ) -> ReplyImported:
-    uploaded = await upload_files(redmine, file_ids) if file_ids else UploadedFiles()
+    uploaded = (
+        await upload_files(redmine, file_ids) if file_ids and upload_files else UploadedFiles()
+    )
     refused = list(uploaded.refused)
     if not notes and not uploaded.specs:
         why = "\n".join(f"• `{name}`: {reason}" for name, reason in refused)

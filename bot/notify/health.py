@@ -1,9 +1,11 @@
 """Whether this process's notifier is making progress: what /readyz and /metrics say of it.
 
-The poller tells `NotifierHealth` when a cycle starts and finishes and whether it held the
-notification lease; its watchdog (bot.notify.watchdog) cancels a cycle that runs past
-`bound()`, and /readyz answers 503 naming the notifier while the worker holding the lease
-has finished no cycle within that bound. A worker that does not hold the lease delivers
+The poller tells `NotifierHealth` when a cycle finishes, when work inside one moves on (an
+issue read, a message posted) and whether it held the notification lease; its watchdog
+(bot.notify.watchdog) cancels a cycle that has not moved for `bound()`, and /readyz
+answers 503 naming the notifier while the worker holding the lease has neither finished a
+cycle nor moved within that bound. A backlog worked through at Slack's pace (a message a
+second per channel) is progress, however long the cycle. A worker that does not hold the lease delivers
 nothing, so it is never called stalled; a process without a poller reports nothing.
 """
 
@@ -22,6 +24,7 @@ class NotifierHealth:
         self.running = False  # a poller runs in this process
         self.holds_lease = False  # its latest cycle held the notification lease
         self._since: float | None = None  # the last finished cycle, else when watching began
+        self._progress: float = 0.0  # the last sign of progress inside a cycle
         self._bound: Callable[[], float] = lambda: float("inf")
 
     def watching(self, bound: Callable[[], float]) -> None:
@@ -41,12 +44,21 @@ class NotifierHealth:
     def took_lease(self) -> None:
         self.holds_lease = True
 
+    def progressed(self) -> None:
+        """Work inside a cycle moved on (an issue read, a message posted): a long cycle
+        working through a backlog at Slack's pace is busy, not stalled."""
+        self._progress = self._clock()
+
+    def last_progress(self) -> float:
+        """When the notifier last moved: a cycle finishing, or work inside one."""
+        return max(self._since or 0.0, self._progress)
+
     def bound(self) -> float:
         return self._bound()
 
     def waiting(self) -> float:
-        """Seconds since the last cycle finished (or since the poller started)."""
-        return 0.0 if self._since is None else self._clock() - self._since
+        """Seconds since the notifier last moved (or since the poller started)."""
+        return 0.0 if self._since is None else self._clock() - self.last_progress()
 
     def stalled(self) -> str | None:
         """Why the notifier counts as stalled, or None while it is not."""
@@ -55,4 +67,4 @@ class NotifierHealth:
         waited, bound = self.waiting(), self.bound()
         if waited <= bound:
             return None
-        return f"stalled: no poll cycle finished for {waited:.0f} s (bound {bound:.0f} s)"
+        return f"stalled: no poll cycle moved or finished for {waited:.0f} s (bound {bound:.0f} s)"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -179,8 +179,10 @@ class PersonalNotifier:
         delivery: SlackDelivery,
         directory: RecipientDirectory | None = None,
         deadlines: Deadlines | None = None,
+        on_progress: Callable[[], None] | None = None,
     ) -> None:
         self.settings = settings
+        self.on_progress = on_progress  # a DM went out (the watchdog's sign of life)
         self.deadlines = deadlines or Deadlines()
         self.redmine = redmine  # the admin view: only to act as each recipient in turn
         self.slack = slack
@@ -333,6 +335,8 @@ class PersonalNotifier:
                 )
         key = f"dm.{item.key}.{issue.id}.{slack_user}"
         message = await self.delivery.post(channel, text, blocks, thread_ts=thread_ts, key=key)
+        if self.on_progress is not None:
+            self.on_progress()
         async with self.sessions() as session:
             repo = PersonalRepository(session)
             if thread_ts is None:

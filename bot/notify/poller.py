@@ -37,6 +37,7 @@ from bot.notify.names import RedmineNames
 from bot.notify.once import PendingPosts
 from bot.notify.personal import DMOutbox, PersonalNotifier
 from bot.notify.query_matches import QueryMatcher
+from bot.notify.reply_recovery import ReplyRecovery
 from bot.notify.watchdog import Overran, watched
 from bot.notify.webhook_queue import WebhookQueue
 from bot.redmine import Redmine
@@ -105,6 +106,7 @@ class Poller:
         query_matcher: QueryMatcher | None = None,
         health: NotifierHealth | None = None,
         deadlines: Deadlines | None = None,
+        reply_recovery: ReplyRecovery | None = None,
     ) -> None:
         self.settings = settings
         self.redmine = redmine  # admin view: it must see everything to filter it
@@ -149,6 +151,8 @@ class Poller:
         self._outbox: DMOutbox | None = None  # the running cycle's, else None: send at once
         # Saved-query subscriptions, evaluated by Redmine as their subscribers.
         self.query_matcher = query_matcher
+        # Replies claimed for import and never written (a kill): finished by the lease holder.
+        self.reply_recovery = reply_recovery
 
     # -- running ---------------------------------------------------------------------
 
@@ -185,7 +189,7 @@ class Poller:
         and None is returned; what it left undone is taken up again from the cursor."""
         self._work_started = time.monotonic()
         try:
-            return await watched(work, what, self.stall_bound)
+            return await watched(work, what, self.stall_bound, progress=self.health.last_progress)
         except Overran as error:
             log.warning("%s; the next cycle starts again from the cursor", error)
             self.metrics.poll_cycles_cancelled.inc()
@@ -267,6 +271,8 @@ class Poller:
                     outcome = "skipped"
                     return CycleReport(skipped=True)
                 self.health.took_lease()
+                if self.reply_recovery is not None:
+                    await self.reply_recovery.sweep()
                 report = await self._run_cycle()
                 outcome = "ok"
                 return report
@@ -347,6 +353,8 @@ class Poller:
                     report.failed_issues.append(issue.id)
                     if isinstance(error, RedmineUnavailable):
                         redmine_gone.set()
+                # Done with, one way or another (not when cancelled: that is no progress).
+                self.health.progressed()
 
         tasks = [asyncio.create_task(handle(issue, matching)) for issue, matching in work]
         try:
@@ -565,6 +573,7 @@ class Poller:
             text, blocks = new_issue_message(issue, base_url, formatting)
             key = f"issue.{issue.id}.{channel}"
             thread_ts = (await self.delivery.post(channel, text, blocks, key=key)).ts
+            self.health.progressed()
             posted += 1
             async with self.sessions() as session:
                 await DeliveryRepository(session).set_thread(channel, issue.id, thread_ts)
@@ -584,6 +593,7 @@ class Poller:
                 broadcast=sub.threads and is_closing(event),
                 key=key,
             )
+            self.health.progressed()
             if journal.created_on is not None:
                 lag = (self.clock() - journal.created_on).total_seconds()
                 self.metrics.delivery_lag_seconds.observe(max(lag, 0.0))

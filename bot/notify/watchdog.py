@@ -1,8 +1,8 @@
 """Run one piece of notifier work under a bound that may grow while it runs.
 
-`watched` runs the work as a task and cancels it once it has run longer than `bound()`
+`watched` runs the work as a task and cancels it once it has not moved for `bound()`
 (asked again every `step` seconds, so a bound that grows, say while a Slack Retry-After
-is waited out, is honoured). The work's own `finally` blocks and context managers undo
+is waited out, is honoured; `progress()` tells when the work last moved). The work's own `finally` blocks and context managers undo
 what it held (the lease, locks, the cycle's DM senders); what it did not finish is in the
 database as not done, so the next cycle takes it up from the cursor.
 """
@@ -19,7 +19,7 @@ T = TypeVar("T")
 
 class Overran(Exception):
     def __init__(self, what: str, seconds: float) -> None:
-        super().__init__(f"{what} ran {seconds:.0f} s, past its bound; cancelled")
+        super().__init__(f"{what} ran {seconds:.0f} s without moving past its bound; cancelled")
         self.what = what
         self.seconds = seconds
 
@@ -31,13 +31,15 @@ async def watched(
     *,
     clock: Callable[[], float] = time.monotonic,
     step: float = 1.0,
+    progress: Callable[[], float] = lambda: 0.0,
 ) -> T:
-    """`work`'s result; raises Overran (after cancelling it) when it outran `bound()`."""
+    """`work`'s result; raises Overran (after cancelling it) once it has not moved for
+    `bound()`: since it started, or since `progress()` (clock time of its last step)."""
     task = asyncio.ensure_future(work)
     started = clock()
     try:
         while not task.done():
-            left = started + bound() - clock()
+            left = max(started, progress()) + bound() - clock()
             if left <= 0:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)

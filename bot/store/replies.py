@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -131,6 +132,16 @@ class ImportedReplyRepository:
             .where(ImportedReply.channel_id == channel_id, ImportedReply.message_ts == message_ts)
             .values(journal_id=journal_id, note_digest=note_digest(notes))
         )
+
+    async def unfinished(self, claimed_before: datetime) -> Sequence[ImportedReply]:
+        """Claims never linked to a journal and older than `claimed_before`: the import
+        stopped between claiming and writing (a kill), or wrote and was never linked."""
+        found = await self.session.execute(
+            select(ImportedReply)
+            .where(ImportedReply.journal_id.is_(None), ImportedReply.created_at < claimed_before)
+            .order_by(ImportedReply.created_at)
+        )
+        return found.scalars().all()
 
     async def get(self, channel_id: str, message_ts: str) -> ImportedReply | None:
         return await self.session.get(ImportedReply, (channel_id, message_ts))

@@ -818,11 +818,22 @@ class FakeSlack:
         if thread is None:  # top-level messages (and thread parents), newest first
             found = [m for m in reversed(kept) if m.get("thread_ts") in (None, m["ts"])]
         else:
-            if not any(m["ts"] == thread for m in kept):
+            # `ts` names the parent or any message in the thread (conversations.replies,
+            # argument ts); either way the answer is the whole thread, parent first.
+            named = next((m for m in kept if m["ts"] == thread), None)
+            if named is None:
                 return {"ok": False, "error": "thread_not_found"}
+            thread = str(named.get("thread_ts") or thread)
             parent = [m for m in kept if m["ts"] == thread]
             found = parent + [m for m in kept if m.get("thread_ts") == thread and m["ts"] != thread]
-        found = [m for m in found if float(m["ts"]) >= oldest or m["ts"] == thread]
+        # `oldest` (inclusive with `inclusive`): replies keep their parent at the top.
+        inclusive = str(args.get("inclusive")).lower() in {"1", "true"}
+        found = [
+            m
+            for m in found
+            if m["ts"] == thread
+            or (float(m["ts"]) >= oldest if inclusive else float(m["ts"]) > oldest)
+        ]
         page = found[offset : offset + limit]
         if not with_metadata:
             page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]

@@ -74,7 +74,7 @@ def test_a_call_that_never_answers_is_cancelled_reported_and_delivered_once_afte
         return readyz[-1].status_code == 503
 
     wait_until(stalled)
-    assert readyz[-1].json()["notifier"].startswith("stalled: no poll cycle finished for ")
+    assert readyz[-1].json()["notifier"].startswith("stalled: no poll cycle moved or finished for ")
     assert readyz[-1].json()["redmine"] == "ok"  # it names the notifier, nothing else
     wait_until(lambda: metric(serving, "redmine_slack_poll_cycles_cancelled_total") >= 1)
 

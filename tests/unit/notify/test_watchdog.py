@@ -113,7 +113,7 @@ def test_health_says_stalled_only_for_the_lease_holder_past_the_bound() -> None:
     health.watching(lambda: 30.0)
     health.took_lease()
     now[0] = 31.0
-    assert health.stalled() == "stalled: no poll cycle finished for 31 s (bound 30 s)"
+    assert health.stalled() == "stalled: no poll cycle moved or finished for 31 s (bound 30 s)"
     health.finished(held=True)
     assert health.stalled() is None
     now[0] = 100.0
