@@ -6,7 +6,8 @@ The bot is in a channel with a `replies:on` subscription (200 issue threads, 20 
 threads), and Slack sends it every message there (`message.channels`). The load is
 half top-level messages, half replies in threads nobody follows: nothing the app does
 concerns them. The service (`redmine-slack web`, SQLite) and a bare Bolt app that
-only acks get the same open loop (bench/open_loop.py) in this one run; printed: ack
+only acks get the same open loop (bench/open_loop.py) one after the other in this one
+run; printed: ack
 p50/p99 for both and their ratio, CPU per event of each process (/proc/<pid>/stat),
 the rows the service's database gained, and the Redmine requests it made.
 """
@@ -28,10 +29,10 @@ import httpx
 from bench.ack_latency import service_env, wait_until_up
 from bench.open_loop import (
     VENV_BIN,
-    Outcome,
     Profiled,
-    cpu_seconds,
-    open_loop,
+    Request,
+    Target,
+    in_turn,
     print_profile,
     report,
     start,
@@ -126,18 +127,14 @@ def rows(path: Path) -> dict[str, int]:
         return {t: connection.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 
-def measured(
-    url: str, pid: int | None, rate: float, duration: float
-) -> tuple[Outcome, float | None]:
+def events() -> Request:
     run = uuid.uuid4().hex[:8]
 
     def request(n: int) -> tuple[str, dict[str, str]]:
         body = chatter(run, n)
         return body, signed_headers(body, content_type="application/json")
 
-    before = cpu_seconds(pid) if pid is not None else 0.0
-    outcome = asyncio.run(open_loop(url, request, rate=rate, duration=duration))
-    return outcome, (cpu_seconds(pid) - before) if pid is not None else None
+    return request
 
 
 def main() -> None:
@@ -177,16 +174,18 @@ def main() -> None:
                 f"{args.rate:g}/s for {args.duration:g} s"
                 + (" (service under py-spy)" if args.profile else "")
             )
-            bare_outcome, bare_cpu = measured(
-                f"{bare}/slack/events", bare_pid, args.rate, args.duration
-            )
-            report("bare Bolt app", bare_outcome, bare_cpu)
             rows_before = rows(path)
             requests_before = len(httpx.get(f"{support}/_state").json()["requests"])
-            outcome, cpu = measured(
-                f"{service}/slack/events", service_pid, args.rate, args.duration
+            bare_outcome, outcome = in_turn(
+                [
+                    Target("bare", f"{bare}/slack/events", events(), bare_pid),
+                    Target("app", f"{service}/slack/events", events(), service_pid),
+                ],
+                rate=args.rate,
+                duration=args.duration,
             )
-            report("redmine-slack", outcome, cpu)
+            report("bare Bolt app", bare_outcome)
+            report("redmine-slack", outcome)
             time.sleep(1.0)  # anything written after the acks lands too
             grown = {t: n - rows_before.get(t, 0) for t, n in rows(path).items()}
             requests = len(httpx.get(f"{support}/_state").json()["requests"]) - requests_before
@@ -194,10 +193,9 @@ def main() -> None:
                 f"p99 redmine-slack / bare Bolt: {outcome.p99 / bare_outcome.p99:.2f}x "
                 f"(goal <= 1.3x), p50 {outcome.p50 / bare_outcome.p50:.2f}x"
             )
-            if cpu is not None and bare_cpu:
-                print(
-                    f"CPU per event redmine-slack / bare Bolt: {cpu / bare_cpu:.2f}x (goal <= 1.5x)"
-                )
+            if outcome.cpu is not None and bare_outcome.cpu:
+                ratio = outcome.cpu / bare_outcome.cpu
+                print(f"CPU per event redmine-slack / bare Bolt: {ratio:.2f}x (goal <= 1.5x)")
             written = {t: n for t, n in grown.items() if n}
             print(f"database rows written: {sum(grown.values())} {written or ''}")
             print(f"Redmine requests: {requests}")

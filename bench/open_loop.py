@@ -33,9 +33,13 @@ Request = Callable[[int], tuple[str, dict[str, str]]]
 @dataclass
 class Outcome:
     latencies: list[float] = field(default_factory=list)
+    # (n, latency) of each request, in the order they were planned.
+    by_request: list[tuple[int, float]] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     # How far behind its plan the latest send went: a loaded client shows here.
     worst_lag: float = 0.0
+    # The server's CPU seconds from the first planned send to the last answer.
+    cpu: float | None = None
 
     @property
     def p50(self) -> float:
@@ -47,9 +51,18 @@ class Outcome:
 
 
 async def open_loop(
-    url: str, request: Request, *, rate: float, duration: float, warm_up: int = 20
+    url: str,
+    request: Request,
+    *,
+    rate: float,
+    duration: float,
+    warm_up: int = 20,
+    start_at: float | None = None,
+    pid: int | None = None,
 ) -> Outcome:
-    """Send `rate` requests a second for `duration` seconds to `url`, on schedule."""
+    """Send `rate` requests a second for `duration` seconds to `url`, on schedule
+    (from `start_at`, a `time.time()`, when given); with `pid`, the CPU time that server
+    process spent over the load (warm-up left out)."""
     outcome = Outcome()
     connector = aiohttp.TCPConnector(limit=0)
     timeout = aiohttp.ClientTimeout(total=30)
@@ -63,34 +76,66 @@ async def open_loop(
             async with session.post(url, data=body.encode(), headers=headers) as response:
                 await response.read()
             if planned is not None:
-                outcome.latencies.append(time.perf_counter() - planned)
+                latency = time.perf_counter() - planned
+                outcome.latencies.append(latency)
+                outcome.by_request.append((n, latency))
                 outcome.statuses[response.status] += 1
 
         # Unmeasured: opens the connections Slack would keep open, warms the caches.
         for n in range(warm_up):
             await send(-1 - n, None)
         total = int(rate * duration)
-        start = time.perf_counter() + 0.1
+        wait = 0.1 if start_at is None else max(0.0, start_at - time.time())
+        start = time.perf_counter() + wait
+        await asyncio.sleep(wait)
+        cpu_before = cpu_seconds(pid) if pid is not None else 0.0
         tasks = []
         for n in range(total):
             planned = start + n / rate
             await asyncio.sleep(max(0.0, planned - time.perf_counter()))
             tasks.append(asyncio.create_task(send(n, planned)))
         await asyncio.gather(*tasks)
+        if pid is not None:
+            outcome.cpu = cpu_seconds(pid) - cpu_before
     return outcome
 
 
-def report(name: str, outcome: Outcome, cpu: float | None = None) -> None:
+@dataclass(frozen=True)
+class Target:
+    name: str
+    url: str
+    request: Request
+    pid: int | None  # the server's process, for its CPU time
+
+
+def in_turn(targets: list[Target], *, rate: float, duration: float) -> list[Outcome]:
+    """Each target's open loop, one after the other, in this one run.
+
+    Tried: both at the same moments, each from its own client process. On this shared
+    2-core machine the two clients then fell seconds behind their plan (one alone: under
+    100 ms), so each target is loaded alone, right after the other.
+    """
+    return [
+        asyncio.run(
+            open_loop(target.url, target.request, rate=rate, duration=duration, pid=target.pid)
+        )
+        for target in targets
+    ]
+
+
+def report(name: str, outcome: Outcome) -> None:
     ms = [value * 1000 for value in outcome.latencies]
     line = (
         f"{name:<16} n={len(ms):5d}  p50 {outcome.p50 * 1000:6.1f} ms  "
         f"p99 {outcome.p99 * 1000:6.1f} ms  max {max(ms):6.1f} ms  "
         f"mean {statistics.mean(ms):6.1f} ms"
     )
-    if cpu is not None:
-        line += f"  CPU {cpu * 1000 / len(ms):5.2f} ms/request"
+    if outcome.cpu is not None:
+        line += f"  CPU {outcome.cpu * 1000 / len(ms):5.2f} ms/request"
     statuses = ", ".join(f"{status}: {count}" for status, count in sorted(outcome.statuses.items()))
     print(f"{line}  [{statuses}; client lag {outcome.worst_lag * 1000:.0f} ms]")
+    worst = sorted(outcome.by_request, key=lambda pair: -pair[1])[:5]
+    print("  slowest: " + ", ".join(f"#{n} {latency * 1000:.0f} ms" for n, latency in worst))
 
 
 def cpu_seconds(pid: int) -> float:

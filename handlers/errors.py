@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.actions.errors import describe
 from bot.blocks.modals import message_view
 from bot.i18n import N_, _
+from bot.slack.door.replay import ReplayRefused
 from handlers.asked import tell
 
 log = logging.getLogger("redmine_slack.handlers")
@@ -49,6 +50,8 @@ async def on_listener_error(
     response: BoltResponse | None,
     client: AsyncWebClient,
 ) -> BoltResponse | None:
+    if isinstance(error, ReplayRefused):
+        return await refused_replay(error, body, response, client)
     if isinstance(error, BoltUnhandledRequestError):
         # Slack's shape, but nothing here takes it (a button or form of an older
         # version, a shortcut not set up): acked, not Bolt's 404 that Slack shows as
@@ -69,6 +72,24 @@ async def on_listener_error(
     # the request is still waiting on that ack, polling every 10 ms: a failure right
     # after the ack would turn into no answer at all. Let the waiter see the ack first.
     await asyncio.sleep(ACK_SEEN_SECONDS)
+    return None
+
+
+async def refused_replay(
+    error: ReplayRefused,
+    body: dict[str, Any],
+    response: BoltResponse | None,
+    client: AsyncWebClient,
+) -> BoltResponse | None:
+    """The shared replay record stopped the listener at its ack (bot/slack/door/replay.py):
+    a replay gets nothing, or 401 while still unacked; a failed check, its sentence."""
+    if response is not None:  # refused before its answer went out
+        if error.sentence is None:
+            return BoltResponse(status=401, body="replayed request")
+        return ack_with(body, error.sentence)
+    if error.sentence is not None:
+        await tell_who_asked(client, body, error.sentence)
+    await asyncio.sleep(ACK_SEEN_SECONDS)  # as below: the waiter must see the ack first
     return None
 
 

@@ -25,7 +25,7 @@ from tests.integration import redmine_admin as rm
 from tests.integration.slack_harness import RunningService, run_service, settings_for
 from tests.redmine_server import Seed
 from tests.support.fakeslack import FakeSlack
-from tests.support.signing import signed_headers
+from tests.support.signing import command_body, signed_headers
 
 
 @pytest.fixture
@@ -89,6 +89,26 @@ def test_slacks_retry_is_taken_once_across_two_replicas(
     assert send(here, body, retry=2) == 200
     time.sleep(1.0)  # a second unfurl, were there one, would be posted by now
     assert len(here.fake.of("chat.unfurl")) == 1
+
+
+def test_a_replayed_command_is_refused_here_and_on_the_other_replica(
+    replicas: tuple[RunningService, RunningService],
+) -> None:
+    here, there = replicas
+    subject = f"Replayed across replicas {uuid.uuid4().hex[:8]}"
+    body = command_body(f"create alpha {subject}", response_url=here.fake.response_url())
+    headers = signed_headers(body)
+    assert here.post(body, headers=headers).status_code == 200
+    here.wait_response(lambda a: subject in json.dumps(a))
+    # The same bytes again: this replica knows them from memory and says so.
+    assert here.post(body, headers=headers).status_code == 401
+    # The other replica never saw them itself: it acks, and its shared record stops
+    # the work (the first replica's record is written by the time its answer came).
+    assert there.post(body, headers=headers).status_code == 200
+    assert there.post(body, headers=headers).status_code == 401  # now it knows
+    time.sleep(1.0)  # a second issue or answer, were there one, would be there by now
+    assert len(rm.issues_with_subject(here.seed, subject)) == 1
+    assert len([a for a in here.responses() if subject in json.dumps(a)]) == 1
 
 
 def rows(path: Path) -> dict[str, int]:

@@ -54,3 +54,4 @@ class Door:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self.replays.flush()

@@ -6,14 +6,28 @@ replay and is refused. Slack does retry events that were not acked in time, mark
 with `X-Slack-Retry-Num`; a retry is a new HTTP request, signed afresh (the third retry
 comes about five minutes after the first try, past the five-minute signature window), but
 it carries the same `event_id`, so events are taken once by their id.
+
+A signed request is checked against this process's own record first (`claim_signature`,
+no await): a replay this process saw is refused at once with 401. The shared record is
+written in the background, so the database is not on the ack's path; the request's
+`GatedAck` lets a plain ack go to Slack at once and then holds the listener until the
+shared record answers: when another replica took the same request first (a replay it
+saw earlier), the listener stops there and nothing is done. An ack that carries an
+answer (a help text, a form's errors) waits for the shared record before it is sent,
+so a replay never gets one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
+import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.response import BoltResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.slack.door.verify import FIVE_MINUTES
@@ -33,6 +47,49 @@ PRUNE_EVERY = timedelta(minutes=1)
 
 Pending = tuple[str, datetime, "asyncio.Future[bool]"]
 
+log = logging.getLogger(__name__)
+
+NOT_CHECKED = (
+    "This request could not be checked against replays right now, so nothing was done. "
+    "Try again in a moment."
+)
+
+
+class ReplayRefused(Exception):
+    """Raised from a listener's ack: the shared record says another replica took this
+    request first (`sentence` None: a replay, nobody to tell) or could not be read
+    (`sentence`: what the person is told). The listener's work stops there."""
+
+    def __init__(self, sentence: str | None = None) -> None:
+        super().__init__("replayed request" if sentence is None else "replay record unavailable")
+        self.sentence = sentence
+
+
+class GatedAck(AsyncAck):
+    """Bolt's ack, held to the shared replay record's verdict (see the module's text)."""
+
+    def __init__(self, verdict: asyncio.Future[bool]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.verdict = verdict
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        if args or any(value not in (None, "") for value in kwargs.values()):
+            await self._pass()  # an answer is never sent to a replay
+            return await super().__call__(*args, **kwargs)
+        response = await super().__call__()  # Slack has its ack now
+        await self._pass()
+        return response
+
+    async def _pass(self) -> None:
+        try:
+            first = await asyncio.shield(self.verdict)
+        except Exception as error:
+            log.warning("could not record a Slack request: %s", type(error).__name__)
+            raise ReplayRefused(NOT_CHECKED) from None
+        if not first:
+            log.info("refused a replayed Slack request (another replica took it first)")
+            raise ReplayRefused()
+
 
 class ReplayGuard:
     """Records keys in batches: requests that arrive together share one transaction.
@@ -48,6 +105,10 @@ class ReplayGuard:
         self.next_prune = datetime.now(UTC)
         self.turn = asyncio.Lock()
         self.pending: list[Pending] = []
+        # This process's own record: key -> when it may be forgotten (epoch seconds).
+        self.local: dict[str, float] = {}
+        self.next_local_prune = 0.0
+        self.writing: set[asyncio.Task[bool]] = set()
 
     async def _first(self, key: str, expires_at: datetime) -> bool:
         result: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
@@ -77,6 +138,33 @@ class ReplayGuard:
             return
         for (_, _, result), first in zip(batch, firsts, strict=True):
             result.set_result(first)
+
+    def claim_signature(self, timestamp: int, signature: str) -> asyncio.Task[bool] | None:
+        """None when this process saw the request (a replay); else the shared record's
+        verdict to come (True: first in every replica), written in the background."""
+        key = _key("signature", f"{timestamp}:{signature}")
+        now = time.time()
+        if now >= self.next_local_prune:
+            self.next_local_prune = now + PRUNE_EVERY.total_seconds()
+            self.local = {k: until for k, until in self.local.items() if until > now}
+        if key in self.local:
+            return None
+        until = timestamp + FIVE_MINUTES + 60
+        self.local[key] = until
+        verdict = asyncio.create_task(self._first(key, datetime.fromtimestamp(until, UTC)))
+        self.writing.add(verdict)
+        verdict.add_done_callback(self._written)
+        return verdict
+
+    def _written(self, verdict: asyncio.Task[bool]) -> None:
+        self.writing.discard(verdict)
+        if not verdict.cancelled() and verdict.exception() is not None:
+            # Retrieved here so no request without a listener's ack leaves it unread.
+            log.info("the shared replay record failed: %s", type(verdict.exception()).__name__)
+
+    async def flush(self) -> None:
+        """Wait for the shared record's writes in flight (at shutdown)."""
+        await asyncio.gather(*self.writing, return_exceptions=True)
 
     async def first_signature(self, timestamp: int, signature: str) -> bool:
         """Whether this signed request was never seen (it is then recorded)."""

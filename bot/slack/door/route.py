@@ -14,15 +14,14 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from bot.slack.door.door import Door
 from bot.slack.door.guard import CHECKED, dropped, refusal
 from bot.slack.door.payloads import check
-from bot.slack.door.replay import ReplayGuard
-from bot.slack.door.verify import MAX_BODY_BYTES, Refusal, Verified, too_large, verify
+from bot.slack.door.replay import GatedAck
+from bot.slack.door.verify import MAX_BODY_BYTES, Refusal, too_large, verify
 
 log = logging.getLogger(__name__)
 
@@ -75,34 +74,26 @@ async def handle(
     if problem is not None:
         return to_starlette_response(refusal(problem))
     kind = verified.body.get("type")
-    if kind == "event_callback":
+    if kind == "event_callback" and not await door.relevance.concerns_us(verified.body["event"]):
         # Events are taken once by their event_id (a retry is signed afresh), and only
         # those that concern us are recorded at all: the chatter costs no write.
-        if not await door.relevance.concerns_us(verified.body["event"]):
-            return to_starlette_response(dropped())
-    elif kind not in READ_ONLY:
-        refused = await refuse_replay(door.replays, verified)
-        if refused is not None:
-            return answer(refused)
+        return to_starlette_response(dropped())
     bolt_request = AsyncBoltRequest(body="", headers=dict(request.headers), mode="http")
     # Hand Bolt the checked dict in place of its own parse of the raw text.
     bolt_request.raw_body = body.decode("utf-8")
     bolt_request.body = verified.body
     try:
         bolt_request.context = build_async_context(AsyncBoltContext({}), verified.body)
-        bolt_request.context[CHECKED] = True
     except (TypeError, AttributeError, KeyError, IndexError, ValueError) as error:
         # Bolt reads a dozen optional fields to build its context; the shape check covers
         # those we know of, and this covers any it reads that Slack's shape did not name.
         return answer(Refusal(400, f"not a Slack payload ({type(error).__name__})"))
+    bolt_request.context[CHECKED] = True
+    if kind != "event_callback" and kind not in READ_ONLY:
+        # This process's record first (a replay it saw: 401 now); the shared one is
+        # written meanwhile, and the listener's ack waits on it (door/replay.py).
+        verdict = door.replays.claim_signature(verified.timestamp, verified.signature)
+        if verdict is None:
+            return answer(Refusal(401, "replayed request"))
+        bolt_request.context["ack"] = GatedAck(verdict)  # Bolt hands it on as `ack`
     return to_starlette_response(await bolt.async_dispatch(bolt_request))
-
-
-async def refuse_replay(replays: ReplayGuard, verified: Verified) -> Refusal | None:
-    try:
-        first = await replays.first_signature(verified.timestamp, verified.signature)
-    except SQLAlchemyError as error:
-        # Without the record a replay cannot be told apart: refuse, Slack shows an error.
-        log.warning("could not record a Slack request: %s", type(error).__name__)
-        return Refusal(503, "cannot check for replays right now")
-    return None if first else Refusal(401, "replayed request")

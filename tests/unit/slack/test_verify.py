@@ -18,7 +18,16 @@ from bot.blocks.issues import decode_search_page, encode_search_page
 from bot.blocks.metadata import ModalContext
 from bot.inputs.grammar import UsageError, ascii_int, parse, parse_hours
 from bot.slack.door.payloads import check
-from bot.slack.door.verify import MAX_BODY_BYTES, Refusal, Verified, parse_body, too_large, verify
+from bot.slack.door.verify import (
+    MAX_BODY_BYTES,
+    MAX_DEPTH,
+    NOT_A_SLACK_BODY,
+    Refusal,
+    Verified,
+    parse_body,
+    too_large,
+    verify,
+)
 from tests.fixtures import load
 from tests.support.signing import SIGNING_SECRET, command_body, signed_headers
 
@@ -270,3 +279,15 @@ def test_form_bodies_round_trip_through_urlencode() -> None:
     payload = load("shortcut__global")
     parsed = parse_body(urlencode({"payload": json.dumps(payload)}).encode(), FORM)
     assert parsed == payload
+
+
+def test_nesting_past_the_limit_is_refused_and_many_shallow_brackets_are_not() -> None:
+    json_type = "application/json"
+    deep = '{"a":' * (MAX_DEPTH + 1) + "1" + "}" * (MAX_DEPTH + 1)
+    assert parse_body(deep.encode(), json_type) == NOT_A_SLACK_BODY
+    at_limit = "[" * (MAX_DEPTH - 1) + "1" + "]" * (MAX_DEPTH - 1)
+    assert parse_body(('{"a":' + at_limit + "}").encode(), json_type) == {"a": json.loads(at_limit)}
+    wide = '{"blocks": [' + ",".join(['{"x": [1]}'] * 500) + "]}"
+    assert parse_body(wide.encode(), json_type) == json.loads(wide)
+    in_strings = json.dumps({"text": "[{" * 1000})
+    assert parse_body(in_strings.encode(), json_type) == {"text": "[{" * 1000}

@@ -1,0 +1,112 @@
+"""Replays refused off the ack's path: this process's record first, the shared one after.
+
+Two guards on one database stand for two replicas (their own memory, one store).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.slack.door.replay import NOT_CHECKED, GatedAck, ReplayGuard, ReplayRefused
+from bot.store import db
+from bot.store.models import SeenSlackRequest
+from tests.databases import BACKENDS, empty_postgres
+
+
+@pytest.fixture(params=BACKENDS)
+async def sessions(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_url")
+        await empty_postgres(url)
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'replay.sqlite3'}"
+    engine = db.create_engine(url)
+    await db.migrate(engine)
+    yield db.session_factory(engine)
+    await engine.dispose()
+
+
+def now() -> int:
+    return int(datetime.now(UTC).timestamp())
+
+
+async def test_a_replay_this_process_saw_is_refused_without_waiting_for_the_store(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    guard = ReplayGuard(sessions)
+    at = now()
+    verdict = guard.claim_signature(at, "v0=abc")
+    assert verdict is not None
+    # Refused from memory, while the first one's shared record is still being written.
+    assert guard.claim_signature(at, "v0=abc") is None
+    assert await verdict
+    assert guard.claim_signature(at, "v0=abc") is None
+    assert guard.claim_signature(at + 1, "v0=abc") is not None  # another request
+    await guard.flush()
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(SeenSlackRequest)) == 2
+
+
+async def test_a_second_replica_refuses_a_replay_it_sees_later(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    here, there = ReplayGuard(sessions), ReplayGuard(sessions)
+    at = now()
+    first = here.claim_signature(at, "v0=abc")
+    assert first is not None and await first
+    later = there.claim_signature(at, "v0=abc")
+    assert later is not None  # nothing in its own memory...
+    assert not await later  # ...but the shared record had it
+    assert there.claim_signature(at, "v0=abc") is None  # and now its memory has it too
+
+
+async def test_a_plain_ack_goes_out_before_the_verdict_and_a_replay_stops_there() -> None:
+    verdict: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    ack = GatedAck(verdict)
+    acking = asyncio.create_task(ack())
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert ack.response is not None and ack.response.status == 200  # Slack has its ack
+    assert not acking.done()  # the listener waits for the shared record
+    verdict.set_result(False)
+    with pytest.raises(ReplayRefused) as refused:
+        await acking
+    assert refused.value.sentence is None
+
+
+async def test_an_ack_with_an_answer_waits_for_the_verdict() -> None:
+    verdict: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    ack = GatedAck(verdict)
+    acking = asyncio.create_task(ack(text="Here is the help"))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert ack.response is None  # a replay must not get the answer
+    verdict.set_result(False)
+    with pytest.raises(ReplayRefused):
+        await acking
+    assert ack.response is None
+
+    passed: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    passed.set_result(True)
+    answered = GatedAck(passed)
+    await answered(text="Here is the help")
+    assert answered.response is not None and "Here is the help" in str(answered.response.body)
+
+
+async def test_a_shared_record_that_cannot_be_written_stops_the_work_with_a_sentence() -> None:
+    verdict: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    verdict.set_exception(OSError("database down"))
+    ack = GatedAck(verdict)
+    with pytest.raises(ReplayRefused) as refused:
+        await ack()
+    assert ack.response is not None  # acked: Slack does not show an error
+    assert refused.value.sentence == NOT_CHECKED
