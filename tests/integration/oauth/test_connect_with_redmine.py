@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import html
 import re
+import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -30,7 +33,7 @@ import pytest
 
 from bot.app import create_app
 from bot.blocks.oauth import CONNECT_OAUTH_ACTION
-from bot.config import DEFAULT_OAUTH_SCOPES
+from bot.config import DEFAULT_OAUTH_SCOPES, Settings
 from bot.people.oauth import CALLBACK_PATH
 from handlers import register_all
 from tests.integration import redmine_admin as rm
@@ -76,11 +79,11 @@ def application(redmine_seed: Seed) -> Application:
 
 
 @pytest.fixture
-def service(
+def settings(
     redmine_seed: Seed, fake_slack: FakeSlack, application: Application, tmp_path: Path
-) -> Iterator[RunningService]:
-    """The whole service with no admin key: dave's own key, so nobody is impersonated."""
-    settings = settings_for(
+) -> Settings:
+    """No admin key: dave's own key, so nobody is impersonated (connected-keys-only)."""
+    return settings_for(
         redmine_seed,
         fake_slack,
         tmp_path / "service.sqlite3",
@@ -89,12 +92,26 @@ def service(
         redmine_oauth_client_secret=application.client_secret,
         public_url=f"http://127.0.0.1:{application.port}",
     )
-    server = ServerThread(create_app(settings, register_all), application.port).start()
+
+
+@contextmanager
+def running(settings: Settings, fake: FakeSlack, seed: Seed) -> Iterator[RunningService]:
+    """The whole service on the port the application's redirect URI names."""
+    port = int(str(settings.public_url).rstrip("/").rsplit(":", 1)[1])
+    server = ServerThread(create_app(settings, register_all), port).start()
     try:
         with httpx.Client(timeout=30.0) as http:
-            yield RunningService(server.url, fake_slack, redmine_seed, http)
+            yield RunningService(server.url, fake, seed, http)
     finally:
         server.stop()
+
+
+@pytest.fixture
+def service(
+    settings: Settings, fake_slack: FakeSlack, redmine_seed: Seed
+) -> Iterator[RunningService]:
+    with running(settings, fake_slack, redmine_seed) as service:
+        yield service
 
 
 def open_home(service: RunningService, user: str) -> dict[str, Any]:
@@ -164,12 +181,12 @@ class Browser:
             },
         )
 
-    def approve(self, page: httpx.Response) -> httpx.Response:
-        """Press *Authorize* on Redmine's authorization page (doorkeeper's form)."""
+    def approve(self, page: httpx.Response, press: str = "Authorize") -> httpx.Response:
+        """Press *Authorize* (or *Deny*, a DELETE) on Redmine's authorization page."""
         form = next(
             f
             for f in re.findall(r"<form[^>]*action=\"/oauth/authorize\".*?</form>", page.text, re.S)
-            if 'value="Authorize"' in f and 'name="_method"' not in f  # Deny is a DELETE
+            if f'value="{press}"' in f
         )
         fields = dict(re.findall(r'name="([^"]+)"[^>]*?value="([^"]*)"', form))
         fields.pop("commit", None)
@@ -177,7 +194,9 @@ class Browser:
         return self.http.post(urljoin(str(page.url), "/oauth/authorize"), data=data)
 
 
-def sign_in_and_approve(service: RunningService, start_url: str, login: str) -> str:
+def sign_in_and_approve(
+    service: RunningService, start_url: str, login: str, press: str = "Authorize"
+) -> str:
     """From the button's URL to Redmine's redirect back to us: the callback URL."""
     browser = Browser()
     callback = f"{service.url}{CALLBACK_PATH}"
@@ -193,7 +212,7 @@ def sign_in_and_approve(service: RunningService, start_url: str, login: str) -> 
         page = browser.follow(browser.log_in(login_page, login), until=callback)
         if not page.is_redirect:  # doorkeeper skips the page for an app already approved
             assert page.status_code == 200 and 'value="Authorize"' in page.text, page.text[-3000:]
-            page = browser.follow(browser.approve(page), until=callback)
+            page = browser.follow(browser.approve(page, press), until=callback)
         assert page.is_redirect
         return urljoin(str(page.url), page.headers["location"])
     finally:
@@ -285,3 +304,50 @@ def _revoke_bobs_tokens(seed: Seed) -> int:
         return len(links)
     finally:
         browser.close()
+
+
+def test_bob_pressing_deny_in_redmine_or_a_forged_state_stores_nothing(
+    service: RunningService,
+) -> None:
+    button = connect_button(open_home(service, "UERIN"))
+    denied_url = sign_in_and_approve(service, button["url"], "erin", press="Deny")
+    assert parse_qs(urlsplit(denied_url).query)["error"] == ["access_denied"]
+    denied = service.http.get(denied_url)
+    assert denied.status_code == 400
+    assert "You did not allow redmine-slack in Redmine" in denied.text
+    assert "Nothing was stored" in denied.text
+    forged = service.http.get(f"{service.url}{CALLBACK_PATH}?code=abc&state=forged.state")
+    assert forged.status_code == 400 and "did not come from redmine-slack" in forged.text
+    # Still asked to connect: nothing was stored for her.
+    assert connect_button(open_home(service, "UERIN"))
+
+
+def stored_token(settings: Settings) -> tuple[str, str]:
+    path = str(settings.database_url).split("///", 1)[1]
+    with sqlite3.connect(path) as db:
+        row = db.execute(
+            "SELECT encrypted_access_token, expires_at FROM oauth_tokens WHERE slack_user_id='UBOB'"
+        ).fetchone()
+    return str(row[0]), str(row[1])
+
+
+def test_a_token_about_to_run_out_is_refreshed_with_redmine_across_a_restart(
+    settings: Settings, fake_slack: FakeSlack, redmine_seed: Seed
+) -> None:
+    with running(settings, fake_slack, redmine_seed) as service:
+        connect(service, "UBOB", "bob")
+    sealed, _ = stored_token(settings)
+    # Redmine's tokens live 2 hours: make this one end in a minute (inside the margin).
+    soon = (datetime.now(UTC) + timedelta(minutes=1)).replace(tzinfo=None)
+    path = str(settings.database_url).split("///", 1)[1]
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE oauth_tokens SET expires_at = ?", (soon.isoformat(sep=" "),))
+    with running(settings, fake_slack, redmine_seed) as service:
+        subject = f"After refresh {uuid.uuid4().hex[:8]}"
+        assert service.command(f"create alpha {subject}", user="UBOB").status_code == 200
+        service.wait_response(lambda a: subject in response_text(a))
+        [issue] = rm.issues_with_subject(redmine_seed, subject)
+        assert issue["author"]["id"] == redmine_seed.users["bob"].id
+    refreshed, expires = stored_token(settings)
+    assert refreshed != sealed  # a new pair from Redmine's token endpoint, stored
+    assert datetime.fromisoformat(expires) > soon + timedelta(minutes=30)
