@@ -18,7 +18,7 @@ from bot.blocks.common import (
     section,
 )
 from bot.blocks.metadata import ModalContext
-from bot.blocks.oauth import OAUTH_LEAD, connect_blocks
+from bot.blocks.oauth import connect_blocks
 from bot.domain.issue_fields import IssueFields
 from bot.redmine.models import CustomField, Ref, Version
 from bot.slack import limits
@@ -143,7 +143,7 @@ def connect_modal(context: ModalContext, oauth_url: str | None = None) -> dict[s
         "key* → *Show*. It is checked with Redmine at once."
     )
     oauth = (
-        [*connect_blocks(oauth_url, OAUTH_LEAD), section("*Or* " + paste[0].lower() + paste[1:])]
+        [*connect_blocks(oauth_url), section("*Or* " + paste[0].lower() + paste[1:])]
         if oauth_url
         else [section(paste)]
     )
