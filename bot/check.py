@@ -123,6 +123,7 @@ async def check_redmine(
                     Finding(False, "connected-keys-only mode stores personal keys: set SECRET_KEY")
                 )
         findings += await _differences(client, admin=user.admin)
+        findings += oauth_setup(settings, client.features.oauth2)
     return findings
 
 
@@ -139,6 +140,48 @@ def _unreachable(settings: Settings, error: RedmineUnavailable) -> str:
         f"Redmine cannot be reached at {settings.redmine_base_url}: "
         f"{user_message(error)} Check REDMINE_URL."
     )
+
+
+def oauth_setup(settings: Settings, oauth2: bool | None) -> list[Finding]:
+    """Whether "Connect with Redmine" is set up whole, and for a Redmine that has OAuth2.
+
+    Nothing is said where none of its settings is set: the pasted key is the way then.
+    """
+    wanted = {
+        "REDMINE_OAUTH_CLIENT_ID": settings.redmine_oauth_client_id,
+        "REDMINE_OAUTH_CLIENT_SECRET": settings.redmine_oauth_client_secret,
+        "PUBLIC_URL": settings.public_url,
+    }
+    if not any(wanted.values()):
+        return []
+    missing = [
+        name for name, value in {**wanted, "SECRET_KEY": settings.secret_key}.items() if not value
+    ]
+    if missing:
+        return [
+            Finding(
+                False,
+                "Connect with Redmine is half set up, so it is off: set "
+                + ", ".join(missing)
+                + " (docs/redmine.md, Connect with Redmine)",
+            )
+        ]
+    if oauth2 is False:
+        return [
+            Finding(
+                False,
+                "REDMINE_OAUTH_* is set, but this Redmine has no OAuth2 (6.1 and newer): "
+                "no Connect with Redmine button is shown",
+            )
+        ]
+    return [
+        Finding(
+            True,
+            "Connect with Redmine: on; the application in Redmine (Administration -> "
+            f"Applications) must have the redirect URI {settings.oauth_redirect_uri} and "
+            f"the scopes {settings.redmine_oauth_scopes}",
+        )
+    ]
 
 
 async def _differences(client: RedmineClient, *, admin: bool) -> list[Finding]:

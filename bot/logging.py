@@ -20,9 +20,14 @@ REDACTED = "***"
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Slack tokens: bot, user, app-level, configuration.
     (re.compile(r"\b(xox[abposre]-|xapp-)[A-Za-z0-9-]+"), rf"\1{REDACTED}"),
-    # `key=...`, `token=...` in query strings and forms (the webhook's ?token=).
+    # `key=...`, `token=...` in query strings and forms (the webhook's ?token=), and
+    # OAuth's (RFC 6749 4.1, 6; RFC 7636 4.5): `access_token`, `refresh_token`,
+    # `client_secret`, `code_verifier`, and the authorization `code` in a callback's query.
     (
-        re.compile(r"(?i)\b((?:api_?)?key|token|secret|password)(=|%3D)[^&\s\"'<>]+"),
+        re.compile(
+            r"(?i)(\b(?:(?:access_|refresh_)?token|client_secret|code_verifier|(?:api_?)?key"
+            r"|secret|password)|[?&]code|[?&]state)(=|%3D)[^&\s\"'<>]+"
+        ),
         rf"\1\2{REDACTED}",
     ),
     # The API key header, however a library prints its headers (dict repr, raw lines).

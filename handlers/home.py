@@ -27,7 +27,7 @@ from bot.blocks.home import (
 )
 from bot.inputs import grammar
 from bot.people.identity import NotLinked
-from bot.redmine.errors import ImpersonationError, RedmineError
+from bot.redmine.errors import ImpersonationError, OAuthTokenRefused, RedmineError
 from handlers.asked import Asked
 from handlers.reminders import set_or_clear_reminder
 
@@ -54,11 +54,12 @@ async def home_of(asked: Asked) -> dict[str, Any]:
             today=datetime.now(UTC).date(),
         )
     except NotLinked as error:
-        offer = await connect_oauth.offer(services.identity, asked.user_id)
-        return unlinked_home_view(error.message, offer)
+        return await unlinked_home(asked, error.message)
     except RedmineError as error:
-        if isinstance(error, ImpersonationError):
-            services.identity.forget(asked.user_id)  # locked meanwhile: ask again next time
+        if isinstance(error, ImpersonationError | OAuthTokenRefused):
+            services.identity.forget(asked.user_id)  # locked or revoked meanwhile: ask again
+        if isinstance(error, OAuthTokenRefused):
+            return await unlinked_home(asked, describe(error))
         return home_error_view(describe(error))
     return home_view(
         who=identity.describe(),
@@ -70,6 +71,12 @@ async def home_of(asked: Asked) -> dict[str, Any]:
         reminder=home.reminder,
         base_url=asked.base_url,
     )
+
+
+async def unlinked_home(asked: Asked, reason: str) -> dict[str, Any]:
+    """Why Redmine does not know the person, with "Connect with Redmine" where offered."""
+    offer = await connect_oauth.offer(asked.services.identity, asked.user_id)
+    return unlinked_home_view(reason, offer)
 
 
 async def on_home_opened(event: dict[str, Any], asked: Asked) -> None:

@@ -7,6 +7,10 @@
 #   scripts/redmine-local.sh stop
 #   scripts/redmine-local.sh env       # print REDMINE_TEST_URL=... and REDMINE_TEST_API_KEY=...
 #   scripts/redmine-local.sh fresh     # install if needed, reset to the pristine database, print env
+#   scripts/redmine-local.sh oauth-app NAME REDIRECT_URI SCOPES
+#                                      # Redmine 6.1+: register an OAuth2 application in this
+#                                      # port's instance (as Administration -> Applications
+#                                      # does), print OAUTH_CLIENT_ID=... and OAUTH_CLIENT_SECRET=...
 #
 # With no argument: install if needed, start if needed, then print the env lines.
 #
@@ -209,6 +213,24 @@ do_reset() {
   do_start
 }
 
+oauth_app() {
+  # Doorkeeper's own model, as Redmine's Applications page saves it (the public permissions
+  # are always among its scopes); the secret is shown once: Redmine keeps only its hash.
+  # Run against this port's database, which the running server reads as well.
+  [ "$#" -eq 3 ] || { say "usage: $0 oauth-app NAME REDIRECT_URI SCOPES"; exit 2; }
+  local script="$STATE_DIR/oauth-app-$PORT.rb"
+  cat >"$script" <<'RUBY'
+name, redirect_uri, scopes = ARGV.last(3)
+scopes = (Redmine::AccessControl.public_permissions.map { |p| p.name.to_s } | scopes.split).join(" ")
+app = Doorkeeper::Application.create!(name: name, redirect_uri: redirect_uri, scopes: scopes, confidential: true)
+puts "OAUTH_CLIENT_ID=#{app.uid}"
+puts "OAUTH_CLIENT_SECRET=#{app.plaintext_secret}"
+RUBY
+  in_root /usr/bin/env DATABASE_URL="sqlite3:$INSTANCE_DB_IN" /bin/sh -c \
+    "cd $SHARE && exec ruby bin/rails runner \"\$0\" \"\$1\" \"\$2\" \"\$3\"" \
+    "$STATE_IN/oauth-app-$PORT.rb" "$1" "$2" "$3" | grep '^OAUTH_'
+}
+
 admin_key() {
   rails_runner 'puts User.find_by_login("admin").api_key' | tail -n 1
 }
@@ -234,5 +256,6 @@ case "${1:-up}" in
     do_reset
     do_env
     ;;
-  *) say "unknown command '$1' (use: install, start, stop, reset, env, fresh)"; exit 2 ;;
+  oauth-app) shift; oauth_app "$@" ;;
+  *) say "unknown command '$1' (use: install, start, stop, reset, env, fresh, oauth-app)"; exit 2 ;;
 esac

@@ -243,3 +243,25 @@ def seed(url: str, key: str) -> Seed:
             group = admin.post("/groups.json", {"group": {"name": "Testers"}})["group"]
         result.group_id = group["id"]
         return result
+
+
+def register_oauth_application(name: str, redirect_uri: str, scopes: str) -> tuple[str, str]:
+    """Register an OAuth2 application in the test Redmine (6.1+), as an admin does under
+    Administration -> Applications: `scripts/redmine-local.sh oauth-app` runs Doorkeeper's
+    model through `bin/rails runner` against this port's instance. (uid, secret)."""
+    if os.environ.get("REDMINE_TEST_URL"):
+        raise RedmineUnavailableForTests(
+            "REDMINE_TEST_URL points at a Redmine of your own: register the application "
+            "there by hand; only scripts/redmine-local.sh's instances can be set up here"
+        )
+    done = subprocess.run(
+        ["bash", str(SCRIPT), "oauth-app", name, redirect_uri, scopes],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    values = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+    if done.returncode != 0 or "OAUTH_CLIENT_ID" not in values:
+        raise RuntimeError(f"registering the OAuth application failed: {done.stderr[-2000:]}")
+    return values["OAUTH_CLIENT_ID"], values["OAUTH_CLIENT_SECRET"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.blocks.card_actions import card_actions
 from bot.blocks.common import Block, button, context, option, plain, section
 from bot.blocks.issues import issue_summary_line
-from bot.blocks.oauth import OAUTH_LEAD, connect_blocks
+from bot.blocks.oauth import connect_blocks
 from bot.domain.recurrence import ReminderSet
 from bot.i18n import N_, _, current
 from bot.redmine.models import Issue
@@ -194,7 +194,7 @@ def unlinked_home_view(reason: str, oauth_url: str | None = None) -> dict[str, o
     """The Home tab of a person Redmine does not know: why, and how to connect; with the
     "Connect with Redmine" button where this Redmine and service offer it."""
     # The reason is our own words (bot.people.identity), not Redmine's.
-    offer = connect_blocks(oauth_url, OAUTH_LEAD) if oauth_url else []
+    offer = connect_blocks(oauth_url) if oauth_url else []
     return _short_home(section(_(NOT_CONNECTED_TITLE)), *offer, section(reason))
 
 

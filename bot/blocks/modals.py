@@ -18,7 +18,7 @@ from bot.blocks.common import (
     section,
 )
 from bot.blocks.metadata import ModalContext
-from bot.blocks.oauth import OAUTH_LEAD, connect_blocks
+from bot.blocks.oauth import connect_blocks
 from bot.domain.issue_fields import IssueFields
 from bot.i18n import N_, _, ngettext
 from bot.redmine.models import CustomField, Ref, Version
@@ -150,7 +150,7 @@ def connect_modal(context: ModalContext, oauth_url: str | None = None) -> dict[s
     """Paste a key; and where this Redmine has OAuth2 and the service is set up for it,
     the "Connect with Redmine" button first (bot/blocks/oauth.py)."""
     oauth = (
-        [*connect_blocks(oauth_url, OAUTH_LEAD), section(_(PASTE_INSTEAD))]
+        [*connect_blocks(oauth_url), section(_(PASTE_INSTEAD))]
         if oauth_url
         else [section(_(PASTE_KEY))]
     )

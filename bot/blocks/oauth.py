@@ -16,8 +16,20 @@ from bot.i18n import N_, _
 from bot.slack import limits
 
 CONNECT_OAUTH_ACTION = "connect_oauth"  # the link button; Slack still sends it to be acked
-CONNECT_LABEL = "Connect with Redmine"
-OAUTH_LEAD = "*Connect with Redmine*: sign in to Redmine and approve access there; no key to copy."
+CONNECT_LABEL = N_("Connect with Redmine")
+OAUTH_LEAD = N_(
+    "*Connect with Redmine*: sign in to Redmine and approve access there; no key to copy."
+)
+# The page's markup; its words are the title and the sentence, each escaped into it.
+PAGE = (
+    "<!doctype html>\n"
+    '<html><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    '<meta name="referrer" content="no-referrer">'
+    "<title>{title}</title></head>\n"
+    '<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto; padding: 0 1em">\n'
+    "<h1>{title}</h1>\n<p>{sentence}</p>\n</body></html>\n"
+)
 
 CONNECTED_TITLE = N_("Connected to Redmine")
 NOT_CONNECTED_TITLE = N_("Not connected to Redmine")
@@ -73,19 +85,19 @@ def connect_button(url: str) -> dict[str, Any]:
     to the app, which acks it)."""
     return {
         "type": "button",
-        "text": plain(CONNECT_LABEL, limits.BUTTON_TEXT),
+        "text": plain(_(CONNECT_LABEL), limits.BUTTON_TEXT),
         "action_id": CONNECT_OAUTH_ACTION,
         "url": url[:3000],
         "style": "primary",
     }
 
 
-def connect_blocks(url: str, lead: str) -> list[dict[str, Any]]:
+def connect_blocks(url: str) -> list[dict[str, Any]]:
     """A sentence and the button beside it."""
     return [
         {
             "type": "section",
-            "text": {"type": "mrkdwn", "text": lead},
+            "text": {"type": "mrkdwn", "text": _(OAUTH_LEAD)},
             "accessory": connect_button(url),
         }
     ]
@@ -108,13 +120,4 @@ def failed_page(failure: str, detail: str = "") -> Page:
 
 
 def _page(title: str, sentence: str) -> str:
-    return (
-        "<!doctype html>\n"
-        '<html><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="referrer" content="no-referrer">'
-        f"<title>{escape(title)}</title></head>\n"
-        '<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto; '
-        'padding: 0 1em">\n'
-        f"<h1>{escape(title)}</h1>\n<p>{escape(sentence)}</p>\n</body></html>\n"
-    )
+    return PAGE.format(title=escape(title), sentence=escape(sentence))

@@ -159,3 +159,51 @@ async def test_bad_slack_token_fails_with_where_to_get_it(
     assert [f.ok for f in findings] == [False]
     assert "invalid_auth" in findings[0].text and "OAuth & Permissions" in findings[0].text
     assert "xoxb-wrong" not in findings[0].text
+
+
+OAUTH = {
+    "redmine_oauth_client_id": "uid",
+    "redmine_oauth_client_secret": "app-secret-value",
+    "public_url": "https://bot.example.com",
+    "secret_key": "x" * 32,
+}
+
+
+def admin_redmine(version: str) -> None:
+    respx.get(f"{REDMINE}/").respond(200, text="<html>")
+    respx.get(f"{REDMINE}/users/current.json").respond(
+        200, json={"user": {"id": 1, "login": "admin", "admin": True}}
+    )
+    redmine_of_version(version)
+
+
+@respx.mock
+async def test_connect_with_redmine_set_up_whole_names_the_redirect_uri_to_register() -> None:
+    admin_redmine("6.1")
+    findings = await check_redmine(settings(**OAUTH))
+    assert all(f.ok for f in findings)
+    said = texts(findings)
+    assert "redirect URI https://bot.example.com/redmine/oauth/callback" in said
+    assert "app-secret-value" not in said
+
+
+@respx.mock
+async def test_connect_with_redmine_half_set_up_names_what_is_missing() -> None:
+    admin_redmine("6.1")
+    half = {k: v for k, v in OAUTH.items() if k not in {"public_url", "secret_key"}}
+    [finding] = [f for f in await check_redmine(settings(**half)) if "Connect with" in f.text]
+    assert not finding.ok
+    assert "set PUBLIC_URL, SECRET_KEY" in finding.text
+
+
+@respx.mock
+async def test_connect_with_redmine_on_a_redmine_without_oauth2_fails() -> None:
+    admin_redmine("5.0")
+    [finding] = [f for f in await check_redmine(settings(**OAUTH)) if "OAUTH" in f.text]
+    assert not finding.ok and "no OAuth2" in finding.text
+
+
+@respx.mock
+async def test_no_oauth_setting_says_nothing_about_it() -> None:
+    admin_redmine("6.1")
+    assert "Connect with Redmine" not in texts(await check_redmine(settings()))

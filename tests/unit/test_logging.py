@@ -38,6 +38,13 @@ def log_output() -> Iterator[io.StringIO]:
         ("app token xapp-1-A1-123-abcdef", "A1-123-abcdef"),
         (f'payload={{"api_key":{{"value":"{PERSONAL_KEY}"}}}}', PERSONAL_KEY),
         ("the configured-webhook-secret leaked", "configured-webhook-secret"),
+        # OAuth's secrets in a form body or a callback's query string (RFC 6749, 7636).
+        ("grant_type=refresh_token&refresh_token=r1r1r1r1r1", "r1r1r1r1r1"),
+        ("client_id=uid&client_secret=shhhhhhh&code_verifier=vvvvvvvv", "shhhhhhh"),
+        ("client_id=uid&client_secret=shhhhhhh&code_verifier=vvvvvvvv", "vvvvvvvv"),
+        ('{"access_token=aaaaaaaa"}', "aaaaaaaa"),
+        ("GET /redmine/oauth/callback?code=cccccccc&state=ssssssss", "cccccccc"),
+        ("GET /redmine/oauth/callback?code=cccccccc&state=ssssssss", "ssssssss"),
     ],
 )
 def test_secret_shapes_are_scrubbed(line: str, secret: str) -> None:

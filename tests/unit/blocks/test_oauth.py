@@ -54,13 +54,13 @@ def test_the_page_speaks_the_persons_language() -> None:
 
 
 def test_the_connect_button_is_a_link_button_slack_still_sends_to_be_acked() -> None:
-    [section] = connect_blocks("https://bot.example.com/redmine/oauth/start?link=x", "Sign in")
+    [section] = connect_blocks("https://bot.example.com/redmine/oauth/start?link=x")
     button = section["accessory"]
     # docs.slack.dev/reference/block-kit/block-elements/button-element: url up to 3000
     # characters; an action_id, since the click still reaches the app.
     assert button["url"].startswith("https://bot.example.com/redmine/oauth/start?")
     assert button["action_id"] == CONNECT_OAUTH_ACTION
-    assert len(connect_blocks("https://x/" + "a" * 4000, "t")[0]["accessory"]["url"]) == 3000
+    assert len(connect_blocks("https://x/" + "a" * 4000)[0]["accessory"]["url"]) == 3000
 
 
 START = "https://bot.example.com/redmine/oauth/start?link=abc.def"

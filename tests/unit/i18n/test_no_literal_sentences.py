@@ -16,6 +16,8 @@ import ast
 import re
 from pathlib import Path
 
+from bot.blocks.oauth import PAGE as OAUTH_PAGE
+
 ROOT = Path(__file__).resolve().parents[3]
 
 CONVERTED = {
@@ -51,6 +53,7 @@ CONVERTED = {
     "bot/inputs/forms.py",
     "bot/inputs/grammar.py",
     "bot/inputs/help.py",
+    "bot/blocks/oauth.py",
     "bot/notify/events.py",
     "bot/notify/reminders.py",
     "bot/people/identity.py",
@@ -70,10 +73,10 @@ CONVERTED = {
 # Still English inline: modals, App Home, DMs, reminders, digests, time reports, the
 # other actions' refusals, `check`'s words, unfurls and the other listeners.
 NOT_CONVERTED = {
+    "bot/slack/door/replay.py",
     "bot/actions/flexpane.py",
     "bot/actions/workflow_steps.py",
     "bot/blocks/entities.py",
-    "bot/blocks/oauth.py",
     "bot/inputs/steps.py",
     "bot/people/oauth.py",
     "bot/redmine/oauth.py",
@@ -103,6 +106,7 @@ NOT_CONVERTED = {
 # Modules whose words reach no person in Slack: log lines, HTTP answers to Slack and
 # Redmine, SQL, metric help, class names.
 INTERNAL = {
+    "bot/notify/reply_recovery.py",
     "bot/notify/failures.py",
     "bot/notify/health.py",
     "bot/notify/once.py",
@@ -132,9 +136,11 @@ ALLOWED = {
     "bot/domain/timesheet.py": {"last week"},  # a period's name in the English grammar
     # Redmine's name, a modal's title; and the byte unit Redmine itself writes in English.
     "handlers/asked.py": {"Redmine"},
-    "handlers/errors.py": {"Redmine"},
+    "handlers/errors.py": {"Redmine", "replayed request"},  # and the 401 body to Slack
     "bot/actions/attach_files.py": {"Bytes"},
     "bot/actions/card.py": {"#{} stale card"},  # an exception's message for logs
+    # The OAuth callback page's markup: its words are filled in, translated and escaped.
+    "bot/blocks/oauth.py": {OAUTH_PAGE},
     # An exception's message for logs, and Redmine's own words it is recognised by.
     "bot/redmine/errors.py": {"invalid data", "Project cannot be blank", "Tracker cannot be blank"},
     # Slack's date token: Slack writes it in the reader's own language.
