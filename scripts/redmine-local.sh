@@ -6,6 +6,7 @@
 #   scripts/redmine-local.sh reset     # stop, copy the pristine database back, start
 #   scripts/redmine-local.sh stop
 #   scripts/redmine-local.sh env       # print REDMINE_TEST_URL=... and REDMINE_TEST_API_KEY=...
+#   scripts/redmine-local.sh runner 'RUBY'  # bin/rails runner on this port's database (no single quotes)
 #   scripts/redmine-local.sh fresh     # install if needed, reset to the pristine database, print env
 #   scripts/redmine-local.sh oauth-app NAME REDIRECT_URI SCOPES
 #                                      # Redmine 6.1+: register an OAuth2 application in this
@@ -257,5 +258,10 @@ case "${1:-up}" in
     do_env
     ;;
   oauth-app) shift; oauth_app "$@" ;;
-  *) say "unknown command '$1' (use: install, start, stop, reset, env, fresh, oauth-app)"; exit 2 ;;
+  runner)
+    # On the instance's own database, not the pristine one (tests add what REST cannot).
+    in_root /usr/bin/env DATABASE_URL="sqlite3:$INSTANCE_DB_IN" /bin/sh -c \
+      "cd $SHARE && exec ruby bin/rails runner '${2:?give the Ruby to run}'"
+    ;;
+  *) say "unknown command '$1' (use: install, start, stop, reset, env, fresh, oauth-app, runner)"; exit 2 ;;
 esac

@@ -55,6 +55,24 @@ def redmine_version() -> str:
     return os.environ.get("REDMINE_VERSION", "5.0")
 
 
+def rails_runner(ruby: str) -> str:
+    """`bin/rails runner` on the test Redmine's own database (scripts/redmine-local.sh
+    runner): for what the REST API cannot do, such as adding a custom field. Only for a
+    Redmine this session started; its last line of output is returned."""
+    if os.environ.get("REDMINE_TEST_URL"):
+        raise RedmineUnavailableForTests("bin/rails runner needs the Redmine this session starts")
+    done = subprocess.run(
+        ["bash", str(SCRIPT), "runner", ruby],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"rails runner failed ({done.returncode}): {done.stderr[-2000:]}")
+    return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+
+
 class RedmineUnavailableForTests(Exception):
     pass
 
