@@ -89,11 +89,11 @@ async def test_the_adapter_verifies_with_the_bundle_and_streams_files_under_the_
     async with client:
         alice = Redmine(client).as_user("alice")
         assert (await alice.users.current()).login == "alice"
-        upload = await client.as_user("alice").upload(content, "log.txt", size=len(content))
+        upload = await alice.uploads.upload(content, "log.txt", size=len(content))
         issue = await alice.issues.create(
             project_id=redmine_seed.projects["alpha"],
             subject="Over HTTPS",
-            uploads=[{"token": upload["token"], "filename": "log.txt"}],
+            uploads=[{"token": upload.token, "filename": "log.txt"}],
         )
         [attachment] = (await alice.issues.get(issue.id, include=("attachments",))).attachments
         assert attachment.content_url.startswith(behind_tls.url + "attachments/download/")
