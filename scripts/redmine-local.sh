@@ -176,6 +176,12 @@ wait_until_up() {
 
 do_start() {
   running && return 0
+  # Not ours (no live pid file for this version and port), yet something answers there:
+  # another version's instance or another program. Tests would talk to the wrong Redmine.
+  if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/" 2>/dev/null; then
+    say "port $PORT is taken by another server (not this Redmine $VERSION): pick another REDMINE_PORT"
+    return 1
+  fi
   mkdir -p "$STATE_DIR"
   [ -f "$INSTANCE_DB" ] || copy_pristine
   chown www-data: "$INSTANCE_DB" 2>/dev/null || true
