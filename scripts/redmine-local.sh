@@ -78,10 +78,24 @@ in_root() {
 }
 
 mount_root() {
-  # What Ruby and apt need from the kernel inside the root; mounted once, left mounted.
+  # What Ruby and apt need from the kernel inside the root; released when the script
+  # exits with no server of this version left running (release_root).
   mountpoint -q "$ROOT/proc" || mount -t proc proc "$ROOT/proc"
   mountpoint -q "$ROOT/dev" || mount --bind /dev "$ROOT/dev"
+  trap release_root EXIT
   cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
+}
+
+release_root() {
+  # Unmount once no server of this version runs: a bind-mounted /dev left under /var/tmp
+  # would be emptied by anyone who removes the root with rm -rf.
+  [ -n "$ROOT" ] || return 0
+  local pidfile
+  for pidfile in "$STATE_DIR"/server-*.pid; do
+    [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null && return 0
+  done
+  ! mountpoint -q "$ROOT/dev" || umount "$ROOT/dev" || umount -l "$ROOT/dev"
+  ! mountpoint -q "$ROOT/proc" || umount "$ROOT/proc" || umount -l "$ROOT/proc"
 }
 
 rails_runner() {
@@ -206,6 +220,7 @@ do_stop() {
     fi
   fi
   rm -f "$PIDFILE" "$STATE_DIR/rails-$PORT.pid"
+  release_root
 }
 
 copy_pristine() {
