@@ -200,14 +200,19 @@ def main() -> None:
                     change("in the storm")
                     time.sleep(args.storm / 6)
                 rows.append(("/readyz in the storm", readyz(url)))
+                before = len(in_channel(fake, tag))
                 fake.failures.pop("chat.postMessage", None)  # the storm ends
-                resumed = wait_for_text(fake, changes[-1])
-                rows.append(
-                    (
-                        f"delivery after the storm ends (s; Retry-After {RETRY_AFTER})",
-                        f"{resumed:.1f}",
-                    )
-                )
+                ended = time.monotonic()
+                while len(in_channel(fake, tag)) == before:
+                    time.sleep(0.05)
+                first = time.monotonic() - ended
+                label = f"first post after the storm ends (s; Retry-After {RETRY_AFTER})"
+                rows.append((label, f"{first:.1f}"))
+                stormed = [s for s in changes if "in the storm" in s]
+                for subject in stormed:
+                    wait_for_text(fake, subject)
+                label = f"all {len(stormed)} changes of the storm in the channel (s)"
+                rows.append((label, f"{time.monotonic() - ended:.1f}"))
 
                 killed = change("before the kill")
                 service.send_signal(signal.SIGKILL)
@@ -230,6 +235,8 @@ def main() -> None:
             proxy.stop()
             fake_server.stop()
         text = log.read_text(errors="replace")
+        if os.environ.get("RUN_LOG"):
+            Path(os.environ["RUN_LOG"]).write_text(text)
     counts = Counter(next((s for s in changes if s in t), "?") for t in in_channel(fake, tag))
     per_change = Counter(counts.get(s, 0) for s in changes)
     rows.append(("changes made", str(len(changes))))

@@ -123,6 +123,7 @@ def build_personal(
             pending=PendingPosts(
                 services.sessions, services.slack, deadlines=deadlines, metrics=services.metrics
             ),
+            on_answer=services.notifier_health.progressed,
         ),
         deadlines=deadlines,
     )

@@ -61,8 +61,12 @@ class SlackDelivery:
         metrics: Metrics | None = None,
         deadlines: Deadlines | None = None,
         pending: PendingPosts | None = None,
+        on_answer: Callable[[], None] | None = None,
     ) -> None:
         self._slack = slack
+        # Told whenever Slack answers, a 429 included: a notifier waiting out Slack's
+        # Retry-After is alive (the watchdog's and /readyz's sign of life).
+        self._on_answer = on_answer
         # With `pending`, a post given a key is recorded before it goes out and looked up
         # in Slack before it goes out again (bot.notify.once): exactly once across a kill.
         self._pending = pending
@@ -152,8 +156,10 @@ class SlackDelivery:
                     f"Slack's {POST_MESSAGE} to {channel_id}",
                     self._slack.chat_postMessage(**arguments),
                 )
+                self._answered()
                 return Posted(str(answer["ts"]))
             except SlackApiError as error:
+                self._answered()
                 code, status = error_code(error), status_of(error)
                 if code in CHANNEL_GONE:
                     raise ChannelUnavailable(channel_id, code) from None
@@ -183,3 +189,7 @@ class SlackDelivery:
                 self._metrics.messages_retried.inc()
                 await self._deadlines.run("pacing", f"a retry to {channel_id}", self._sleep(delay))
         raise DeliveryFailed(f"Slack did not take the message after {self._max_attempts} attempts")
+
+    def _answered(self) -> None:
+        if self._on_answer is not None:
+            self._on_answer()

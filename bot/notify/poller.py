@@ -123,6 +123,7 @@ class Poller:
             metrics=self.metrics,
             deadlines=self.deadlines,
             pending=PendingPosts(sessions, slack, deadlines=self.deadlines, metrics=self.metrics),
+            on_answer=self.health.progressed,
         )
         self.names = RedmineNames(self.redmine)
         self.concurrency = concurrency
@@ -178,11 +179,13 @@ class Poller:
             self.health.stopped()
 
     def stall_bound(self) -> float:
-        """How long one cycle may run: a few poll intervals, and always longer than the
-        longest Retry-After Slack asked for while it ran (that wait is no stall)."""
+        """How long a cycle may go without moving: a few poll intervals, and always longer
+        than the longest Retry-After Slack asked for while it ran, waited out twice back to
+        back (slack_sdk's one retry inside the call, then delivery's next attempt) with no
+        answer between them. Every answer from Slack, a 429 too, counts as moving."""
         interval = self.settings.poll_interval
         waited = self.slack_limits.longest_since(self._work_started)
-        return max(STALL_INTERVALS * interval, waited + interval)
+        return max(STALL_INTERVALS * interval, 2 * waited + interval)
 
     async def guarded(self, work: Coroutine[Any, Any, T], what: str) -> T | None:
         """Run `work` under the watchdog: past `stall_bound()` it is cancelled and logged,

@@ -3,6 +3,7 @@ time zone, two workers sending once, a restart across a scheduled time, failures
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -11,6 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.recurrence import WORKDAYS, key_at, last_occurrence, zone_name, zone_named
+from bot.metrics import Metrics
+from bot.notify.deadlines import Deadlines, DeadlineTable
 from bot.notify.lease import NotifyLeaseHolder
 from bot.notify.scheduler import Scheduler
 from bot.store.models import ScheduledSend
@@ -179,6 +182,34 @@ async def test_a_failed_send_is_tried_again_on_the_next_tick(
     sent = Recorder(fail_times=1)
     scheduler = Scheduler(sessions, {"reminder": sent}, always_held, clock=clock)
     assert (await scheduler.tick()).failed == ["reminder:UALICE"]
+    clock.now += timedelta(seconds=30)
+    assert (await scheduler.tick()).sent == ["reminder:UALICE"]
+    assert sent.sent == [("reminder:UALICE", date(2026, 11, 23))]
+
+
+async def test_a_send_that_never_finishes_is_given_back_at_its_deadline(
+    two_workers: tuple[Sessions, Sessions],
+) -> None:
+    sessions = two_workers[0]
+    clock = Clock(MONDAY_1730 - timedelta(hours=1))
+    await add_reminder(sessions, clock.now)
+    clock.now = MONDAY_1730
+    hangs = [True]
+    sent = Recorder()
+
+    async def sender(schedule: ScheduledSend, day: date) -> None:
+        if hangs.pop():
+            await asyncio.Event().wait()  # Slack never answers
+        await sent(schedule, day)
+
+    metrics = Metrics()
+    deadlines = Deadlines(metrics, DeadlineTable(send=0.05))
+    scheduler = Scheduler(
+        sessions, {"reminder": sender}, always_held, clock=clock, deadlines=deadlines
+    )
+    assert (await scheduler.tick()).failed == ["reminder:UALICE"]
+    assert metrics.value("redmine_slack_deadlines_passed_total", waited_on="send") == 1.0
+    hangs.append(False)
     clock.now += timedelta(seconds=30)
     assert (await scheduler.tick()).sent == ["reminder:UALICE"]
     assert sent.sent == [("reminder:UALICE", date(2026, 11, 23))]

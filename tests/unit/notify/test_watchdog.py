@@ -8,6 +8,8 @@ import logging
 from typing import Any
 
 import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.config import Settings
 from bot.metrics import Metrics
@@ -184,3 +186,32 @@ async def test_a_hung_cycle_is_cancelled_counted_and_the_next_one_runs() -> None
         await poller.run_forever()
     assert len(cycles) == 3
     assert poller.metrics.value("redmine_slack_poll_cycles_cancelled_total") == 1.0
+
+
+async def test_every_answer_from_slack_counts_as_a_sign_of_life_a_429_too() -> None:
+    class StormySlack:
+        calls = 0
+
+        async def chat_postMessage(self, **_: Any) -> dict[str, Any]:
+            self.calls += 1
+            if self.calls == 1:
+                response = AsyncSlackResponse(
+                    client=None,
+                    http_verb="POST",
+                    api_url="https://slack.test/api/chat.postMessage",
+                    req_args={},
+                    data={"ok": False, "error": "ratelimited"},
+                    headers={"Retry-After": "0"},
+                    status_code=429,
+                )
+                raise SlackApiError("ratelimited", response)
+            return {"ok": True, "ts": "3.000100"}
+
+    answers: list[str] = []
+    delivery = SlackDelivery(
+        StormySlack(),  # type: ignore[arg-type]
+        pace=0.0,
+        on_answer=lambda: answers.append("answer"),
+    )
+    await delivery.post("C1", "hello", [])
+    assert answers == ["answer", "answer"]  # the 429, then the post Slack took
