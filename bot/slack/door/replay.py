@@ -71,12 +71,18 @@ class GatedAck(AsyncAck):
     def __init__(self, verdict: asyncio.Future[bool]) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self.verdict = verdict
+        # Set the moment the listener acks: the route answers then, not at Bolt's next
+        # look (Bolt polls for the ack every 10 ms).
+        self.acked = asyncio.Event()
 
     async def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
         if args or any(value not in (None, "") for value in kwargs.values()):
             await self._pass()  # an answer is never sent to a replay
-            return await super().__call__(*args, **kwargs)
-        response = await super().__call__()  # Slack has its ack now
+            response = await super().__call__(*args, **kwargs)
+            self.acked.set()
+            return response
+        response = await super().__call__()
+        self.acked.set()  # Slack has its ack now
         await self._pass()
         return response
 

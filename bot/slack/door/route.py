@@ -7,6 +7,7 @@ never reached by what a stranger sent.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from slack_bolt.adapter.starlette.async_handler import to_starlette_response
@@ -14,6 +15,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
@@ -95,5 +97,37 @@ async def handle(
         verdict = door.replays.claim_signature(verified.timestamp, verified.signature)
         if verdict is None:
             return answer(Refusal(401, "replayed request"))
-        bolt_request.context["ack"] = GatedAck(verdict)  # Bolt hands it on as `ack`
+        ack = GatedAck(verdict)
+        bolt_request.context["ack"] = ack  # Bolt hands it on as `ack`
+        return to_starlette_response(await answer_at_ack(bolt, bolt_request, ack))
     return to_starlette_response(await bolt.async_dispatch(bolt_request))
+
+
+# Bolt's dispatches still running after their ack was answered (kept from the collector).
+_DISPATCHING: set[asyncio.Task[BoltResponse]] = set()
+
+
+async def answer_at_ack(bolt: AsyncApp, request: AsyncBoltRequest, ack: GatedAck) -> BoltResponse:
+    """Bolt's answer, or the ack the moment the listener gives it.
+
+    Bolt (process_before_response off) runs the listener as a task and looks every 10 ms
+    whether it acked (slack_bolt/listener/asyncio_runner.py); the response it then
+    returns is that ack's. Answering from the ack itself saves the wait for the next look;
+    whatever else ends the dispatch (no listener, a failure before the ack) is Bolt's.
+    """
+    dispatch = asyncio.ensure_future(bolt.async_dispatch(request))
+    acked = asyncio.ensure_future(ack.acked.wait())
+    await asyncio.wait((dispatch, acked), return_when=asyncio.FIRST_COMPLETED)
+    response = ack.response
+    if dispatch.done() or response is None:
+        acked.cancel()
+        return await dispatch
+    _DISPATCHING.add(dispatch)
+    dispatch.add_done_callback(_dispatched)
+    return response
+
+
+def _dispatched(dispatch: asyncio.Task[BoltResponse]) -> None:
+    _DISPATCHING.discard(dispatch)
+    if not dispatch.cancelled() and dispatch.exception() is not None:
+        log.warning("Bolt's dispatch failed after the ack: %s", type(dispatch.exception()).__name__)
