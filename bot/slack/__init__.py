@@ -2,8 +2,10 @@
 
 - `door/`: every request to `POST /slack/events`, in order: the body's size, the
   signature and timestamp (`door/verify.py`), the parse, the payload's shape
-  (`door/payloads.py`), a replay refused (`door/replay.py`), then Bolt (`door/guard.py`
-  is Bolt's middleware for the same checks; `door/route.py` is the route itself).
+  (`door/payloads.py`), an event that concerns nothing we do dropped from memory
+  (`door/relevance.py`, with the followed threads of `door/followed.py`), a replay
+  refused (`door/replay.py`), then Bolt (`door/guard.py` is Bolt's middleware for the
+  same checks; `door/route.py` is the route itself; `door/door.py` the state they share).
 - `web/`: what the app asks of Slack's Web API besides posting: reads of messages,
   threads and people (`web/reads.py`), file streams (`web/files.py`) and Slack's pacing
   (`web/pace.py`, Retry-After obeyed and remembered).
