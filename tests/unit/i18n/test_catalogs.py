@@ -106,3 +106,39 @@ def test_the_checks_see_a_broken_catalog(tmp_path: Path) -> None:
     assert placeholders(str(found["{hours} h"].string)) != placeholders("{hours} h")
     assert not found["Empty"].string
     assert found["Fuzzy"].fuzzy
+
+
+def msgid_lines(text: str) -> list[str]:
+    """Each entry's `msgctxt|msgid` as the `.po` text writes it, continued lines joined;
+    the header's empty msgid is left out."""
+    keys: list[str] = []
+    context, current, reading = "", "", False
+    for line in [*text.splitlines(), ""]:
+        if reading and line.startswith('"'):
+            current += line[1:-1]
+            continue
+        if reading:
+            if current:
+                keys.append(f"{context}|{current}")
+            context, reading = "", False
+        if line.startswith("msgctxt "):
+            context = line[len('msgctxt "') : -1]
+        elif line.startswith("msgid "):
+            current, reading = line[len('msgid "') : -1], True
+    return keys
+
+
+def test_no_catalog_says_a_sentence_twice() -> None:
+    # Branches append their sentences to the end of each `.po` and merge by union
+    # (.gitattributes); two adding the same sentence would leave it twice, and Babel keeps
+    # the last one without a word.
+    problems = {}
+    for language in TRANSLATED:
+        keys = msgid_lines(po_path(language).read_text())
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            problems[language] = twice
+    assert problems == {}
+    sample = 'msgid ""\nmsgstr "h"\n\nmsgid "A"\nmsgstr "a"\n\nmsgid ""\n"A"\nmsgstr "b"\n'
+    assert msgid_lines(sample) == ["|A", "|A"]
+    assert msgid_lines('msgctxt "c"\nmsgid "A"\nmsgstr "a"\n') == ["c|A"]
