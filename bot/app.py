@@ -177,7 +177,10 @@ def create_bolt_app(services: Services, register: Registrar, door: Door | None =
         raise_error_for_unhandled_request=True,
         logger=logging.getLogger("slack_bolt"),
     )
-    guard.install(bolt, door or Door(services.sessions, settings.redmine_base_url))
+    door = door or Door(
+        services.sessions, settings.redmine_base_url, default_locale=settings.default_locale
+    )
+    guard.install(bolt, door)
     register(bolt, services)
     return bolt
 
@@ -267,7 +270,12 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with open_services(settings, metrics) as services:
             load_catalogs()  # every language compiled once here, never during a request
-            door = Door(services.sessions, settings.redmine_base_url, services.engine)
+            door = Door(
+                services.sessions,
+                settings.redmine_base_url,
+                services.engine,
+                default_locale=settings.default_locale,
+            )
             await door.start()
             bolt = create_bolt_app(services, register, door)
             app.state.services = services

@@ -24,6 +24,7 @@ from bot.actions.errors import UserFacingError, describe
 from bot.actions.flexpane import STALE, check_flexpane_edit, open_flexpane
 from bot.blocks import entities
 from bot.blocks.entities import connect_url, flexpane_refusal, issue_entity, issue_ref_id
+from bot.i18n import _, translator_for, using
 from bot.inputs.entity_edits import EntityEdit
 from bot.people.identity import NotLinked
 from bot.redmine import Redmine
@@ -67,7 +68,12 @@ async def on_entity_details(event: dict[str, Any], asked: Asked) -> None:
     issue_id = issue_ref_id(event.get("external_ref"))
     trigger_id, user_id = str(event.get("trigger_id") or ""), str(event.get("user") or "")
     if issue_id is not None and trigger_id:  # else not one of this app's entities
-        await present(asked, trigger_id, user_id, issue_id)
+        # The panel is drawn for this person alone, in their language: the event carries
+        # it (node-slack-sdk packages/types/src/events/entity-details-requested.ts,
+        # `user_locale`), where other events leave a request in DEFAULT_LOCALE.
+        locale = str(event.get("user_locale") or "") or None
+        with using(translator_for(locale, asked.settings.default_locale)):
+            await present(asked, trigger_id, user_id, issue_id)
 
 
 async def checked_edit(
@@ -80,7 +86,7 @@ async def checked_edit(
         redmine = await budget.run(asked.redmine())
         return redmine, await budget.run(check_flexpane_edit(redmine, issue_id, opened, edit.form))
     except card.StaleCard:
-        return STALE.format(id=issue_id)
+        return _(STALE, id=issue_id)
     except TimeoutError:
         return REDMINE_SLOW
     except Exception as error:  # refused status, gone issue, not linked: said on the field
@@ -97,7 +103,7 @@ async def on_entity_edit(ack: AsyncAck, asked: Asked) -> None:
     checked = await checked_edit(asked, edit, edit.issue_id)
     if isinstance(checked, str):
         await ack(response_action="errors", errors={edited_field(edit): checked})
-        if checked == STALE.format(id=edit.issue_id):  # show the issue as it is now
+        if checked == _(STALE, id=edit.issue_id):  # show the issue as it is now
             await present(asked, asked.trigger_id, asked.user_id, edit.issue_id)
         return
     await ack()

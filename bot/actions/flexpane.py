@@ -27,6 +27,7 @@ from bot.actions.errors import UserFacingError
 from bot.actions.issue_form import no_such_issue
 from bot.blocks.card_actions import CardRef
 from bot.blocks.entities import EntityEdits
+from bot.i18n import N_, _
 from bot.inputs.forms import EditForm
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, NotFoundError, RedmineHTTPError
@@ -34,11 +35,11 @@ from bot.redmine.models import Issue
 
 log = logging.getLogger(__name__)
 
-STALE = (
+STALE = N_(
     "#{id} changed since you opened it, so nothing was saved. "
     "The panel now shows it as it is; change it again if you still want to."
 )
-NOT_OPENED = (
+NOT_OPENED = N_(
     "I can't tell what #{id} looked like when you opened it, so nothing was saved. "
     "Close the panel and open it again, then make your change."
 )
@@ -83,5 +84,5 @@ async def check_flexpane_edit(
     issue changed since the flexpane showed it (`opened`), which is also the answer when
     the version shown is not known."""
     if opened is None:
-        raise UserFacingError(NOT_OPENED.format(id=issue_id))
+        raise UserFacingError(_(NOT_OPENED, id=issue_id))
     return await edit_issue.check_edit(redmine, opened, form)

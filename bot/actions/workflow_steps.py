@@ -28,7 +28,17 @@ from bot.actions.log_time import (
 from bot.actions.permissions import SET_NOTES_PRIVATE, may
 from bot.actions.projects import find_project
 from bot.config import TextFormatting
-from bot.inputs.steps import CreateIssueStep, NoteStep, TimeStep
+from bot.i18n import N_, _
+from bot.inputs.steps import (
+    ACTIVITY,
+    ASSIGNEE,
+    INPUT_TITLES,
+    PERSON,
+    PRIVATE,
+    CreateIssueStep,
+    NoteStep,
+    TimeStep,
+)
 from bot.people.identity import Identity, IdentityResolver, NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import (
@@ -41,17 +51,27 @@ from bot.redmine.errors import (
 from bot.redmine.models import EnumerationItem, Issue, Ref
 from bot.text import slack_to_redmine
 
-NOTHING_WRITTEN = "Nothing was written in Redmine."
-UNKNOWN_PERSON = (
+# Each refusal is one whole sentence for translators; `{input}` is a step input's title
+# as Workflow Builder shows it (bot.inputs.steps.INPUT_TITLES).
+NOTHING_WRITTEN = N_("{reason} Nothing was written in Redmine.")
+UNKNOWN_PERSON = N_(
     "This step acts in Redmine as <@{user}>, and I can't act for them: {reason} "
-    "Or point the step's “Person” input at someone else. " + NOTHING_WRITTEN
+    "Or point the step's “{input}” input at someone else. Nothing was written in Redmine."
 )
-UNKNOWN_ASSIGNEE = (
-    "The step's “Assignee”, <@{user}>, has no Redmine account I can find, so the issue "
-    "cannot be assigned to them. " + NOTHING_WRITTEN
+UNKNOWN_ASSIGNEE = N_(
+    "The step's “{input}”, <@{user}>, has no Redmine account I can find, so the issue "
+    "cannot be assigned to them. Nothing was written in Redmine."
 )
 T = TypeVar("T")
-UNKNOWN_NAME = "{project} has no {what} “{name}”. Its {plural}: {known}. " + NOTHING_WRITTEN
+UNKNOWN_TRACKER = N_(
+    "{project} has no tracker “{name}”. Its trackers: {known}. Nothing was written in Redmine."
+)
+UNKNOWN_PRIORITY = N_(
+    "Redmine has no priority “{name}”. Its priorities: {known}. Nothing was written in Redmine."
+)
+UNKNOWN_ACTIVITY = N_(
+    "{project} has no activity “{name}”. Its activities: {known}. Nothing was written in Redmine."
+)
 
 
 async def acting_as(identity: IdentityResolver, slack_user_id: str) -> tuple[Identity, Redmine]:
@@ -60,7 +80,7 @@ async def acting_as(identity: IdentityResolver, slack_user_id: str) -> tuple[Ide
         person = await identity.resolve(slack_user_id)
     except NotLinked as error:
         raise UserFacingError(
-            UNKNOWN_PERSON.format(user=slack_user_id, reason=error.message)
+            _(UNKNOWN_PERSON, user=slack_user_id, reason=error.message, input=INPUT_TITLES[PERSON])
         ) from None
     return person, identity.redmine_for(person)
 
@@ -71,9 +91,9 @@ async def _before_writing(work: Awaitable[T]) -> T:
     try:
         return await work
     except UserFacingError as error:
-        raise UserFacingError(f"{error.message} {NOTHING_WRITTEN}") from None
+        raise UserFacingError(_(NOTHING_WRITTEN, reason=error.message)) from None
     except (ForbiddenError, NotFoundError, ValidationError) as error:
-        raise UserFacingError(f"{user_message(error)} {NOTHING_WRITTEN}") from None
+        raise UserFacingError(_(NOTHING_WRITTEN, reason=user_message(error))) from None
 
 
 def _named(items: list[Ref] | list[EnumerationItem], name: str) -> Ref | EnumerationItem | None:
@@ -81,11 +101,10 @@ def _named(items: list[Ref] | list[EnumerationItem], name: str) -> Ref | Enumera
     return next((item for item in items if item.name.lower() == wanted), None)
 
 
-def _unknown(project: str, what: str, plural: str, name: str, items: list[str]) -> UserFacingError:
-    known = ", ".join(f"“{n}”" for n in items[:15]) or "none"
-    return UserFacingError(
-        UNKNOWN_NAME.format(project=project, what=what, name=name, plural=plural, known=known)
-    )
+def _unknown(sentence: str, name: str, items: list[str], project: str = "") -> UserFacingError:
+    """`sentence` (UNKNOWN_TRACKER, ...) naming what the step asked for and what there is."""
+    known = ", ".join(f"“{n}”" for n in items[:15]) or _("none")
+    return UserFacingError(_(sentence, project=project, name=name, known=known))
 
 
 async def create_issue_step(
@@ -102,20 +121,22 @@ async def create_issue_step(
         tracker = _named(project.trackers, step.tracker)
         if tracker is None:
             names = [t.name for t in project.trackers]
-            raise _unknown(project.name, "tracker", "trackers", step.tracker, names)
+            raise _unknown(UNKNOWN_TRACKER, step.tracker, names, project.name)
         fields["tracker_id"] = tracker.id
     if step.priority:
         priorities = [p for p in await redmine.enumerations.priorities() if p.active]
         priority = _named(priorities, step.priority)
         if priority is None:
             names = [p.name for p in priorities]
-            raise _unknown("Redmine", "priority", "priorities", step.priority, names)
+            raise _unknown(UNKNOWN_PRIORITY, step.priority, names)
         fields["priority_id"] = priority.id
     if step.assignee:
         try:
             fields["assigned_to_id"] = (await identity.resolve(step.assignee)).redmine_user_id
         except NotLinked:
-            raise UserFacingError(UNKNOWN_ASSIGNEE.format(user=step.assignee)) from None
+            raise UserFacingError(
+                _(UNKNOWN_ASSIGNEE, user=step.assignee, input=INPUT_TITLES[ASSIGNEE])
+            ) from None
     if step.description:
         fields["description"] = slack_to_redmine(step.description, formatting)
     if step.due_date:
@@ -137,10 +158,13 @@ async def add_note_step(
     if step.private and not await may(redmine, issue.project.id, SET_NOTES_PRIVATE):
         # Redmine would drop the flag and publish the note (bot.actions.permissions).
         raise UserFacingError(
-            f"Your role in {issue.project.name} may not write private notes, and Redmine "
-            "would save this note for "
-            f"everyone to read. Untick the step's “Private” input to add it for everyone. "
-            + NOTHING_WRITTEN
+            _(
+                "Your role in {project} may not write private notes, and Redmine would save "
+                "this note for everyone to read. Untick the step's “{input}” input to add it "
+                "for everyone. Nothing was written in Redmine.",
+                project=issue.project.name,
+                input=INPUT_TITLES[PRIVATE],
+            )
         )
     note = await _before_writing(
         add_slack_note(
@@ -163,15 +187,29 @@ async def log_time_step(redmine: Redmine, step: TimeStep) -> tuple[Issue, TimeLo
         activity = _named(activities, step.activity)
         if activity is None:
             names = [a.name for a in activities]
-            raise _unknown(issue.project.name, "activity", "activities", step.activity, names)
+            raise _unknown(UNKNOWN_ACTIVITY, step.activity, names, issue.project.name)
         activity_id = activity.id
     log = TimeLog(issue.id, step.hours, activity_id, step.comment, spent_on=step.spent_on)
     try:
         chosen_activity(activities, log)
     except NoActivity:
-        choices = ", ".join(f"“{a.name}”" for a in activities) or "none are active"
+        if not activities:
+            raise UserFacingError(
+                _(
+                    "The step needs an activity, but {project} has no active one in Redmine: "
+                    "ask a Redmine administrator to activate one. Nothing was written in "
+                    "Redmine.",
+                    project=issue.project.name,
+                )
+            ) from None
         raise UserFacingError(
-            f"The step needs an activity: Redmine has no default one in {issue.project.name}. "
-            f"Set the step's “Activity” input to one of {choices}. " + NOTHING_WRITTEN
+            _(
+                "The step needs an activity: Redmine has no default one in {project}. Set "
+                "the step's “{input}” input to one of {choices}. Nothing was written in "
+                "Redmine.",
+                project=issue.project.name,
+                input=INPUT_TITLES[ACTIVITY],
+                choices=", ".join(f"“{a.name}”" for a in activities),
+            )
         ) from None
     return issue, await _before_writing(log_time(redmine, log))

@@ -42,12 +42,13 @@ from slack_sdk.models.metadata import (
 
 from bot.blocks.issues import issue_url
 from bot.config import TextFormatting
+from bot.i18n import N_, _, current
 from bot.redmine.models import Issue, Journal, Ref
 from bot.text import redmine_to_mrkdwn
 
 TASK = "slack#/entities/task"
 REF_TYPE = "issue"
-PRODUCT = "Redmine"
+PRODUCT = "Redmine"  # the product's own name, in every language
 NOTES_SHOWN = 3  # the flexpane's latest notes
 NOTE_EXCERPT = 500
 DESCRIPTION_EXCERPT = 3000
@@ -126,10 +127,13 @@ def _custom(key: str, label: str, value: str | None, *, long: bool = False) -> E
 
 
 def _note_line(journal: Journal, formatting: TextFormatting, base_url: str) -> str:
-    who = journal.user.name if journal.user else "Someone"
-    when = f" on {journal.created_on:%Y-%m-%d}" if journal.created_on else ""
+    who = journal.user.name if journal.user else _("Someone")
     text = redmine_to_mrkdwn(journal.notes or "", formatting, base_url=base_url, limit=NOTE_EXCERPT)
-    return f"{who}{when}: {text}"
+    if journal.created_on is None:
+        return f"{who}: {text}"
+    # The note's day in Redmine's time (UTC, as it serves it), in the reader's format.
+    when = current().format_date(journal.created_on.date())
+    return _("{who} on {date}: {text}", who=who, date=when, text=text)
 
 
 def issue_entity(
@@ -154,16 +158,18 @@ def issue_entity(
             issue.description, formatting, base_url=base_url, limit=DESCRIPTION_EXCERPT
         )
         description = EntityStringField(value=excerpt, long=True)
-    status = _text("Status", issue.status.name if issue.status else None)
+    # Labels are said in the reader's language: the flexpane's viewer (handlers/flexpane.py,
+    # from the event's user_locale), or, on a card or an unfurl, the card's own language.
+    status = _text(_("Status"), issue.status.name if issue.status else None)
     assignee = _person(issue.assigned_to)
-    due_date = _date("Due date", issue.due_date)
+    due_date = _date(_("Due date"), issue.due_date)
     if edits is not None:
         status, assignee, due_date = _editable(issue, edits)
     fields = TaskEntityFields(
         description=description,
         status=status,
         assignee=assignee,
-        priority=_text("Priority", issue.priority.name if issue.priority else None),
+        priority=_text(_("Priority"), issue.priority.name if issue.priority else None),
         due_date=due_date,
         created_by=_person(issue.author),
         date_created=(
@@ -174,15 +180,15 @@ def issue_entity(
         ),
     )
     custom: list[dict[str, Any] | EntityCustomField] = [
-        _custom("project", "Project", issue.project.name),
-        _custom("tracker", "Tracker", issue.tracker.name if issue.tracker else None),
-        _custom("done_ratio", "% Done", f"{issue.done_ratio or 0} %"),
+        _custom("project", _("Project"), issue.project.name),
+        _custom("tracker", _("Tracker"), issue.tracker.name if issue.tracker else None),
+        _custom("done_ratio", _("% Done"), f"{issue.done_ratio or 0} %"),
     ]
     if flexpane:
         shown = [j for j in notes or [] if (j.notes or "").strip()][-NOTES_SHOWN:]
         lines = [_note_line(j, formatting, base_url) for j in reversed(shown)]
         custom.append(
-            _custom("notes", "Latest notes", "\n\n".join(lines) or "No notes yet", long=True)
+            _custom("notes", _("Latest notes"), "\n\n".join(lines) or _("No notes yet"), long=True)
         )
     title = f"#{issue.id} {issue.subject}"
     entity = EntityMetadata(
@@ -194,7 +200,7 @@ def issue_entity(
             attributes=EntityAttributes(
                 title=EntityTitle(text=title[:TITLE_LIMIT]),
                 display_id=f"#{issue.id}",
-                display_type=issue.tracker.name if issue.tracker else "Issue",
+                display_type=issue.tracker.name if issue.tracker else _("Issue"),
                 product_name=PRODUCT,
                 metadata_last_modified=_epoch(read_at),
             ),
@@ -214,20 +220,21 @@ def _editable(
     statuses = [*here, *(s for s in edits.statuses if not here or s.id != here[0].id)]
     status = EntityStringField(
         value=issue.status.name if issue.status else "—",
-        label="Status",
+        label=_("Status"),
         edit=_select(
             str(issue.status.id) if issue.status else None,
             [_option(str(s.id), s.name) for s in statuses],
         ),
     )
-    members = [_option(NOBODY, "Nobody"), *(_option(str(m.id), m.name) for m in edits.members)]
+    nobody = _("Nobody")
+    members = [_option(NOBODY, nobody), *(_option(str(m.id), m.name) for m in edits.members)]
     assignee = _person(issue.assigned_to) or EntityTypedField(
-        type="slack#/types/user", user=EntityUserField(text="Nobody")
+        type="slack#/types/user", user=EntityUserField(text=nobody)
     )
-    assignee.label = "Assignee"
+    assignee.label = _("Assignee")
     assignee.edit = _select(str(issue.assigned_to.id) if issue.assigned_to else NOBODY, members)
-    due = _date("Due date", issue.due_date) or EntityTypedField(
-        type="slack#/types/date", label="Due date"
+    due = _date(_("Due date"), issue.due_date) or EntityTypedField(
+        type="slack#/types/date", label=_("Due date")
     )
     due.edit = EntityEditSupport(enabled=True, optional=True)
     return status, assignee, due
@@ -245,15 +252,15 @@ def entities_metadata(entities: Sequence[dict[str, Any]]) -> dict[str, Any]:
 # `user_auth_url` says the person must connect first (docs.slack.dev/reference/methods/
 # entity.presentDetails).
 
-NOT_AVAILABLE = "Not available"
+NOT_AVAILABLE = N_("Not available")
 
 
 def flexpane_refusal(message: str) -> dict[str, Any]:
     """`error` for a flexpane the person may not see: one sentence, nothing of the issue."""
-    return {"status": "custom", "custom_title": NOT_AVAILABLE, "custom_message": message}
+    return {"status": "custom", "custom_title": _(NOT_AVAILABLE), "custom_message": message}
 
 
 def connect_url(redmine_base_url: str) -> str:
     """Where a person Redmine does not know is sent: their API key page, which
     `/redmine connect` asks for."""
-    return f"{redmine_base_url.rstrip('/')}/my/api_key"
+    return redmine_base_url.rstrip("/") + "/my/api_key"

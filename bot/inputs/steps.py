@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bot.i18n import N_, _
 from bot.inputs.forms import subject_problem
 from bot.inputs.grammar import ISSUE_ID, UsageError, parse_hours
 
@@ -42,37 +43,68 @@ ACTIVITY = "activity"
 COMMENT = "comment"
 SPENT_ON = "date"  # slack#/types/date
 
-NO_PERSON = (
-    "The step needs the person it acts as: set its “Person” input, e.g. to the person "
+# Each input's title as slack-manifest.yml declares it: Workflow Builder shows the author
+# this one string (Slack's manifest has one `title` per parameter, no language of its
+# own), so a sentence names the input by it, untranslated, like a command word
+# (tests/contract/test_manifest.py holds these to the manifest).
+INPUT_TITLES = {
+    PERSON: "Person",
+    PROJECT: "Project",
+    TRACKER: "Tracker",
+    SUBJECT: "Subject",
+    DESCRIPTION: "Description",
+    ASSIGNEE: "Assignee",
+    PRIORITY: "Priority",
+    DUE_DATE: "Due date",
+    ISSUE: "Issue",
+    TEXT: "Note",
+    PRIVATE: "Private",
+    HOURS: "Hours",
+    ACTIVITY: "Activity",
+    COMMENT: "Comment",
+    SPENT_ON: "Date",
+}
+
+# `{input}`: an input's title (INPUT_TITLES), as Workflow Builder shows it.
+NO_PERSON = N_(
+    "The step needs the person it acts as: set its “{input}” input, e.g. to the person "
     "who submitted the form. Nothing was written in Redmine."
 )
-NOT_A_USER = (
-    "The step's “{label}” input is not a Slack user ({value}): pick a person there. "
+NOT_A_USER = N_(
+    "The step's “{input}” input is not a Slack user ({value}): pick a person there. "
     "Nothing was written in Redmine."
 )
-NO_PROJECT = (
-    "The step needs a project: set its “Project” input to a Redmine project's "
+NO_PROJECT = N_(
+    "The step needs a project: set its “{input}” input to a Redmine project's "
     "identifier (e.g. `helpdesk`) or name. Nothing was written in Redmine."
 )
-NO_ISSUE = (
-    "The step needs an issue: set its “Issue” input to an issue number such as `42` "
+NO_ISSUE = N_(
+    "The step needs an issue: set its “{input}” input to an issue number such as `42` "
     "or `#42`. Nothing was written in Redmine."
 )
-NOT_AN_ISSUE = (
-    "The step's “Issue” input, `{value}`, is not an issue number (use `42` or `#42`). "
+NOT_AN_ISSUE = N_(
+    "The step's “{input}” input, `{value}`, is not an issue number (use `42` or `#42`). "
     "Nothing was written in Redmine."
 )
-NO_TEXT = "The step's “Note” input is empty, so there is no note to add."
-NO_HOURS = (
-    "The step needs the time spent: set its “Hours” input, e.g. `1.5`, `1h30` or `90m`. "
+NO_TEXT = N_("The step's “{input}” input is empty, so there is no note to add.")
+NO_HOURS = N_(
+    "The step needs the time spent: set its “{input}” input, e.g. `1.5`, `1h30` or `90m`. "
     "Nothing was written in Redmine."
 )
-BAD_HOURS = "The step's “Hours” input is not a duration Redmine accepts: {reason} Nothing was written in Redmine."
-NOT_A_DATE = (
-    "The step's “{label}” input, `{value}`, is not a date (YYYY-MM-DD). "
+BAD_HOURS = N_(
+    "The step's “{input}” input is not a duration Redmine accepts: {reason} "
     "Nothing was written in Redmine."
 )
-BAD_SUBJECT = "The step's “Subject” input will not do: {reason} Nothing was written in Redmine."
+NOT_A_DATE = N_(
+    "The step's “{input}” input, `{value}`, is not a date (YYYY-MM-DD). "
+    "Nothing was written in Redmine."
+)
+BAD_SUBJECT = N_("The step's “{input}” input will not do: {reason} Nothing was written in Redmine.")
+
+
+def refusal(sentence: str, name: str, **params: object) -> UsageError:
+    """`sentence` (one of the above) in the current language, naming the input `name`."""
+    return UsageError(_(sentence, input=INPUT_TITLES[name], **params))
 
 
 def _text(inputs: Mapping[str, Any], name: str) -> str:
@@ -82,40 +114,40 @@ def _text(inputs: Mapping[str, Any], name: str) -> str:
     return str(value).strip()
 
 
-def _user(inputs: Mapping[str, Any], name: str, label: str) -> str | None:
+def _user(inputs: Mapping[str, Any], name: str) -> str | None:
     value = _text(inputs, name)
     if not value:
         return None
     # Slack's user ids: U... or W... (Enterprise Grid), upper-case letters and digits.
     if not (value[:1] in ("U", "W") and value.isascii() and value.isalnum() and len(value) < 30):
-        raise UsageError(NOT_A_USER.format(label=label, value=f"`{value[:40]}`"))
+        raise refusal(NOT_A_USER, name, value=f"`{value[:40]}`")
     return value
 
 
 def _person(inputs: Mapping[str, Any]) -> str:
-    person = _user(inputs, PERSON, "Person")
+    person = _user(inputs, PERSON)
     if person is None:
-        raise UsageError(NO_PERSON)
+        raise refusal(NO_PERSON, PERSON)
     return person
 
 
-def _date(inputs: Mapping[str, Any], name: str, label: str) -> date | None:
+def _date(inputs: Mapping[str, Any], name: str) -> date | None:
     value = _text(inputs, name)
     if not value:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UsageError(NOT_A_DATE.format(label=label, value=value[:40])) from None
+        raise refusal(NOT_A_DATE, name, value=value[:40]) from None
 
 
 def _issue(inputs: Mapping[str, Any]) -> int:
     value = _text(inputs, ISSUE)
     if not value:
-        raise UsageError(NO_ISSUE)
+        raise refusal(NO_ISSUE, ISSUE)
     match = ISSUE_ID.match(value)
     if not match:
-        raise UsageError(NOT_AN_ISSUE.format(value=value[:40]))
+        raise refusal(NOT_AN_ISSUE, ISSUE, value=value[:40])
     return int(match.group(1))
 
 
@@ -144,19 +176,19 @@ class CreateIssueStep:
         person = _person(inputs)
         project = _text(inputs, PROJECT)
         if not project:
-            raise UsageError(NO_PROJECT)
+            raise refusal(NO_PROJECT, PROJECT)
         subject = " ".join(_text(inputs, SUBJECT).split())  # a subject is one line
         if problem := subject_problem(subject):
-            raise UsageError(BAD_SUBJECT.format(reason=problem))
+            raise refusal(BAD_SUBJECT, SUBJECT, reason=problem)
         return cls(
             person=person,
             project=project,
             subject=subject,
             tracker=_text(inputs, TRACKER),
             description=_text(inputs, DESCRIPTION),
-            assignee=_user(inputs, ASSIGNEE, "Assignee"),
+            assignee=_user(inputs, ASSIGNEE),
             priority=_text(inputs, PRIORITY),
-            due_date=_date(inputs, DUE_DATE, "Due date"),
+            due_date=_date(inputs, DUE_DATE),
         )
 
 
@@ -175,7 +207,7 @@ class NoteStep:
         issue_id = _issue(inputs)
         text = _text(inputs, TEXT)
         if not text:
-            raise UsageError(NO_TEXT)
+            raise refusal(NO_TEXT, TEXT)
         return cls(person=person, issue_id=issue_id, text=text, private=_flag(inputs, PRIVATE))
 
 
@@ -196,16 +228,16 @@ class TimeStep:
         issue_id = _issue(inputs)
         typed = _text(inputs, HOURS)
         if not typed:
-            raise UsageError(NO_HOURS)
+            raise refusal(NO_HOURS, HOURS)
         try:
             hours = parse_hours(typed)
         except UsageError as error:
-            raise UsageError(BAD_HOURS.format(reason=error.message)) from None
+            raise refusal(BAD_HOURS, HOURS, reason=error.message) from None
         return cls(
             person=person,
             issue_id=issue_id,
             hours=hours,
             activity=_text(inputs, ACTIVITY),
             comment=_text(inputs, COMMENT),
-            spent_on=_date(inputs, SPENT_ON, "Date"),
+            spent_on=_date(inputs, SPENT_ON),
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlencode
@@ -22,6 +23,8 @@ from bot.redmine.errors import OAuthTokenRefused, RedmineError
 
 if TYPE_CHECKING:
     from bot.redmine.client import RedmineClient
+
+log = logging.getLogger(__name__)
 
 AUTHORIZE = "/oauth/authorize"
 TOKEN = "/oauth/token"
@@ -145,8 +148,12 @@ class OAuthApplication:
         try:
             return TokenGrant.from_answer(response.json())
         except ValueError as error:
+            # The reason is ours, in English, for the log; the callback page shows a
+            # refusal's description (bot.blocks.oauth.failed_page), so this one has none
+            # and the page names the code instead.
+            log.warning("Redmine's token answer is not a Bearer grant: %s", error)
             raise OAuthRefused(
-                "invalid_response", str(error), path=TOKEN, status=response.status_code
+                "invalid_response", "", path=TOKEN, status=response.status_code
             ) from None
 
     async def _post(self, path: str, form: dict[str, str]) -> httpx.Response:

@@ -169,6 +169,16 @@ def test_every_step_the_app_runs_is_declared_with_the_inputs_it_reads(
     assert "function_executed" in manifest["settings"]["event_subscriptions"]["bot_events"]
 
 
+def test_a_refusal_names_each_input_by_the_title_workflow_builder_shows(
+    manifest: dict[str, Any],
+) -> None:
+    # A parameter has one `title` (hermes.types in Slack's manifest schema), shown as
+    # written in every language, so the sentences quote it untranslated.
+    for callback_id in STEP_INPUTS:
+        for name, parameter in manifest["functions"][callback_id]["input_parameters"].items():
+            assert steps.INPUT_TITLES[name] == parameter["title"], (callback_id, name)
+
+
 def test_each_step_declares_exactly_the_outputs_it_completes_with(
     manifest: dict[str, Any],
 ) -> None:

@@ -27,14 +27,17 @@ class Door:
         sessions: async_sessionmaker[AsyncSession],
         redmine_url: str,
         engine: AsyncEngine | None = None,
+        default_locale: str = "en",
     ) -> None:
         """`engine` is the one `sessions` use: watched for this process's own writes of
-        followed threads (bot/slack/door/followed.py)."""
+        followed threads (bot/slack/door/followed.py). `default_locale` (DEFAULT_LOCALE)
+        speaks the door's refusals, said before anyone's own language is known."""
         self.replays = ReplayGuard(sessions)
         self.followed = FollowedThreads(sessions)
         if engine is not None:
             self.followed.watch(engine)
         self.relevance = Relevance(self.followed, redmine_url)
+        self.default_locale = default_locale
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:

@@ -16,28 +16,35 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.i18n import N_, SOURCE_LANGUAGE, _, translator_for, using
 from bot.slack.door.door import Door
 from bot.slack.door.payloads import ShapeProblem, check
 
 log = logging.getLogger(__name__)
 
-NOT_SLACKS_SHAPE = (
+NOT_SLACKS_SHAPE = N_(
     "That request did not come in the shape Slack sends, so nothing was done. "
     "Try again; if it keeps happening, tell whoever runs redmine-slack."
 )
 
 
-def refusal(problem: ShapeProblem) -> BoltResponse:
+def refusal(problem: ShapeProblem, default_locale: str = SOURCE_LANGUAGE) -> BoltResponse:
     """A slash command is acked with a sentence the person sees; an event is acked and
     dropped (Slack would resend an event answered 4xx, and no person is waiting on it);
-    anything else gets 400."""
+    anything else gets 400.
+
+    The door runs before the person's language is known (handlers/asked.py asks Slack for
+    it, for a payload whose shape passed): the sentence is in the team's DEFAULT_LOCALE.
+    """
     log.info("refused a Slack payload (%s): %s", problem.kind, problem.reason)
     if problem.kind == "event":
         return BoltResponse(status=200, body="")
+    with using(translator_for(None, default_locale)):
+        sentence = _(NOT_SLACKS_SHAPE)
     if problem.kind == "command":
-        body = json.dumps({"response_type": "ephemeral", "text": NOT_SLACKS_SHAPE})
+        body = json.dumps({"response_type": "ephemeral", "text": sentence})
         return BoltResponse(status=200, body=body, headers={"content-type": "application/json"})
-    return BoltResponse(status=400, body=NOT_SLACKS_SHAPE)
+    return BoltResponse(status=400, body=sentence)
 
 
 # Set in a request's context by the route once the shape was checked there (HTTP), so
@@ -60,7 +67,7 @@ def install(bolt: AsyncApp, door: Door) -> None:
         if not req.context.get(CHECKED):
             problem = check(req.body)
             if problem is not None:
-                return refusal(problem)
+                return refusal(problem, door.default_locale)
         if req.body.get("type") == "event_callback":
             if not await door.relevance.concerns_us(req.body["event"]):
                 return dropped()  # acked: Slack must not resend it; nothing was written

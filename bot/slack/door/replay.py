@@ -30,6 +30,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.response import BoltResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.i18n import N_, _
 from bot.slack.door.verify import FIVE_MINUTES
 from bot.store.repositories import SeenRequestRepository
 
@@ -49,7 +50,8 @@ Pending = tuple[str, datetime, "asyncio.Future[bool]"]
 
 log = logging.getLogger(__name__)
 
-NOT_CHECKED = (
+# Said from the listener's ack, so after handlers/asked.py set the person's language.
+NOT_CHECKED = N_(
     "This request could not be checked against replays right now, so nothing was done. "
     "Try again in a moment."
 )
@@ -61,6 +63,7 @@ class ReplayRefused(Exception):
     (`sentence`: what the person is told). The listener's work stops there."""
 
     def __init__(self, sentence: str | None = None) -> None:
+        # For the log; a person hears `sentence` (handlers/errors.py).
         super().__init__("replayed request" if sentence is None else "replay record unavailable")
         self.sentence = sentence
 
@@ -91,7 +94,7 @@ class GatedAck(AsyncAck):
             first = await asyncio.shield(self.verdict)
         except Exception as error:
             log.warning("could not record a Slack request: %s", type(error).__name__)
-            raise ReplayRefused(NOT_CHECKED) from None
+            raise ReplayRefused(_(NOT_CHECKED)) from None
         if not first:
             log.info("refused a replayed Slack request (another replica took it first)")
             raise ReplayRefused()
@@ -135,14 +138,14 @@ class ReplayGuard:
                 repository = SeenRequestRepository(session)
                 firsts = [
                     await repository.first_time(key, expires_at, prune=prune and index == 0)
-                    for index, (key, expires_at, _) in enumerate(batch)
+                    for index, (key, expires_at, _waiter) in enumerate(batch)
                 ]
                 await session.commit()
         except Exception as error:  # every waiter hears it, and refuses its request
-            for _, _, result in batch:
+            for _key, _expires, result in batch:
                 result.set_exception(error)
             return
-        for (_, _, result), first in zip(batch, firsts, strict=True):
+        for (_key, _expires, result), first in zip(batch, firsts, strict=True):
             result.set_result(first)
 
     def claim_signature(self, timestamp: int, signature: str) -> asyncio.Task[bool] | None:

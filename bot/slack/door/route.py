@@ -74,7 +74,7 @@ async def handle(
         return answer(verified)
     problem = check(verified.body)
     if problem is not None:
-        return to_starlette_response(refusal(problem))
+        return to_starlette_response(refusal(problem, door.default_locale))
     kind = verified.body.get("type")
     if kind == "event_callback" and not await door.relevance.concerns_us(verified.body["event"]):
         # Events are taken once by their event_id (a retry is signed afresh), and only

@@ -16,6 +16,7 @@ import respx
 from bot.actions.errors import UserFacingError
 from bot.actions.workflow_steps import add_note_step, create_issue_step
 from bot.config import TextFormatting
+from bot.i18n import translator_for, using
 from bot.inputs.steps import CreateIssueStep, NoteStep
 from bot.people.identity import IdentityResolver
 from bot.redmine import Redmine
@@ -89,3 +90,25 @@ async def test_a_note_whose_journal_cannot_be_read_back_still_succeeds(redmine: 
         redmine, 5, NoteStep("U1", 42, "Toner *replaced*"), TextFormatting.textile
     )
     assert written.called and added.journal_id is None  # written: only its link is lost
+
+
+@respx.mock
+async def test_a_refusal_is_said_in_the_language_the_step_speaks(redmine: Redmine) -> None:
+    # Slack passes a step's error on to the person through a Slackbot message
+    # (docs.slack.dev/reference/methods/functions.completeError): it is read, so translated.
+    sees_helpdesk()
+    written = respx.post(f"{URL}/issues.json")
+    step = CreateIssueStep(person="U1", project="helpdesk", subject="Jam", tracker="Feature")
+    with using(translator_for("ja")), pytest.raises(UserFacingError) as refused:
+        await create_issue_step(redmine, NO_PEOPLE, step, TextFormatting.textile)
+    assert refused.value.message == (
+        "Helpdesk には「Feature」というトラッカーがありません。"
+        "このプロジェクトのトラッカー: “Bug”, “Support”。Redmine には何も書き込んでいません。"
+    )
+    # A refusal found before the write (here Redmine's 404) says so in the same language.
+    respx.get(f"{URL}/issues/42.json").respond(404)
+    with using(translator_for("de")), pytest.raises(UserFacingError) as refused:
+        await add_note_step(redmine, 5, NoteStep("U1", 42, "x"), TextFormatting.textile)
+    assert refused.value.message.endswith(" In Redmine wurde nichts geschrieben.")
+    assert "Nothing" not in refused.value.message
+    assert not written.called

@@ -135,3 +135,44 @@ def test_an_editable_flexpane_offers_the_persons_choices_with_the_current_ones_s
     # Without edits (an unfurl, a card) nothing is editable.
     plain = issue_entity(shown, BASE, TextFormatting.textile)["entity_payload"]["fields"]
     assert all("edit" not in field for field in plain.values())
+
+
+def test_the_entity_speaks_its_readers_language() -> None:
+    from bot.blocks.entities import EntityEdits, flexpane_refusal
+    from bot.i18n import translator_for, using
+    from bot.redmine.models import Ref
+
+    shown = issue(
+        journals=[
+            {
+                "id": 3,
+                "user": {"id": 6, "name": "Bob Baker"},
+                "notes": "ping",
+                "created_on": "2026-12-02T10:00:00Z",
+            }
+        ]
+    )
+    edits = EntityEdits(statuses=[Ref(id=3, name="Resolved")], members=[])
+    with using(translator_for("ja")):
+        entity = issue_entity(
+            shown, BASE, TextFormatting.textile, notes=shown.journals, edits=edits
+        )
+        refused = flexpane_refusal("x")
+    fields = entity["entity_payload"]["fields"]
+    assert (fields["status"]["label"], fields["due_date"]["label"]) == ("ステータス", "期日")
+    assert fields["assignee"]["label"] == "担当者"
+    assert fields["assignee"]["edit"]["select"]["static_options"][0]["text"]["text"] == "なし"
+    labels = {f["key"]: f["label"] for f in entity["entity_payload"]["custom_fields"]}
+    assert labels == {
+        "project": "プロジェクト",
+        "tracker": "トラッカー",
+        "done_ratio": "進捗率",
+        "notes": "最新のコメント",
+    }
+    assert custom(entity)["notes"] == "Bob Baker（2026/12/02）: ping"
+    assert refused["custom_title"] == "表示できません"
+    with using(translator_for("de")):
+        empty = issue_entity(issue(tracker=None), BASE, TextFormatting.textile, notes=[])
+    assert custom(empty)["notes"] == "Noch keine Kommentare"
+    assert empty["entity_payload"]["attributes"]["display_type"] == "Ticket"
+    assert empty["entity_payload"]["fields"]["priority"]["label"] == "Priorität"

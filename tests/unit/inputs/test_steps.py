@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.inputs import steps
+from bot.i18n import translator_for, using
 from bot.inputs.grammar import UsageError
 from bot.inputs.steps import CreateIssueStep, NoteStep, TimeStep
 
@@ -77,9 +77,9 @@ def test_a_note_step_takes_issue_numbers_as_people_write_them() -> None:
 @pytest.mark.parametrize(
     ("inputs", "words"),
     [
-        ({"person": "U1", "text": "x"}, steps.NO_ISSUE),
+        ({"person": "U1", "text": "x"}, "needs an issue: set its “Issue” input"),
         ({"person": "U1", "issue_id": "forty-two", "text": "x"}, "`forty-two`, is not an issue"),
-        ({"person": "U1", "issue_id": "42", "text": "  "}, steps.NO_TEXT),
+        ({"person": "U1", "issue_id": "42", "text": "  "}, "“Note” input is empty"),
     ],
 )
 def test_a_note_step_refuses_what_it_cannot_use(inputs: dict[str, Any], words: str) -> None:
@@ -107,7 +107,7 @@ def test_a_time_step_reads_hours_as_the_command_does() -> None:
     [
         ("abc", "“Hours” input is not a duration Redmine accepts: `abc` is not a duration."),
         ("0", "more than zero"),
-        ("", steps.NO_HOURS),
+        ("", "needs the time spent: set its “Hours” input"),
     ],
 )
 def test_a_time_step_refuses_hours_redmine_would_not_take(hours: str, words: str) -> None:
@@ -115,3 +115,24 @@ def test_a_time_step_refuses_hours_redmine_would_not_take(hours: str, words: str
         TimeStep.from_inputs({"person": "U1", "issue_id": "42", "hours": hours})
     assert words in refused.value.message
     assert refused.value.message.endswith("Nothing was written in Redmine.")
+
+
+def test_a_refusal_is_said_in_the_language_the_step_speaks_naming_the_input_as_written() -> None:
+    # Workflow Builder shows an input by its manifest title, in every language.
+    with using(translator_for("ja")), pytest.raises(UsageError) as refused:
+        TimeStep.from_inputs({"person": "U1", "issue_id": "forty-two", "hours": "1"})
+    assert refused.value.message == (
+        "ステップの入力項目「Issue」の `forty-two` はチケット番号ではありません"
+        "（`42` や `#42` の形で指定してください）。Redmine には何も書き込んでいません。"
+    )
+    with using(translator_for("de")), pytest.raises(UsageError) as refused:
+        CreateIssueStep.from_inputs({"person": "U1", "subject": "x"})
+    assert refused.value.message.startswith("Der Schritt braucht ein Projekt: Setzen Sie")
+    assert "„Project“" in refused.value.message
+    # Hours' own reason comes from the command grammar, in the same language.
+    with using(translator_for("de")), pytest.raises(UsageError) as refused:
+        TimeStep.from_inputs({"person": "U1", "issue_id": "42", "hours": "0"})
+    assert refused.value.message.startswith(
+        "Die Eingabe „Hours“ des Schritts ist keine Dauer, die Redmine annimmt: "
+    )
+    assert refused.value.message.endswith("In Redmine wurde nichts geschrieben.")

@@ -17,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.i18n import translator_for, using
 from bot.people.identity import IdentityResolver, NotLinked
 from bot.people.oauth import STATE_TTL, CallbackFailed, OAuthConnections, Signer
 from bot.redmine import Redmine, RedmineClient
@@ -336,6 +337,20 @@ async def test_a_token_that_cannot_read_its_account_is_not_stored(
     assert await stored_rows(engine) == []
 
 
+@respx.mock
+async def test_a_token_answer_that_is_no_bearer_grant_puts_no_words_of_ours_on_the_page(
+    identities: IdentityResolver, engine: AsyncEngine
+) -> None:
+    # The page shows a refusal's detail (bot.blocks.oauth.failed_page): Redmine's own
+    # description, or the code; our English reason stays in the log.
+    respx.post(f"{URL}/oauth/token").respond(200, json={**grant("a1"), "token_type": "mac"})
+    state = authorize(identities)["state"]
+    with pytest.raises(CallbackFailed) as refused:
+        await oauth_of(identities).finish(state=state, code="c1", error=None)
+    assert (refused.value.failure, refused.value.detail) == ("exchange_refused", "invalid_response")
+    assert await stored_rows(engine) == []
+
+
 # -- acting with the token: refresh, refusal ------------------------------------------------
 
 
@@ -408,6 +423,19 @@ async def test_a_revoked_token_writes_nothing_and_tells_the_person_to_connect_ag
     with pytest.raises(NotLinked) as not_linked:
         await identities.resolve("U1")
     assert not_linked.value.message == RECONNECT
+
+
+async def test_the_tokens_refusal_is_said_only_by_user_message_in_the_persons_language(
+    identities: IdentityResolver,
+) -> None:
+    # OAuthTokenRefused's own text ("no OAuth token") is for the log: a person reads
+    # bot.redmine.errors.user_message, here in Japanese.
+    with pytest.raises(OAuthTokenRefused) as refused:
+        await oauth_of(identities).bearer("U9", 9).token()
+    with using(translator_for("ja")):
+        said = user_message(refused.value)
+    assert said.startswith("Redmine はもうあなたの接続を受け付けません")
+    assert "no OAuth token" not in said
 
 
 @respx.mock

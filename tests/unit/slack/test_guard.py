@@ -7,6 +7,7 @@ envelope's `payload`), which is what these requests carry.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.slack.door import guard
 from bot.slack.door.door import Door
+from bot.slack.door.payloads import ShapeProblem
 from bot.store import db
 from bot.store.replies import ImportedReplyRepository
 from tests.fixtures import load
@@ -202,3 +204,24 @@ def test_bolt_lines_never_carry_a_request_body(caplog: pytest.LogCaptureFixture)
     messages = [r.getMessage() for r in caplog.records]
     assert all(secret not in m for m in messages)
     assert all(len(m) < 400 for m in messages)
+
+
+async def test_a_command_refused_at_the_door_is_told_in_default_locale(engine: AsyncEngine) -> None:
+    # The door answers before anyone's own language is known: the team's DEFAULT_LOCALE.
+    door = Door(db.session_factory(engine), REDMINE, engine, default_locale="ja")
+    app = AsyncApp(
+        client=AsyncWebClient(base_url="http://127.0.0.1:9/api/"),
+        authorize=authorized,
+        request_verification_enabled=False,
+    )
+    guard.install(app, door)
+    command = {"command": "/redmine", "text": "x", "trigger_id": "t", "response_url": "u"}
+    response = await app.async_dispatch(socket_mode(command))
+    assert response.status == 200
+    said = json.loads(response.body)
+    assert said["response_type"] == "ephemeral"
+    assert said["text"].startswith("このリクエストは Slack が送る形式ではなかったため")
+    # Anything else gets its 400 in the same words.
+    assert guard.refusal(ShapeProblem("interaction", "x"), "de").body.startswith(
+        "Diese Anfrage kam nicht in der Form, die Slack sendet"
+    )

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.i18n import translator_for, using
 from bot.slack.door.replay import NOT_CHECKED, GatedAck, ReplayGuard, ReplayRefused
 from bot.store import db
 from bot.store.models import SeenSlackRequest
@@ -110,3 +111,15 @@ async def test_a_shared_record_that_cannot_be_written_stops_the_work_with_a_sent
         await ack()
     assert ack.response is not None  # acked: Slack does not show an error
     assert refused.value.sentence == NOT_CHECKED
+
+
+async def test_the_sentence_is_in_the_language_of_the_request_that_acks() -> None:
+    # The ack runs in the listener, after handlers/asked.py set the person's language.
+    verdict: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    verdict.set_exception(OSError("database down"))
+    with using(translator_for("de")), pytest.raises(ReplayRefused) as refused:
+        await GatedAck(verdict)()
+    assert refused.value.sentence == (
+        "Diese Anfrage konnte gerade nicht auf Wiederholungen geprüft werden, daher wurde "
+        "nichts getan. Versuchen Sie es gleich noch einmal."
+    )
