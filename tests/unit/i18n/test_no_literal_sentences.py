@@ -68,6 +68,12 @@ CONVERTED = {
     "handlers/errors.py",
     "handlers/reminders.py",
     "handlers/views.py",
+    "handlers/form_changes.py",
+    "handlers/options.py",
+    "handlers/shortcuts.py",
+    "handlers/threads.py",
+    "bot/slack/web/files.py",
+    "bot/slack/web/reads.py",
 }
 
 # Still English inline: modals, App Home, DMs, reminders, digests, time reports, the
@@ -94,13 +100,7 @@ NOT_CONVERTED = {
     "bot/notify/personal.py",
     "bot/notify/poller.py",
     "bot/slack/door/guard.py",
-    "bot/slack/web/files.py",
-    "bot/slack/web/reads.py",
     "bot/store/crypto.py",
-    "handlers/form_changes.py",
-    "handlers/options.py",
-    "handlers/shortcuts.py",
-    "handlers/threads.py",
 }
 
 # Modules whose words reach no person in Slack: log lines, HTTP answers to Slack and
@@ -138,6 +138,7 @@ ALLOWED = {
     "handlers/asked.py": {"Redmine"},
     "handlers/errors.py": {"Redmine", "replayed request"},  # and the 401 body to Slack
     "bot/actions/attach_files.py": {"Bytes"},
+    "bot/slack/web/files.py": {"Authorization", "Bearer "},  # the HTTP header for the bot token
     "bot/actions/card.py": {"#{} stale card"},  # an exception's message for logs
     # The OAuth callback page's markup: its words are filled in, translated and escaped.
     "bot/blocks/oauth.py": {OAUTH_PAGE},
