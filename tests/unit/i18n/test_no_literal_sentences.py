@@ -74,6 +74,11 @@ CONVERTED = {
     "handlers/threads.py",
     "bot/slack/web/files.py",
     "bot/slack/web/reads.py",
+    "bot/actions/edit_issue.py",
+    "bot/actions/follow_reply_edits.py",
+    "bot/blocks/replies.py",
+    "bot/blocks/thread_link.py",
+    "bot/domain/message_text.py",
 }
 
 # Still English inline: modals, App Home, DMs, reminders, digests, time reports, the
@@ -87,15 +92,10 @@ NOT_CONVERTED = {
     "bot/people/oauth.py",
     "bot/redmine/oauth.py",
     "bot/actions/day_review.py",
-    "bot/actions/edit_issue.py",
-    "bot/actions/follow_reply_edits.py",
     "bot/blocks/digests.py",
-    "bot/blocks/replies.py",
-    "bot/blocks/thread_link.py",
     "bot/check.py",
     "bot/cli.py",
     "bot/config.py",
-    "bot/domain/message_text.py",
     "bot/notify/names.py",
     "bot/notify/personal.py",
     "bot/notify/poller.py",
