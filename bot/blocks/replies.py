@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from babel.lists import format_list
 
 from bot.blocks.issues import issue_link
-from bot.i18n import N_, _, current
+from bot.i18n import N_, _, current, ngettext
 from bot.redmine.models import EnumerationItem, Issue, TimeEntry
 from bot.text import escape_mrkdwn
 
@@ -27,8 +27,11 @@ def created_from_message(base_url: str, user_id: str, issue: Issue, attached: Se
     link = issue_link(base_url, issue.id, None if issue.is_private else issue.subject)
     person = f"<@{user_id}>"
     if attached:
-        return _(
+        # By the number of files: the same words in English, not in every language.
+        return ngettext(
             "{person} created {issue} with {files}.",
+            "{person} created {issue} with {files}.",
+            len(attached),
             person=person,
             issue=link,
             files=file_list(attached),
@@ -41,7 +44,13 @@ def not_attached(name: str, why: str) -> str:
 
 
 def attached_files(names: Sequence[str], issue_label: str) -> str:
-    return _("Attached {files} to {issue}.", files=file_list(names), issue=issue_label)
+    return ngettext(
+        "Attached {files} to {issue}.",
+        "Attached {files} to {issue}.",
+        len(names),
+        files=file_list(names),
+        issue=issue_label,
+    )
 
 
 def attach_summary(

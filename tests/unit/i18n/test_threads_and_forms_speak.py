@@ -103,6 +103,16 @@ def test_time_logged_in_german_writes_german_hours() -> None:
     assert said == f"<@UBOB> hat 1,5 h auf {LINK} gebucht."
 
 
+def test_files_are_counted_by_the_readers_plural_rule() -> None:
+    with using(translator_for("ru")):
+        one = replies.attached_files(["a.txt"], LINK)
+        two = replies.created_from_message(BASE, "UBOB", ISSUE, ["a.txt", "b.png"])
+    assert one == f"К {LINK} прикреплён файл `a.txt`."
+    assert two == (
+        f"<@UBOB> создал(а) <{BASE}/issues/41|#41 Printer jams> с файлами `a.txt` и `b.png`."
+    )
+
+
 # -- bot/blocks/thread_link.py -----------------------------------------------------------------
 
 
