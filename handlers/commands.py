@@ -112,7 +112,7 @@ async def on_create(parsed: grammar.Create, asked: Asked) -> None:
     person = f"<@{asked.user_id}>"
     text = _("{person} created {issue}", person=person, issue=issue_card_text(issue))
     if issue.is_private:  # a private issue never reaches the channel
-        await asked.show(f"{text}\n{replies.PRIVATE_CREATED}", card)
+        await asked.show(f"{text}\n{_(replies.PRIVATE_CREATED)}", card)
         return
     await asked.announce(text, card)
 

@@ -21,6 +21,7 @@ from bot.actions.show import show_issue
 from bot.blocks import modals
 from bot.blocks.modals import IssueFormState
 from bot.domain.issue_fields import IssueFields
+from bot.i18n import N_, _
 from bot.inputs.forms import IssueForm
 from bot.inputs.grammar import ascii_int
 from bot.inputs.views import readable_view
@@ -33,17 +34,17 @@ log = logging.getLogger(__name__)
 
 # An action said to come from a form, sent without the form (Slack sends a view's actions
 # with their `view`: docs.slack.dev/reference/interaction-payloads/block_actions-payload).
-FORM_NOT_OPEN = "That form is no longer open here: open it again to go on."
+FORM_NOT_OPEN = N_("That form is no longer open here: open it again to go on.")
 
 
-async def rebuild(asked: Asked, rebuilt: dict[str, Any], what: str) -> None:
+async def rebuild(asked: Asked, rebuilt: dict[str, Any]) -> None:
     """Redraw an open form. The hash makes Slack refuse this update if a newer one already
-    landed (the person moved on): that is no failure, only logged."""
+    landed (the person moved on): that is no failure, only logged (by its callback id)."""
     view = form_view(asked)
     try:
         await asked.client.views_update(view_id=view["id"], hash=view.get("hash"), view=rebuilt)
     except SlackApiError as error:
-        log.info("%s not rebuilt: %s", what, error.response.get("error"))
+        log.info("%s not rebuilt: %s", rebuilt.get("callback_id"), error.response.get("error"))
 
 
 def form_view(asked: Asked) -> dict[str, Any]:
@@ -82,7 +83,7 @@ async def on_issue_field_change(ack: AsyncAck, asked: Asked) -> None:
     await ack()
     view = open_form_view(asked)
     if view is None:
-        await asked.say(FORM_NOT_OPEN)
+        await asked.say(_(FORM_NOT_OPEN))
         return
     form = IssueForm.from_view(view)
     project = (form.project_label or str(form.project_id), str(form.project_id))
@@ -102,7 +103,7 @@ async def on_issue_field_change(ack: AsyncAck, asked: Asked) -> None:
     rebuilt = modals.issue_modal(
         form.context, state, callback_id=origin, fields=fields, notice=notice
     )
-    await rebuild(asked, rebuilt, "new-issue form")
+    await rebuild(asked, rebuilt)
 
 
 async def on_time_issue_named(ack: AsyncAck, asked: Asked) -> None:
@@ -111,7 +112,7 @@ async def on_time_issue_named(ack: AsyncAck, asked: Asked) -> None:
     await ack()
     view = open_form_view(asked)
     if view is None:
-        await asked.say(FORM_NOT_OPEN)
+        await asked.say(_(FORM_NOT_OPEN))
         return
     if view.get("callback_id") != modals.MESSAGE_TIME_VIEW:
         return
@@ -124,7 +125,7 @@ async def on_time_issue_named(ack: AsyncAck, asked: Asked) -> None:
         project_id: int | None = (await show_issue(await asked.redmine(), issue_id)).project.id
     except (NotLinked, RedmineError):
         project_id = None  # not visible: the global list; the submission explains
-    await rebuild(asked, modals.time_modal_for_project(view, project_id), "log-time form")
+    await rebuild(asked, modals.time_modal_for_project(view, project_id))
 
 
 def register(app: AsyncApp) -> None:

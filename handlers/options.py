@@ -19,6 +19,7 @@ from bot.actions.log_time import project_activities
 from bot.blocks import edit_modal, modals
 from bot.blocks.common import OPTIONS_LIMIT, option
 from bot.blocks.metadata import ModalContext
+from bot.i18n import _
 from bot.people.identity import NotLinked
 from bot.redmine import Redmine
 from bot.redmine.errors import RedmineError
@@ -80,14 +81,14 @@ async def _assignees(redmine: Redmine, view: dict[str, Any]) -> list[tuple[str, 
 
 async def _edit_assignees(redmine: Redmine, view: dict[str, Any]) -> list[tuple[str, str]]:
     # The Edit form of an issue may take its assignee away: "Nobody" comes first.
-    return [("Nobody", edit_modal.NOBODY), *await assignee_choices(redmine, form_project(view))]
+    return [(_("Nobody"), edit_modal.NOBODY), *await assignee_choices(redmine, form_project(view))]
 
 
-async def _issue_projects(redmine: Redmine, _: dict[str, Any]) -> list[tuple[str, str]]:
+async def _issue_projects(redmine: Redmine, _view: dict[str, Any]) -> list[tuple[str, str]]:
     return [(p.name, str(p.id)) for p in await issue_projects(redmine)]
 
 
-async def _issue_picks(redmine: Redmine, _: dict[str, Any]) -> list[tuple[str, str]]:
+async def _issue_picks(redmine: Redmine, _view: dict[str, Any]) -> list[tuple[str, str]]:
     return [(f"#{i.id} {i.subject}", str(i.id)) for i in await issue_picks(redmine)]
 
 

@@ -23,6 +23,7 @@ from bot.domain.message_text import (
     plain_text,
     subject_from,
 )
+from bot.i18n import N_, _
 from bot.slack import limits
 from bot.slack.door.payloads import MessageAction
 from bot.slack.messages import SlackMessage
@@ -30,7 +31,7 @@ from bot.slack.web.reads import SlackReads, within
 from handlers.asked import Asked
 
 PREFETCH_SECONDS = 1.0
-NO_FILES = "That message has no files, so there is nothing to attach."
+NO_FILES = N_("That message has no files, so there is nothing to attach.")
 
 CREATE_ISSUE = "create_issue"
 CREATE_ISSUE_GLOBAL = "create_issue_global"
@@ -99,9 +100,9 @@ async def on_attach_files(ack: AsyncAck, asked: Asked) -> None:
     shortcut = MessageAction.model_validate(asked.body)
     message = message_of(shortcut)
     if not message.file_ids:
-        await asked.in_thread(ModalContext.of(message, None))(NO_FILES)
+        await asked.in_thread(ModalContext.of(message, None))(_(NO_FILES))
         return
-    permalink, _ = await prefetch(asked.reads, message)
+    permalink, _names = await prefetch(asked.reads, message)
     context = ModalContext.of(message, permalink)
     await asked.open_form(modals.message_attach_modal(context, file_names(shortcut)))
 

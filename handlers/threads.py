@@ -21,6 +21,7 @@ from bot.blocks.thread_link import (
     unlinked_text,
 )
 from bot.domain.message_text import author_name, plain_text, render_thread
+from bot.i18n import _
 from bot.slack.messages import ThreadMessage
 from bot.slack.web.reads import SlackReads, ThreadUnreadable
 from bot.store.replies import ImportedReplyRepository
@@ -109,7 +110,7 @@ async def on_unlink(ack: AsyncAck, asked: Asked) -> None:
     async with asked.answering_failures(in_thread(asked, channel_id, thread_ts)):
         issue_id = await unlink_thread(asked.services.sessions, channel_id, thread_ts)
         if issue_id is None:
-            raise UserFacingError("This thread was not linked to an issue any more.")
+            raise UserFacingError(_("This thread was not linked to an issue any more."))
         text = unlinked_text(issue_id, asked.user_id)
         await asked.client.chat_postMessage(channel=channel_id, thread_ts=thread_ts, text=text)
 

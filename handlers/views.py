@@ -105,7 +105,7 @@ async def announce_created(asked: Asked, channel_id: str | None, issue: Issue, s
     """The issue's card in the channel the form came from; else only the person hears."""
     created = _("Created {issue}.", issue=issue_link(asked.base_url, issue.id, issue.subject))
     if issue.is_private:  # a private issue never reaches the channel
-        await say(f"{created} {replies.PRIVATE_CREATED}")
+        await say(f"{created} {_(replies.PRIVATE_CREATED)}")
         return
     if not channel_id:
         await say(created)

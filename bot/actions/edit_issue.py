@@ -16,23 +16,27 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from babel.lists import format_list
+
 from bot.actions.card import SHOWN, current, not_a_status_you_may_set
 from bot.actions.choices import assignable_members
 from bot.actions.errors import UserFacingError
 from bot.actions.issue_form import visible_issue
 from bot.blocks.card_actions import CardRef
 from bot.blocks.edit_modal import EditChoices
+from bot.i18n import N_, _, ngettext
+from bot.i18n import current as language
 from bot.inputs.forms import EditForm
 from bot.redmine import Redmine
 from bot.redmine.models import Issue, Ref, Tracker
 
-NOTHING_CHANGED = "You left every field of #{id} as it was, so nothing was changed."
+NOTHING_CHANGED = N_("You left every field of #{id} as it was, so nothing was changed.")
 
 
 @dataclass(frozen=True)
 class Edited:
     issue: Issue  # as Redmine has it after the write
-    changed: list[str]  # the labels of the fields Redmine took
+    changed: list[str]  # the labels (LABELS, untranslated) of the fields Redmine took
     kept: list[str]  # the labels of the fields Redmine left as they were
 
 
@@ -87,12 +91,13 @@ def wanted_fields(issue: Issue, form: EditForm) -> dict[str, Any]:
     return fields
 
 
+# The fields as a sentence names them; translated where the sentence is said.
 LABELS = {
-    "status_id": "status",
-    "assigned_to_id": "assignee",
-    "priority_id": "priority",
-    "due_date": "due date",
-    "done_ratio": "% done",
+    "status_id": N_("status"),
+    "assigned_to_id": N_("assignee"),
+    "priority_id": N_("priority"),
+    "due_date": N_("due date"),
+    "done_ratio": N_("% done"),
 }
 
 
@@ -121,12 +126,17 @@ async def check_edit(redmine: Redmine, ref: CardRef, form: EditForm) -> dict[str
 
 async def apply_edit(redmine: Redmine, issue_id: int, fields: dict[str, Any]) -> Edited:
     if not fields:
-        raise UserFacingError(NOTHING_CHANGED.format(id=issue_id))
+        raise UserFacingError(_(NOTHING_CHANGED, id=issue_id))
     await redmine.issues.update(issue_id, **fields)
     issue = await redmine.issues.get(issue_id, include=SHOWN)
     taken = [name for name, value in fields.items() if _now_has(issue, name, value)]
     kept = [LABELS[name] for name in fields if name not in taken]
     return Edited(issue, [LABELS[name] for name in taken], kept)
+
+
+def _fields(labels: list[str]) -> str:
+    """Field labels in the reader's language, listed their way ("status and priority")."""
+    return format_list([_(label) for label in labels], locale=language().formats)
 
 
 def kept_sentence(edited: Edited) -> str | None:
@@ -135,16 +145,38 @@ def kept_sentence(edited: Edited) -> str | None:
     read-only fields for their role and this status, or a field the tracker does not use."""
     if not edited.kept:
         return None
-    kept = " and ".join(edited.kept)
     issue = edited.issue
-    tracker = f" or the {issue.tracker.name} tracker" if issue.tracker else ""
-    why = f"your role in {issue.project.name}, its workflow{tracker} does not allow"
+    words = {"kept": _fields(edited.kept), "issue": issue.id, "project": issue.project.name}
+    if issue.tracker:
+        words["tracker"] = issue.tracker.name
     if not edited.changed:
-        return (
-            f"Redmine did not let you change the {kept} of #{issue.id}: {why} it. "
-            "Nothing was changed."
+        if issue.tracker:
+            return _(
+                "Redmine did not let you change the {kept} of #{issue}: your role in "
+                "{project}, its workflow or the {tracker} tracker does not allow it. "
+                "Nothing was changed.",
+                **words,
+            )
+        return _(
+            "Redmine did not let you change the {kept} of #{issue}: your role in {project} "
+            "or its workflow does not allow it. Nothing was changed.",
+            **words,
         )
-    return (
-        f"Redmine changed the {' and '.join(edited.changed)} of #{issue.id} but kept its "
-        f"{kept}: {why} changing {'them' if len(edited.kept) > 1 else 'it'}."
+    words["changed"] = _fields(edited.changed)
+    if issue.tracker:
+        return ngettext(
+            "Redmine changed the {changed} of #{issue} but kept its {kept}: your role in "
+            "{project}, its workflow or the {tracker} tracker does not allow changing it.",
+            "Redmine changed the {changed} of #{issue} but kept its {kept}: your role in "
+            "{project}, its workflow or the {tracker} tracker does not allow changing them.",
+            len(edited.kept),
+            **words,
+        )
+    return ngettext(
+        "Redmine changed the {changed} of #{issue} but kept its {kept}: your role in "
+        "{project} or its workflow does not allow changing it.",
+        "Redmine changed the {changed} of #{issue} but kept its {kept}: your role in "
+        "{project} or its workflow does not allow changing them.",
+        len(edited.kept),
+        **words,
     )

@@ -17,20 +17,30 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.actions.errors import UserFacingError
 from bot.config import TextFormatting
+from bot.i18n import N_, _
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, NotFoundError
 from bot.store.models import ImportedReply
 from bot.store.replies import ImportedReplyRepository
 from bot.text import slack_to_redmine
 
-DELETED_IN_SLACK = "(deleted in Slack)"
-CHANGE_REFUSED = (
-    "Redmine did not let you {what} your note on #{issue_id} (your role may not edit notes "
-    "there any more). Your Slack message and the note now differ: {fix} it in Redmine."
+# Written into Redmine in place of a deleted reply's note (a journal with changes stays).
+DELETED_IN_SLACK = N_("(deleted in Slack)")
+EDIT_REFUSED = N_(
+    "Redmine did not let you edit your note on #{issue_id} (your role may not edit notes "
+    "there any more). Your Slack message and the note now differ: change it in Redmine."
 )
-NOTE_GONE = (
-    "Your note on #{issue_id} no longer exists in Redmine, so your Slack {what} was not "
+DELETION_REFUSED = N_(
+    "Redmine did not let you delete your note on #{issue_id} (your role may not edit notes "
+    "there any more). Your Slack message and the note now differ: delete it in Redmine."
+)
+EDIT_GONE = N_(
+    "Your note on #{issue_id} no longer exists in Redmine, so your Slack edit was not "
     "copied there. Reply again in the thread to add it as a new note."
+)
+DELETION_GONE = N_(
+    "Your note on #{issue_id} no longer exists in Redmine, so your Slack deletion was not "
+    "copied there."
 )
 
 
@@ -95,36 +105,33 @@ async def follow_reply_change(
     formatting: TextFormatting,
 ) -> Followed:
     """Apply the Slack change to the note, as its author (`redmine` acts as them)."""
+    edit = change.text is not None
+    gone = _(EDIT_GONE if edit else DELETION_GONE, issue_id=record.issue_id)
     journal_id = record.journal_id
     if journal_id is None:  # imported_reply() hands over linked replies only
-        raise UserFacingError(NOTE_GONE.format(issue_id=record.issue_id, what="change"))
-    what, fix = ("edit", "change") if change.text is not None else ("delete", "delete")
+        raise UserFacingError(gone)
     # Looked up first, edit or deletion: Redmine 5.0 and 6.0 destroy a journal whose notes
     # were emptied (an edit of it then answers 404), but 6.1 keeps it out of sight and a
     # PUT with notes brings it back (204), which would undo a deletion made in Redmine.
     details = await _has_details(redmine, record.issue_id, journal_id)
     if details is None:
-        gone = "edit" if change.text is not None else "deletion"
-        raise UserFacingError(NOTE_GONE.format(issue_id=record.issue_id, what=gone))
+        raise UserFacingError(gone)
     if change.text is not None:
         notes, outcome = (
             slack_to_redmine(change.text, formatting, names=change.names).strip(),
             Followed.edited,
         )
     else:
-        notes, outcome = (DELETED_IN_SLACK, Followed.marked) if details else ("", Followed.deleted)
+        notes, outcome = (
+            (_(DELETED_IN_SLACK), Followed.marked) if details else ("", Followed.deleted)
+        )
     try:
         await redmine.journals.update_notes(journal_id, notes)
     except ForbiddenError:
-        raise UserFacingError(
-            CHANGE_REFUSED.format(what=what, issue_id=record.issue_id, fix=fix)
-        ) from None
+        refused = EDIT_REFUSED if edit else DELETION_REFUSED
+        raise UserFacingError(_(refused, issue_id=record.issue_id)) from None
     except NotFoundError:
-        raise UserFacingError(
-            NOTE_GONE.format(
-                issue_id=record.issue_id, what="edit" if what == "edit" else "deletion"
-            )
-        ) from None
+        raise UserFacingError(gone) from None
     async with sessions() as session:
         await ImportedReplyRepository(session).link(change.channel_id, change.ts, journal_id, notes)
         await session.commit()

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.blocks.common import Block, context, form_view, option, plain, section
+from bot.i18n import _, ngettext
 from bot.slack import limits
 from bot.text import escape_mrkdwn
 
@@ -28,18 +29,18 @@ def link_modal(choices: Sequence[tuple[str, str]], metadata: str) -> dict[str, A
         {
             "type": "input",
             "block_id": ISSUE_BLOCK,
-            "label": plain("Issue number"),
+            "label": plain(_("Issue number")),
             "element": {
                 "type": "plain_text_input",
                 "action_id": ISSUE_ACTION,
-                "placeholder": plain("42 or #42"),
+                "placeholder": plain(_("42 or #42")),
                 "max_length": 12,
             },
         }
     ]
     pickable = list(choices[:PICKABLE_MESSAGES])
     if pickable:
-        blocks.append(section("Copy these messages into one note on the issue:"))
+        blocks.append(section(_("Copy these messages into one note on the issue:")))
     step = limits.CHECKBOX_OPTIONS
     for start in range(0, len(pickable), step):
         group = [option(label, ts) for ts, label in pickable[start : start + step]]
@@ -48,7 +49,9 @@ def link_modal(choices: Sequence[tuple[str, str]], metadata: str) -> dict[str, A
                 "type": "input",
                 "block_id": f"{MESSAGES_BLOCK}{start // step}",
                 "optional": True,
-                "label": plain(f"Messages {start + 1}–{start + len(group)}"),
+                "label": plain(
+                    _("Messages {first}–{last}", first=start + 1, last=start + len(group))
+                ),
                 "element": {
                     "type": "checkboxes",
                     "action_id": MESSAGES_ACTION,
@@ -57,41 +60,45 @@ def link_modal(choices: Sequence[tuple[str, str]], metadata: str) -> dict[str, A
                 },
             }
         )
-    if len(choices) > len(pickable):
-        blocks.append(context(f"The {len(choices) - len(pickable)} later messages are copied too."))
+    if later := len(choices) - len(pickable):
+        blocks.append(
+            context(
+                ngettext(
+                    "The {count} later message is copied too.",
+                    "The {count} later messages are copied too.",
+                    later,
+                )
+            )
+        )
     blocks.append(
-        context("From then on, replies in this thread become notes on the issue, as their authors.")
+        context(
+            _("From then on, replies in this thread become notes on the issue, as their authors.")
+        )
     )
-    return form_view(
-        LINK_VIEW,
-        "Link thread to issue",
-        "Link",
-        metadata,
-        blocks,
-    )
+    return form_view(LINK_VIEW, _("Link thread to issue"), _("Link"), metadata, blocks)
 
 
 def unlink_modal(issue_id: int, metadata: str) -> dict[str, Any]:
-    return form_view(
-        UNLINK_VIEW,
-        "Unlink thread",
-        "Unlink",
-        metadata,
-        [
-            section(
-                f"This thread is linked to #{issue_id}: its replies become notes there. "
-                "Unlink it? Notes already written stay in Redmine."
-            )
-        ],
+    question = _(
+        "This thread is linked to #{issue}: its replies become notes there. Unlink it? "
+        "Notes already written stay in Redmine.",
+        issue=issue_id,
     )
+    return form_view(UNLINK_VIEW, _("Unlink thread"), _("Unlink"), metadata, [section(question)])
 
 
 def linked_text(issue_id: int, subject: str, url: str, user_id: str) -> str:
-    return (
-        f"This thread is linked to <{url}|#{issue_id} {escape_mrkdwn(subject)}> by <@{user_id}>. "
-        "Replies here become notes on it, written as their authors."
+    return _(
+        "This thread is linked to {issue} by {person}. Replies here become notes on it, "
+        "written as their authors.",
+        issue=f"<{url}|#{issue_id} {escape_mrkdwn(subject)}>",
+        person=f"<@{user_id}>",
     )
 
 
 def unlinked_text(issue_id: int, user_id: str) -> str:
-    return f"<@{user_id}> unlinked this thread from #{issue_id}: replies stay in Slack."
+    return _(
+        "{person} unlinked this thread from #{issue}: replies stay in Slack.",
+        person=f"<@{user_id}>",
+        issue=issue_id,
+    )

@@ -1,7 +1,9 @@
 """Turning a Slack message (and its thread) into Redmine text: subject, description, note.
 
 Pure functions: the Slack reads (permalink, thread, names) happen in the handlers, and
-what they return comes in here as data.
+what they return comes in here as data. The words this adds (the permalink line, the
+thread's heading) are written into Redmine in the language of the person who asked: it
+is their issue or note, written as them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from bot.config import TextFormatting
+from bot.i18n import _
 from bot.slack import limits
 from bot.slack.messages import ThreadMessage
 from bot.text import slack_to_redmine, unescape_mrkdwn
@@ -30,7 +33,7 @@ def mentioned_user_ids(texts: Iterable[str]) -> set[str]:
 
 
 def _angle_as_plain(inner: str, names: Mapping[str, str]) -> str:
-    target, _, label = inner.partition("|")
+    target, _bar, label = inner.partition("|")
     if target.startswith("@"):
         return "@" + (names.get(target[1:]) or label or target[1:])
     if target.startswith("#"):
@@ -72,9 +75,11 @@ def subject_from(text: str, names: Mapping[str, str] | None = None) -> str:
 
 
 def permalink_line(permalink: str, formatting: TextFormatting) -> str:
+    """The line linking back to the message, in Redmine's markup (the link's words
+    translated with the markup around them, so no language loses the link)."""
     if formatting == TextFormatting.textile:
-        return f'From Slack: "message":{permalink}'
-    return f"From Slack: [message]({permalink})"
+        return _('From Slack: "message":{url}', url=permalink)
+    return _("From Slack: [message]({url})", url=permalink)
 
 
 def message_body(
@@ -112,7 +117,7 @@ def slack_time(ts: str) -> str:
 def author_name(message: ThreadMessage, names: Mapping[str, str]) -> str:
     if message.user_id:
         return names.get(message.user_id) or message.user_id
-    return message.author or "Someone"
+    return message.author or _("Someone")
 
 
 def render_thread(
@@ -140,11 +145,11 @@ def render_thread(
         if when:
             heading += f", {when}"
         body = slack_to_redmine(message.text, formatting, names=names).strip()
-        parts.append(f"{heading}:\n{body}" if body else f"{heading}: (no text)")
+        parts.append(f"{heading}:\n{body}" if body else f"{heading}: " + _("(no text)"))
     if not parts:
         return ""
-    title = "Thread in Slack:" if textile else "**Thread in Slack:**"
-    return title + "\n\n" + "\n\n".join(parts)
+    title = _("Thread in Slack:")
+    return (title if textile else f"**{title}**") + "\n\n" + "\n\n".join(parts)
 
 
 def description_with_thread(description: str, thread: str) -> str:

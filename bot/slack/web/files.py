@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from bot.i18n import _
+
 SLACK_FILE_HOSTS = ("files.slack.com", "slack-files.com")
 CHUNK = 64 * 1024
 
@@ -68,7 +70,7 @@ class SlackFiles:
         """Yield (byte stream, length) for the file; nothing is held in memory whole."""
         if not file.url or not token_may_go_to(file.url, self._api_url):
             raise SlackFileError(
-                file.name, "its download address is not on Slack, so it was not fetched"
+                file.name, _("its download address is not on Slack, so it was not fetched")
             )
         headers = {"Authorization": f"Bearer {self._token}"}
         try:
@@ -81,12 +83,12 @@ class SlackFiles:
                 ):
                     raise SlackFileError(
                         file.name,
-                        "Slack would not let the bot download it (is the bot in that channel?)",
+                        _("Slack would not let the bot download it (is the bot in that channel?)"),
                     )
                 length = response.headers.get("content-length")
                 yield response.aiter_bytes(CHUNK), int(length) if length else file.size
         except httpx.HTTPError:
-            raise SlackFileError(file.name, "downloading it from Slack failed") from None
+            raise SlackFileError(file.name, _("downloading it from Slack failed")) from None
 
 
 def has_readable_size(data: dict[str, Any]) -> bool:

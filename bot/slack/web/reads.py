@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from bot.i18n import N_, _
 from bot.redmine.cache import TTLCache
 from bot.slack.messages import ThreadMessage
 from bot.slack.web.files import SlackFile
@@ -52,7 +53,7 @@ async def _read_field(
 # Slack's answers when the bot may not read a channel it is not in: a private channel
 # it was not invited to reads as `channel_not_found`; joining one is refused.
 _NOT_INVITED = {"channel_not_found", "not_in_channel", "method_not_supported_for_channel_type"}
-INVITE_TO_COPY = (
+INVITE_TO_COPY = N_(
     "The thread's messages could not be copied: I'm not in this channel. "
     "Invite me with `/invite @Redmine`, then copy them as a note with *Add as Redmine note*."
 )
@@ -70,10 +71,13 @@ class ThreadUnreadable(Exception):
         code = _error(error)
         log.info("thread not read: %s", code)
         if code in _NOT_INVITED:
-            return cls(INVITE_TO_COPY)
+            return cls(_(INVITE_TO_COPY))
         return cls(
-            f"The thread's messages could not be copied (Slack said `{code}`); "
-            "the issue links to the message instead."
+            _(
+                "The thread's messages could not be copied (Slack said `{code}`); "
+                "the issue links to the message instead.",
+                code=code,
+            )
         )
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.actions.follow_reply_edits import CHANGE_REFUSED
+from bot.actions.follow_reply_edits import EDIT_REFUSED
 from bot.app import create_app
 from bot.cli import webhook_jobs
 from bot.people.identity import NO_MATCH
@@ -364,7 +364,7 @@ def test_an_edit_redmine_refuses_is_told_to_the_author_and_the_note_stays(
     send_event(synced, changed_event("CPUBLIC", "UBOB", reply, f"changed {marker}"))
     [told] = synced.fake.wait_for("chat.postEphemeral")
     assert told.args["user"] == "UBOB" and told.args["thread_ts"] == thread_ts
-    assert told.args["text"] == CHANGE_REFUSED.format(what="edit", issue_id=issue_id, fix="change")
+    assert told.args["text"] == EDIT_REFUSED.format(issue_id=issue_id)
     assert [n["notes"] for n in notes_on(synced.seed, issue_id, marker)] == [f"kept {marker}"]
 
 

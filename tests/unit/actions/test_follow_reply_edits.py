@@ -14,7 +14,12 @@ import respx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.actions.errors import UserFacingError
-from bot.actions.follow_reply_edits import NOTE_GONE, ReplyChange, follow_reply_change
+from bot.actions.follow_reply_edits import (
+    DELETION_GONE,
+    EDIT_GONE,
+    ReplyChange,
+    follow_reply_change,
+)
 from bot.config import TextFormatting
 from bot.redmine import Redmine
 from bot.store.models import ImportedReply
@@ -42,10 +47,10 @@ class NoStore:
         raise AssertionError("the store was written")
 
 
-@pytest.mark.parametrize(("text", "what"), [("edited", "edit"), (None, "deletion")])
+@pytest.mark.parametrize(("text", "told"), [("edited", EDIT_GONE), (None, DELETION_GONE)])
 @respx.mock
 async def test_a_note_hidden_in_redmine_is_told_gone_and_not_brought_back(
-    redmine: Redmine, text: str | None, what: str
+    redmine: Redmine, text: str | None, told: str
 ) -> None:
     # The issue as 6.1 shows it after the note was emptied there: journal 40 is not listed.
     respx.get(f"{REDMINE}/issues/7.json").respond(200, json={"issue": {**ISSUE, "journals": []}})
@@ -58,5 +63,5 @@ async def test_a_note_hidden_in_redmine_is_told_gone_and_not_brought_back(
             sessions=cast(async_sessionmaker[AsyncSession], NoStore()),
             formatting=TextFormatting.textile,
         )
-    assert str(raised.value) == NOTE_GONE.format(issue_id=7, what=what)
+    assert str(raised.value) == told.format(issue_id=7)
     assert put.call_count == 0

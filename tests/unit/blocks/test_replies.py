@@ -16,7 +16,7 @@ PRIVATE = Issue.model_validate(
 
 def test_created_from_a_message_names_the_files_attached() -> None:
     assert replies.created_from_message(BASE, "UBOB", ISSUE, ["a&b.txt", "c.png"]) == (
-        f"<@UBOB> created <{BASE}/issues/41|#41 Printer &lt;jams&gt;> with `a&amp;b.txt`, `c.png`."
+        f"<@UBOB> created <{BASE}/issues/41|#41 Printer &lt;jams&gt;> with `a&amp;b.txt` and `c.png`."
     )
 
 
