@@ -3,7 +3,8 @@
 What it says to the operator (help, start-up errors, `check`, `poll --once`'s report,
 `migrate`) is in the operator's language (bot.config.operator_locale: DEFAULT_LOCALE,
 then LC_ALL/LC_MESSAGES/LANG, then English). The command words and options stay
-English, and argparse's own words ("usage:", its error lines) are Python's, in English.
+English; argparse's help words (usage, options, -h) are ours, only its error lines
+(`error: the following arguments are required`) are Python's own English.
 That language is held only while the operator is spoken to: the service it starts
 (`serve`, `web`, the poller) speaks each person's and channel's own, never the terminal's.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -217,22 +218,46 @@ async def run_poller(settings: Settings, *, once: bool, since: str | None) -> in
     return 0
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help with its one word of its own, "usage:", in the current language."""
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
+def _parser(
+    make: Callable[..., argparse.ArgumentParser], *args: Any, **kwargs: Any
+) -> tuple[argparse.ArgumentParser, Any]:
+    """A parser made by `make` and its options group, which holds our own -h: argparse's
+    own -h and section titles are English (Python ships no catalog for them)."""
+    parser = make(*args, add_help=False, formatter_class=_HelpFormatter, **kwargs)
+    options = parser.add_argument_group(_("options"))
+    options.add_argument("-h", "--help", action="help", help=_("show this help message and exit"))
+    return parser, options
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line, its help in the current language (the words stay English)."""
-    parser = argparse.ArgumentParser(
-        prog="redmine-slack", description=_("Work in Redmine from Slack.")
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help=_("web server and notification poller in one process"))
-    sub.add_parser("web", help=_("web server only (run `poll` elsewhere)"))
-    poll = sub.add_parser("poll", help=_("the notification poller only"))
-    poll.add_argument("--once", action="store_true", help=_("run one cycle and exit (for cron)"))
-    poll.add_argument(
-        "--since",
-        help=_("on first start, deliver changes since this date (YYYY-MM-DD or ISO time)"),
-    )
-    sub.add_parser("check", help=_("verify the Redmine and Slack settings"))
-    sub.add_parser("migrate", help=_("create or upgrade the database schema"))
+    parser = _parser(
+        argparse.ArgumentParser, prog="redmine-slack", description=_("Work in Redmine from Slack.")
+    )[0]
+    sub = parser.add_subparsers(title=_("commands"), dest="command", required=True)
+    for name, said in [
+        ("serve", _("web server and notification poller in one process")),
+        ("web", _("web server only (run `poll` elsewhere)")),
+        ("poll", _("the notification poller only")),
+        ("check", _("verify the Redmine and Slack settings")),
+        ("migrate", _("create or upgrade the database schema")),
+    ]:
+        options = _parser(sub.add_parser, name, help=said, description=said)[1]
+        if name == "poll":
+            options.add_argument(
+                "--once", action="store_true", help=_("run one cycle and exit (for cron)")
+            )
+            options.add_argument(
+                "--since",
+                help=_("on first start, deliver changes since this date (YYYY-MM-DD or ISO time)"),
+            )
     return parser
 
 
