@@ -228,7 +228,7 @@ async def test_check_says_its_findings_in_japanese_and_german() -> None:
         german = texts(await check_redmine(settings(**OAUTH)))
     assert "REST-API eingeschaltet; der Schlüssel gehört `admin`" in german
     assert "Statusfilter für Benutzer: wie in 6.x (status=*)" in german
-    assert "„Mit Redmine verbinden“: an; die Applikation in Redmine" in german
+    assert "„Mit Redmine verbinden“: an; die Anwendung in Redmine" in german
     with using(translator_for("sw")):  # no catalog: English
         assert "REST API enabled; the key belongs to `admin`" in texts(
             await check_redmine(settings(**OAUTH))
@@ -254,8 +254,8 @@ async def test_missing_scopes_in_german_use_the_plural(
     with using(translator_for("de")):
         one = await check_slack(settings(slack_api_url=f"{server.url}/api/"))
     assert "Slack-Bot-Token gültig: Bot `redmine` im Workspace `Test`" in texts(one)
-    assert "dem Bot fehlt der Scope files:read: installieren Sie die App" in texts(one)
+    assert "dem Bot fehlt der Bereich files:read: installieren Sie die App" in texts(one)
     fake.scopes = "commands"
     with using(translator_for("de")):
         many = await check_slack(settings(slack_api_url=f"{server.url}/api/"))
-    assert "dem Bot fehlen die Scopes chat:write, users:read" in texts(many)
+    assert "dem Bot fehlen die Bereiche chat:write, users:read" in texts(many)
