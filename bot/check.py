@@ -1,4 +1,12 @@
-"""`redmine-slack check`: verify the Redmine and Slack settings, in words a person can act on."""
+"""`redmine-slack check`: verify the Redmine and Slack settings, in words a person can act on.
+
+Every finding is said in the current language: the command line speaks the operator's
+(bot.config.operator_locale) before it calls these. The `ok`/`FAIL` column in front of
+each line stays as it is in every language: it is a status mark, read by eye and by
+scripts (`redmine-slack check | grep FAIL`) alike, like a test runner's. Names of settings,
+Slack's app pages (English only) and Slack's error codes are written as they are; Redmine's
+menus are named the way each language's Redmine names them.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
+from bot.i18n import _, ngettext
 from bot.redmine import Redmine, RedmineClient
 from bot.redmine.client import unavailable
 from bot.redmine.errors import (
@@ -19,7 +28,7 @@ from bot.redmine.errors import (
     RedmineUnavailable,
     user_message,
 )
-from bot.redmine.features import users_status_style
+from bot.redmine.features import EVERY_STATUS_STAR
 
 # Bot scopes the features need (slack-manifest.yml declares them).
 REQUIRED_SCOPES = (
@@ -61,7 +70,11 @@ async def check_redmine(
             findings.append(
                 Finding(
                     response.status_code < 500,
-                    f"Redmine answers at {settings.redmine_base_url} ({response.status_code})",
+                    _(
+                        "Redmine answers at {url} ({status})",
+                        url=settings.redmine_base_url,
+                        status=response.status_code,
+                    ),
                 )
             )
         except httpx.TransportError as error:
@@ -71,8 +84,11 @@ async def check_redmine(
             findings.append(
                 Finding(
                     False,
-                    f"Redmine cannot be reached at {settings.redmine_base_url}: "
-                    f"{type(error).__name__}. Check REDMINE_URL.",
+                    _(
+                        "Redmine cannot be reached at {url} ({reason}). Check REDMINE_URL.",
+                        url=settings.redmine_base_url,
+                        reason=type(error).__name__,
+                    ),
                 )
             )
             return findings
@@ -80,8 +96,10 @@ async def check_redmine(
             findings.append(
                 Finding(
                     True,
-                    "Redmine's HTTPS certificate verified against REDMINE_CA_BUNDLE "
-                    f"({settings.redmine_ca_bundle})",
+                    _(
+                        "Redmine's HTTPS certificate verified against REDMINE_CA_BUNDLE ({path})",
+                        path=settings.redmine_ca_bundle,
+                    ),
                 )
             )
         try:
@@ -90,37 +108,50 @@ async def check_redmine(
             findings.append(
                 Finding(
                     False,
-                    "Redmine rejected REDMINE_API_KEY, or its REST API is off: "
-                    "enable Administration -> Settings -> API -> Enable REST web service, "
-                    "and copy the key from My account -> API access key.",
+                    _(
+                        "Redmine rejected REDMINE_API_KEY, or its REST API is off: "
+                        "enable Administration -> Settings -> API -> Enable REST web service, "
+                        "and copy the key from My account -> API access key."
+                    ),
                 )
             )
             return findings
         except (ForbiddenError, RedmineError) as error:
             findings.append(
-                Finding(False, f"Reading the key's account failed: {user_message(error)}")
+                Finding(
+                    False,
+                    _("Reading the key's account failed: {reason}", reason=user_message(error)),
+                )
             )
             return findings
-        findings.append(Finding(True, f"REST API enabled; the key belongs to `{user.login}`"))
+        findings.append(
+            Finding(True, _("REST API enabled; the key belongs to `{login}`", login=user.login))
+        )
         if user.admin:
             findings.append(
                 Finding(
                     True,
-                    "the key is an administrator's: actions run as each Slack user "
-                    "(X-Redmine-Switch-User)",
+                    _(
+                        "the key is an administrator's: actions run as each Slack user "
+                        "(X-Redmine-Switch-User)"
+                    ),
                 )
             )
         else:
             findings.append(
                 Finding(
                     True,
-                    "the key is not an administrator's: connected-keys-only mode, "
-                    "everyone must `/redmine connect` with their own key",
+                    _(
+                        "the key is not an administrator's: connected-keys-only mode, "
+                        "everyone must `/redmine connect` with their own key"
+                    ),
                 )
             )
             if settings.secret_key is None:
                 findings.append(
-                    Finding(False, "connected-keys-only mode stores personal keys: set SECRET_KEY")
+                    Finding(
+                        False, _("connected-keys-only mode stores personal keys: set SECRET_KEY")
+                    )
                 )
         findings += await _differences(client, admin=user.admin)
         findings += oauth_setup(settings, client.features.oauth2)
@@ -128,17 +159,23 @@ async def check_redmine(
 
 
 def _unreachable(settings: Settings, error: RedmineUnavailable) -> str:
+    url = settings.redmine_base_url
     if isinstance(error, CertificateNotTrusted):
-        return f"Redmine's HTTPS certificate at {settings.redmine_base_url} is not trusted: " + (
-            "it is not signed by the authority in REDMINE_CA_BUNDLE; set it to the PEM "
-            "file of the one that signed it."
-            if settings.redmine_ca_bundle is not None
-            else "set REDMINE_CA_BUNDLE to the PEM file of the certificate authority "
-            "that signed it (your company's own, usually)."
+        if settings.redmine_ca_bundle is not None:
+            return _(
+                "Redmine's HTTPS certificate at {url} is not trusted: it is not signed by the "
+                "authority in REDMINE_CA_BUNDLE; set it to the PEM file of the one that signed it.",
+                url=url,
+            )
+        return _(
+            "Redmine's HTTPS certificate at {url} is not trusted: set REDMINE_CA_BUNDLE to the "
+            "PEM file of the certificate authority that signed it (your company's own, usually).",
+            url=url,
         )
-    return (
-        f"Redmine cannot be reached at {settings.redmine_base_url}: "
-        f"{user_message(error)} Check REDMINE_URL."
+    return _(
+        "Redmine cannot be reached at {url}: {reason} Check REDMINE_URL.",
+        url=url,
+        reason=user_message(error),
     )
 
 
@@ -161,25 +198,32 @@ def oauth_setup(settings: Settings, oauth2: bool | None) -> list[Finding]:
         return [
             Finding(
                 False,
-                "Connect with Redmine is half set up, so it is off: set "
-                + ", ".join(missing)
-                + " (docs/redmine.md, Connect with Redmine)",
+                _(
+                    "Connect with Redmine is half set up, so it is off: set {names} "
+                    "(docs/redmine.md, Connect with Redmine)",
+                    names=", ".join(missing),
+                ),
             )
         ]
     if oauth2 is False:
         return [
             Finding(
                 False,
-                "REDMINE_OAUTH_* is set, but this Redmine has no OAuth2 (6.1 and newer): "
-                "no Connect with Redmine button is shown",
+                _(
+                    "REDMINE_OAUTH_* is set, but this Redmine has no OAuth2 (6.1 and newer): "
+                    "no Connect with Redmine button is shown"
+                ),
             )
         ]
     return [
         Finding(
             True,
-            "Connect with Redmine: on; the application in Redmine (Administration -> "
-            f"Applications) must have the redirect URI {settings.oauth_redirect_uri} and "
-            f"the scopes {settings.redmine_oauth_scopes}",
+            _(
+                "Connect with Redmine: on; the application in Redmine (Administration -> "
+                "Applications) must have the redirect URI {uri} and the scopes {scopes}",
+                uri=settings.oauth_redirect_uri,
+                scopes=settings.redmine_oauth_scopes,
+            ),
         )
     ]
 
@@ -190,23 +234,40 @@ async def _differences(client: RedmineClient, *, admin: bool) -> list[Finding]:
     if admin:
         try:
             every = await client.features.users_every_status(client)
-            findings.append(Finding(True, f"users' status filter: {users_status_style(every)}"))
+            findings.append(
+                Finding(
+                    True,
+                    _("users' status filter: 6.x style (status=*)")
+                    if every == EVERY_STATUS_STAR
+                    else _("users' status filter: 5.0 style (status=)"),
+                )
+            )
         except RedmineError as error:
             findings.append(
-                Finding(False, f"listing users of every status failed: {user_message(error)}")
+                Finding(
+                    False,
+                    _(
+                        "listing users of every status failed: {reason}",
+                        reason=user_message(error),
+                    ),
+                )
             )
     try:
         oauth2 = await client.features.has_oauth2(client)
     except RedmineError as error:
-        findings.append(Finding(False, f"asking for OAuth2 failed: {user_message(error)}"))
+        findings.append(
+            Finding(False, _("asking for OAuth2 failed: {reason}", reason=user_message(error)))
+        )
     else:
         findings.append(
             Finding(
                 True,
-                "OAuth2: available (Redmine's /oauth/authorize answers)"
+                _("OAuth2: available (Redmine's /oauth/authorize answers)")
                 if oauth2
-                else "OAuth2: not available (Redmine 6.1 and newer have it); "
-                "people connect with their API key",
+                else _(
+                    "OAuth2: not available (Redmine 6.1 and newer have it); "
+                    "people connect with their API key"
+                ),
             )
         )
     return findings
@@ -222,23 +283,32 @@ async def check_slack(settings: Settings) -> list[Finding]:
         return [
             Finding(
                 False,
-                f"Slack rejected SLACK_BOT_TOKEN ({error.response.get('error')}): "
-                "copy the Bot User OAuth Token from OAuth & Permissions.",
+                _(
+                    "Slack rejected SLACK_BOT_TOKEN ({error}): copy the Bot User OAuth Token "
+                    "from OAuth & Permissions.",
+                    error=error.response.get("error"),
+                ),
             )
         ]
     except Exception as error:  # network failures surface as aiohttp errors
         return [
             Finding(
                 False,
-                f"Slack's API cannot be reached at {settings.slack_api_base_url}: "
-                f"{type(error).__name__}",
+                _(
+                    "Slack's API cannot be reached at {url} ({reason})",
+                    url=settings.slack_api_base_url,
+                    reason=type(error).__name__,
+                ),
             )
         ]
     findings = [
         Finding(
             True,
-            f"Slack bot token valid: bot `{answer.get('user')}` in workspace "
-            f"`{answer.get('team')}`",
+            _(
+                "Slack bot token valid: bot `{bot}` in workspace `{team}`",
+                bot=answer.get("user"),
+                team=answer.get("team"),
+            ),
         )
     ]
     granted = {
@@ -250,20 +320,25 @@ async def check_slack(settings: Settings) -> list[Finding]:
             findings.append(
                 Finding(
                     False,
-                    "the bot lacks scopes "
-                    + ", ".join(missing)
-                    + ": reinstall the app from slack-manifest.yml",
+                    ngettext(
+                        "the bot lacks the scope {scopes}: reinstall the app from "
+                        "slack-manifest.yml",
+                        "the bot lacks the scopes {scopes}: reinstall the app from "
+                        "slack-manifest.yml",
+                        len(missing),
+                        scopes=", ".join(missing),
+                    ),
                 )
             )
         else:
-            findings.append(Finding(True, "the bot has every scope it needs"))
+            findings.append(Finding(True, _("the bot has every scope it needs")))
     else:
         # Slack lists them in a header; a proxy or a look-alike API may drop it.
         findings.append(
-            Finding(True, "Slack did not list the token's scopes, so they were not checked")
+            Finding(True, _("Slack did not list the token's scopes, so they were not checked"))
         )
     if settings.socket_mode:
-        findings.append(Finding(True, "Socket Mode (SLACK_APP_TOKEN set): no public URL needed"))
+        findings.append(Finding(True, _("Socket Mode (SLACK_APP_TOKEN set): no public URL needed")))
     elif settings.slack_signing_secret is None:
-        findings.append(Finding(False, "SLACK_SIGNING_SECRET is needed in HTTP mode"))
+        findings.append(Finding(False, _("SLACK_SIGNING_SECRET is needed in HTTP mode")))
     return findings

@@ -1,15 +1,25 @@
-"""`redmine-slack`: serve, web, poll, check, migrate."""
+"""`redmine-slack`: serve, web, poll, check, migrate.
+
+What it says to the operator (help, start-up errors, `check`, `poll --once`'s report,
+`migrate`) is in the operator's language (bot.config.operator_locale: DEFAULT_LOCALE,
+then LC_ALL/LC_MESSAGES/LANG, then English). The command words and options stay
+English; argparse's help words (usage, options, -h) are ours, only its error lines
+(`error: the following arguments are required`) are Python's own English.
+That language is held only while the operator is spoken to: the service it starts
+(`serve`, `web`, the poller) speaks each person's and channel's own, never the terminal's.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import Settings, SettingsError, load_settings, operator_translator
+from bot.i18n import _, using
 from bot.logging import configure_logging
 
 if TYPE_CHECKING:
@@ -168,10 +178,17 @@ async def run_poller(settings: Settings, *, once: bool, since: str | None) -> in
     """`redmine-slack poll [--once] [--since]`: the poller alone, without the web app."""
     from bot.app import open_services
 
+    operator = operator_translator(settings)
     try:
         start = parse_since(since)
     except ValueError:
-        print(f"--since {since!r} is not a date: use YYYY-MM-DD or 2026-11-22T09:00:00Z")
+        with using(operator):
+            print(
+                _(
+                    "--since {value} is not a date: use YYYY-MM-DD or 2026-11-22T09:00:00Z",
+                    value=repr(since),
+                )
+            )
         return 2
     async with open_services(settings) as services:
         poller = build_poller(services, since=start)
@@ -181,43 +198,79 @@ async def run_poller(settings: Settings, *, once: bool, since: str | None) -> in
             report = await poller.run_cycle_logged()
             if report is None:
                 return 1
-            if report.skipped:
-                print("another worker is delivering notifications right now; nothing done")
-                return 0
-            print(
-                f"listed {report.listed} changed issues, fetched {report.fetched}, "
-                f"posted {report.posted} messages, {len(report.failed_issues)} left for next time"
-            )
+            with using(operator):
+                if report.skipped:
+                    print(_("another worker is delivering notifications right now; nothing done"))
+                    return 0
+                # Counts as "label: number", which needs no plural form in any language.
+                print(
+                    _(
+                        "changed issues listed: {listed}, read: {fetched}, "
+                        "messages posted: {posted}, left for next time: {failed}",
+                        listed=report.listed,
+                        fetched=report.fetched,
+                        posted=report.posted,
+                        failed=len(report.failed_issues),
+                    )
+                )
             return 0 if not report.failed_issues else 1
         await asyncio.gather(poller.run_forever(), scheduler.run_forever())
     return 0
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help with its one word of its own, "usage:", in the current language."""
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
+def _parser(
+    make: Callable[..., argparse.ArgumentParser], *args: Any, **kwargs: Any
+) -> tuple[argparse.ArgumentParser, Any]:
+    """A parser made by `make` and its options group, which holds our own -h: argparse's
+    own -h and section titles are English (Python ships no catalog for them)."""
+    parser = make(*args, add_help=False, formatter_class=_HelpFormatter, **kwargs)
+    options = parser.add_argument_group(_("options"))
+    options.add_argument("-h", "--help", action="help", help=_("show this help message and exit"))
+    return parser, options
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="redmine-slack", description="Work in Redmine from Slack."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="web server and notification poller in one process")
-    sub.add_parser("web", help="web server only (run `poll` elsewhere)")
-    poll = sub.add_parser("poll", help="the notification poller only")
-    poll.add_argument("--once", action="store_true", help="run one cycle and exit (for cron)")
-    poll.add_argument(
-        "--since", help="on first start, deliver changes since this date (YYYY-MM-DD or ISO time)"
-    )
-    sub.add_parser("check", help="verify the Redmine and Slack settings")
-    sub.add_parser("migrate", help="create or upgrade the database schema")
+    """The command line, its help in the current language (the words stay English)."""
+    parser = _parser(
+        argparse.ArgumentParser, prog="redmine-slack", description=_("Work in Redmine from Slack.")
+    )[0]
+    sub = parser.add_subparsers(title=_("commands"), dest="command", required=True)
+    for name, said in [
+        ("serve", _("web server and notification poller in one process")),
+        ("web", _("web server only (run `poll` elsewhere)")),
+        ("poll", _("the notification poller only")),
+        ("check", _("verify the Redmine and Slack settings")),
+        ("migrate", _("create or upgrade the database schema")),
+    ]:
+        options = _parser(sub.add_parser, name, help=said, description=said)[1]
+        if name == "poll":
+            options.add_argument(
+                "--once", action="store_true", help=_("run one cycle and exit (for cron)")
+            )
+            options.add_argument(
+                "--since",
+                help=_("on first start, deliver changes since this date (YYYY-MM-DD or ISO time)"),
+            )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    with using(operator_translator()):
+        args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
     configure_logging(settings.log_level, secrets_of(settings))
+    operator = operator_translator(settings)
 
     if args.command == "check":
         from bot.check import check_redmine, check_slack
@@ -228,10 +281,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(finding.line())
             return all(f.ok for f in findings)
 
-        ok = asyncio.run(run_checks())
-        print(
-            "All good." if ok else "Fix the FAIL lines above, then run `redmine-slack check` again."
-        )
+        with using(operator):
+            ok = asyncio.run(run_checks())
+            print(
+                _("All good.")
+                if ok
+                else _("Fix the FAIL lines above, then run `redmine-slack check` again.")
+            )
         return 0 if ok else 1
 
     if args.command == "migrate":
@@ -245,7 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 await engine.dispose()
 
         asyncio.run(run_migrations())
-        print("Database schema is up to date.")
+        with using(operator):
+            print(_("Database schema is up to date."))
         return 0
 
     if args.command in {"serve", "web"}:

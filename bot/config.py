@@ -2,17 +2,36 @@
 
 A missing or malformed required setting stops start-up with one message that lists
 each problem and where to get the value (`SettingsError`), never a traceback.
+
+The operator's language (`operator_locale`): what this module, `redmine-slack check` and
+the command line say is in the language of the person at the terminal. It is the first
+of these that is set:
+
+1. `DEFAULT_LOCALE`: the setting when it was read, else the environment variable, else
+   the line in `.env` (read on its own, since the settings may be the very thing that
+   failed to load);
+2. the locale the terminal asks for, as gettext reads it: `LC_ALL`, then `LC_MESSAGES`,
+   then `LANG` (`ja_JP.UTF-8`, `de_DE@euro`); GNU's `LANGUAGE` list (`de:fr`) goes
+   before them when that locale is set and not `C`/`POSIX`, as in git or coreutils;
+3. English.
+
+A value the app has no catalog for (`sw`, `C`, garbage) reads English, never an error.
 """
 
 from __future__ import annotations
 
+import os
 import ssl
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+from dotenv import dotenv_values
 from pydantic import AnyHttpUrl, Field, FilePath, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.i18n import N_, Translator, _, catalog_for, current, translator_for, using
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./redmine-slack.sqlite3"
 # Redmine's permission names this app uses (scopes are permissions in Redmine 6.1); the
@@ -30,37 +49,78 @@ class TextFormatting(StrEnum):
     common_mark = "common_mark"
 
 
-# Where a person finds each value; used in the start-up error message.
+# Where a person finds each value; said in the start-up error message, in the operator's
+# language. Nothing is generated from these (.env.example and docs/operations.md are
+# written by hand), so they are words for a person like any other and go through the
+# catalog. The Slack app settings' names stay as Slack writes them (its app pages are
+# English only); Redmine's menus are named as Redmine names them in each language.
 WHERE_TO_GET: dict[str, str] = {
-    "SLACK_BOT_TOKEN": "Slack app settings -> OAuth & Permissions -> Bot User OAuth Token (xoxb-...)",
-    "SLACK_SIGNING_SECRET": "Slack app settings -> Basic Information -> Signing Secret",
-    "SLACK_APP_TOKEN": "Slack app settings -> Basic Information -> App-Level Tokens "
-    "(scope connections:write, xapp-...); only for Socket Mode",
-    "SLACK_API_URL": "leave unset for Slack itself; a proxy or test server base URL otherwise",
-    "REDMINE_URL": "the address people open Redmine at, e.g. https://redmine.example.com",
-    "REDMINE_API_KEY": "Redmine -> My account -> API access key (an administrator's, "
-    "so actions can run as each user); needs Administration -> Settings -> API -> "
-    "Enable REST web service",
-    "DATABASE_URL": "leave unset for a SQLite file; postgresql+asyncpg://user:pass@host/db "
-    "for Postgres",
-    "POLL_INTERVAL": "seconds between notification polls, e.g. 60",
-    "PORT": "TCP port to listen on, e.g. 3000",
-    "REDMINE_WEBHOOK_SECRET": "any long random string; give Redmine's webhook plugin "
-    "the URL .../webhooks/redmine?token=<it>",
-    "DEFAULT_LOCALE": "the language for people whose Slack locale has no catalog, and for "
-    "channels subscribed without lang:, e.g. ja or de (English when unset)",
-    "REDMINE_CA_BUNDLE": "the PEM file of the certificate authority that signed Redmine's "
-    "HTTPS certificate (your company's CA); leave unset for publicly trusted certificates",
-    "REDMINE_OAUTH_CLIENT_ID": "Redmine 6.1+ -> Administration -> Applications -> your "
-    "application's UID (see docs/redmine.md, Connect with Redmine)",
-    "REDMINE_OAUTH_CLIENT_SECRET": "the same application's Secret (Redmine shows it once)",
-    "REDMINE_OAUTH_SCOPES": "the scopes ticked on the application in Redmine, separated by "
-    "spaces (Redmine's permission names)",
-    "PUBLIC_URL": "the address Slack and browsers reach this service at, e.g. "
-    "https://redmine-slack.example.com (Redmine sends people back to <it>/redmine/oauth/callback)",
-    "SECRET_KEY": "a long random string, e.g. from: python -c 'import secrets; "
-    "print(secrets.token_urlsafe(32))'",
+    "SLACK_BOT_TOKEN": N_(
+        "Slack app settings -> OAuth & Permissions -> Bot User OAuth Token (xoxb-...)"
+    ),
+    "SLACK_SIGNING_SECRET": N_("Slack app settings -> Basic Information -> Signing Secret"),
+    "SLACK_APP_TOKEN": N_(
+        "Slack app settings -> Basic Information -> App-Level Tokens "
+        "(scope connections:write, xapp-...); only for Socket Mode"
+    ),
+    "SLACK_API_URL": N_("leave unset for Slack itself; a proxy or test server base URL otherwise"),
+    "REDMINE_URL": N_("the address people open Redmine at, e.g. https://redmine.example.com"),
+    "REDMINE_API_KEY": N_(
+        "Redmine -> My account -> API access key (an administrator's, so actions can run "
+        "as each user); needs Administration -> Settings -> API -> Enable REST web service"
+    ),
+    "DATABASE_URL": N_(
+        "leave unset for a SQLite file; postgresql+asyncpg://user:pass@host/db for Postgres"
+    ),
+    "POLL_INTERVAL": N_("seconds between notification polls, e.g. 60"),
+    "PORT": N_("TCP port to listen on, e.g. 3000"),
+    "REDMINE_WEBHOOK_SECRET": N_(
+        "any long random string; give Redmine's webhook plugin the URL "
+        ".../webhooks/redmine?token=<it>"
+    ),
+    "DEFAULT_LOCALE": N_(
+        "the language for people whose Slack locale has no catalog, and for channels "
+        "subscribed without lang:, e.g. ja or de (English when unset)"
+    ),
+    "REDMINE_CA_BUNDLE": N_(
+        "the PEM file of the certificate authority that signed Redmine's HTTPS certificate "
+        "(your company's CA); leave unset for publicly trusted certificates"
+    ),
+    "REDMINE_OAUTH_CLIENT_ID": N_(
+        "Redmine 6.1+ -> Administration -> Applications -> your application's UID "
+        "(see docs/redmine.md, Connect with Redmine)"
+    ),
+    "REDMINE_OAUTH_CLIENT_SECRET": N_("the same application's Secret (Redmine shows it once)"),
+    "REDMINE_OAUTH_SCOPES": N_(
+        "the scopes ticked on the application in Redmine, separated by spaces "
+        "(Redmine's permission names)"
+    ),
+    "PUBLIC_URL": N_(
+        "the address Slack and browsers reach this service at, e.g. "
+        "https://redmine-slack.example.com (Redmine sends people back to "
+        "<it>/redmine/oauth/callback)"
+    ),
+    "SECRET_KEY": N_(
+        "a long random string, e.g. from: python -c 'import secrets; "
+        "print(secrets.token_urlsafe(32))'"
+    ),
 }
+
+CANNOT_START = N_("redmine-slack cannot start; fix these settings (environment or .env):")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingProblem(ValueError):
+    """A validator's complaint about one value: a catalog sentence and its blanks, said in
+    the operator's language when the start-up message is written."""
+
+    def __init__(self, message: str, /, **params: object) -> None:
+        super().__init__(message.format(**params) if params else message)
+        self.message = message
+        self.params = params
+
+    def said(self) -> str:
+        return _(self.message, **self.params)
 
 
 class SettingsError(Exception):
@@ -114,14 +174,14 @@ class Settings(BaseSettings):
     @classmethod
     def _bot_token_shape(cls, value: SecretStr) -> SecretStr:
         if not value.get_secret_value().startswith("xoxb-"):
-            raise ValueError("must be a bot token starting with xoxb-")
+            raise SettingProblem(N_("must be a bot token starting with xoxb-"))
         return value
 
     @field_validator("slack_app_token")
     @classmethod
     def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().startswith("xapp-"):
-            raise ValueError("must be an app-level token starting with xapp-")
+            raise SettingProblem(N_("must be an app-level token starting with xapp-"))
         return value
 
     @field_validator("redmine_ca_bundle")
@@ -131,15 +191,17 @@ class Settings(BaseSettings):
             try:
                 ssl.create_default_context(cafile=str(value))
             except (ssl.SSLError, ValueError) as error:
-                raise ValueError(f"is not a PEM file of CA certificates ({error})") from None
+                raise SettingProblem(
+                    N_("is not a PEM file of CA certificates ({reason})"), reason=str(error)
+                ) from None
         return value
 
     @field_validator("log_level")
     @classmethod
     def _log_level_name(cls, value: str) -> str:
         upper = value.upper()
-        if upper not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        if upper not in LOG_LEVELS:
+            raise SettingProblem(N_("must be one of {names}"), names=", ".join(LOG_LEVELS))
         return upper
 
     @property
@@ -176,27 +238,160 @@ class Settings(BaseSettings):
         return url if url.endswith("/") else url + "/"
 
 
+def _bound(value: object) -> str:
+    return current().format_decimal(value) if isinstance(value, float) else str(value)
+
+
+def _choices(name: str) -> str:
+    """The values an enum setting takes, as they are typed: `textile, common_mark`."""
+    field = Settings.model_fields.get(name.lower())
+    kind = field.annotation if field is not None else None
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        return ", ".join(member.value for member in kind)
+    return "?"
+
+
+def _problem(item: Mapping[str, Any], name: str) -> str:
+    """What is wrong with one value, in the operator's language. The usual complaints of
+    pydantic are said in our own words; a rare one keeps pydantic's (English) message."""
+    kind, ctx = item["type"], item.get("ctx") or {}
+    cause = ctx.get("error")
+    if isinstance(cause, SettingProblem):
+        return cause.said()
+    if kind == "missing":
+        return _("is missing")
+    if kind == "greater_than":
+        return _("must be greater than {bound}", bound=_bound(ctx.get("gt")))
+    if kind == "greater_than_equal":
+        return _("must be at least {bound}", bound=_bound(ctx.get("ge")))
+    if kind == "less_than":
+        return _("must be less than {bound}", bound=_bound(ctx.get("lt")))
+    if kind == "less_than_equal":
+        return _("must be at most {bound}", bound=_bound(ctx.get("le")))
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return _("must be a whole number")
+    if kind in {"float_parsing", "float_type", "finite_number"}:
+        return _("must be a number")
+    if kind in {"bool_parsing", "bool_type"}:
+        return _("must be true or false")
+    if kind.startswith("url_"):
+        return _("must be an address starting with http:// or https://")
+    if kind in {"path_not_file", "path_not_directory", "path_type"}:
+        return _("is not a file that can be read")
+    if kind == "enum":
+        return _("must be one of {names}", names=_choices(name))
+    return str(item["msg"])
+
+
+def _line(name: str, problem: str) -> str:
+    hint = WHERE_TO_GET.get(name)
+    if hint:
+        return _(
+            "  - {name} {problem} (where to get it: {hint})",
+            name=name,
+            problem=problem,
+            hint=_(hint),
+        )
+    return _("  - {name} {problem}", name=name, problem=problem)
+
+
 def describe_errors(error: ValidationError) -> str:
-    """Turn pydantic's validation error into one message a person can act on."""
-    lines = ["redmine-slack cannot start; fix these settings (environment or .env):"]
+    """Turn pydantic's validation error into one message a person can act on, in the
+    current language."""
+    lines = [_(CANNOT_START)]
     for item in error.errors():
         name = str(item["loc"][0]).upper() if item["loc"] else "?"
-        problem = "is missing" if item["type"] == "missing" else item["msg"]
-        hint = WHERE_TO_GET.get(name)
-        lines.append(f"  - {name} {problem}" + (f" (where to get it: {hint})" if hint else ""))
+        lines.append(_line(name, _problem(item, name)))
     return "\n".join(lines)
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Read the settings, or raise `SettingsError` whose text lists every problem."""
+    """Read the settings, or raise `SettingsError` whose text lists every problem, in the
+    operator's language (`operator_locale`)."""
     try:
         settings = Settings(**overrides)
     except ValidationError as error:
-        raise SettingsError(describe_errors(error)) from None
-    if not settings.socket_mode and settings.slack_signing_secret is None:
-        raise SettingsError(
-            "redmine-slack cannot start; fix these settings (environment or .env):\n"
-            "  - SLACK_SIGNING_SECRET is missing (needed unless SLACK_APP_TOKEN turns on "
-            f"Socket Mode; where to get it: {WHERE_TO_GET['SLACK_SIGNING_SECRET']})"
+        language = operator_translator(
+            wanted=overrides.get("default_locale"), env_file=overrides.get("_env_file", ".env")
         )
+        with using(language):
+            raise SettingsError(describe_errors(error)) from None
+    if not settings.socket_mode and settings.slack_signing_secret is None:
+        with using(operator_translator(settings)):
+            problem = _("is missing (needed unless SLACK_APP_TOKEN turns on Socket Mode)")
+            raise SettingsError(
+                "\n".join([_(CANNOT_START), _line("SLACK_SIGNING_SECRET", problem)])
+            )
     return settings
+
+
+# -- the operator's language ----------------------------------------------------------------
+
+# The POSIX locale variables in the order gettext reads them: the first set one wins.
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+_NO_LANGUAGE = {"C", "POSIX"}
+
+
+def _posix_tag(value: str) -> str:
+    """`ja_JP.UTF-8@euro` -> `ja_JP` (the codeset and modifier say nothing of language)."""
+    return value.split(".", 1)[0].split("@", 1)[0].strip()
+
+
+def _named(values: Mapping[str, str | None], name: str) -> str | None:
+    # Settings are read case-insensitively (`default_locale=ja` counts too).
+    for key, value in values.items():
+        if key.upper() == name and value and value.strip():
+            return value.strip()
+    return None
+
+
+def _from_env_file(env_file: object) -> str | None:
+    if not isinstance(env_file, str | Path) or not Path(env_file).is_file():
+        return None
+    try:
+        return _named(dotenv_values(env_file, encoding="utf-8"), "DEFAULT_LOCALE")
+    except (OSError, UnicodeError, ValueError):
+        return None
+
+
+def operator_locale(
+    settings: Settings | None = None,
+    *,
+    wanted: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    env_file: object = ".env",
+) -> str | None:
+    """The locale tag the operator asked for (see the module docstring), or None.
+
+    `settings`, when they were read, say DEFAULT_LOCALE if it was set (from the
+    environment or `.env`); without them (they failed to load) `wanted`, the environment
+    and `env_file` are asked directly. Never fails: a bad value is simply not a catalog.
+    """
+    env = os.environ if environ is None else environ
+    if settings is not None:
+        explicit = (
+            settings.default_locale if "default_locale" in settings.model_fields_set else None
+        )
+    else:
+        explicit = wanted or _named(env, "DEFAULT_LOCALE") or _from_env_file(env_file)
+    if explicit and explicit.strip():
+        return explicit.strip()
+    terminal = next((env[name] for name in LOCALE_VARIABLES if env.get(name)), None)
+    if terminal is None or _posix_tag(terminal) in _NO_LANGUAGE:
+        return None  # GNU gettext ignores LANGUAGE under the C locale too
+    for entry in env.get("LANGUAGE", "").split(":"):
+        if catalog_for(_posix_tag(entry)):
+            return _posix_tag(entry)
+    return _posix_tag(terminal)
+
+
+def operator_translator(
+    settings: Settings | None = None,
+    *,
+    wanted: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    env_file: object = ".env",
+) -> Translator:
+    """The operator's translator: `operator_locale`'s catalog, else English."""
+    tag = operator_locale(settings, wanted=wanted, environ=environ, env_file=env_file)
+    return translator_for(tag, None)

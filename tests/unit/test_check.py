@@ -11,6 +11,7 @@ import respx
 
 from bot.check import REQUIRED_SCOPES, check_redmine, check_slack
 from bot.config import Settings
+from bot.i18n import translator_for, using
 from tests.support.fakeslack import BOT_TOKEN, FakeSlack, ServerThread, start_fake_slack
 
 REDMINE = "https://redmine.example.com"
@@ -207,3 +208,54 @@ async def test_connect_with_redmine_on_a_redmine_without_oauth2_fails() -> None:
 async def test_no_oauth_setting_says_nothing_about_it() -> None:
     admin_redmine("6.1")
     assert "Connect with Redmine" not in texts(await check_redmine(settings()))
+
+
+# -- in the operator's language (the command line speaks it: tests/unit/test_cli.py) ------
+
+
+@respx.mock
+async def test_check_says_its_findings_in_japanese_and_german() -> None:
+    admin_redmine("6.1")
+    with using(translator_for("ja")):
+        japanese = texts(await check_redmine(settings(**OAUTH)))
+    assert "REST API は有効です。キーの持ち主は `admin` です" in japanese
+    assert "キーは管理者のものです。操作は各 Slack ユーザーとして行われます" in japanese
+    assert "ユーザーのステータスでの絞り込み: 6.x の形式 (status=*)" in japanese
+    assert "OAuth2: 利用可能" in japanese
+    assert "「Redmine で接続」: 有効" in japanese
+    assert "  ok   " in japanese  # the status column stays as it is, for scripts too
+    with using(translator_for("de")):
+        german = texts(await check_redmine(settings(**OAUTH)))
+    assert "REST-API eingeschaltet; der Schlüssel gehört `admin`" in german
+    assert "Statusfilter für Benutzer: wie in 6.x (status=*)" in german
+    assert "„Mit Redmine verbinden“: an; die Anwendung in Redmine" in german
+    with using(translator_for("sw")):  # no catalog: English
+        assert "REST API enabled; the key belongs to `admin`" in texts(
+            await check_redmine(settings(**OAUTH))
+        )
+
+
+@respx.mock
+async def test_a_rejected_key_names_redmines_menus_as_japanese_redmine_does() -> None:
+    respx.get(f"{REDMINE}/").respond(200)
+    respx.get(f"{REDMINE}/users/current.json").respond(401)
+    with using(translator_for("ja-JP")):
+        [*_, finding] = await check_redmine(settings())
+    assert finding.line().startswith("  FAIL Redmine が REDMINE_API_KEY を拒否したか")
+    assert "管理 -> 設定 -> API -> RESTによるWebサービスを有効にする" in finding.text
+    assert "個人設定 -> APIアクセスキー" in finding.text
+
+
+async def test_missing_scopes_in_german_use_the_plural(
+    fake_slack: tuple[FakeSlack, ServerThread],
+) -> None:
+    fake, server = fake_slack
+    fake.scopes = ",".join(s for s in REQUIRED_SCOPES if s != "files:read")
+    with using(translator_for("de")):
+        one = await check_slack(settings(slack_api_url=f"{server.url}/api/"))
+    assert "Slack-Bot-Token gültig: Bot `redmine` im Workspace `Test`" in texts(one)
+    assert "dem Bot fehlt der Bereich files:read: installieren Sie die App" in texts(one)
+    fake.scopes = "commands"
+    with using(translator_for("de")):
+        many = await check_slack(settings(slack_api_url=f"{server.url}/api/"))
+    assert "dem Bot fehlen die Bereiche chat:write, users:read" in texts(many)

@@ -18,7 +18,7 @@ async def test_poll_once_delivers_and_reports(
     title = subject()
     rm.create_issue(notifier.seed, as_login="bob", subject=title)
     assert await run_poller(notifier.settings, once=True, since=None) == 0
-    assert "posted 1 messages, 0 left for next time" in capsys.readouterr().out
+    assert "messages posted: 1, left for next time: 0" in capsys.readouterr().out
     assert [p for p in notifier.posts() if title in p["text"]]
 
     busy = NotifyLeaseHolder(notifier.services.sessions, holder="the other replica")

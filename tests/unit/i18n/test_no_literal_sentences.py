@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 from bot.blocks.oauth import PAGE as OAUTH_PAGE
+from bot.config import DEFAULT_OAUTH_SCOPES
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -40,6 +41,9 @@ CONVERTED = {
     "bot/actions/subscription_filters.py",
     "bot/actions/time_report.py",
     "bot/blocks/answers.py",
+    "bot/check.py",
+    "bot/cli.py",
+    "bot/config.py",
     "bot/blocks/card_actions.py",
     "bot/blocks/edit_modal.py",
     "bot/blocks/home.py",
@@ -88,13 +92,10 @@ CONVERTED = {
 }
 
 # Still English inline: modals, App Home, DMs, reminders, digests, time reports, the
-# other actions' refusals, `check`'s words, unfurls and the other listeners.
+# other actions' refusals, unfurls and the other listeners.
 NOT_CONVERTED = {
     "bot/actions/day_review.py",
     "bot/blocks/digests.py",
-    "bot/check.py",
-    "bot/cli.py",
-    "bot/config.py",
     "bot/notify/names.py",
     "bot/notify/personal.py",
     "bot/notify/poller.py",
@@ -150,6 +151,8 @@ ALLOWED = {
     "bot/blocks/oauth.py": {OAUTH_PAGE},
     # An exception's message for logs, and Redmine's own words it is recognised by.
     "bot/redmine/errors.py": {"invalid data", "Project cannot be blank", "Tracker cannot be blank"},
+    # Redmine's permission names, the OAuth scopes asked for by default: Redmine's own words.
+    "bot/config.py": {DEFAULT_OAUTH_SCOPES},
     # Slack's date token: Slack writes it in the reader's own language.
     "bot/blocks/issues.py": {"<!date^{}^{date_short_pretty} {time}|{} UTC>"},
     # Workflow Builder shows each step input by its slack-manifest.yml title, one string in
