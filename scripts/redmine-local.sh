@@ -221,7 +221,7 @@ RUBY
   in_root /usr/bin/env DATABASE_URL="sqlite3:$STATE_IN/$build" REDMINE_LANG="$DATA_LANG" /bin/sh -c \
     "cd $SHARE && exec ruby bin/rails runner \"\$0\"" "$STATE_IN/load-default-data-$PORT.rb" >&2 \
     || { say "loading the '$DATA_LANG' default data failed"; rm -f "$STATE_DIR/$build"; exit 1; }
-  rm -f "$STATE_DIR/$build-wal" "$STATE_DIR/$build-shm"
+  rm -f "$STATE_DIR/$build-wal" "$STATE_DIR/$build-shm" "$STATE_DIR/load-default-data-$PORT.rb"
   mv "$STATE_DIR/$build" "$PRISTINE"
 }
 
