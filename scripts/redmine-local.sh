@@ -15,6 +15,13 @@
 #
 # With no argument: install if needed, start if needed, then print the env lines.
 #
+# REDMINE_LANG=ja (any language Redmine ships, as config/locales names it: de, fr, pt-BR,
+# zh ...) on up/start/reset/fresh gives this port's instance Redmine's default data in that
+# language, loaded as a Japanese admin's install does (`rake redmine:load_default_data
+# REDMINE_LANG=ja`: trackers バグ/機能/サポート, statuses 新規/進行中/..., priorities, roles,
+# activities). Its pristine copy (pristine-ja.sqlite3) is made once from the English one,
+# which stays as it is for every other port. Unset or `en`: English, as before.
+#
 # REDMINE_VERSION picks which Redmine, each from Debian's own packages:
 #   5.0 (default)  the machine's Debian (bookworm): redmine + thin, served by thin
 #   6.0            Debian trixie's package, 6.1 Debian sid's: each in its own root made with
@@ -43,13 +50,20 @@ else
   STATE_DIR="${REDMINE_STATE_DIR:-/var/tmp/redmine-slack-redmine}"
   STATE_IN="$STATE_DIR"
 fi
-PRISTINE="$STATE_DIR/pristine.sqlite3"
+ENGLISH_PRISTINE="$STATE_DIR/pristine.sqlite3"
+DATA_LANG="${REDMINE_LANG:-en}"
+case "$DATA_LANG" in
+  en) PRISTINE="$ENGLISH_PRISTINE" ;;
+  *[!A-Za-z-]*) printf 'redmine-local: REDMINE_LANG=%s is not a language code\n' "$DATA_LANG" >&2; exit 2 ;;
+  *) PRISTINE="$STATE_DIR/pristine-$DATA_LANG.sqlite3" ;;
+esac
 # Each port is its own instance with its own copy of the database, so several test
 # sessions can run side by side (REDMINE_PORT=3101 scripts/redmine-local.sh fresh).
 PIDFILE="$STATE_DIR/server-$PORT.pid"
 LOG="$STATE_DIR/server-$PORT.log"
 INSTANCE_DB="$STATE_DIR/db-$PORT.sqlite3"
 INSTANCE_DB_IN="$STATE_IN/db-$PORT.sqlite3"
+INSTANCE_LANG="$STATE_DIR/db-$PORT.lang"  # which default data this port's database was copied with
 
 export REDMINE_INSTANCE=default RAILS_ENV=production
 
@@ -116,7 +130,7 @@ mark_debian_gems_installed() {
   done
 }
 
-installed() { [ -x "$ROOT$SHARE/bin/rails" ] && [ -f "$PRISTINE" ] && [ -n "$(db_file)" ]; }
+installed() { [ -x "$ROOT$SHARE/bin/rails" ] && [ -f "$ENGLISH_PRISTINE" ] && [ -n "$(db_file)" ]; }
 
 install_root() {
   # Redmine 6.x from a newer Debian suite, in a root of its own (nothing on the machine changes).
@@ -170,7 +184,45 @@ SEL
   # Redmine 6.x (Rails 7.2) keeps SQLite in WAL mode and may exit leaving the writes in
   # the -wal file: fold them into the database file before it is copied.
   rails_runner 'Setting.rest_api_enabled = "1"; Setting.attachment_max_size = 5120; User.find_by_login("admin").api_key; ActiveRecord::Base.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")' >/dev/null
-  cp "$(db_file)" "$PRISTINE"
+  cp "$(db_file)" "$ENGLISH_PRISTINE"
+}
+
+make_lang_pristine() {
+  # The English pristine database with its default data taken out (what a fresh install
+  # is before `rake redmine:load_default_data`), then Redmine's own task run with
+  # REDMINE_LANG: the data a team that installed Redmine in that language starts with.
+  # The admin, its API key and the settings (REST API on) are the English pristine's.
+  [ -f "$PRISTINE" ] && return 0
+  [ -f "$ROOT$SHARE/config/locales/$DATA_LANG.yml" ] || {
+    say "Redmine $VERSION has no locale '$DATA_LANG' (see $SHARE/config/locales)"; exit 2; }
+  local build="pristine-$DATA_LANG-$PORT.building.sqlite3"
+  rm -f "$STATE_DIR/$build" "$STATE_DIR/$build-wal" "$STATE_DIR/$build-shm"
+  cp "$ENGLISH_PRISTINE" "$STATE_DIR/$build"
+  cat >"$STATE_DIR/load-default-data-$PORT.rb" <<'RUBY'
+# Taken out with their own destroy (which refuses anything in use: a pristine database has
+# no project, issue or member), so join tables and workflows go with them.
+ActiveRecord::Base.transaction do
+  WorkflowRule.delete_all
+  Query.destroy_all
+  Tracker.all.each(&:destroy!)
+  IssueStatus.all.each(&:destroy!)
+  Enumeration.all.each(&:destroy!)
+  Role.where(builtin: 0).each(&:destroy!)
+end
+Rails.application.load_tasks
+Rake::Task["redmine:load_default_data"].invoke
+# The task reports a failure and still exits 0: check what it loaded.
+raise "no default data was loaded" unless Tracker.exists? && IssueStatus.exists? && Role.where(builtin: 0).exists?
+puts "trackers: #{Tracker.sorted.map(&:name).join(", ")}"
+puts "statuses: #{IssueStatus.sorted.map(&:name).join(", ")}"
+ActiveRecord::Base.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+RUBY
+  say "loading Redmine's default data in '$DATA_LANG' (rake redmine:load_default_data REDMINE_LANG=$DATA_LANG)"
+  in_root /usr/bin/env DATABASE_URL="sqlite3:$STATE_IN/$build" REDMINE_LANG="$DATA_LANG" /bin/sh -c \
+    "cd $SHARE && exec ruby bin/rails runner \"\$0\"" "$STATE_IN/load-default-data-$PORT.rb" >&2 \
+    || { say "loading the '$DATA_LANG' default data failed"; rm -f "$STATE_DIR/$build"; exit 1; }
+  rm -f "$STATE_DIR/$build-wal" "$STATE_DIR/$build-shm" "$STATE_DIR/load-default-data-$PORT.rb"
+  mv "$STATE_DIR/$build" "$PRISTINE"
 }
 
 running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
@@ -189,7 +241,11 @@ wait_until_up() {
 }
 
 do_start() {
-  running && return 0
+  if running; then
+    [ "$(cat "$INSTANCE_LANG" 2>/dev/null || echo en)" = "$DATA_LANG" ] && return 0
+    say "port $PORT serves Redmine's '$(cat "$INSTANCE_LANG" 2>/dev/null || echo en)' default data, not '$DATA_LANG': use reset or fresh, or another REDMINE_PORT"
+    return 1
+  fi
   # Not ours (no live pid file for this version and port), yet something answers there:
   # another version's instance or another program. Tests would talk to the wrong Redmine.
   if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/" 2>/dev/null; then
@@ -197,7 +253,10 @@ do_start() {
     return 1
   fi
   mkdir -p "$STATE_DIR"
-  [ -f "$INSTANCE_DB" ] || copy_pristine
+  # A database copied with another language's default data is not the Redmine asked for.
+  if ! [ -f "$INSTANCE_DB" ] || [ "$(cat "$INSTANCE_LANG" 2>/dev/null || echo en)" != "$DATA_LANG" ]; then
+    copy_pristine
+  fi
   chown www-data: "$INSTANCE_DB" 2>/dev/null || true
   if [ -n "$ROOT" ]; then mount_root; fi
   (exec setsid ${ROOT:+chroot "$ROOT"} /usr/bin/env REDMINE_INSTANCE=default RAILS_ENV=production \
@@ -226,7 +285,9 @@ do_stop() {
 copy_pristine() {
   # A -wal left by the last server belongs to the old database: it must not replay onto this one.
   rm -f "$INSTANCE_DB-wal" "$INSTANCE_DB-shm"
+  make_lang_pristine
   cp "$PRISTINE" "$INSTANCE_DB"
+  printf '%s\n' "$DATA_LANG" >"$INSTANCE_LANG"
 }
 
 do_reset() {

@@ -77,17 +77,47 @@ class RedmineUnavailableForTests(Exception):
     pass
 
 
-def start_redmine() -> tuple[str, str]:
-    url, key = os.environ.get("REDMINE_TEST_URL"), os.environ.get("REDMINE_TEST_API_KEY")
+# Redmine's default roles as its locale files name them (config/locales/<lang>.yml,
+# default_role_*), by the English names the seeding plans with.
+ROLE_NAMES = {
+    "en": {"Manager": "Manager", "Developer": "Developer", "Reporter": "Reporter"},
+    "ja": {"Manager": "管理者", "Developer": "開発者", "Reporter": "報告者"},
+}
+
+
+def japanese_redmine_port() -> str:
+    """The port of the Redmine seeded with Japanese default data (`REDMINE_LANG=ja
+    scripts/redmine-local.sh fresh`): REDMINE_JA_PORT, else five after REDMINE_PORT's
+    (scripts/test.sh gives the versions REDMINE_PORT and the two ports after it)."""
+    return os.environ.get("REDMINE_JA_PORT") or str(int(os.environ.get("REDMINE_PORT", "3100")) + 5)
+
+
+def start_redmine(lang: str = "en") -> tuple[str, str]:
+    """A fresh Redmine with Redmine's default data in `lang` (`en`: the session's own, on
+    REDMINE_PORT; `ja`: a second instance on `japanese_redmine_port()`). A Redmine of your
+    own: REDMINE_TEST_URL / REDMINE_TEST_API_KEY, for `ja` REDMINE_JA_TEST_URL /
+    REDMINE_JA_TEST_API_KEY (one installed with REDMINE_LANG=ja)."""
+    prefix = "REDMINE_TEST" if lang == "en" else f"REDMINE_{lang.upper()}_TEST"
+    url, key = os.environ.get(f"{prefix}_URL"), os.environ.get(f"{prefix}_API_KEY")
     if url and key:
         return url.rstrip("/"), key
+    if lang != "en" and os.environ.get("REDMINE_TEST_URL"):
+        raise RedmineUnavailableForTests(
+            f"REDMINE_TEST_URL points at a Redmine of your own: set {prefix}_URL and "
+            f"{prefix}_API_KEY for one installed with REDMINE_LANG={lang}"
+        )
     if os.geteuid() != 0 and not Path("/usr/share/redmine/bin/rails").exists():
         raise RedmineUnavailableForTests(
             "no Redmine: set REDMINE_TEST_URL and REDMINE_TEST_API_KEY, or run the tests as "
             "root so scripts/redmine-local.sh can install one"
         )
     done = subprocess.run(
-        ["bash", str(SCRIPT), "fresh"], capture_output=True, text=True, timeout=900, check=False
+        ["bash", str(SCRIPT), "fresh"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+        env=_script_env(lang),
     )
     if done.returncode != 0:
         raise RedmineUnavailableForTests(
@@ -95,6 +125,27 @@ def start_redmine() -> tuple[str, str]:
         )
     values = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
     return values["REDMINE_TEST_URL"], values["REDMINE_TEST_API_KEY"]
+
+
+def _script_env(lang: str) -> dict[str, str]:
+    if lang == "en":
+        return {k: v for k, v in os.environ.items() if k != "REDMINE_LANG"}
+    return {**os.environ, "REDMINE_LANG": lang, "REDMINE_PORT": japanese_redmine_port()}
+
+
+def stop_redmine(lang: str) -> None:
+    """Stop the instance `start_redmine(lang)` started (not a Redmine of your own); the
+    session's English one is left to whoever started the session (scripts/test.sh)."""
+    prefix = "REDMINE_TEST" if lang == "en" else f"REDMINE_{lang.upper()}_TEST"
+    if os.environ.get(f"{prefix}_URL"):
+        return
+    subprocess.run(
+        ["bash", str(SCRIPT), "stop"],
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env=_script_env(lang),
+    )
 
 
 class _Admin:
@@ -143,13 +194,16 @@ def _names(items: list[dict[str, Any]]) -> dict[str, int]:
     return {item["name"]: item["id"] for item in items}
 
 
-def seed(url: str, key: str) -> Seed:
+def seed(url: str, key: str, *, lang: str = "en") -> Seed:
     """Create users, projects, memberships, a category, a version and a group.
 
     Users: alice (Manager of both projects), bob (Developer in `alpha`, Reporter in
     `secret`), carol (locked), dave (active, in no project), erin (Reporter in `alpha`).
     Projects: `alpha` (public) with subproject `alpha-sub`, `secret` (private).
+    `lang` is the language of the Redmine's default data (its role names); a Redmine
+    seeded in Japanese (`ja`) has Aiko too: aiko, 田中 愛子, Developer (開発者) in `alpha`.
     """
+    role_names = ROLE_NAMES[lang]
     with _Admin(url, key) as admin:
         result = Seed(url=url, admin_key=key)
         result.roles = _names(admin.get("/roles.json")["roles"])
@@ -170,6 +224,8 @@ def seed(url: str, key: str) -> Seed:
             "dave": ("Dave", "Dalton"),
             "erin": ("Erin", "Evans"),
         }
+        if lang == "ja":
+            people["aiko"] = ("愛子", "田中")
         for login, (first, last) in people.items():
             mail = f"{login}@example.com"
             if login in existing:
@@ -231,6 +287,8 @@ def seed(url: str, key: str) -> Seed:
             ("secret", "bob", "Reporter"),
             ("alpha-sub", "alice", "Manager"),
         ]
+        if lang == "ja":
+            plan.append(("alpha", "aiko", "Developer"))
         for identifier, login, role in plan:
             members = admin.get(f"/projects/{identifier}/memberships.json", limit=100)[
                 "memberships"
@@ -238,7 +296,12 @@ def seed(url: str, key: str) -> Seed:
             if not any(m.get("user", {}).get("id") == result.users[login].id for m in members):
                 admin.post(
                     f"/projects/{identifier}/memberships.json",
-                    {"membership": {"user_id": result.users[login].id, "role_ids": [roles[role]]}},
+                    {
+                        "membership": {
+                            "user_id": result.users[login].id,
+                            "role_ids": [roles[role_names[role]]],
+                        }
+                    },
                 )
 
         categories = admin.get("/projects/alpha/issue_categories.json")["issue_categories"]

@@ -9,6 +9,7 @@ from typing import Any
 from bot.actions.errors import UserFacingError, cannot_add_issues
 from bot.actions.projects import match_project, visible_projects
 from bot.i18n import _
+from bot.inputs.grammar import split_word
 from bot.redmine import Redmine
 from bot.redmine.errors import ForbiddenError, NotFoundError, ValidationError, is_cannot_add_issues
 from bot.redmine.models import Issue, Project
@@ -63,7 +64,7 @@ async def split_create_words(redmine: Redmine, words: str) -> NewIssue:
     is not a project at all does a user who can see exactly one project get that one;
     others are asked which.
     """
-    first, _space, rest = words.strip().partition(" ")
+    first, rest = split_word(words)
     projects = await visible_projects(redmine)
     project = match_project(projects, first) if rest.strip() else None
     subject = rest.strip() if project else words.strip()

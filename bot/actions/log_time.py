@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from bot.actions.errors import UserFacingError
 from bot.i18n import _
+from bot.inputs.grammar import split_word
 from bot.redmine import Redmine
 from bot.redmine.models import EnumerationItem, TimeEntry
 from bot.slack import limits
@@ -74,13 +75,13 @@ def match_activity(activities: list[EnumerationItem], rest: str) -> ActivityChoi
     lowered = text.lower()
     for activity in sorted(activities, key=lambda a: len(a.name), reverse=True):
         name = activity.name.lower()
-        if lowered == name or lowered.startswith(name + " "):
+        if lowered == name or (lowered.startswith(name) and lowered[len(name)].isspace()):
             return ActivityChoice(activity, text[len(name) :].strip())
-    first, _space, comment = text.partition(" ")
+    first, comment = split_word(text)
     if first:
         prefixed = [a for a in activities if a.name.lower().startswith(first.lower())]
         if len(prefixed) == 1:
-            return ActivityChoice(prefixed[0], comment.strip())
+            return ActivityChoice(prefixed[0], comment)
         if len(prefixed) > 1:
             names = ", ".join(f"`{a.name.lower()}`" for a in prefixed)
             raise UserFacingError(

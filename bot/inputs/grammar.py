@@ -229,6 +229,17 @@ _NO_ARGUMENTS: dict[str, Callable[[], Command]] = {
 }
 
 
+def split_word(text: str) -> tuple[str, str]:
+    """The first word and the rest, split at the first run of whitespace as `str.split()`
+    sees it: an ASCII space, and as well the full-width space U+3000 a Japanese (or Chinese)
+    input method types between words, a no-break space, a tab. The rest is stripped at its
+    ends and kept as typed inside (a subject's own full-width spaces stay)."""
+    parts = text.split(maxsplit=1)
+    if not parts:
+        return "", ""
+    return parts[0], parts[1].strip() if len(parts) > 1 else ""
+
+
 def subcommand(name: str) -> Subcommand | None:
     return _BY_NAME.get(name.lower())
 
@@ -285,10 +296,11 @@ def parse_hours(text: str) -> Decimal:
 def _split_hours(rest: str) -> tuple[str, str]:
     """Take the hours off the front of `rest`: two words when they form one duration."""
     two = _HOURS_TWO_WORDS.match(rest)
-    if two and _HOURS.match(two.group(1)):
-        return two.group(1), (two.group(2) or "").strip()
-    first, _space, remainder = rest.partition(" ")
-    return first, remainder.strip()
+    if two:
+        hours = " ".join(two.group(1).split())  # "1h　30min" is "1h 30min"
+        if _HOURS.match(hours):
+            return hours, (two.group(2) or "").strip()
+    return split_word(rest)
 
 
 def parse(text: str) -> Command:
@@ -296,8 +308,7 @@ def parse(text: str) -> Command:
     text = text.strip()
     if not text:
         return Help()
-    word, _space, rest = text.partition(" ")
-    rest = rest.strip()
+    word, rest = split_word(text)
     sub = subcommand(word)
     if sub is None:
         if ISSUE_ID.match(word) and not rest:  # `/redmine 123` is a natural way to ask
@@ -313,7 +324,7 @@ def parse(text: str) -> Command:
 
 
 def _parse_help(name: str, rest: str) -> Command:
-    topic = rest.split(" ", 1)[0].lower() or None
+    topic = split_word(rest)[0].lower() or None
     if topic is None:
         return Help()
     known = subcommand(topic)
@@ -357,8 +368,8 @@ def _issue_first(name: str, rest: str) -> tuple[int, str]:
     """The issue id these commands start with, and what follows it."""
     if not rest:
         raise UsageError(_("Which issue? Give its number."), name)
-    id_text, _space, after = rest.partition(" ")
-    return parse_issue_id(id_text, name), after.strip()
+    id_text, after = split_word(rest)
+    return parse_issue_id(id_text, name), after
 
 
 def _parse_issue_only(name: str, rest: str) -> Command:

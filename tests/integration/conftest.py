@@ -15,7 +15,13 @@ from tests.integration.slack_harness import (
     run_service,
     settings_for,
 )
-from tests.redmine_server import RedmineUnavailableForTests, Seed, seed, start_redmine
+from tests.redmine_server import (
+    RedmineUnavailableForTests,
+    Seed,
+    seed,
+    start_redmine,
+    stop_redmine,
+)
 from tests.support.fakeslack import FakeSlack, start_fake_slack
 
 
@@ -28,6 +34,24 @@ def redmine_seed() -> Seed:
             pytest.fail(f"CI must run the integration tests against a real Redmine: {error}")
         pytest.skip(str(error))
     return seed(url, key)
+
+
+@pytest.fixture(scope="session")
+def japanese_redmine_seed() -> Iterator[Seed]:
+    """A second Redmine, seeded with Redmine's Japanese default data (`REDMINE_LANG=ja
+    scripts/redmine-local.sh fresh`: trackers バグ/機能/サポート, statuses 新規/進行中/...,
+    priorities 低め/通常/..., activities 設計作業/開発作業), and the same users and projects
+    (plus Aiko). Started only by the tests that ask for it, stopped after the session."""
+    try:
+        url, key = start_redmine("ja")
+    except RedmineUnavailableForTests as error:
+        if os.environ.get("CI") and not os.environ.get("REDMINE_TEST_URL"):
+            pytest.fail(f"CI must run the integration tests against a real Redmine: {error}")
+        pytest.skip(str(error))
+    try:
+        yield seed(url, key, lang="ja")
+    finally:
+        stop_redmine("ja")
 
 
 @pytest.fixture
@@ -60,3 +84,12 @@ def service(redmine_seed: Seed, fake_slack: FakeSlack, tmp_path: Path) -> Iterat
     """The whole service on a loopback port: real Redmine, fake Slack, fresh database."""
     settings = settings_for(redmine_seed, fake_slack, tmp_path / "service.sqlite3")
     yield from run_service(settings, fake_slack, redmine_seed)
+
+
+@pytest.fixture
+def japanese_service(
+    japanese_redmine_seed: Seed, fake_slack: FakeSlack, tmp_path: Path
+) -> Iterator[RunningService]:
+    """The whole service against the Redmine seeded in Japanese (japanese_redmine_seed)."""
+    settings = settings_for(japanese_redmine_seed, fake_slack, tmp_path / "service.sqlite3")
+    yield from run_service(settings, fake_slack, japanese_redmine_seed)
