@@ -131,13 +131,33 @@ class GatewayError(ServerError):
     """502, 503 or 504: a proxy answered because Redmine behind it did not (in time)."""
 
 
-# Redmine's answer when the acting user may not add issues to the project:
-# it means nothing to a person (REDMINE-FACTS.md), so it is recognised and reworded.
-_CANNOT_ADD_ISSUES = {"Project cannot be blank", "Tracker cannot be blank"}
+# Redmine's answer when the acting user may not add issues to the project: "Project
+# cannot be blank" and "Tracker cannot be blank", which mean nothing to a person
+# (REDMINE-FACTS.md), so it is recognised and reworded. Redmine words it in the acting
+# account's own language (the switched-to user's, whatever the request asks), as Rails'
+# "%{attribute} %{message}" of its locale's `field_project`, `field_tracker` and
+# `activerecord.errors.messages.blank`: these are those words, as Redmine 5.0-6.1's
+# config/locales write them, for the languages we speak. An account in another language
+# still gets Redmine's own words, quoted ("Redmine refused it: ...").
+REDMINE_BLANK_FIELDS: dict[str, tuple[str, str, str]] = {
+    "en": ("Project", "Tracker", "cannot be blank"),
+    "ja": ("プロジェクト", "トラッカー", "を入力してください"),
+    "de": ("Projekt", "Tracker", "muss ausgefüllt werden"),
+    "fr": ("Projet", "Tracker", "doit être renseigné(e)"),
+    "es": ("Proyecto", "Tipo", "no puede estar en blanco"),
+    "pt-BR": ("Projeto", "Tipo", "não pode ficar vazio"),
+    "ru": ("Проект", "Трекер", "не может быть пустым"),
+    "zh": ("项目", "跟踪", "不能为空字符"),
+}
+_CANNOT_ADD_ISSUES = [
+    {f"{project} {blank}", f"{tracker} {blank}"}
+    for project, tracker, blank in REDMINE_BLANK_FIELDS.values()
+]
 
 
 def is_cannot_add_issues(error: ValidationError) -> bool:
-    return _CANNOT_ADD_ISSUES.issubset(set(error.messages))
+    said = set(error.messages)
+    return any(wording <= said for wording in _CANNOT_ADD_ISSUES)
 
 
 # Shared with bot/people (the identity's refusal when a connection was refused earlier).

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bot.blocks.oauth import PAGE as OAUTH_PAGE
 from bot.config import DEFAULT_OAUTH_SCOPES
+from bot.redmine.errors import REDMINE_BLANK_FIELDS
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -150,7 +151,8 @@ ALLOWED = {
     # The OAuth callback page's markup: its words are filled in, translated and escaped.
     "bot/blocks/oauth.py": {OAUTH_PAGE},
     # An exception's message for logs, and Redmine's own words it is recognised by.
-    "bot/redmine/errors.py": {"invalid data", "Project cannot be blank", "Tracker cannot be blank"},
+    "bot/redmine/errors.py": {"invalid data"}
+    | {word for words in REDMINE_BLANK_FIELDS.values() for word in words},
     # Redmine's permission names, the OAuth scopes asked for by default: Redmine's own words.
     "bot/config.py": {DEFAULT_OAUTH_SCOPES},
     # Slack's date token: Slack writes it in the reader's own language.

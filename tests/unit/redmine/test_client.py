@@ -533,3 +533,24 @@ async def test_a_port_nothing_listens_on_is_a_refused_connection() -> None:
             await Redmine(client).issues.get(1)
     assert "refused the connection" in describe(caught.value)
     assert "in time" not in describe(caught.value)
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        # A Japanese account: Redmine 5.0 answered a create in alpha by someone without
+        # "Add issues" with these words (seen on the ja-seeded instance, session 29).
+        [
+            "プロジェクト を入力してください",
+            "トラッカー を入力してください",
+            "ステータス を入力してください",
+        ],
+        ["Projekt muss ausgefüllt werden", "Tracker muss ausgefüllt werden"],
+        ["Проект не может быть пустым", "Трекер не может быть пустым"],
+    ],
+)
+def test_cannot_add_issues_is_recognised_in_the_accounts_language(messages: list[str]) -> None:
+    error = ValidationError(messages, method="POST", path="/issues.json")
+    assert is_cannot_add_issues(error)
+    # One field blank alone is a real field error, said as Redmine says it.
+    assert not is_cannot_add_issues(ValidationError(messages[:1], method="POST", path="/x"))
