@@ -88,8 +88,8 @@ def test_the_answers_after_a_forms_write_speak_japanese() -> None:
         f"`a.txt` を {LINK} に添付しました。\n`core.dump` は添付されませんでした: 大きすぎます"
     )
     assert nothing == "添付するファイルはありませんでした。"
-    assert note == f"<@UBOB> さんがこれを {LINK} に注記として追加しました。"
-    assert private == f"{LINK} にあなたのプライベート注記を追加しました。"
+    assert note == f"<@UBOB> さんがこれを {LINK} にコメントとして追加しました。"
+    assert private == f"{LINK} にあなたのプライベートコメントを追加しました。"
     assert logged == f"<@UBOB> さんが {LINK} に作業時間 1.5時間(設計)を記録しました。"
     assert alone == f"<@UBOB> さんが {LINK} に作業時間 1.5時間 を記録しました。"
 
@@ -128,10 +128,10 @@ def test_the_link_and_unlink_forms_and_messages_speak_japanese() -> None:
     assert view["submit"]["text"] == "関連付け" and view["close"]["text"] == "キャンセル"
     assert view["blocks"][0]["label"]["text"] == "チケット番号"
     assert view["blocks"][0]["element"]["placeholder"]["text"] == "42 または #42"
-    assert "これらのメッセージをチケットの1つの注記にコピーします:" in words
+    assert "これらのメッセージをチケットの1つのコメントにコピーします:" in words
     assert "メッセージ 1–10" in words and "メッセージ 91–100" in words
     assert "それ以降の 1 件のメッセージもコピーされます。" in words
-    assert "以後、このスレッドへの返信は、返信した本人としてチケットの注記になります。" in words
+    assert "以後、このスレッドへの返信は、返信した本人としてチケットのコメントになります。" in words
     assert (unlink["title"]["text"], unlink["submit"]["text"]) == (
         "スレッドの関連付けを解除",
         "解除",
@@ -295,7 +295,7 @@ async def test_a_refused_deletion_writes_and_tells_in_japanese(redmine: Redmine)
     assert json.loads(put.calls.last.request.content) == {
         "journal": {"notes": "(Slackで削除されました)"}
     }
-    assert raised.value.message.startswith("Redmineは #7 のあなたの注記の削除を許可しませんでした")
+    assert raised.value.message.startswith("Redmineは #7 のあなたのコメントの削除を許可しませんでした")
     assert raised.value.message.endswith("Redmineで削除してください。")
 
 
