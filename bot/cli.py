@@ -142,7 +142,13 @@ def build_scheduler(services: Services, poller: Poller, **options: Any) -> Sched
     reminders = ReminderSender(
         services.identity, services.slack, base_url, default_locale=services.settings.default_locale
     )
-    digests = DigestSender(services.sessions, services.identity, services.slack, base_url)
+    digests = DigestSender(
+        services.sessions,
+        services.identity,
+        services.slack,
+        base_url,
+        default_locale=services.settings.default_locale,
+    )
     senders = {
         REMINDER: reminders.reminder,
         WEEKLY: reminders.weekly,
