@@ -73,6 +73,7 @@ def build_poller(services: Services, **options: Any) -> Poller:
             options["personal"].on_progress = services.notifier_health.progressed
     options.setdefault("query_matcher", QueryMatcher(services.identity, services.redmine))
     options.setdefault("health", services.notifier_health)
+    options.setdefault("slack_users", services.slack_users)  # a DM's language, cached
     options.setdefault(
         "reply_recovery",
         ReplyRecovery(

@@ -58,6 +58,8 @@ CONVERTED = {
     "bot/blocks/oauth.py",
     "bot/notify/events.py",
     "bot/notify/names.py",
+    "bot/notify/personal.py",
+    "bot/notify/poller.py",
     "bot/notify/reminders.py",
     "bot/people/identity.py",
     "bot/redmine/errors.py",
@@ -91,8 +93,6 @@ NOT_CONVERTED = {
     "bot/cli.py",
     "bot/config.py",
     "bot/domain/message_text.py",
-    "bot/notify/personal.py",
-    "bot/notify/poller.py",
     "bot/slack/door/guard.py",
     "bot/slack/web/files.py",
     "bot/slack/web/reads.py",
@@ -146,6 +146,26 @@ ALLOWED = {
     "bot/redmine/errors.py": {"invalid data", "Project cannot be blank", "Tracker cannot be blank"},
     # Slack's date token: Slack writes it in the reader's own language.
     "bot/blocks/issues.py": {"<!date^{}^{date_short_pretty} {time}|{} UTC>"},
+    # What the notifier waits on, named for the log lines of its deadlines and watchdog
+    # (bot/notify/deadlines.py, watchdog.py), and DeliveryFailed's logged reasons.
+    "bot/notify/poller.py": {
+        "Redmine's list of changed issues",
+        "Redmine's project tree",
+        "Redmine's saved queries",
+        "Redmine's issue #",
+        "Slack's chat.update in ",
+        "the Slack account of a new assignee",
+        "Slack's chat.postMessage of a pause notice",
+        "Slack's users.info for a DM's language",
+        "the poll cycle",
+        "webhook work on #",
+        "the readers of #{} for personal DMs",
+    },
+    "bot/notify/personal.py": {
+        "DMs about #{} not all delivered",
+        "Redmine's issue #{} as a DM's reader",
+        "conversations.open: ",
+    },
     # The command grammar stays English (usage lines and a period's name).
     "bot/inputs/grammar.py": {
         "time [today|week|month|last week|YYYY-MM-DD..YYYY-MM-DD] [@person]",
