@@ -1,6 +1,7 @@
 """Ack latency of `/redmine create` under a slow Redmine, against a bare Bolt app.
 
     .venv/bin/python -m bench.ack_latency [--rate 20] [--duration 10] [--delay 2.0] [--profile]
+    .venv/bin/python -m bench.ack_latency --languages [--rate 20] [--duration 10]
 
 Starts (or reuses, via REDMINE_TEST_URL/REDMINE_TEST_API_KEY) a real Redmine and runs,
 each in its own process: a proxy in front of Redmine that holds every request for
@@ -13,11 +14,19 @@ requests each command makes, caches warm.
 
 --profile runs the service under py-spy and prints the profile's top entries (the
 latencies are then the profiled service's, slower than without).
+
+--languages measures what the catalog adds to the ack (issue 19): one open loop of `help`
+(the ack that carries the most words, translated) and one of `create`, each alternating
+request by request between two Slack users of the same Redmine account, one whose Slack
+is English (en-US: no catalog) and one whose Slack is Japanese (ja-JP), so both meet the
+same moments of a shared machine; the p50 and p99 of each language and their ratio. The
+bare Bolt app is not run then.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import tempfile
 import time
@@ -28,12 +37,15 @@ from typing import Any
 
 import httpx
 
+from bench.ack_support import JA_USER
 from bench.open_loop import (
     VENV_BIN,
+    Outcome,
     Profiled,
     Request,
     Target,
     in_turn,
+    open_loop,
     print_profile,
     report,
     start,
@@ -73,12 +85,18 @@ def service_env(support: str, key: str, database: str, port: int) -> dict[str, s
     }
 
 
-def commands(texts: list[str], response_url: str) -> Request:
+# The Slack users of --languages, request n being LANGUAGE_USERS[n % 2]'s: both are
+# Alice in Redmine, only their Slack locale differs.
+LANGUAGE_USERS = (("en-US", "UALICE"), ("ja-JP", JA_USER))
+
+
+def commands(texts: list[str], response_url: str, users: tuple[str, ...] = ("UALICE",)) -> Request:
     def request(n: int) -> tuple[str, dict[str, str]]:
         # Slack gives each command its own trigger_id: a repeated body is a replay.
         trigger = f"T.{uuid.uuid4().hex}"
         text = texts[n] if n >= 0 else "help"  # the warm-up's, unmeasured
-        body = command_body(text, user_id="UALICE", response_url=response_url, trigger_id=trigger)
+        user = users[n % len(users)]  # the warm-up's too: each user's locale is cached
+        body = command_body(text, user_id=user, response_url=response_url, trigger_id=trigger)
         return body, signed_headers(body)
 
     return request
@@ -87,16 +105,24 @@ def commands(texts: list[str], response_url: str) -> Request:
 WARM_CREATES = 3
 
 
-def warm_up(service: str, support: str, response_url: str) -> None:
+def warm_up(
+    service: str, support: str, response_url: str, users: tuple[str, ...] = ("UALICE",)
+) -> int:
     """A few creates, answered, before the clock: the first of a process pays for its
-    ORM set-up, the person's identity and connections, which a running service has."""
-    for n in range(WARM_CREATES):
-        text = f"create alpha Warm-up {uuid.uuid4().hex[:8]} {n}"
-        body = command_body(
-            text, user_id="UALICE", response_url=response_url, trigger_id=f"T.{uuid.uuid4().hex}"
-        )
-        httpx.post(f"{service}/slack/events", content=body.encode(), headers=signed_headers(body))
-    wait_for_answers(support, WARM_CREATES, time.perf_counter())
+    ORM set-up, the person's identity and connections, which a running service has.
+    The number of answers they were."""
+    sent = 0
+    for user in users:
+        for n in range(WARM_CREATES):
+            text = f"create alpha Warm-up {uuid.uuid4().hex[:8]} {n}"
+            body = command_body(
+                text, user_id=user, response_url=response_url, trigger_id=f"T.{uuid.uuid4().hex}"
+            )
+            headers = signed_headers(body)
+            httpx.post(f"{service}/slack/events", content=body.encode(), headers=headers)
+            sent += 1
+    wait_for_answers(support, sent, time.perf_counter())
+    return sent
 
 
 def main() -> None:
@@ -107,6 +133,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="run the service under py-spy")
     parser.add_argument("--native", action="store_true", help="py-spy with C frames (slow)")
     parser.add_argument("--database", help="DATABASE_URL for the service (default SQLite)")
+    parser.add_argument(
+        "--languages", action="store_true", help="the ack in English and in Japanese (issue 19)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("REDMINE_PORT", "3198")
     redmine_url, key = start_redmine()
@@ -127,6 +156,11 @@ def main() -> None:
             else:
                 processes.append(start([str(VENV_BIN / "redmine-slack"), "web"], env))
                 service_pid = processes[-1].pid
+            if args.languages:
+                service = f"http://127.0.0.1:{service_port}"
+                wait_until_up(f"{service}/healthz", timeout=120)
+                in_languages(args, service, support, redmine_url, key)
+                return
             bare_args = ["--bare", str(bare_port), f"{support}/api/"]
             processes.append(
                 start([str(VENV_BIN / "python"), "-m", "bench.ack_support", *bare_args])
@@ -193,6 +227,83 @@ def main() -> None:
             process.terminate()
         for process in processes:
             process.wait(timeout=30)
+
+
+def in_languages(
+    args: argparse.Namespace, service: str, support: str, redmine_url: str, key: str
+) -> None:
+    """`help` then `create`, each one open loop alternating an English and a Japanese
+    user; each language's p50 and p99 from the same loop."""
+    response_url = f"{support}/response/bench"
+    users = tuple(user for _locale, user in LANGUAGE_USERS)
+    said = {
+        locale: ack_text(service, response_url, "help", user) for locale, user in LANGUAGE_USERS
+    }
+    # The Japanese user's ack must be Japanese, or the run measures English twice.
+    if said["ja-JP"] == said["en-US"] or said["ja-JP"].isascii():
+        raise RuntimeError(f"the ja-JP user's help is not Japanese: {said['ja-JP'][:80]!r}")
+    print(f"help's ack: en-US {said['en-US'][:40]!r}…, ja-JP {said['ja-JP'][:40]!r}…")
+    answered = warm_up(service, support, response_url, users)
+    total = int(args.rate * args.duration)
+    run_tag = uuid.uuid4().hex[:8]
+    print(
+        f"signed /redmine commands, open loop {args.rate:g}/s for {args.duration:g} s each, "
+        f"alternating {' and '.join(locale for locale, _user in LANGUAGE_USERS)}, "
+        f"Redmine held {args.delay:.1f} s per request"
+    )
+    started = time.perf_counter()
+    ratios = []
+    for name, texts in [
+        ("help", ["help"] * total),
+        ("create", [f"create alpha Benchmark {run_tag} {n}" for n in range(total)]),
+    ]:
+        outcome = asyncio.run(
+            open_loop(
+                f"{service}/slack/events",
+                commands(texts, response_url, users),
+                rate=args.rate,
+                duration=args.duration,
+            )
+        )
+        statuses = ", ".join(f"{s}: {c}" for s, c in sorted(outcome.statuses.items()))
+        print(f"{name}: [{statuses}; client lag {outcome.worst_lag * 1000:.0f} ms]")
+        parts = split_by_user(outcome, len(users))
+        for (locale, _user), part in zip(LANGUAGE_USERS, parts, strict=True):
+            print(
+                f"  {locale:<6} n={len(part.latencies):4d}  p50 {part.p50 * 1000:6.1f} ms  "
+                f"p99 {part.p99 * 1000:6.1f} ms"
+            )
+        english, japanese = parts
+        ratios.append(
+            f"{name} p50 {japanese.p50 / english.p50:.2f}x, p99 {japanese.p99 / english.p99:.2f}x"
+        )
+        if name == "create":  # its answers go out after the acks; wait for them all
+            wait_for_answers(support, answered + total, started)
+    print("ja-JP / en-US: " + "; ".join(ratios))
+    created = issues_tagged(redmine_url, key, run_tag)
+    if created != total:
+        raise RuntimeError(f"{created} of {total} issues reached Redmine")
+    print(f"all {total} issues created in Redmine and answered in Slack")
+
+
+def ack_text(service: str, response_url: str, text: str, user: str) -> str:
+    """The text of one command's ack, as `user` (unmeasured)."""
+    trigger = f"T.{uuid.uuid4().hex}"
+    body = command_body(text, user_id=user, response_url=response_url, trigger_id=trigger)
+    answer = httpx.post(
+        f"{service}/slack/events", content=body.encode(), headers=signed_headers(body), timeout=30
+    )
+    answer.raise_for_status()
+    return str(answer.json().get("text", ""))
+
+
+def split_by_user(outcome: Outcome, users: int) -> list[Outcome]:
+    """The loop's latencies by whose request it was (request n is user n % users)."""
+    parts = [Outcome() for _user in range(users)]
+    for n, latency in outcome.by_request:
+        parts[n % users].latencies.append(latency)
+        parts[n % users].by_request.append((n, latency))
+    return parts
 
 
 def wait_for_answers(support: str, total: int, started: float) -> None:

@@ -24,11 +24,15 @@ from tests.support.fakeslack import BOT_TOKEN, FakeSlack
 from tests.support.signing import SIGNING_SECRET
 
 HOP_HEADERS = {"host", "content-length", "transfer-encoding", "connection", "content-encoding"}
+# Alice's Redmine account again, for a Slack user whose Slack speaks Japanese: the same
+# work as UALICE's, only the language differs (bench.ack_latency --languages).
+JA_USER = "UALICEJA"
 
 
 def support_app(port: int, upstream: str, delay: float) -> Starlette:
     fake = FakeSlack(base_url=f"http://127.0.0.1:{port}/")
     add_slack_users(fake)  # so each command finds its Redmine account by email
+    fake.add_user(JA_USER, "alice@example.com", name="Alice", tz="Asia/Tokyo", locale="ja-JP")
     state = {"delay": delay, "requests": []}
     client = httpx.AsyncClient(timeout=60)
 

@@ -6,7 +6,8 @@ Prints, per language, the time of one `_()` lookup with placeholders, of choosin
 request's translator (`translator_for`, as handlers/asked.py does once per request), and
 of building the whole `/redmine help` answer (the ack of `help`, the longest text an ack
 carries) in English and in that language; then how long compiling every catalog from its
-`.po` takes (done once, at start-up). Compare with the ack p50 in docs/benchmarks.md.
+`.po` takes (done once, at start-up). Compare with the ack p50 in docs/benchmarks.md;
+the ack itself for an English and a Japanese user in one run: `bench.ack_latency --languages`.
 """
 
 from __future__ import annotations

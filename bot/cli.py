@@ -83,6 +83,7 @@ def build_poller(services: Services, **options: Any) -> Poller:
             options["personal"].on_progress = services.notifier_health.progressed
     options.setdefault("query_matcher", QueryMatcher(services.identity, services.redmine))
     options.setdefault("health", services.notifier_health)
+    options.setdefault("slack_users", services.slack_users)  # a DM's language, cached
     options.setdefault(
         "reply_recovery",
         ReplyRecovery(
@@ -152,7 +153,13 @@ def build_scheduler(services: Services, poller: Poller, **options: Any) -> Sched
     reminders = ReminderSender(
         services.identity, services.slack, base_url, default_locale=services.settings.default_locale
     )
-    digests = DigestSender(services.sessions, services.identity, services.slack, base_url)
+    digests = DigestSender(
+        services.sessions,
+        services.identity,
+        services.slack,
+        base_url,
+        default_locale=services.settings.default_locale,
+    )
     senders = {
         REMINDER: reminders.reminder,
         WEEKLY: reminders.weekly,

@@ -1,4 +1,8 @@
-"""What a reminder and a weekly summary show: a person's day or week, read as them."""
+"""What a reminder and a weekly summary show: a person's day or week, read as them.
+
+The period's name ("today", "this week") is in the language in use: call these inside the
+reader's `bot.i18n.using`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from decimal import Decimal
 
 from bot.actions.time_report import time_report
 from bot.domain.timesheet import DateRange, DayReview, TimeReport, TouchedIssue, monday_of
+from bot.i18n import _
 from bot.redmine import Redmine
 from bot.redmine.issues import date_filter
 from bot.redmine.models import Issue
@@ -31,7 +36,7 @@ async def _changed_today(redmine: Redmine, window: str, who: dict[str, str]) -> 
 
 async def review_day(redmine: Redmine, day: date, zone: tzinfo, target: Decimal) -> DayReview:
     """Today's entries and the issues touched today, as the person sees them."""
-    report = await time_report(redmine, DateRange(day, day, "today"), None)
+    report = await time_report(redmine, DateRange(day, day, _("today")), None)
     window = day_window(day, zone)
     assigned = await _changed_today(redmine, window, {"assigned_to_id": "me"})
     changed = await _changed_today(redmine, window, {"updated_by": "me"})
@@ -50,4 +55,4 @@ async def review_day(redmine: Redmine, day: date, zone: tzinfo, target: Decimal)
 
 async def review_week(redmine: Redmine, day: date) -> TimeReport:
     """The week so far, Monday to `day` (the last workday), as the person sees it."""
-    return await time_report(redmine, DateRange(monday_of(day), day, "this week"), None)
+    return await time_report(redmine, DateRange(monday_of(day), day, _("this week")), None)

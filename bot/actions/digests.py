@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.daily_digest import DUE_SOON_DAYS, Digest
 from bot.domain.recurrence import EVERY_DAY, key_at, zone_name
+from bot.i18n import _
 from bot.redmine import Redmine
 from bot.redmine.issues import date_filter
 from bot.redmine.models import Issue
@@ -122,7 +123,7 @@ async def collect_digest(
             i
             async for i in redmine.issues.of_query(sub.query_id, project_id=sub.project_id or None)
         ]
-        title = sub.query_name or f"query {sub.query_id}"
+        title = sub.query_name or _("query #{id}", id=sub.query_id)
     else:
         issues = await _project_issues(redmine, sub, start, end, day)
         title = sub.project_name

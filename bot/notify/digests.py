@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.actions.digests import collect_digest
 from bot.blocks.digests import digest_blocks, digest_text
 from bot.domain.recurrence import zone_named
+from bot.i18n import translator_for, using
 from bot.people.identity import IdentityResolver, NotLinked
 from bot.store.models import ScheduledSend, Subscription
 
@@ -24,11 +25,14 @@ class DigestSender:
         identity: IdentityResolver,
         slack: AsyncWebClient,
         base_url: str,
+        *,
+        default_locale: str = "en",
     ) -> None:
         self.sessions = sessions
         self.identity = identity
         self.slack = slack
         self.base_url = base_url
+        self.default_locale = default_locale
 
     async def digest(self, schedule: ScheduledSend, day: date) -> None:
         subscription_id = schedule.payload.get("subscription_id")
@@ -48,12 +52,12 @@ class DigestSender:
             log.info("digest %s: its subscriber is gone (%s)", schedule.name, error.message)
             return
         redmine = self.identity.redmine_for(person)
-        digest = await collect_digest(
-            redmine, sub, day, sub.digest_minute, zone_named(schedule.timezone)
-        )
+        # Said to the channel in its language (`lang:`), like its notifications.
+        with using(translator_for(sub.language, self.default_locale)):
+            digest = await collect_digest(
+                redmine, sub, day, sub.digest_minute, zone_named(schedule.timezone)
+            )
+            text, blocks = digest_text(digest), digest_blocks(digest, self.base_url)
         await self.slack.chat_postMessage(
-            channel=sub.channel_id,
-            text=digest_text(digest),
-            blocks=digest_blocks(digest, self.base_url),
-            unfurl_links=False,
+            channel=sub.channel_id, text=text, blocks=blocks, unfurl_links=False
         )

@@ -3,6 +3,8 @@
 `prepare()` fetches what a batch of journals needs (reference data from the adapter's
 TTL cache; users, versions, categories and projects one by one, remembered for the
 process' lifetime in a TTL cache); the lookups the event table calls are then plain dict reads.
+The cache is shared by every channel and DM, whatever their language: an id Redmine would
+not name is kept as "", and worded ("user #5") when it is read, in the reader's language.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 
+from bot.i18n import N_, _
 from bot.redmine import Redmine
 from bot.redmine.cache import TTLCache
 from bot.redmine.errors import RedmineError
@@ -43,6 +46,13 @@ _LOADERS: dict[str, Callable[[Redmine, int], Awaitable[str]]] = {
     "version": _version_name,
     "category": _category_name,
     "project": _project_name,
+}
+# What each kind of id is called when Redmine would not name it.
+_UNNAMED = {
+    "user": N_("user #{id}"),
+    "version": N_("version #{id}"),
+    "category": N_("category #{id}"),
+    "project": N_("project #{id}"),
 }
 _DETAIL_KIND = {
     "assigned_to_id": "user",
@@ -95,13 +105,12 @@ class RedmineNames:
 
         async def fetch() -> str:
             if not item_id.isdigit():  # journal ids are numbers; anything else is not looked up
-                return f"{kind} #{item_id}"
+                return ""
             try:
-                name = await load(self._redmine, int(item_id))
+                return await load(self._redmine, int(item_id))
             except RedmineError as error:
                 log.info("cannot resolve %s %s: %s", kind, item_id, error)
-                return f"{kind} #{item_id}"
-            return name or item_id
+                return ""
 
         name: str = await self._cache.get_or_load((kind, item_id), fetch)
         return name
@@ -119,7 +128,9 @@ class RedmineNames:
         return self._priorities.get(priority_id or "", "") if priority_id else ""
 
     def _get(self, kind: str, item_id: str | None) -> str:
-        return self._named.get((kind, item_id), f"#{item_id}") if item_id else ""
+        if not item_id:
+            return ""
+        return self._named.get((kind, item_id)) or _(_UNNAMED[kind], id=item_id)
 
     def user(self, user_id: str | None) -> str:
         return self._get("user", user_id)
@@ -134,4 +145,4 @@ class RedmineNames:
         return self._get("project", project_id)
 
     def custom_field(self, field_id: str) -> str:
-        return self._custom_fields.get(field_id, f"Custom field {field_id}")
+        return self._custom_fields.get(field_id) or _("Custom field {id}", id=field_id)

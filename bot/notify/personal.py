@@ -233,14 +233,14 @@ class PersonalNotifier:
             repo = PersonalRepository(session)
             preferences = await repo.preferences(slack_user)
             wanted = [(t, why) for t in tells if (why := reason(t, preferences))]
-            done = await repo.delivered(slack_user, [t.key for t, _ in wanted])
+            done = await repo.delivered(slack_user, [t.key for t, _why in wanted])
         pending = [(t, why) for t, why in wanted if t.key not in done]
         if not pending:
             return []
         visible = await self._visible_journals(recipient, issue.id)
         hidden = [
             t.key
-            for t, _ in pending
+            for t, _why in pending
             if visible is None or (t.journal is not None and t.journal.id not in visible)
         ]
         if hidden:  # never told, and never asked about again
@@ -429,4 +429,4 @@ class DMOutbox:
         for queue in self._queues.values():
             queue.put_nowait(None)
         outcomes = await asyncio.gather(*self._senders)
-        return sum(n for n, _ in outcomes), {i for _, failed in outcomes for i in failed}
+        return sum(n for n, _failed in outcomes), {i for _n, failed in outcomes for i in failed}

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.blocks.notifications import change_message, new_issue_message
 from bot.config import Settings
 from bot.domain.journal_event import JournalEvent
-from bot.i18n import translator_for, using
+from bot.i18n import N_, Translator, _, translator_for, using
 from bot.metrics import Metrics
 from bot.notify.deadlines import Deadlines
 from bot.notify.delivery import ChannelUnavailable, DeadlinePassed, DeliveryFailed, SlackDelivery
@@ -47,6 +47,7 @@ from bot.redmine.issues import date_filter
 from bot.redmine.models import Issue, Journal
 from bot.slack.web.errors import error_code
 from bot.slack.web.pace import SlackRateLimits
+from bot.slack.web.reads import USER_TTL, SlackReads
 from bot.store.models import Subscription
 from bot.store.pending import PendingPostRepository
 from bot.store.replies import ImportedReplyRepository, JournalSeen
@@ -66,7 +67,8 @@ WEBHOOK_LEASE_WAIT = 10.0
 # Without a Date header from Redmine, how far our clock may run ahead of Redmine's.
 CLOCK_ALLOWANCE = timedelta(seconds=5)
 
-PAUSED_NOTICE = (
+# Told to the subscription's creator in a DM, in their own language.
+PAUSED_NOTICE = N_(
     "I paused the Redmine subscription to *{project}* in <#{channel}>: Slack says `{error}`. "
     "Invite me to the channel (or unarchive it), then run `/redmine subscribe {identifier}` there again."
 )
@@ -107,6 +109,7 @@ class Poller:
         health: NotifierHealth | None = None,
         deadlines: Deadlines | None = None,
         reply_recovery: ReplyRecovery | None = None,
+        slack_users: TTLCache | None = None,
     ) -> None:
         self.settings = settings
         self.redmine = redmine  # admin view: it must see everything to filter it
@@ -144,6 +147,8 @@ class Poller:
         # fetch served in a later second proves no change of that second was missed.
         self._seen: dict[int, tuple[datetime, datetime]] = {}
         self._mentions = TTLCache(3600)
+        # users.info answers (Services.slack_users when shared): a DM's reader's language.
+        self._slack_users = slack_users if slack_users is not None else TTLCache(USER_TTL)
         self._failing = False
         # Personal DMs (bot.notify.personal): every changed issue may concern someone,
         # subscribed or not; journals are told from the start of the cycle's window.
@@ -468,7 +473,7 @@ class Poller:
 
     async def process_issue(self, issue_id: int, subscriptions: Sequence[Subscription]) -> int:
         """Fetch the issue with its journals and deliver what each subscription lacks."""
-        posted, _ = await self._process(issue_id, subscriptions)
+        posted, _served_at = await self._process(issue_id, subscriptions)
         return posted
 
     async def _fetch(self, issue_id: int) -> tuple[Issue, datetime]:
@@ -675,12 +680,14 @@ class Poller:
             sub.channel_id,
             error,
         )
-        notice = PAUSED_NOTICE.format(
-            project=sub.project_name,
-            channel=sub.channel_id,
-            error=error,
-            identifier=sub.project_identifier,
-        )
+        with using(await self._reader(sub.created_by_slack_user)):
+            notice = _(
+                PAUSED_NOTICE,
+                project=sub.project_name,
+                channel=sub.channel_id,
+                error=error,
+                identifier=sub.project_identifier,
+            )
         try:  # tell its creator once: a paused subscription is no longer polled
             await self.deadlines.run(
                 "slack",
@@ -695,6 +702,19 @@ class Poller:
                 sub.created_by_slack_user,
                 error_code(notice_error),
             )
+
+    async def _reader(self, slack_user: str) -> Translator:
+        """A DM's reader's language: their Slack locale (users.info, cached), else
+        DEFAULT_LOCALE. Slack failing to say only means the default."""
+        try:
+            locale = await self.deadlines.run(
+                "slack",
+                "Slack's users.info for a DM's language",
+                SlackReads(self.slack, self._slack_users).locale(slack_user),
+            )
+        except DeadlinePassed:
+            locale = None
+        return translator_for(locale, self.settings.default_locale)
 
 
 def _covers(sub: Subscription, project_id: int, parents: dict[int, int | None]) -> bool:

@@ -92,7 +92,7 @@ class ReminderSender:
         redmine = await self._as_person(schedule.owner)
         if redmine is None:
             return
-        report = await review_week(redmine, day)
         with using(await self._translator(schedule.owner)):
+            report = await review_week(redmine, day)  # the period named in their language
             text, blocks = weekly_text(report), weekly_blocks(report, self.base_url)
         await self.direct_message(schedule.owner, text, blocks)

@@ -74,6 +74,11 @@ KEY_REJECTED = N_(
 NO_SECRET_KEY = N_(
     "This service can't store personal API keys safely: ask whoever runs it to set SECRET_KEY."
 )
+# bot.store.crypto's error says why for the log; the person reads what to do.
+KEY_UNREADABLE = N_(
+    "I can't read the Redmine API key you connected any more: this service's SECRET_KEY "
+    "has changed. Connect your account again with `/redmine connect`."
+)
 
 
 class NotLinked(Exception):
@@ -168,7 +173,8 @@ class IdentityResolver:
                 try:
                     key = crypto.decrypt(link.encrypted_api_key, self._secret_key)
                 except crypto.CryptoError as error:
-                    raise NotLinked(str(error)) from None
+                    log.warning("the API key %s connected is unreadable: %s", slack_user_id, error)
+                    raise NotLinked(_(KEY_UNREADABLE)) from None
                 return Identity(
                     slack_user_id, link.redmine_login, link.redmine_user_id, "connected", key
                 )

@@ -22,6 +22,7 @@ import pytest
 
 from bot.app import open_services
 from bot.cli import build_scheduler
+from bot.i18n import translator_for
 from bot.notify.scheduler import Scheduler
 from bot.services import Services
 from tests.integration import redmine_admin as rm
@@ -156,15 +157,15 @@ async def test_a_digest_lists_the_days_issues_once_a_day(
     first = digests(service)[0]
     assert first["channel"] == "CPUBLIC"
     assert first["text"] == (
-        f"Daily digest for {project['name']}: 4 new, 1 closed, 4 updated, 1 overdue, "
-        "1 due within 3 days"
+        f"Daily digest for {project['name']}: 4 new · 1 closed · 4 updated · 1 overdue · 1 due soon"
     )
     shown = response_text(first)
     for key in ("overdue", "closed", "soon", "later"):
         assert f"/issues/{ids[key]}|" in shown
     assert f"/issues/{ids['private']}|" not in shown and "Private one" not in shown
     overdue_section = next(b for b in first["blocks"] if "*Overdue* (1)" in str(b))
-    assert f"due {(at.date() - timedelta(days=1)).isoformat()}" in str(overdue_section)
+    yesterday = translator_for("en").format_date(at.date() - timedelta(days=1))
+    assert f"due {yesterday}" in str(overdue_section)  # "Nov 22, 2026": Babel's English
     soon_section = next(b for b in first["blocks"] if "*Due within 3 days* (1)" in str(b))
     assert f"/issues/{ids['soon']}|" in str(soon_section)
 

@@ -28,7 +28,11 @@ CONVERTED = {
     "bot/actions/attach_files.py",
     "bot/actions/card.py",
     "bot/actions/create_issue.py",
+    "bot/actions/day_review.py",
+    "bot/actions/edit_issue.py",
     "bot/actions/errors.py",
+    "bot/actions/flexpane.py",
+    "bot/actions/follow_reply_edits.py",
     "bot/actions/home.py",
     "bot/actions/issue_form.py",
     "bot/actions/issue_target.py",
@@ -41,29 +45,43 @@ CONVERTED = {
     "bot/actions/subscribe.py",
     "bot/actions/subscription_filters.py",
     "bot/actions/time_report.py",
+    "bot/actions/workflow_steps.py",
     "bot/blocks/answers.py",
-    "bot/check.py",
-    "bot/cli.py",
-    "bot/config.py",
     "bot/blocks/card_actions.py",
+    "bot/blocks/digests.py",
     "bot/blocks/edit_modal.py",
+    "bot/blocks/entities.py",
     "bot/blocks/home.py",
     "bot/blocks/issues.py",
     "bot/blocks/modals.py",
     "bot/blocks/notifications.py",
+    "bot/blocks/oauth.py",
     "bot/blocks/personal.py",
     "bot/blocks/reminders.py",
+    "bot/blocks/replies.py",
+    "bot/blocks/thread_link.py",
     "bot/blocks/time_report.py",
+    "bot/check.py",
+    "bot/cli.py",
+    "bot/config.py",
+    "bot/domain/message_text.py",
     "bot/domain/timesheet.py",
     "bot/inputs/forms.py",
     "bot/inputs/grammar.py",
     "bot/inputs/help.py",
-    "bot/blocks/oauth.py",
+    "bot/inputs/steps.py",
     "bot/notify/events.py",
+    "bot/notify/names.py",
+    "bot/notify/personal.py",
+    "bot/notify/poller.py",
     "bot/notify/reminders.py",
     "bot/people/identity.py",
     "bot/redmine/errors.py",
+    "bot/slack/door/guard.py",
+    "bot/slack/door/replay.py",
     "bot/slack/limits.py",
+    "bot/slack/web/files.py",
+    "bot/slack/web/reads.py",
     "handlers/actions.py",
     "handlers/asked.py",
     "handlers/card_edit.py",
@@ -71,37 +89,17 @@ CONVERTED = {
     "handlers/channels.py",
     "handlers/commands.py",
     "handlers/errors.py",
-    "handlers/reminders.py",
-    "handlers/views.py",
-    "bot/actions/flexpane.py",
-    "bot/actions/workflow_steps.py",
-    "bot/blocks/entities.py",
-    "bot/inputs/steps.py",
-    "bot/slack/door/guard.py",
-    "bot/slack/door/replay.py",
     "handlers/form_changes.py",
     "handlers/options.py",
+    "handlers/reminders.py",
     "handlers/shortcuts.py",
     "handlers/threads.py",
-    "bot/slack/web/files.py",
-    "bot/slack/web/reads.py",
-    "bot/actions/edit_issue.py",
-    "bot/actions/follow_reply_edits.py",
-    "bot/blocks/replies.py",
-    "bot/blocks/thread_link.py",
-    "bot/domain/message_text.py",
+    "handlers/views.py",
 }
 
-# Still English inline: modals, App Home, DMs, reminders, digests, time reports, the
-# other actions' refusals, unfurls and the other listeners.
-NOT_CONVERTED = {
-    "bot/actions/day_review.py",
-    "bot/blocks/digests.py",
-    "bot/notify/names.py",
-    "bot/notify/personal.py",
-    "bot/notify/poller.py",
-    "bot/store/crypto.py",
-}
+# Still English inline: none left. A module that speaks English again is listed here
+# until it is converted, so the gap stays visible.
+NOT_CONVERTED: set[str] = set()
 
 # Modules whose words reach no person in Slack: log lines, HTTP answers to Slack and
 # Redmine, SQL, metric help, class names.
@@ -137,6 +135,8 @@ INTERNAL = {
     # OAuth code, never ours (tests/unit/people/test_oauth.py holds both).
     "bot/people/oauth.py",
     "bot/redmine/oauth.py",
+    # Its errors are for the log; bot/people/identity.py tells the person (KEY_UNREADABLE).
+    "bot/store/crypto.py",
 }
 
 # Literals that read as words but are names, not sentences: per module.
@@ -185,6 +185,26 @@ ALLOWED = {
         "Unhandled request",
         "without providing a response for the request",
         " (body not logged)",
+    },
+    # What the notifier waits on, named for the log lines of its deadlines and watchdog
+    # (bot/notify/deadlines.py, watchdog.py), and DeliveryFailed's logged reasons.
+    "bot/notify/poller.py": {
+        "Redmine's list of changed issues",
+        "Redmine's project tree",
+        "Redmine's saved queries",
+        "Redmine's issue #",
+        "Slack's chat.update in ",
+        "the Slack account of a new assignee",
+        "Slack's chat.postMessage of a pause notice",
+        "Slack's users.info for a DM's language",
+        "the poll cycle",
+        "webhook work on #",
+        "the readers of #{} for personal DMs",
+    },
+    "bot/notify/personal.py": {
+        "DMs about #{} not all delivered",
+        "Redmine's issue #{} as a DM's reader",
+        "conversations.open: ",
     },
     # The command grammar stays English (usage lines and a period's name).
     "bot/inputs/grammar.py": {
