@@ -295,7 +295,9 @@ async def test_a_refused_deletion_writes_and_tells_in_japanese(redmine: Redmine)
     assert json.loads(put.calls.last.request.content) == {
         "journal": {"notes": "(Slackで削除されました)"}
     }
-    assert raised.value.message.startswith("Redmineは #7 のあなたのコメントの削除を許可しませんでした")
+    assert raised.value.message.startswith(
+        "Redmineは #7 のあなたのコメントの削除を許可しませんでした"
+    )
     assert raised.value.message.endswith("Redmineで削除してください。")
 
 
