@@ -77,14 +77,8 @@ class Features:
         return self.oauth2
 
 
-def users_status_style(every_status: str) -> str:
-    """How `check` names the users' status filter it found."""
-    return "6.x style (status=*)" if every_status == EVERY_STATUS_STAR else "5.0 style (status=)"
-
-
 __all__ = [
     "EVERY_STATUS_BLANK",
     "EVERY_STATUS_STAR",
     "Features",
-    "users_status_style",
 ]
