@@ -104,6 +104,13 @@ class Asked:
             wanted = await within(LOCALE_SECONDS, self.reads.locale(self.user_id), None)
         return translator_for(wanted, self.settings.default_locale)
 
+    async def speak_to(self, slack_user_id: str) -> None:
+        """From here on, speak `slack_user_id`'s language: an event found to concern a
+        person (a reply in a thread we follow, its edit) answers its author, whom the
+        request's own translator did not look up (events cost no users.info until then)."""
+        wanted = await within(LOCALE_SECONDS, self.reads.locale(slack_user_id), None)
+        speak(translator_for(wanted, self.settings.default_locale))
+
     async def mentioned_names(self, text: str | None) -> dict[str, str]:
         """The names of the people a message's text mentions (`<@U123>`)."""
         return await self.reads.names(mentioned_user_ids([text or ""]))

@@ -104,6 +104,7 @@ async def follow_change(event: dict[str, Any], asked: Asked) -> None:
         channel_id=change.channel_id, message_ts=change.ts, thread_ts=thread_ts or None
     )
     author = record.slack_user_id  # the reply's author, always: not whoever the event names
+    await asked.speak_to(author)
     async with asked.answering_failures(asked.in_thread(context, author), author):
         redmine = await asked.redmine(author)
         names = await asked.mentioned_names(change.text)
@@ -128,6 +129,7 @@ async def import_reply(event: dict[str, Any], asked: Asked) -> None:
         channel_id=reply.channel_id, message_ts=reply.ts, thread_ts=reply.thread_ts
     )
     author = reply.slack_user_id
+    await asked.speak_to(author)  # the note's permalink line and any refusal are theirs
     say = asked.in_thread(context, author)
     async with asked.answering_failures(say, author):
         identity, redmine = await asked.acting(author)

@@ -26,6 +26,7 @@ import pytest
 from bot.actions.follow_reply_edits import EDIT_REFUSED
 from bot.app import create_app
 from bot.cli import webhook_jobs
+from bot.i18n import translator_for
 from bot.people.identity import NO_MATCH
 from handlers import register_all
 from tests.integration import redmine_admin as rm
@@ -410,3 +411,19 @@ def test_a_file_over_redmines_limit_is_named_to_the_author_and_the_note_still_go
     assert told.args["user"] == "UBOB" and told.args["thread_ts"] == thread_ts
     assert told.args["text"].startswith(f"Your reply is a note on #{issue_id}, but some files")
     assert "`huge.bin`" in told.args["text"] and "5 MB" in told.args["text"]
+
+
+def test_a_refused_reply_is_told_in_its_authors_slack_language(
+    synced: RunningService, two_way: TwoWayThread
+) -> None:
+    # An event answers nobody in its request, so the door looks no one up for it; once the
+    # reply is found to be in a thread we follow, its author is told in their own language
+    # (users.info's `locale`, as test_languages reads it).
+    synced.fake.add_user("UKENJI", "kenji@example.com", name="Kenji", locale="ja-JP")
+    marker = uuid.uuid4().hex[:8]
+    send_event(synced, message_event("CPUBLIC", "UKENJI", f"了解 {marker}", two_way.thread_ts))
+    [told] = synced.fake.wait_for("chat.postEphemeral")
+    assert told.args["user"] == "UKENJI"
+    japanese = translator_for("ja-JP").gettext(NO_MATCH, email="kenji@example.com")
+    assert told.args["text"] == japanese != NO_MATCH.format(email="kenji@example.com")
+    assert notes_on(synced.seed, two_way.issue_id, marker) == []
