@@ -67,9 +67,16 @@ def change_message(
     if not in_thread:
         blocks.pop()
     fallback_note = f": {escape_mrkdwn(event.note[:200])}" if event.note else ""
-    text = (
-        _("{person} updated {issue}", person=author, issue="#" + str(issue.id))
-        + (f" ({'; '.join(lines)})" if lines else "")
-        + fallback_note
-    )
-    return text, blocks
+    text = _("{person} updated {issue}", person=author, issue="#" + str(issue.id))
+    if lines:
+        text = _("{summary} ({changes})", summary=text, changes=_changes_listed(lines))
+    return text + fallback_note, blocks
+
+
+def _changes_listed(lines: list[str]) -> str:
+    """The changes one after another, punctuated the reader's way ("; " in English, "、" in
+    Japanese): the fallback text a phone's notification shows."""
+    listed = lines[0]
+    for line in lines[1:]:
+        listed = _("{changes}; {change}", changes=listed, change=line)
+    return listed

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.blocks.notifications import NOTE_LIMIT, change_message, new_issue_message
 from bot.config import TextFormatting
 from bot.domain.journal_event import JournalEvent
+from bot.i18n import translator_for, using
 from bot.notify.events import journal_event
 from tests.support.redmine_fixtures import BASE_URL, issue
 
@@ -66,6 +67,15 @@ def test_change_in_thread_lists_changes_escapes_the_note_and_links_the_issue() -
         "Bob Baker updated #3 (Status: New → *In Progress*; Assignee: *Alice Archer*; "
         "Priority: Normal → *High*): Looking at it: *the queue* is &lt;full&gt; &amp; slow."
     )
+    with using(translator_for("ja-JP")):
+        japanese, _blocks = change_message(
+            issue("issue__with_journals"), recorded_event(0), BASE_URL, TEXTILE, in_thread=True
+        )
+    # A phone's notification in Japanese punctuates the list as Japanese does.
+    assert japanese.startswith(
+        "Bob Baker さんが #3 を更新しました（ステータス: New → *In Progress*、"
+    )
+    assert "）: Looking at it" in japanese
     assert blocks == [
         section(
             "*Bob Baker* updated\n"
