@@ -16,18 +16,14 @@ import asyncio
 import json
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.app import open_services
-from bot.store.repositories import PollerStateRepository
 from tests.integration import redmine_admin as rm
-from tests.integration.notify.conftest import make_poller
-from tests.integration.slack_harness import RunningService, settings_for
+from tests.integration.slack_harness import RunningService
 from tests.integration.test_card_edit import as_login, initial, options
 from tests.integration.test_cards import actions_of, click, redrawn, status_options
-from tests.integration.test_languages import words
+from tests.integration.test_languages import poll_once, posted_about, words
 
 IME_SPACE = "\u3000"  # what a Japanese input method types for the space bar
 AIKO = "UAIKO"
@@ -226,21 +222,10 @@ async def test_one_change_reads_in_each_channels_language(
         due_date="2027-01-15",
         notes="紙を取り除きました",
     )
-    # The poller of the same service and database, one cycle from a minute ago.
-    settings = settings_for(seed, service.fake, tmp_path / "service.sqlite3")
-    async with open_services(settings) as services:
-        async with services.sessions() as session:
-            await PollerStateRepository(session).set_cursor(
-                datetime.now(UTC) - timedelta(minutes=1)
-            )
-            await session.commit()
-        await make_poller(services, since=None).run_cycle()
+    await poll_once(service, seed, tmp_path)
 
     def posted(channel: str) -> str:
-        calls = [
-            c.args for c in service.fake.of("chat.postMessage") if c.args["channel"] == channel
-        ]
-        return "\n".join(words(args) for args in calls if f"#{issue['id']}" in words(args))
+        return posted_about(service, channel, issue["id"])
 
     german, japanese = posted("CPUBLIC"), posted("CPRIVATE")
     print(german, "\n---\n", japanese)  # shown when an assertion fails

@@ -22,6 +22,7 @@ from bot.store.repositories import PollerStateRepository
 from tests.integration import redmine_admin as rm
 from tests.integration.notify.conftest import make_poller
 from tests.integration.slack_harness import RunningService, settings_for
+from tests.redmine_server import Seed
 
 
 def words(args: dict[str, Any]) -> str:
@@ -29,6 +30,24 @@ def words(args: dict[str, Any]) -> str:
     return (
         (args.get("text") or "") + "\n" + json.dumps(args.get("blocks") or [], ensure_ascii=False)
     )
+
+
+async def poll_once(service: RunningService, seed: Seed, tmp_path: Path) -> None:
+    """The poller of the same service and database, one cycle from a minute ago."""
+    settings = settings_for(seed, service.fake, tmp_path / "service.sqlite3")
+    async with open_services(settings) as services:
+        async with services.sessions() as session:
+            await PollerStateRepository(session).set_cursor(
+                datetime.now(UTC) - timedelta(minutes=1)
+            )
+            await session.commit()
+        await make_poller(services, since=None).run_cycle()
+
+
+def posted_about(service: RunningService, channel: str, issue_id: int) -> str:
+    """The words of every message posted in `channel` that names #issue_id."""
+    calls = [c.args for c in service.fake.of("chat.postMessage") if c.args["channel"] == channel]
+    return "\n".join(words(args) for args in calls if f"#{issue_id}" in words(args))
 
 
 def unique(prefix: str) -> str:
@@ -150,21 +169,10 @@ async def test_a_lang_de_channel_reads_german_and_another_the_default(
     title = unique("Drucker")
     issue = rm.create_issue(seed, as_login="bob", subject=title, due_date="2026-12-24")
     rm.update_issue(seed, issue["id"], as_login="bob", due_date="2027-01-15", notes="Neu geplant")
-    # The poller of the same service and database, one cycle from a minute ago.
-    settings = settings_for(seed, service.fake, tmp_path / "service.sqlite3")
-    async with open_services(settings) as services:
-        async with services.sessions() as session:
-            await PollerStateRepository(session).set_cursor(
-                datetime.now(UTC) - timedelta(minutes=1)
-            )
-            await session.commit()
-        await make_poller(services, since=None).run_cycle()
+    await poll_once(service, seed, tmp_path)
 
     def posted(channel: str) -> str:
-        calls = [
-            c.args for c in service.fake.of("chat.postMessage") if c.args["channel"] == channel
-        ]
-        return "\n".join(words(args) for args in calls if f"#{issue['id']}" in words(args))
+        return posted_about(service, channel, issue["id"])
 
     german, english = posted("CPUBLIC"), posted("CPRIVATE")
     # The card: German labels and buttons, the due date as German readers write it.

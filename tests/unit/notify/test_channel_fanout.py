@@ -14,14 +14,12 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
 from bot.notify.delivery import DeliveryFailed, Posted
 from bot.notify.poller import Poller
-from bot.notify.webhook_queue import WebhookQueue
 from bot.redmine.models import Issue
-from bot.slack.web.pace import SlackRateLimits
 from bot.store import db
 from bot.store.repositories import DeliveryRepository, SubscriptionRepository
+from tests.support.offline_poller import offline_poller
 
 CHANNELS = ["CTEAM", "CLEADS", "CSUPPORT"]
 
@@ -103,30 +101,7 @@ async def poller_with(
                 created_by_login="alice",
             )
         await session.commit()
-    poller = Poller(
-        settings=Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            slack_bot_token="xoxb-test",
-            slack_signing_secret="s",
-            redmine_url="https://redmine.example.test",
-            redmine_api_key="k",
-        ),
-        redmine=None,  # type: ignore[arg-type]  # the issue is handed over below
-        slack=None,  # type: ignore[arg-type]
-        sessions=sessions,
-        queue=WebhookQueue(),
-        slack_limits=SlackRateLimits(),
-        delivery=delivery,  # type: ignore[arg-type]
-    )
-
-    async def fetch(issue_id: int) -> tuple[Issue, datetime]:
-        return changed_issue(), datetime.now(UTC)
-
-    async def prepare(issues: Any) -> None:
-        return None
-
-    poller._fetch = fetch  # type: ignore[method-assign]
-    poller.names.prepare = prepare  # type: ignore[method-assign]
+    poller = offline_poller(sessions, delivery, changed_issue)
     return poller
 
 

@@ -12,15 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
 from bot.notify.delivery import ChannelUnavailable, Posted
-from bot.notify.poller import Poller
-from bot.notify.webhook_queue import WebhookQueue
 from bot.redmine.models import Issue
-from bot.slack.web.pace import SlackRateLimits
 from bot.store import db
 from bot.store.models import Subscription
 from bot.store.repositories import SubscriptionRepository
+from tests.support.offline_poller import offline_poller
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -110,30 +107,7 @@ async def subscribe(sessions: Sessions, channel: str, language: str | None, by: 
 
 
 async def deliver(sessions: Sessions, slack: Slack, delivery: Delivery) -> list[Subscription]:
-    poller = Poller(
-        settings=Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            slack_bot_token="xoxb-test",
-            slack_signing_secret="s",
-            redmine_url="https://redmine.example.test",
-            redmine_api_key="k",
-        ),
-        redmine=None,  # type: ignore[arg-type]  # the issue is handed over below
-        slack=slack,  # type: ignore[arg-type]
-        sessions=sessions,
-        queue=WebhookQueue(),
-        slack_limits=SlackRateLimits(),
-        delivery=delivery,  # type: ignore[arg-type]
-    )
-
-    async def fetch(issue_id: int) -> tuple[Issue, datetime]:
-        return rescheduled(), datetime.now(UTC)
-
-    async def prepare(issues: Any) -> None:
-        return None  # user 9 stays unnamed
-
-    poller._fetch = fetch  # type: ignore[method-assign]
-    poller.names.prepare = prepare  # type: ignore[method-assign]
+    poller = offline_poller(sessions, delivery, rescheduled, slack=slack)
     async with sessions() as session:
         subscriptions = list(await SubscriptionRepository(session).active())
     await poller.process_issue(42, subscriptions)
