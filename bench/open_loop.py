@@ -186,6 +186,8 @@ class Profiled:
 
 
 LINE_NUMBER = re.compile(r":\d+\)$")
+# Frames only start-up runs: imports, and the app's factory before it serves.
+START_UP = ("<frozen importlib._bootstrap>", "create_app (bot/app.py)", "settle_heap (bot/app.py)")
 
 
 def top_entries(
@@ -194,25 +196,33 @@ def top_entries(
     """The functions most samples were in (inclusive), and where samples ended (self).
 
     With `within`, only the samples whose stack holds a frame containing it count.
+    Start-up (imports, the app's construction) is left out: the samples cover the
+    process's whole life, and what it did before it served is not what the load costs.
     """
     inclusive: Counter[str] = Counter()
     own: Counter[str] = Counter()
-    total = 0
+    total = start_up = 0
     for line in raw.read_text().splitlines():
         stack, _, samples = line.rpartition(" ")
         if not stack or not samples.isdigit():
             continue
         n = int(samples)
-        total += n
         frames = [LINE_NUMBER.sub(")", frame) for frame in stack.split(";")]
+        if any(marker in frame for frame in frames for marker in START_UP):
+            start_up += n
+            continue
+        total += n
         if within and not any(within in frame for frame in frames):
             continue
         own[frames[-1]] += n
         for frame in set(frames):
             if only(frame):
                 inclusive[frame] += n
+    lines = [
+        f"{total} samples ({start_up} of start-up left out); inclusive (share of samples "
+        "with the function on the stack):"
+    ]
     total = total or 1
-    lines = [f"{total} samples; inclusive (share of samples with the function on the stack):"]
     lines += [f"  {n * 100 / total:5.1f}%  {frame}" for frame, n in inclusive.most_common(count)]
     lines.append("self (where the samples were):")
     lines += [f"  {n * 100 / total:5.1f}%  {frame}" for frame, n in own.most_common(count)]
@@ -234,6 +244,9 @@ LOOP = "main (bot/cli.py)"
 
 
 def print_profile(output: Path) -> None:
+    keep = os.environ.get("BENCH_PROFILE_RAW")
+    if keep:  # py-spy's raw samples, for a closer look than the top entries
+        Path(keep).write_bytes(output.read_bytes())
     print(f"py-spy, the ack's path (samples under {ACK_PATH}):")
     print("\n".join(top_entries(output, ours_or_libraries, within=ACK_PATH)))
     print(f"py-spy, the event loop's thread, whatever it ran (samples under {LOOP}):")
