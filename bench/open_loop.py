@@ -186,8 +186,12 @@ class Profiled:
 
 
 LINE_NUMBER = re.compile(r":\d+\)$")
-# Frames only start-up runs: imports, and the app's factory before it serves.
-START_UP = ("<frozen importlib._bootstrap>", "create_app (bot/app.py)", "settle_heap (bot/app.py)")
+# Frames only start-up runs: imports, the app's factory and its lifespan (which also shuts down).
+START_UP = (
+    "<frozen importlib._bootstrap>",
+    "create_app (bot/app.py)",
+    "create_app.<locals>.lifespan (bot/app.py)",  # start-up and shut-down
+)
 
 
 def top_entries(
