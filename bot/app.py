@@ -153,6 +153,7 @@ async def open_services(
             slack_limits=slack_limits,
             metrics=metrics,
         )
+        stack.push_async_callback(services.responses.aclose)
         yield services
 
 

@@ -17,6 +17,7 @@ from bot.redmine.cache import TTLCache
 from bot.slack.web.files import SlackFiles
 from bot.slack.web.pace import SlackRateLimits
 from bot.slack.web.reads import USER_TTL
+from bot.slack.web.respond import ResponseSessions
 
 FLEXPANE_TTL = 3600.0  # seconds: a panel left open longer is reopened before an edit
 
@@ -51,3 +52,5 @@ class Services:
     flexpanes: TTLCache = field(default_factory=lambda: TTLCache(FLEXPANE_TTL))
     # Whether this process's poller makes progress (bot.notify.health), for /readyz.
     notifier_health: NotifierHealth = field(default_factory=NotifierHealth)
+    # The HTTP session `respond` answers response URLs through (bot.slack.web.respond).
+    responses: ResponseSessions = field(default_factory=ResponseSessions)

@@ -37,6 +37,7 @@ from bot.redmine import Redmine
 from bot.redmine.errors import ImpersonationError, RedmineError
 from bot.services import Services
 from bot.slack.web.reads import SlackReads, within
+from bot.slack.web.respond import PooledRespond
 
 log = logging.getLogger("redmine_slack.handlers")
 
@@ -253,6 +254,10 @@ def asking(services: Services) -> Middleware:
     """Bolt middleware: build the request's `Asked` once, for every listener."""
 
     async def ask(context: AsyncBoltContext, body: dict[str, Any], next_: Next) -> None:
+        # Bolt's `respond` opens a session per answer; this one keeps the process's open
+        # (bot/slack/web/respond.py). Listeners taking `respond` get it too.
+        if context.respond is not None:
+            context["respond"] = PooledRespond(context.respond, services.responses)
         context["asked"] = Asked(
             services=services,
             client=context.client,

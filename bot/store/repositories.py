@@ -241,3 +241,24 @@ class SeenRequestRepository:
             )
         )
         return bool(getattr(inserted, "rowcount", 0) == 1)
+
+    async def first_times(
+        self, keys: Sequence[tuple[str, datetime]], *, prune: bool = True
+    ) -> list[bool]:
+        """`first_time` for many keys in one statement: for each, in order, whether this
+        caller recorded it first (a key given twice is first only the first time)."""
+        if prune:
+            await self.session.execute(
+                delete(SeenSlackRequest).where(SeenSlackRequest.expires_at < utcnow())
+            )
+        if not keys:
+            return []
+        rows = [{"key": key, "expires_at": expires_at} for key, expires_at in keys]
+        statement = _insert_ignoring_duplicates(self.session, SeenSlackRequest, rows)
+        answer = await self.session.execute(statement.returning(SeenSlackRequest.key))
+        inserted = set(answer.scalars())
+        firsts = []
+        for key, _ in keys:
+            firsts.append(key in inserted)
+            inserted.discard(key)
+        return firsts

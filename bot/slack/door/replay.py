@@ -23,6 +23,7 @@ import asyncio
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -45,6 +46,12 @@ def _key(kind: str, value: str) -> str:
 
 # Expired rows are deleted at most this often per process, not on every request.
 PRUNE_EVERY = timedelta(minutes=1)
+# A signed request's shared record waits this long for company, so the requests of one
+# moment share one database write: the record is off the ack's path (the plain ack is
+# already sent), and each write was ~10% of the event loop's samples under
+# bench/ack_latency's load, one transaction per request. An ack with an answer, which
+# waits on the record, has it written at once (`GatedAck`, `ReplayGuard.hurry`).
+CLAIM_WINDOW = 0.25
 
 Pending = tuple[str, datetime, "asyncio.Future[bool]"]
 
@@ -71,15 +78,19 @@ class ReplayRefused(Exception):
 class GatedAck(AsyncAck):
     """Bolt's ack, held to the shared replay record's verdict (see the module's text)."""
 
-    def __init__(self, verdict: asyncio.Future[bool]) -> None:
+    def __init__(
+        self, verdict: asyncio.Future[bool], hurry: Callable[[], None] = lambda: None
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self.verdict = verdict
+        self.hurry = hurry  # has the shared record written now, not at the window's end
         # Set the moment the listener acks: the route answers then, not at Bolt's next
         # look (Bolt polls for the ack every 10 ms).
         self.acked = asyncio.Event()
 
     async def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
         if args or any(value not in (None, "") for value in kwargs.values()):
+            self.hurry()  # the answer waits on the record: no window
             await self._pass()  # an answer is never sent to a replay
             response = await super().__call__(*args, **kwargs)
             self.acked.set()
@@ -118,15 +129,30 @@ class ReplayGuard:
         self.local: dict[str, float] = {}
         self.next_local_prune = 0.0
         self.writing: set[asyncio.Task[bool]] = set()
+        self.flushing: set[asyncio.Task[None]] = set()
 
-    async def _first(self, key: str, expires_at: datetime) -> bool:
+    async def _first(self, key: str, expires_at: datetime, *, window: float = 0.0) -> bool:
+        """Recorded with whatever else waits (within `window` seconds, or `hurry`)."""
         result: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self.pending.append((key, expires_at, result))
+        if window > 0:
+            await asyncio.wait((result,), timeout=window)  # written meanwhile, or not
+        if not result.done():  # nobody recorded it while this request waited
+            await self._flush()
+        return await result
+
+    async def _flush(self) -> None:
         async with self.turn:
-            if not result.done():  # nobody recorded it while this request waited
+            if self.pending:
                 batch, self.pending = self.pending, []
                 await self._record(batch)
-        return await result
+
+    def hurry(self) -> None:
+        """Write the records waiting in their window now (an answer waits on one)."""
+        if self.pending:
+            task = asyncio.create_task(self._flush())
+            self.flushing.add(task)
+            task.add_done_callback(self.flushing.discard)
 
     async def _record(self, batch: list[Pending]) -> None:
         now = datetime.now(UTC)
@@ -135,11 +161,9 @@ class ReplayGuard:
             self.next_prune = now + PRUNE_EVERY
         try:
             async with self.sessions() as session:
-                repository = SeenRequestRepository(session)
-                firsts = [
-                    await repository.first_time(key, expires_at, prune=prune and index == 0)
-                    for index, (key, expires_at, _waiter) in enumerate(batch)
-                ]
+                firsts = await SeenRequestRepository(session).first_times(
+                    [(key, expires_at) for key, expires_at, _waiter in batch], prune=prune
+                )
                 await session.commit()
         except Exception as error:  # every waiter hears it, and refuses its request
             for _key, _expires, result in batch:
@@ -160,7 +184,8 @@ class ReplayGuard:
             return None
         until = timestamp + FIVE_MINUTES + 60
         self.local[key] = until
-        verdict = asyncio.create_task(self._first(key, datetime.fromtimestamp(until, UTC)))
+        expires_at = datetime.fromtimestamp(until, UTC)
+        verdict = asyncio.create_task(self._first(key, expires_at, window=CLAIM_WINDOW))
         self.writing.add(verdict)
         verdict.add_done_callback(self._written)
         return verdict
@@ -173,7 +198,8 @@ class ReplayGuard:
 
     async def flush(self) -> None:
         """Wait for the shared record's writes in flight (at shutdown)."""
-        await asyncio.gather(*self.writing, return_exceptions=True)
+        self.hurry()
+        await asyncio.gather(*self.writing, *self.flushing, return_exceptions=True)
 
     async def first_signature(self, timestamp: int, signature: str) -> bool:
         """Whether this signed request was never seen (it is then recorded)."""

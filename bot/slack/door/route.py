@@ -97,7 +97,7 @@ async def handle(
         verdict = door.replays.claim_signature(verified.timestamp, verified.signature)
         if verdict is None:
             return answer(Refusal(401, "replayed request"))
-        ack = GatedAck(verdict)
+        ack = GatedAck(verdict, door.replays.hurry)
         bolt_request.context["ack"] = ack  # Bolt hands it on as `ack`
         return to_starlette_response(await answer_at_ack(bolt, bolt_request, ack))
     return to_starlette_response(await bolt.async_dispatch(bolt_request))

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import translator_for, using
+from bot.slack.door import replay
 from bot.slack.door.replay import NOT_CHECKED, GatedAck, ReplayGuard, ReplayRefused
 from bot.store import db
 from bot.store.models import SeenSlackRequest
+from bot.store.repositories import SeenRequestRepository
 from tests.databases import BACKENDS, empty_postgres
 
 
@@ -123,3 +126,50 @@ async def test_the_sentence_is_in_the_language_of_the_request_that_acks() -> Non
         "Diese Anfrage konnte gerade nicht auf Wiederholungen geprüft werden, daher wurde "
         "nichts getan. Versuchen Sie es gleich noch einmal."
     )
+
+
+async def test_the_claims_of_one_moment_share_one_write(
+    sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guard = ReplayGuard(sessions)
+    writes: list[int] = []
+    record = guard._record
+
+    async def counted(batch: list[Any]) -> None:
+        writes.append(len(batch))
+        await record(batch)
+
+    monkeypatch.setattr(guard, "_record", counted)
+    at = now()
+    verdicts = [guard.claim_signature(at, f"v0=sig{n}") for n in range(5)]
+    assert all([await verdict for verdict in verdicts if verdict is not None])
+    assert writes == [5]  # one transaction for the five, not five
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(SeenSlackRequest)) == 5
+
+
+async def test_an_answer_waiting_on_the_record_has_it_written_at_once(
+    sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(replay, "CLAIM_WINDOW", 3600.0)  # only `hurry` can end the wait
+    guard = ReplayGuard(sessions)
+    verdict = guard.claim_signature(now(), "v0=abc")
+    assert verdict is not None
+    ack = GatedAck(verdict, guard.hurry)
+    await asyncio.wait_for(ack(text="Here is the help"), timeout=60)  # a hang guard only
+    assert ack.response is not None and "Here is the help" in str(ack.response.body)
+
+
+async def test_a_key_twice_in_one_write_is_first_only_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    expires = datetime.now(UTC) + timedelta(minutes=5)
+    async with sessions() as session:
+        firsts = await SeenRequestRepository(session).first_times(
+            [("a" * 64, expires), ("b" * 64, expires), ("a" * 64, expires)]
+        )
+        await session.commit()
+    assert firsts == [True, True, False]
+    async with sessions() as session:
+        again = await SeenRequestRepository(session).first_times([("b" * 64, expires)])
+    assert again == [False]
