@@ -17,6 +17,7 @@ import ssl
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -106,6 +107,14 @@ async def backoff_pause(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
+def _no_cookies() -> CookieJar:
+    """A jar that keeps nothing. Redmine answers API calls with a `_redmine_session`
+    cookie; one client serves every person's view (each its own X-Redmine-Switch-User),
+    so a kept cookie would go back to Redmine on everyone's requests. The API key or
+    bearer token is the only credential we send; a session is never ours to carry."""
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+
+
 class RedmineClient:
     """Async client for one Redmine; see the module docstring for views per user."""
 
@@ -136,6 +145,7 @@ class RedmineClient:
             ),
             follow_redirects=False,
             verify=tls_verification(ca_bundle),
+            cookies=_no_cookies(),
         )
         self.max_retries = max_retries
         self.backoff = backoff

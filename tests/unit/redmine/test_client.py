@@ -554,3 +554,23 @@ def test_cannot_add_issues_is_recognised_in_the_accounts_language(messages: list
     assert is_cannot_add_issues(error)
     # One field blank alone is a real field error, said as Redmine says it.
     assert not is_cannot_add_issues(ValidationError(messages[:1], method="POST", path="/x"))
+
+
+@respx.mock
+async def test_redmines_session_cookie_never_goes_back_on_anyones_request() -> None:
+    # Redmine sets `_redmine_session` on API answers too; the one client serves every
+    # person's view, so a cookie it kept would travel with the next person's request.
+    route = respx.get(f"{URL}/users/current.json").mock(
+        return_value=httpx.Response(
+            200,
+            json={"user": {"id": 1, "login": "alice"}},
+            headers={"Set-Cookie": "_redmine_session=alices-session; path=/; HttpOnly"},
+        )
+    )
+    async with RedmineClient(URL, KEY) as client:
+        await client.as_user("alice").get("users/current.json")
+        await client.as_user("bob").get("users/current.json")
+    first, second = route.calls
+    assert "cookie" not in first.request.headers
+    assert "cookie" not in second.request.headers
+    assert second.request.headers["X-Redmine-Switch-User"] == "bob"
