@@ -54,7 +54,16 @@ async def read_thread(
     try:
         messages = await reads.thread(channel_id, thread_ts)
     except ThreadUnreadable as error:
-        raise UserFacingError(error.message) from None
+        if error.code is None:
+            raise UserFacingError(error.message) from None  # invite me first
+        # Linking stops here: the copy's "links to the message instead" is not true of it.
+        raise UserFacingError(
+            _(
+                "The thread could not be read (Slack said `{code}`), so it was not linked. "
+                "Try again in a moment.",
+                code=error.code,
+            )
+        ) from None
     names = await reads.names(m.user_id for m in messages if m.user_id)
     return messages, names
 

@@ -62,9 +62,10 @@ INVITE_TO_COPY = N_(
 class ThreadUnreadable(Exception):
     """The thread could not be read; `message` tells the person why and what to do."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.code = code  # Slack's error, when it is not "I'm not in this channel"
 
     @classmethod
     def of(cls, error: SlackApiError) -> ThreadUnreadable:
@@ -77,7 +78,8 @@ class ThreadUnreadable(Exception):
                 "The thread's messages could not be copied (Slack said `{code}`); "
                 "the issue links to the message instead.",
                 code=code,
-            )
+            ),
+            code,
         )
 
 

@@ -47,6 +47,7 @@ from bot.slack.web.reads import ThreadUnreadable
 from bot.store.models import ImportedReply
 from handlers import form_changes, options, shortcuts, threads
 from handlers.asked import answering_failures
+from handlers.threads import read_thread
 from tests.fixtures import load
 from tests.support.blockkit import problems
 
@@ -415,3 +416,26 @@ def test_an_unreadable_thread_is_explained_in_japanese_and_german() -> None:
         "Die Nachrichten des Threads konnten nicht kopiert werden (Slack meldete `ratelimited`); "
         "das Ticket verlinkt stattdessen auf die Nachricht."
     )
+
+
+async def test_a_thread_link_that_cannot_read_the_thread_says_it_linked_nothing() -> None:
+    # The copy's "the issue links to the message instead" is not true of linking a thread,
+    # which stops: it says so (in the person's language), and "invite me" stays as it is.
+    class Reads:
+        def __init__(self, code: str) -> None:
+            self.code = code
+
+        async def thread(self, channel_id: str, thread_ts: str) -> list[Any]:
+            raise ThreadUnreadable.of(
+                SlackApiError(self.code, cast(Any, {"ok": False, "error": self.code}))
+            )
+
+    with using(DE), pytest.raises(UserFacingError) as stopped:
+        await read_thread(cast(Any, Reads("ratelimited")), "C1", "1.1")
+    assert stopped.value.message == (
+        "Der Thread konnte nicht gelesen werden (Slack meldete `ratelimited`), daher wurde "
+        "er nicht verknüpft. Versuchen Sie es gleich noch einmal."
+    )
+    with using(JA), pytest.raises(UserFacingError) as invite:
+        await read_thread(cast(Any, Reads("not_in_channel")), "C1", "1.1")
+    assert "`/invite @Redmine` で招待してから" in invite.value.message
