@@ -231,16 +231,8 @@ class SeenRequestRepository:
         With `prune`, expired rows go first, so a key may be taken again once its window
         passed.
         """
-        if prune:
-            await self.session.execute(
-                delete(SeenSlackRequest).where(SeenSlackRequest.expires_at < utcnow())
-            )
-        inserted = await self.session.execute(
-            _insert_ignoring_duplicates(
-                self.session, SeenSlackRequest, [{"key": key, "expires_at": expires_at}]
-            )
-        )
-        return bool(getattr(inserted, "rowcount", 0) == 1)
+        [first] = await self.first_times([(key, expires_at)], prune=prune)
+        return first
 
     async def first_times(
         self, keys: Sequence[tuple[str, datetime]], *, prune: bool = True
