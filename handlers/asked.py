@@ -100,17 +100,22 @@ class Asked:
         Events (messages in a channel, a reply's author) answer nobody in the request, so
         they cost no users.info; App Home is the one event a person is shown.
         """
-        wanted = None
         if self.user_id and _speaks_to_the_person(self.body):
-            wanted = await within(LOCALE_SECONDS, self.reads.locale(self.user_id), None)
-        return translator_for(wanted, self.settings.default_locale)
+            return await self.language_of(self.user_id)
+        return translator_for(None, self.settings.default_locale)
+
+    async def language_of(self, slack_user_id: str) -> Translator:
+        """`slack_user_id`'s Slack locale (waited for at most LOCALE_SECONDS), else
+        DEFAULT_LOCALE, else English."""
+        default = self.settings.default_locale
+        fallback = translator_for(None, default)
+        return await within(LOCALE_SECONDS, self.reads.language(slack_user_id, default), fallback)
 
     async def speak_to(self, slack_user_id: str) -> None:
         """From here on, speak `slack_user_id`'s language: an event found to concern a
         person (a reply in a thread we follow, its edit) answers its author, whom the
         request's own translator did not look up (events cost no users.info until then)."""
-        wanted = await within(LOCALE_SECONDS, self.reads.locale(slack_user_id), None)
-        speak(translator_for(wanted, self.settings.default_locale))
+        speak(await self.language_of(slack_user_id))
 
     async def mentioned_names(self, text: str | None) -> dict[str, str]:
         """The names of the people a message's text mentions (`<@U123>`)."""

@@ -707,14 +707,15 @@ class Poller:
         """A DM's reader's language: their Slack locale (users.info, cached), else
         DEFAULT_LOCALE. Slack failing to say only means the default."""
         try:
-            locale = await self.deadlines.run(
+            return await self.deadlines.run(
                 "slack",
                 "Slack's users.info for a DM's language",
-                SlackReads(self.slack, self._slack_users).locale(slack_user),
+                SlackReads(self.slack, self._slack_users).language(
+                    slack_user, self.settings.default_locale
+                ),
             )
         except DeadlinePassed:
-            locale = None
-        return translator_for(locale, self.settings.default_locale)
+            return translator_for(None, self.settings.default_locale)
 
 
 def _covers(sub: Subscription, project_id: int, parents: dict[int, int | None]) -> bool:

@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.actions.day_review import review_day, review_week
 from bot.blocks.reminders import reminder_blocks, reminder_text, weekly_blocks, weekly_text
 from bot.domain.recurrence import zone_named
-from bot.i18n import Translator, translator_for, using
+from bot.i18n import Translator, using
 from bot.inputs.grammar import DEFAULT_TARGET_HOURS
 from bot.people.identity import IdentityResolver, NotLinked
 from bot.redmine import Redmine
@@ -52,8 +52,9 @@ class ReminderSender:
 
     async def _translator(self, slack_user_id: str) -> Translator:
         """The person's Slack language (users.info `locale`), else DEFAULT_LOCALE."""
-        locale = await SlackReads(self.slack, self._profiles).locale(slack_user_id)
-        return translator_for(locale, self.default_locale)
+        return await SlackReads(self.slack, self._profiles).language(
+            slack_user_id, self.default_locale
+        )
 
     async def _as_person(self, slack_user_id: str) -> Redmine | None:
         try:

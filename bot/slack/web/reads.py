@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.i18n import N_, _
+from bot.i18n import N_, Translator, _, translator_for
 from bot.redmine.cache import TTLCache
 from bot.slack.messages import ThreadMessage
 from bot.slack.web.files import SlackFile
@@ -177,6 +177,11 @@ class SlackReads:
         user = await self.user(user_id)
         locale = user.get("locale") if user else None
         return locale if isinstance(locale, str) and locale else None
+
+    async def language(self, user_id: str, default_locale: str | None) -> Translator:
+        """Whom to speak as to the person: their Slack language, else `default_locale`
+        (DEFAULT_LOCALE), else English."""
+        return translator_for(await self.locale(user_id), default_locale)
 
     async def today(self, user_id: str) -> date:
         """Today's date where the person is (their Slack time zone), else in UTC."""
