@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from babel.lists import format_list
-
 from bot.actions.card import SHOWN, current, not_a_status_you_may_set
 from bot.actions.choices import assignable_members
 from bot.actions.errors import UserFacingError
@@ -136,7 +134,7 @@ async def apply_edit(redmine: Redmine, issue_id: int, fields: dict[str, Any]) ->
 
 def _fields(labels: list[str]) -> str:
     """Field labels in the reader's language, listed their way ("status and priority")."""
-    return format_list([_(label) for label in labels], locale=language().formats)
+    return language().format_list([_(label) for label in labels])
 
 
 def kept_sentence(edited: Edited) -> str | None:

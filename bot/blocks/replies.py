@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from babel.lists import format_list
-
 from bot.blocks.issues import issue_link
 from bot.i18n import N_, _, current, ngettext
 from bot.redmine.models import EnumerationItem, Issue, TimeEntry
@@ -19,7 +17,7 @@ NO_FILES_TO_ATTACH = N_("There were no files to attach.")
 
 def file_list(names: Sequence[str]) -> str:
     """File names as code, listed the reader's way ("`a`, `b`, and `c`", "`a`、`b`、`c`")."""
-    return format_list([f"`{escape_mrkdwn(name)}`" for name in names], locale=current().formats)
+    return current().format_list([f"`{escape_mrkdwn(name)}`" for name in names])
 
 
 def created_from_message(base_url: str, user_id: str, issue: Issue, attached: Sequence[str]) -> str:

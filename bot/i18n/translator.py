@@ -15,6 +15,7 @@ from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
+from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 
 from bot.i18n.catalogs import translations
@@ -63,6 +64,10 @@ class Translator:
         """`1.5` -> "1.5" / "1,5": at most `places` decimals, no trailing zeros."""
         pattern = "#,##0." + "#" * places if places else "#,##0"
         return babel_numbers.format_decimal(value, format=pattern, locale=self.formats)
+
+    def format_list(self, items: list[str]) -> str:
+        """Items as this reader lists them: "a, b, and c", "a, b und c", "a、b、c"."""
+        return babel_lists.format_list(items, locale=self.formats)
 
     def format_hours(self, hours: float) -> str:
         """Spent time as a person reads it: "1.5 h", "1,5 h", "1.5時間"."""

@@ -114,3 +114,9 @@ def test_every_catalog_compiles_from_its_po(tmp_path: Path) -> None:
     assert translations("de").gettext("{hours} h") == "{hours} h"
     assert translations("zh_Hans").gettext("{hours} h") == "{hours} 小时"
     assert isinstance(translations("en"), gettext.NullTranslations)
+
+
+def test_lists_are_joined_the_readers_way() -> None:
+    assert translator_for("en-US").format_list(["a", "b", "c"]) == "a, b, and c"
+    assert translator_for("de-DE").format_list(["a", "b", "c"]) == "a, b und c"
+    assert translator_for("ja-JP").format_list(["a", "b", "c"]) == "a、b、c"
