@@ -9,22 +9,13 @@ import pytest
 import bot.check
 from bot import cli
 from bot.check import Finding
-from bot.config import LOCALE_VARIABLES
 from bot.i18n import current
-
-REQUIRED = {
-    "SLACK_BOT_TOKEN": "xoxb-1",
-    "SLACK_SIGNING_SECRET": "s",
-    "REDMINE_URL": "https://redmine.example.com/",
-    "REDMINE_API_KEY": "k" * 40,
-}
+from tests.unit.test_config import REQUIRED, clean_env  # noqa: F401  (a fixture)
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
-    for name in [*REQUIRED, "SLACK_APP_TOKEN", "DEFAULT_LOCALE", "LANGUAGE", *LOCALE_VARIABLES]:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
+def quiet_logging(monkeypatch: pytest.MonkeyPatch) -> None:
+    # No log set up; the settings' environment is cleared by test_config's clean_env.
     monkeypatch.setattr(cli, "configure_logging", lambda *args, **kwargs: None)
 
 

@@ -44,12 +44,12 @@ from bot.slack import limits
 from bot.slack.messages import ThreadMessage
 from bot.slack.web.files import SlackFile, SlackFileError, SlackFiles
 from bot.slack.web.reads import ThreadUnreadable
-from bot.store.models import ImportedReply
 from handlers import form_changes, options, shortcuts, threads
 from handlers.asked import answering_failures
 from handlers.threads import read_thread
 from tests.fixtures import load
 from tests.support.blockkit import problems
+from tests.unit.actions.test_follow_reply_edits import NoStore, record
 
 BASE = "https://redmine.example.org"
 REDMINE = "http://redmine.test"
@@ -237,25 +237,6 @@ async def redmine() -> AsyncIterator[Redmine]:
         yield Redmine(client)
 
 
-def imported() -> ImportedReply:
-    return ImportedReply(
-        channel_id="C1",
-        message_ts="1.2",
-        issue_id=7,
-        slack_user_id="UALICE",
-        redmine_user_id=5,
-        note_digest="d",
-        journal_id=40,
-    )
-
-
-class NoStore:
-    """Nothing may be written: every path below is refused before the store."""
-
-    def __call__(self) -> Any:
-        raise AssertionError("the store was written")
-
-
 NO_STORE = cast(async_sessionmaker[AsyncSession], NoStore())
 ISSUE_7 = {"id": 7, "subject": "S", "project": {"id": 1, "name": "Alpha"}}
 
@@ -266,7 +247,7 @@ async def test_a_reply_edit_on_a_gone_note_is_told_in_german(redmine: Redmine) -
     with using(DE), pytest.raises(UserFacingError) as raised:
         await follow_reply_change(
             ReplyChange("C1", "1.2", "neu"),
-            imported(),
+            record(),
             redmine=redmine.as_user("alice"),
             sessions=NO_STORE,
             formatting=TextFormatting.textile,
@@ -287,7 +268,7 @@ async def test_a_refused_deletion_writes_and_tells_in_japanese(redmine: Redmine)
     with using(JA), pytest.raises(UserFacingError) as raised:
         await follow_reply_change(
             ReplyChange("C1", "1.2", None),
-            imported(),
+            record(),
             redmine=redmine.as_user("alice"),
             sessions=NO_STORE,
             formatting=TextFormatting.textile,
